@@ -1,4 +1,9 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
+
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 export default defineConfig({
   entry: ["src/index.ts"],
@@ -8,4 +13,5 @@ export default defineConfig({
   sourcemap: false,
   target: "es2022",
   treeshake: true,
+  define: { __ATTESTA_WEBHOOKS_VERSION__: JSON.stringify(version) },
 });

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["**/*.test.ts"],
+    exclude: ["**/node_modules/**"],
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    reporters: ["default", ["json", { outputFile: ".test-results.json" }]],
+  },
+});

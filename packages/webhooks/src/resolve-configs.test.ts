@@ -1,0 +1,67 @@
+import { EVENT_TYPES } from "@attesta/events";
+import { describe, expect, it } from "vitest";
+import { resolveConfigs } from "./resolve-configs";
+
+const url = "https://hooks.example.com/attesta?tenant=1";
+
+describe("resolveConfigs", () => {
+  it("fills in the documented defaults", () => {
+    expect(resolveConfigs([{ url }])).toEqual([
+      {
+        url,
+        origin: "https://hooks.example.com",
+        path: "/attesta?tenant=1",
+        label: "https://hooks.example.com/attesta",
+        events: EVENT_TYPES,
+        secret: undefined,
+        timeoutMs: 5000,
+        retryCount: 1,
+        retryBaseDelayMs: 500,
+        retryMaxDelayMs: 30_000,
+        concurrency: 10,
+        maxQueueSize: 10_000,
+        overflow: "drop-oldest",
+      },
+    ]);
+  });
+
+  it("treats an empty events list as all eight types", () => {
+    expect(resolveConfigs([{ url, events: [] }])[0]?.events).toHaveLength(8);
+  });
+
+  it.each([
+    [{ url: "not a url" }, /config\[0\]\.url must be an absolute http\(s\) URL; got "not a url"\. Fix: include the scheme/],
+    [{ url: "ftp://example.com/x" }, /config\[0\]\.url must be an http: or https: URL; got "ftp:\/\/example.com\/x"/],
+    [{ url: 42 }, /config\[0\]\.url must be an absolute http\(s\) URL string; got 42/],
+    [{ url: "https://user:pw@example.com/" }, /config\[0\]\.url must not contain credentials/],
+    [{ url, retryCount: -1 }, /config\[0\]\.retryCount must be an integer ≥ 0 .*; got -1\. Fix:/],
+    [{ url, retryCount: 1.5 }, /config\[0\]\.retryCount must be an integer/],
+    [{ url, timeoutMs: 0 }, /config\[0\]\.timeoutMs must be an integer ≥ 1/],
+    [{ url, timeoutMs: Number.POSITIVE_INFINITY }, /config\[0\]\.timeoutMs must be/],
+    [{ url, concurrency: 0 }, /config\[0\]\.concurrency must be an integer ≥ 1/],
+    [{ url, maxQueueSize: "10" }, /config\[0\]\.maxQueueSize must be an integer ≥ 1 .*; got "10"/],
+    [{ url, retryBaseDelayMs: -5 }, /config\[0\]\.retryBaseDelayMs must be a number ≥ 0/],
+    [{ url, overflow: "block" }, /config\[0\]\.overflow must be "drop-oldest" or "drop-newest"; got "block"/],
+    [{ url, events: ["approved", "shipped"] }, /config\[0\]\.events\[1\] must be a known event type; got "shipped"\. Fix: use one of "risk_scored"/],
+    [{ url, events: ["APPROVED"] }, /config\[0\]\.events\[0\] must be a known event type; got "APPROVED"\. Fix: use the lower-case name "approved" \(EventType\.APPROVED\)/],
+    [{ url, events: "approved" }, /config\[0\]\.events must be an array of event types/],
+    [{ url, secret: "" }, /config\[0\]\.secret must be a non-empty string; got an empty string/],
+    [{ url, retries: 3 }, /config\[0\]\.retries is not a known option\. Fix: remove it, or use one of url, events, secret, timeoutMs, retryCount/],
+  ])("rejects %j with a TypeError naming the field and the fix", (config, message) => {
+    const attempt = () => resolveConfigs([{ url }, config]);
+    expect(attempt).toThrow(TypeError);
+    expect(attempt).toThrow(/^@attesta\/webhooks: /);
+    expect(attempt).toThrow(new RegExp(message.source.replace("config\\[0\\]", "config\\[1\\]")));
+  });
+
+  it("never echoes a secret of the wrong type", () => {
+    const attempt = () => resolveConfigs([{ url, secret: ["whsec_real_secret_value"] }]);
+    expect(attempt).toThrow(/secret must be a non-empty string; got a value of type an array/);
+    expect(attempt).not.toThrow(/whsec_real_secret_value/);
+  });
+
+  it("rejects configs that are not an array of objects", () => {
+    expect(() => resolveConfigs({ url })).toThrow(/configs must be an array of endpoint configs; got an object/);
+    expect(() => resolveConfigs([null])).toThrow(/config\[0\] must be an object with a url; got null/);
+  });
+});

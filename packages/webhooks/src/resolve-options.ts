@@ -1,0 +1,74 @@
+/**
+ * Construction-time validation of the dispatcher options.
+ *
+ * @module
+ */
+import type { WebhookDispatcherOptions, WebhookLogger } from "./types";
+
+/** Dispatcher options after validation, defaults applied. */
+export interface ResolvedOptions {
+  readonly logger: WebhookLogger | null;
+  readonly onAttempt: WebhookDispatcherOptions["onAttempt"];
+  readonly onDeadLetter: WebhookDispatcherOptions["onDeadLetter"];
+  readonly onDrop: WebhookDispatcherOptions["onDrop"];
+  readonly maxResponseBytes: number;
+}
+
+const KNOWN_KEYS = ["logger", "onAttempt", "onDeadLetter", "onDrop", "maxResponseBytes"];
+
+const consoleLogger: WebhookLogger = {
+  warn: (message, fields) => console.warn(`@attesta/webhooks: ${message}`, ...(fields ? [fields] : [])),
+  error: (message, fields) => console.error(`@attesta/webhooks: ${message}`, ...(fields ? [fields] : [])),
+};
+
+/**
+ * Validates the `options` argument of `WebhookDispatcher`. Throws a
+ * `TypeError` that names the field and the fix.
+ *
+ * @example
+ * ```ts
+ * const options = resolveOptions({ logger: null });
+ * options.maxResponseBytes; // 65536
+ * ```
+ */
+export function resolveOptions(options: unknown): ResolvedOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(`@attesta/webhooks: options must be an object; got ${options === null ? "null" : typeof options}. Fix: pass { logger, onAttempt, onDeadLetter, onDrop } or leave it out.`);
+  }
+  const input = options as Record<string, unknown>;
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_KEYS.includes(key)) {
+      throw new TypeError(`@attesta/webhooks: options.${key} is not a known option. Fix: remove it, or use one of ${KNOWN_KEYS.join(", ")}.`);
+    }
+  }
+  for (const hook of ["onAttempt", "onDeadLetter", "onDrop"] as const) {
+    if (input[hook] !== undefined && typeof input[hook] !== "function") {
+      throw new TypeError(`@attesta/webhooks: options.${hook} must be a function; got ${typeof input[hook]}. Fix: pass a function or leave it out.`);
+    }
+  }
+  const logger = input.logger === undefined ? consoleLogger : input.logger;
+  if (
+    logger !== null &&
+    (typeof logger !== "object" ||
+      typeof (logger as WebhookLogger).warn !== "function" ||
+      typeof (logger as WebhookLogger).error !== "function")
+  ) {
+    throw new TypeError(
+      "@attesta/webhooks: options.logger must have warn(message, fields) and error(message, fields) methods, or be null. Fix: pass console, an object wrapping your logger, or null to silence it.",
+    );
+  }
+  const maxResponseBytes = input.maxResponseBytes ?? 65_536;
+  if (typeof maxResponseBytes !== "number" || !Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) {
+    throw new TypeError(
+      `@attesta/webhooks: options.maxResponseBytes must be a positive integer; got ${String(maxResponseBytes)}. Fix: pass e.g. 65536, or leave it out.`,
+    );
+  }
+  return {
+    logger: logger as WebhookLogger | null,
+    onAttempt: input.onAttempt as ResolvedOptions["onAttempt"],
+    onDeadLetter: input.onDeadLetter as ResolvedOptions["onDeadLetter"],
+    onDrop: input.onDrop as ResolvedOptions["onDrop"],
+    maxResponseBytes,
+  };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { RingBuffer } from "./ring-buffer";
+
+describe("RingBuffer", () => {
+  it("returns items in insertion order across wrap-around", () => {
+    const queue = new RingBuffer<number>(3);
+    const out: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      expect(queue.push(i)).toBe(true);
+      if (queue.length === 2) out.push(queue.shift() as number);
+    }
+    out.push(...queue.drain());
+    expect(out).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(queue.removed).toBe(10);
+  });
+
+  it("refuses a push when full and keeps the existing items", () => {
+    const queue = new RingBuffer<string>(2);
+    queue.push("a");
+    queue.push("b");
+    expect(queue.push("c")).toBe(false);
+    expect(queue.length).toBe(2);
+    expect(queue.drain()).toEqual(["a", "b"]);
+  });
+
+  it("returns undefined when shifting an empty buffer without counting a removal", () => {
+    const queue = new RingBuffer<string>(1);
+    expect(queue.shift()).toBeUndefined();
+    expect(queue.removed).toBe(0);
+  });
+
+  it("rejects a capacity that is not a positive integer", () => {
+    expect(() => new RingBuffer(0)).toThrow(TypeError);
+    expect(() => new RingBuffer(1.5)).toThrow(/positive integer/);
+  });
+});
+
+describe("RingBuffer growth", () => {
+  it("keeps order while growing from a small array to a large capacity", () => {
+    const queue = new RingBuffer<number>(1000);
+    for (let i = 0; i < 10; i++) queue.push(i);
+    for (let i = 0; i < 5; i++) queue.shift();
+    for (let i = 10; i < 1000 + 5; i++) queue.push(i);
+    expect(queue.length).toBe(1000);
+    expect(queue.push(-1)).toBe(false);
+    const out = queue.drain();
+    expect(out[0]).toBe(5);
+    expect(out.at(-1)).toBe(1004);
+    expect(out.every((value, index) => value === index + 5)).toBe(true);
+  });
+});

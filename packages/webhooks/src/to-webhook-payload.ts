@@ -1,0 +1,37 @@
+/**
+ * The bus event to wire payload mapping shared with the Python attesta library.
+ *
+ * @module
+ */
+import type { WebhookPayload } from "@attesta/events";
+import type { DispatchableEvent } from "./types";
+
+/**
+ * Builds the webhook body object for a bus event: `event` is the upper-case
+ * type name, `timestamp` is ISO 8601 UTC with millisecond precision written
+ * with `+00:00` (as Python's `isoformat()` writes UTC), `data` is the event's
+ * data as is. `JSON.stringify` of the result is the exact body the dispatcher
+ * sends. Throws `RangeError` when `timestamp` is not a valid epoch-ms number.
+ *
+ * @example
+ * ```ts
+ * import { toWebhookPayload } from "@attesta/webhooks";
+ *
+ * const payload = toWebhookPayload({
+ *   type: "approved",
+ *   timestamp: Date.UTC(2025, 5, 15, 14, 32, 18, 123),
+ *   data: { agent_id: "agent-7", action_name: "deploy", risk_score: 0.2, risk_level: "low" },
+ * });
+ * console.log(JSON.stringify(payload));
+ * // {"event":"APPROVED","timestamp":"2025-06-15T14:32:18.123+00:00","data":{"agent_id":"agent-7",…}}
+ * ```
+ */
+export function toWebhookPayload(event: DispatchableEvent): WebhookPayload {
+  const iso = new Date(event.timestamp).toISOString();
+  return {
+    event: event.type.toUpperCase(),
+    // toISOString always ends in "Z" for the years 0000-9999.
+    timestamp: `${iso.slice(0, -1)}+00:00`,
+    data: event.data,
+  } as WebhookPayload;
+}

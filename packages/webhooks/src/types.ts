@@ -1,0 +1,229 @@
+/**
+ * Public types of the dispatcher: endpoint configs, options, hook payloads,
+ * statistics and the close report.
+ *
+ * @module
+ */
+import type { EventType, WebhookPayload } from "@attesta/events";
+import type { WebhookDeliveryError } from "./webhook-delivery-error";
+
+/**
+ * An event as the bus hands it to `onAny` handlers: `timestamp` is epoch
+ * milliseconds. Any `EventBus` event fits.
+ */
+export interface DispatchableEvent {
+  readonly type: string;
+  readonly timestamp: number;
+  readonly data: unknown;
+}
+
+/**
+ * What the dispatcher subscribes to: anything with `onAny` that returns an
+ * unsubscribe function, such as `EventBus` from `@attesta/events`.
+ */
+export interface EventSource {
+  onAny(handler: (event: DispatchableEvent) => void): () => void;
+}
+
+/**
+ * What to do when an endpoint's queue is full and another event arrives:
+ * `"drop-oldest"` evicts the oldest queued event to make room (fresh events
+ * win), `"drop-newest"` refuses the arriving event (queued events win).
+ */
+export type OverflowPolicy = "drop-oldest" | "drop-newest";
+
+/**
+ * One webhook endpoint. Only `url` is required.
+ *
+ * @example
+ * ```ts
+ * import type { WebhookConfig } from "@attesta/webhooks";
+ *
+ * const config: WebhookConfig = {
+ *   url: "https://hooks.example.com/attesta",
+ *   events: ["approved", "denied"],
+ *   secret: "whsec_test",
+ *   timeoutMs: 5000,
+ *   retryCount: 3,
+ * };
+ * ```
+ */
+export interface WebhookConfig {
+  /** `http:` or `https:` URL the events are POSTed to. Redirects are not followed. */
+  url: string;
+  /** Event types to deliver. Default `[]`: all eight pipeline events. */
+  events?: readonly EventType[];
+  /** Shared secret; when set, each request carries `X-Attesta-Signature: sha256=<hex>`. Default: unsigned. */
+  secret?: string;
+  /** Limit for one attempt, from connecting until the response body is read. Default `5000`. */
+  timeoutMs?: number;
+  /** Retries after the first attempt (`0`: one attempt only). Default `1`. */
+  retryCount?: number;
+  /** Base of the exponential backoff between attempts, in ms. Default `500`. */
+  retryBaseDelayMs?: number;
+  /** Upper bound of any wait between attempts, including one asked for by `Retry-After`, in ms. Default `30000`. */
+  retryMaxDelayMs?: number;
+  /** Requests in flight at once (also the number of keep-alive connections). Default `10`. */
+  concurrency?: number;
+  /** Events waiting for this endpoint before the overflow policy applies. Default `10000`. */
+  maxQueueSize?: number;
+  /** See {@link OverflowPolicy}. Default `"drop-oldest"`. */
+  overflow?: OverflowPolicy;
+}
+
+/**
+ * Where the dispatcher writes its diagnostics. `console` fits. Messages never
+ * contain secrets or request bodies, and URLs are reduced to origin and path.
+ */
+export interface WebhookLogger {
+  debug?(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Passed to `onAttempt` after every HTTP attempt. */
+export interface DeliveryAttempt {
+  /** The endpoint URL as configured. */
+  readonly url: string;
+  /** Position of the endpoint in the `configs` array. */
+  readonly endpointIndex: number;
+  /** `X-Attesta-Delivery`: the same for every attempt of one delivery. */
+  readonly deliveryId: string;
+  /** Upper-case event name, as in the body (`"APPROVED"`). */
+  readonly event: string;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+  /** `true` when the endpoint answered 2xx. */
+  readonly ok: boolean;
+  /** HTTP status, when a response arrived. */
+  readonly status?: number;
+  /** Why the attempt failed, when it did. */
+  readonly error?: WebhookDeliveryError;
+  /** From the start of the request until the response body was read or the attempt failed. */
+  readonly durationMs: number;
+  /** Whether another attempt follows. */
+  readonly willRetry: boolean;
+  /** Wait before that next attempt, when there is one. */
+  readonly retryInMs?: number;
+}
+
+/**
+ * Why a delivery ended undelivered: `"exhausted"` (every attempt failed),
+ * `"rejected"` (a 4xx other than 408/429, which is never retried),
+ * `"closed"` (`close()` gave up on it at its deadline) or `"unserializable"`
+ * (the event data cannot be written as JSON).
+ */
+export type DeadLetterReason = "exhausted" | "rejected" | "closed" | "unserializable";
+
+/** Passed to `onDeadLetter` for every delivery that will not be attempted again. */
+export interface DeadLetter {
+  readonly url: string;
+  readonly endpointIndex: number;
+  readonly deliveryId: string;
+  /** The full payload; `JSON.stringify(payload)` gives back the exact body that was sent. */
+  readonly payload: WebhookPayload;
+  readonly reason: DeadLetterReason;
+  /** HTTP attempts made (0 when none started). */
+  readonly attempts: number;
+  /** Status of the last response, when there was one. */
+  readonly status?: number;
+  /** Error of the last attempt, when there was one. */
+  readonly error?: WebhookDeliveryError;
+}
+
+/**
+ * Passed to `onDrop` for every event an endpoint did not take: its queue was
+ * full (`"queue_full"`), or the dispatcher was already closing (`"closed"`).
+ * It runs inside `bus.emit`, so keep it cheap; `toWebhookPayload(event)` gives
+ * the payload that would have been sent.
+ */
+export interface DroppedEvent {
+  readonly url: string;
+  readonly endpointIndex: number;
+  /** The event that will not be delivered to this endpoint. */
+  readonly event: DispatchableEvent;
+  readonly reason: "queue_full" | "closed";
+  /** Events this endpoint has dropped so far, this one included. */
+  readonly dropped: number;
+}
+
+/**
+ * Options of `new WebhookDispatcher(bus, configs, options)`.
+ *
+ * @example
+ * ```ts
+ * import type { WebhookDispatcherOptions } from "@attesta/webhooks";
+ *
+ * const options: WebhookDispatcherOptions = {
+ *   logger: console,
+ *   onDeadLetter: (letter) => console.error("undelivered", letter.deliveryId, letter.reason),
+ * };
+ * ```
+ */
+export interface WebhookDispatcherOptions {
+  /** Diagnostics sink; `null` silences it. Default: warnings and errors to `console`. */
+  logger?: WebhookLogger | null;
+  /** Called after every HTTP attempt. Default: none. */
+  onAttempt?: (attempt: DeliveryAttempt) => void;
+  /** Called once per delivery that ends undelivered, with its full payload. Default: none (a warning is logged). */
+  onDeadLetter?: (letter: DeadLetter) => void;
+  /** Called for every event an endpoint drops or refuses; runs inside `emit`. Default: none (a rate-limited warning is logged). */
+  onDrop?: (drop: DroppedEvent) => void;
+  /** Response bytes read before the connection is dropped instead. Default `65536`. */
+  maxResponseBytes?: number;
+}
+
+/** Counters of one endpoint, as returned by `stats()`. */
+export interface EndpointStats {
+  readonly url: string;
+  /** Events accepted into the queue. */
+  readonly enqueued: number;
+  /** Deliveries answered with 2xx. */
+  readonly delivered: number;
+  /** Deliveries handed to `onDeadLetter`. */
+  readonly failed: number;
+  /** Events dropped by the overflow policy or refused after close. */
+  readonly dropped: number;
+  /** HTTP attempts made. */
+  readonly attempts: number;
+  /** Attempts after the first, across all deliveries. */
+  readonly retries: number;
+  /** Events waiting in the queue now. */
+  readonly queued: number;
+  /** Deliveries started and not yet settled (sending or waiting to retry). */
+  readonly inFlight: number;
+}
+
+/** What `stats()` returns: totals over all endpoints, and each endpoint's counters. */
+export interface DispatcherStats extends Omit<EndpointStats, "url"> {
+  /** Events the dispatcher saw after `close()` and refused. */
+  readonly refused: number;
+  readonly endpoints: readonly EndpointStats[];
+}
+
+/**
+ * Options of `close()`.
+ *
+ * @example
+ * ```ts
+ * const report = await dispatcher.close({ deadlineMs: 10_000 });
+ * ```
+ */
+export interface CloseOptions {
+  /**
+   * Longest wait for queued and in-flight deliveries, in ms. At the deadline,
+   * requests are aborted and everything unsent is reported. Default: wait
+   * until every delivery has settled.
+   */
+  deadlineMs?: number;
+}
+
+/** What `close()` resolves to. */
+export interface CloseReport {
+  /** Deliveries that ended undelivered after `close()` was called (also passed to `onDeadLetter`). */
+  readonly undelivered: readonly DeadLetter[];
+  /** Whether the deadline cut the drain short. */
+  readonly timedOut: boolean;
+  /** Counters at the end. */
+  readonly stats: DispatcherStats;
+}
