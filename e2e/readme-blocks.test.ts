@@ -11,7 +11,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CodeBlock, extractCodeBlocks } from "./support/code-blocks";
@@ -183,7 +183,7 @@ for (const { path, blocks, parseError } of readmes) {
     for (const block of blocks.filter((candidate) => candidate.file)) {
       it(`keeps the block on line ${block.line} identical to ${block.file}`, () => {
         const target = join(root, block.file ?? "");
-        expect(relative(root, target).startsWith(`examples`), `${block.file} must be under examples/`).toBe(true);
+        expect(relative(root, target).startsWith(`examples${sep}`), `${block.file} must be under examples/`).toBe(true);
         expect(existsSync(target), `${block.file} does not exist`).toBe(true);
         expect(block.code, `${path}:${block.line} differs from ${block.file}`).toBe(readFileSync(target, "utf8"));
       });

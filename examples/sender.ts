@@ -1,14 +1,12 @@
 import { EventBus } from "@attesta/events";
 import { WebhookDispatcher } from "@attesta/webhooks";
 
+const url = process.env.ATTESTA_WEBHOOK_URL ?? "http://127.0.0.1:3000/webhooks/attesta";
+const secret = process.env.ATTESTA_WEBHOOK_SECRET;
+if (!secret) throw new Error("Set ATTESTA_WEBHOOK_SECRET to the secret the receiver expects.");
+
 const bus = new EventBus();
-const dispatcher = new WebhookDispatcher(bus, [
-  {
-    url: process.env.ATTESTA_WEBHOOK_URL ?? "http://127.0.0.1:3000/webhooks/attesta",
-    secret: process.env.ATTESTA_WEBHOOK_SECRET ?? "whsec_change_me",
-    events: ["approved", "denied", "escalated"],
-  },
-]);
+const dispatcher = new WebhookDispatcher(bus, [{ url, secret, events: ["approved", "denied", "escalated"] }]);
 
 // emit() returns immediately; the dispatcher signs and POSTs in the background.
 bus.emit({

@@ -5,7 +5,7 @@ import json
 import os
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-SECRET = os.environ.get("ATTESTA_WEBHOOK_SECRET", "whsec_change_me").encode()
+SECRET = os.environ["ATTESTA_WEBHOOK_SECRET"].encode()
 
 
 class AttestaWebhook(BaseHTTPRequestHandler):

@@ -78,6 +78,12 @@ describe.each(receivers)("the $framework receiver ($file)", ({ file }) => {
 });
 
 describe("the sender example", () => {
+  it("refuses to start without a secret instead of sending unsigned requests", async () => {
+    const sent = await runExample("sender.ts", { ATTESTA_WEBHOOK_URL: "http://127.0.0.1:9/unused", ATTESTA_WEBHOOK_SECRET: "" });
+    expect(sent.code).not.toBe(0);
+    expect(sent.output).toContain("Set ATTESTA_WEBHOOK_SECRET");
+  });
+
   it("reports what it could not deliver and exits non-zero when the receiver rejects it", async () => {
     const receiver = await startExample("express-receiver.ts", { ATTESTA_WEBHOOK_SECRET: SECRET });
     try {

@@ -206,6 +206,24 @@ describe("onError", () => {
   });
 });
 
+describe("structural consumers", () => {
+  it("lets code that only needs onAny accept any EventBus", () => {
+    interface EventSource {
+      onAny(handler: (event: { readonly type: string; readonly timestamp: number; readonly data: unknown }) => void): () => void;
+    }
+    const pipeline: EventSource = new EventBus();
+    const custom: EventSource = new EventBus<{ ping: { at: number } }>();
+    void pipeline;
+    void custom;
+  });
+
+  it("lets a received event be emitted again", () => {
+    const bus = new EventBus();
+    bus.onAny((event) => bus.emit(event));
+    bus.on("approved", (event) => bus.emitAsync(event));
+  });
+});
+
 describe("WebhookPayload", () => {
   it("is a union discriminated by the upper-case event name", () => {
     expectTypeOf<WebhookPayload<"approved">>().toEqualTypeOf<{

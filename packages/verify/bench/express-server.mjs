@@ -16,4 +16,8 @@ const server = createServer(app);
 server.listen(0, "127.0.0.1", () => {
   process.send({ port: server.address().port });
 });
+// The parent asks for CPU time around each run to report server CPU per request.
+process.on("message", (message) => {
+  if (message === "cpu") process.send({ cpu: process.cpuUsage() });
+});
 process.on("disconnect", () => server.close(() => process.exit(0)));

@@ -18,6 +18,8 @@ import { WebhookDeliveryError } from "./webhook-delivery-error";
 /** What an endpoint needs from its dispatcher. */
 export interface EndpointHost {
   readonly maxResponseBytes: number;
+  /** Whether successful attempts need reporting (an onAttempt hook is set). */
+  readonly observesAttempts: boolean;
   /** The exact body bytes for an event (shared between endpoints). Throws when the data is not JSON-serialisable. */
   bodyFor(event: DispatchableEvent): Buffer;
   payloadFor(event: DispatchableEvent): DeadLetter["payload"];
@@ -195,8 +197,8 @@ export class Endpoint {
         ? Math.min(config.retryMaxDelayMs, outcome.retryAfterMs ?? backoffDelay(attempt, config.retryBaseDelayMs, config.retryMaxDelayMs))
         : undefined;
       if (ok) this.delivered++;
-      // A literal, not a spread: this runs once per request.
-      this.host.attempted({
+      // A literal, not a spread, and only when someone listens: this runs once per request.
+      if (!ok || this.host.observesAttempts) this.host.attempted({
         url: config.url,
         endpointIndex: this.index,
         deliveryId: job.deliveryId,

@@ -96,6 +96,7 @@ export class WebhookDispatcher {
     this.options = resolveOptions(options);
     this.host = {
       maxResponseBytes: this.options.maxResponseBytes,
+      observesAttempts: this.options.onAttempt !== undefined,
       bodyFor: (event) => this.bodyFor(event),
       payloadFor: toWebhookPayload,
       attempted: (attempt) => this.attempted(attempt),

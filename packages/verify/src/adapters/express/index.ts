@@ -5,7 +5,6 @@
  */
 import type { WebhookPayload } from "@attesta/events";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { assertSignaturePresent } from "../../assert-signature-present";
 import { bodyAlreadyParsed } from "../../body-already-parsed";
 import { SIGNATURE_HEADER } from "../../constants";
 import { readRawBody } from "../../node/read-raw-body";
@@ -17,7 +16,6 @@ import { AttestaVerificationError } from "../../verification-error";
 
 declare global {
   // Express merges this global interface into its Request type.
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** The verified Attesta payload, set by `verifyAttesta()`; undefined on routes without it. */
@@ -41,6 +39,8 @@ const FIX =
   "app.post(\"/webhooks/attesta\", verifyAttesta({ secret }), handler) with app.use(express.json()) registered after it " +
   "or scoped to other routes; or parse this route with express.raw({ type: \"application/json\" }); " +
   "or keep the bytes with express.json({ verify: (req, _res, buf) => { req.rawBody = buf; } }).";
+
+const EMPTY = new Uint8Array(0);
 
 function defaultOnError(error: AttestaVerificationError, _req: Request, res: Response): void {
   res.status(error.status).json({ error: error.message });
@@ -99,36 +99,30 @@ export function verifyAttesta(options: ExpressVerifyOptions): RequestHandler {
 
   return (req, res, next) => {
     const signature = req.headers[SIGNATURE_HEADER] as string | undefined;
-    const earlier = bytesFromEarlierParser(req);
     const accept = (raw: Uint8Array): void => {
-      if (raw.byteLength > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
-      req.attesta = parseDelivery(raw, signature, secret, verifySignature);
-    };
-    try {
-      if (earlier === undefined) throw bodyAlreadyParsed(FIX);
-      if (earlier !== null) {
-        accept(earlier);
-        next();
+      try {
+        if (raw.byteLength > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
+        req.attesta = parseDelivery(raw, signature, secret, verifySignature);
+      } catch (error) {
+        reject(error, req, res, next);
         return;
       }
+      next();
+    };
+    const earlier = bytesFromEarlierParser(req);
+    if (earlier === undefined) {
+      reject(bodyAlreadyParsed(FIX), req, res, next);
+    } else if (earlier !== null) {
+      accept(earlier);
+    } else if (signature === undefined || signature === "") {
       // Refuse before reading: an unsigned request's body is irrelevant.
-      assertSignaturePresent(signature);
-    } catch (error) {
-      reject(error, req, res, next);
-      return;
+      accept(EMPTY);
+    } else {
+      readRawBody(req, maxBodyBytes, (error, raw) => {
+        if (error) reject(error, req, res, next);
+        else accept(raw);
+      });
     }
-    readRawBody(req, maxBodyBytes).then(
-      (raw) => {
-        try {
-          accept(raw);
-        } catch (error) {
-          reject(error, req, res, next);
-          return;
-        }
-        next();
-      },
-      (error: unknown) => reject(error, req, res, next),
-    );
   };
 }
 

@@ -81,7 +81,11 @@ export function verifyAttesta(options: KoaVerifyOptions): Middleware<AttestaStat
       const earlier = bytesFromEarlierParser(ctx);
       if (earlier === undefined) throw bodyAlreadyParsed(FIX);
       assertSignaturePresent(signature);
-      const raw = earlier ?? (await readRawBody(ctx.req, maxBodyBytes));
+      const raw =
+        earlier ??
+        (await new Promise<Uint8Array>((resolve, reject) =>
+          readRawBody(ctx.req, maxBodyBytes, (error, body) => (error ? reject(error) : resolve(body))),
+        ));
       if (raw.byteLength > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
       ctx.state.attesta = parseDelivery(raw, signature, secret, verifySignature);
     } catch (error) {
