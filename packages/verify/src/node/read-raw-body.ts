@@ -46,12 +46,10 @@ export function readRawBody(
   let settled = false;
 
   const finish = (error: AttestaVerificationError | null): void => {
+    // Listeners stay attached (cheaper on this hot path); `settled` makes
+    // any later event a no-op.
     if (settled) return;
     settled = true;
-    req.off("data", onData);
-    req.off("end", onEnd);
-    req.off("error", onError);
-    req.off("close", onClose);
     if (error === null) {
       done(null, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
     } else {
