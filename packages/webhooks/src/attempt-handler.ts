@@ -1,10 +1,11 @@
 /**
  * One HTTP attempt as an undici dispatch handler: no AbortController, no
- * response stream, one timer. Internal to the dispatcher.
+ * response stream, no timer of its own. Internal to the dispatcher.
  *
  * @module
  */
 import type { Dispatcher } from "undici";
+import type { Deadline, DeadlineList } from "./deadline-list";
 import { parseRetryAfter } from "./parse-retry-after";
 import { WebhookConnectionError } from "./webhook-connection-error";
 import { type DeliveryErrorContext, WebhookDeliveryError } from "./webhook-delivery-error";
@@ -28,28 +29,39 @@ function isRetryableStatus(status: number): boolean {
  * Receives undici's callbacks for one request and resolves exactly once: at
  * the end of the response, on an error, at `timeoutMs`, or when abandoned by
  * `close()`. Once resolved, the request is aborted if it is still running.
+ * The timeout is kept by the endpoint's `DeadlineList`, which calls `expire`.
  *
  * @example
  * ```ts
- * const handler = new AttemptHandler(context, 5000, 65536, resolve);
+ * const handler = new AttemptHandler(context, performance.now(), 5000, 65536, deadlines, resolve);
  * pool.dispatch({ path: "/hook", method: "POST", headers, body }, handler);
  * ```
  */
-export class AttemptHandler implements Dispatcher.DispatchHandler {
+export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
+  readonly deadline: number;
+  prev: Deadline | undefined;
+  next: Deadline | undefined;
   private controller: Dispatcher.DispatchController | undefined;
   private settled = false;
   private status = 0;
   private retryAfter: string | string[] | undefined;
   private received = 0;
-  private readonly timer: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly context: DeliveryErrorContext,
+    startedAt: number,
     private readonly timeoutMs: number,
     private readonly maxResponseBytes: number,
+    private readonly deadlines: DeadlineList,
     private readonly resolve: (outcome: AttemptOutcome) => void,
   ) {
-    this.timer = setTimeout(this.onTimeout, timeoutMs);
+    this.deadline = startedAt + timeoutMs;
+    deadlines.add(this);
+  }
+
+  /** The attempt outlived `timeoutMs` (called by the deadline list). */
+  expire(): void {
+    this.finish({ retryable: true, error: new WebhookTimeoutError(this.timeoutMs, this.context) });
   }
 
   /** Gives up on the attempt (close() at its deadline). */
@@ -91,10 +103,6 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     this.fail(error);
   }
 
-  private readonly onTimeout = (): void => {
-    this.finish({ retryable: true, error: new WebhookTimeoutError(this.timeoutMs, this.context) });
-  };
-
   private outcomeForStatus(): AttemptOutcome {
     const status = this.status;
     if (status >= 200 && status < 300) return { status, retryable: false };
@@ -111,7 +119,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   private finish(outcome: AttemptOutcome, requestDone = false): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.timer);
+    this.deadlines.remove(this);
     this.resolve(outcome);
     const controller = this.controller;
     if (!requestDone && controller !== undefined && !controller.aborted) {
