@@ -4,8 +4,9 @@
 // report counts as a failure, so a silently skipped suite cannot look green.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = fileURLToPath(new URL("..", import.meta.url));
 const workspaces = [
   ...readdirSync(join(root, "packages")).map((name) => join("packages", name)),
   "examples",

@@ -1,39 +1,50 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Deadline, DeadlineList } from "./deadline-list";
 
 function entry(timeoutMs: number, expired: string[], name: string): Deadline {
   return { deadline: performance.now() + timeoutMs, prev: undefined, next: undefined, expire: () => expired.push(name) };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe("DeadlineList", () => {
-  it("expires entries at their deadline, in order, and never those removed before", async () => {
+  // Fake clocks make the deadlines exact, so a loaded machine cannot shift them.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("expires entries at their deadline, in order, and never those removed before", () => {
     const list = new DeadlineList();
     const expired: string[] = [];
     const a = entry(100, expired, "a");
     const b = entry(100, expired, "b");
     list.add(a);
     list.add(b);
-    await sleep(50);
+    vi.advanceTimersByTime(50);
     const c = entry(100, expired, "c");
     list.add(c);
     list.remove(b);
     list.remove(b);
-    await sleep(60);
+    vi.advanceTimersByTime(49);
+    expect(expired).toEqual([]);
+    vi.advanceTimersByTime(1);
     expect(expired).toEqual(["a"]);
-    await sleep(60);
+    vi.advanceTimersByTime(49);
+    expect(expired).toEqual(["a"]);
+    vi.advanceTimersByTime(1);
     expect(expired).toEqual(["a", "c"]);
   });
 
-  it("leaves no timer behind once empty", async () => {
+  it("leaves no pending timer once every entry was removed", () => {
     const list = new DeadlineList();
     const expired: string[] = [];
     const a = entry(10, expired, "a");
     list.add(a);
+    expect(vi.getTimerCount()).toBe(1);
     list.remove(a);
-    expect((list as unknown as { timer: unknown }).timer).toBeUndefined();
-    await sleep(20);
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(20);
     expect(expired).toEqual([]);
   });
 });

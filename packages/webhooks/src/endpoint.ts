@@ -126,7 +126,11 @@ export class Endpoint {
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
-    if (pool !== undefined) await pool.close().catch(() => pool.destroy());
+    if (pool === undefined) return;
+    // After abort(), a request still connecting has no controller to cancel it, and a graceful
+    // close would wait for it until the connect timeout: destroy so close() keeps its deadline.
+    if (this.aborted) await pool.destroy().catch(() => undefined);
+    else await pool.close().catch(() => pool.destroy());
   }
 
   stats(): EndpointStats {

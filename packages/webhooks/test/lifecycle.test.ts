@@ -1,7 +1,9 @@
+import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { EventBus } from "@attesta/events";
 import { describe, expect, it } from "vitest";
 import { type DeadLetter, DispatcherClosedError, type DroppedEvent, WebhookDispatcher } from "../src/index";
 import { defer } from "./support/cleanup";
+import { until } from "./support/until";
 import { sampleData, tagOf } from "./support/events";
 import { type Responder, startReceiver } from "./support/receiver";
 
@@ -120,6 +122,28 @@ describe("close()", () => {
     await receiver.waitForRequests(1);
     const report = await dispatcher.close({ deadlineMs: 20 });
     expect(report.undelivered).toEqual([expect.objectContaining({ reason: "closed", attempts: 1, status: 503 })]);
+  });
+
+  it("keeps its deadline while a request is still stuck in the TLS handshake", async () => {
+    // Accepts TCP and never answers, so an https request never gets a connected socket.
+    const sockets = new Set<Socket>();
+    const silent = createNetServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    defer(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+    const { port } = silent.address() as AddressInfo;
+    const bus = new EventBus();
+    const dispatcher = new WebhookDispatcher(bus, [{ url: `https://127.0.0.1:${port}/hook`, timeoutMs: 20_000 }], { logger: null });
+    bus.emit({ type: "approved", data: sampleData("approved") });
+    await until(() => sockets.size > 0);
+    const started = performance.now();
+    const report = await dispatcher.close({ deadlineMs: 50 });
+    // Far below timeoutMs, which is what a graceful pool close would have waited.
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(report.timedOut).toBe(true);
+    expect(report.undelivered).toEqual([expect.objectContaining({ reason: "closed" })]);
   });
 
   it("returns the same report when called twice", async () => {

@@ -1,5 +1,7 @@
 import { createServer, type Server } from "node:http";
 import express, { type Express } from "express";
+// Express 4 under an alias, to cover body-parser 1.x behaviour.
+import express4 from "express4";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { sign } from "../../node/sign";
 import { BODY, OLD_SECRET, SECRET, malformedSignatures } from "../../../test/support/deliveries";
@@ -208,6 +210,52 @@ describe("verifyAttesta (Express) behind body parsers", () => {
     expect(seen).toHaveLength(1);
   });
 });
+
+describe("verifyAttesta (Express 4)", () => {
+  it("reads the stream when an Express 4 body parser skipped the request but left req.body = {}", async () => {
+    const app = express4();
+    const seen: unknown[] = [];
+    // body-parser 1.x sets req.body to {} even for content types it does not parse.
+    app.use(express4.urlencoded({ extended: false }));
+    app.post("/hook", verifyAttesta({ secret: SECRET }) as unknown as Parameters<typeof app.post>[1], (req, res) => {
+      seen.push((req as unknown as express.Request).attesta);
+      res.sendStatus(204);
+    });
+    const { url, server } = await serveExpress4(app);
+    try {
+      const res = await post(`${url}/hook`, BODY, { ...headers(sign(BODY, SECRET)), "content-type": "application/json" });
+      expect(res.status).toBe(204);
+      expect(seen).toEqual([JSON.parse(BODY)]);
+      const forged = await post(`${url}/hook`, BODY, { ...headers(sign(BODY, "wrong")), "content-type": "application/json" });
+      expect(forged.status).toBe(401);
+    } finally {
+      await close(server);
+    }
+  });
+
+  it("still answers 500 when Express 4's express.json() consumed the body", async () => {
+    const app = express4();
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    app.use(express4.json());
+    app.post("/hook", verifyAttesta({ secret: SECRET }) as unknown as Parameters<typeof app.post>[1], (_req, res) => {
+      res.sendStatus(204);
+    });
+    const { url, server } = await serveExpress4(app);
+    try {
+      const res = await post(`${url}/hook`, BODY, { ...headers(sign(BODY, SECRET)), "content-type": "application/json" });
+      expect(res.status).toBe(500);
+      expect(res.json).toMatchObject({ error: expect.stringContaining("mount verifyAttesta() before express.json()") });
+    } finally {
+      errors.mockRestore();
+      await close(server);
+    }
+  });
+});
+
+async function serveExpress4(app: ReturnType<typeof express4>): Promise<{ url: string; server: Server }> {
+  const server = createServer(app);
+  return { url: await listen(server), server };
+}
 
 describe("verifyAttesta (Express) options", () => {
   it("lets onError write a custom response", async () => {

@@ -52,8 +52,9 @@ function bytesFromEarlierParser(req: Request): Uint8Array | null | undefined {
   const saved = (req as { rawBody?: unknown }).rawBody;
   if (Buffer.isBuffer(saved) || saved instanceof Uint8Array) return saved;
   if (typeof saved === "string") return Buffer.from(saved, "utf8");
-  // body-parser marks requests it read with `_body`; an ended stream was read by someone.
-  if (req.body !== undefined || (req as { _body?: unknown })._body === true || req.readableEnded) return undefined;
+  // Judge by the stream, not by req.body: body-parser 1.x (Express 4) sets req.body = {} on requests it skipped.
+  // It marks requests it did read with `_body`; a stream that emitted data or ended was read by someone.
+  if ((req as { _body?: unknown })._body === true || req.readableDidRead || req.readableEnded) return undefined;
   return null;
 }
 

@@ -149,6 +149,19 @@ describe("verifyAttesta (Koa) with body parsers and options", () => {
     }
   });
 
+  it("reads the stream when a body parser skipped the request but set ctx.request.body = {}", async () => {
+    // koa-bodyparser does this for content types it is not configured to parse.
+    const skippingParser: Koa.Middleware = async (ctx, next) => {
+      (ctx.request as unknown as { body: unknown }).body = {};
+      await next();
+    };
+    const { app, seen } = makeApp({ secret: SECRET }, skippingParser);
+    const url = await start(app);
+    expect((await post(url, BODY, headers(sign(BODY, SECRET)))).status).toBe(200);
+    expect((await post(url, BODY, headers(sign(BODY, "wrong")))).status).toBe(401);
+    expect(seen).toEqual([JSON.parse(BODY)]);
+  });
+
   it("lets onError write a custom response", async () => {
     const { app } = makeApp({
       secret: SECRET,

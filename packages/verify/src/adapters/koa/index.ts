@@ -45,7 +45,8 @@ function bytesFromEarlierParser(ctx: ParameterizedContext): Uint8Array | null | 
   const request = ctx.request as { rawBody?: unknown; body?: unknown };
   if (Buffer.isBuffer(request.rawBody) || request.rawBody instanceof Uint8Array) return request.rawBody;
   if (typeof request.rawBody === "string") return Buffer.from(request.rawBody, "utf8");
-  if (request.body !== undefined || ctx.req.readableEnded) return undefined;
+  // Judge by the stream, not by request.body: koa-bodyparser sets body = {} on requests whose type it skipped.
+  if (ctx.req.readableDidRead || ctx.req.readableEnded) return undefined;
   return null;
 }
 
