@@ -107,6 +107,32 @@ async function setup() {
         }
       };
     }
+    case "bare loop": {
+      // Not a library: the least any emitAsync can do (call each handler, wait
+      // for the returned promises with one shared callback each, no isolation,
+      // no error attribution). It shows how much of a case is the handlers'
+      // own promise work, which no bus can remove.
+      const byType = new Map(TYPES.map((type) => [type, Array.from({ length: listeners }, (_, k) => makeHandler(k))]));
+      return async (n) => {
+        for (let i = 0; i < n; i++) {
+          const event = EVENTS[i & 7];
+          const handlers = byType.get(event.type);
+          let pending = 0;
+          let resolve;
+          const settle = () => {
+            if (--pending === 0) resolve?.();
+          };
+          for (let k = 0; k < handlers.length; k++) {
+            const result = handlers[k](event);
+            if (result !== undefined && typeof result.then === "function") {
+              pending++;
+              result.then(settle, settle);
+            }
+          }
+          if (pending > 0) await new Promise((fulfil) => (resolve = fulfil));
+        }
+      };
+    }
     default:
       throw new Error(`unknown library ${library}`);
   }

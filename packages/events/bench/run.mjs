@@ -29,7 +29,7 @@ for (const listeners of [1, 10]) {
 }
 for (const scenario of ["emitAsync", "emitAsync-sync"]) {
   for (const listeners of [1, 10]) {
-    for (const library of [OURS, "emittery"]) CASES.push({ scenario, library, listeners });
+    for (const library of [OURS, "emittery", "bare loop"]) CASES.push({ scenario, library, listeners });
   }
 }
 
@@ -95,6 +95,8 @@ console.log(
   "\nemit: handlers are plain functions; peers use their own emit(type, event).\n" +
     "emitAsync: handlers are async functions; emittery runs `await emitter.emit(type, event)`.\n" +
     "emitAsync-sync: the same, with plain (non-async) handlers.\n" +
+    "bare loop: no bus, just the handler calls and one shared callback per returned promise: the\n" +
+    "floor set by the handlers' own promises (a ratio near 1 means the bus adds almost nothing).\n" +
     "@attesta/events isolates every handler (try/catch, rejection capture); the sync peers do not.\n" +
     "Ratios above 1 mean @attesta/events is faster. Spread is how far the rounds were apart: re-run\n" +
     "(e.g. BENCH_ROUNDS=5) when it is large, which means other processes were competing for the CPU.",
