@@ -4,6 +4,7 @@
  * @module
  */
 import { EVENT_TYPES, type EventType } from "@attesta/events";
+import { invalidOption, typeName } from "./invalid-option";
 import type { OverflowPolicy, WebhookConfig } from "./types";
 
 /** An endpoint config after validation, every option filled in. */
@@ -55,14 +56,14 @@ const MAX_TIMER_MS = 2_147_483_647;
  */
 export function resolveConfigs(configs: unknown): ResolvedConfig[] {
   if (!Array.isArray(configs)) {
-    throw fail("configs", "an array of endpoint configs", configs, 'pass [{ url: "https://…" }]');
+    throw invalidOption("configs", "an array of endpoint configs", configs, 'pass [{ url: "https://…" }]');
   }
   return configs.map((config: unknown, index) => resolveConfig(config, `config[${index}]`));
 }
 
 function resolveConfig(config: unknown, at: string): ResolvedConfig {
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    throw fail(at, "an object with a url", config, 'pass { url: "https://…" }');
+    throw invalidOption(at, "an object with a url", config, 'pass { url: "https://…" }');
   }
   const input = config as Record<string, unknown>;
   for (const key of Object.keys(input)) {
@@ -85,7 +86,7 @@ function resolveConfig(config: unknown, at: string): ResolvedConfig {
   const retryMaxDelayMs = number(input.retryMaxDelayMs, `${at}.retryMaxDelayMs`, 30_000, 0, false);
   const overflow = input.overflow ?? "drop-oldest";
   if (overflow !== "drop-oldest" && overflow !== "drop-newest") {
-    throw fail(`${at}.overflow`, '"drop-oldest" or "drop-newest"', overflow, 'use "drop-oldest" (the default) or "drop-newest"');
+    throw invalidOption(`${at}.overflow`, '"drop-oldest" or "drop-newest"', overflow, 'use "drop-oldest" (the default) or "drop-newest"');
   }
   return {
     url,
@@ -106,15 +107,15 @@ function resolveConfig(config: unknown, at: string): ResolvedConfig {
 
 function resolveUrl(value: unknown, at: string): { url: string; origin: string; path: string; label: string } {
   const example = 'e.g. "https://hooks.example.com/attesta"';
-  if (typeof value !== "string") throw fail(at, "an absolute http(s) URL string", value, `pass the endpoint URL, ${example}`);
+  if (typeof value !== "string") throw invalidOption(at, "an absolute http(s) URL string", value, `pass the endpoint URL, ${example}`);
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
-    throw fail(at, "an absolute http(s) URL", value, `include the scheme and host, ${example}`);
+    throw invalidOption(at, "an absolute http(s) URL", value, `include the scheme and host, ${example}`);
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw fail(at, "an http: or https: URL", value, `use http:// or https://, ${example}`);
+    throw invalidOption(at, "an http: or https: URL", value, `use http:// or https://, ${example}`);
   }
   if (parsed.username !== "" || parsed.password !== "") {
     throw new TypeError(
@@ -131,7 +132,7 @@ function resolveUrl(value: unknown, at: string): { url: string; origin: string; 
 
 function resolveEvents(value: unknown, at: string): readonly EventType[] {
   if (value === undefined) return EVENT_TYPES;
-  if (!Array.isArray(value)) throw fail(at, "an array of event types", value, "pass e.g. [\"approved\", \"denied\"], or [] for all events");
+  if (!Array.isArray(value)) throw invalidOption(at, "an array of event types", value, "pass e.g. [\"approved\", \"denied\"], or [] for all events");
   for (const [index, name] of value.entries()) {
     if (typeof name === "string" && (EVENT_TYPES as readonly string[]).includes(name)) continue;
     const lower = typeof name === "string" ? name.toLowerCase() : undefined;
@@ -139,7 +140,7 @@ function resolveEvents(value: unknown, at: string): readonly EventType[] {
       lower !== undefined && (EVENT_TYPES as readonly string[]).includes(lower)
         ? `use the lower-case name "${lower}" (EventType.${lower.toUpperCase()})`
         : `use one of ${EVENT_TYPES.map((type) => `"${type}"`).join(", ")}`;
-    throw fail(`${at}[${index}]`, "a known event type", name, fix);
+    throw invalidOption(`${at}[${index}]`, "a known event type", name, fix);
   }
   return value.length === 0 ? EVENT_TYPES : [...new Set(value as EventType[])];
 }
@@ -155,23 +156,7 @@ function number(value: unknown, at: string, fallback: number, min: number, integ
     value < min ||
     value > MAX_TIMER_MS
   ) {
-    throw fail(at, `${kind} ${bound} and ≤ ${MAX_TIMER_MS}`, value, `pass e.g. ${fallback}, or leave it out for the default ${fallback}`);
+    throw invalidOption(at, `${kind} ${bound} and ≤ ${MAX_TIMER_MS}`, value, `pass e.g. ${fallback}, or leave it out for the default ${fallback}`);
   }
   return value;
-}
-
-function fail(at: string, expected: string, value: unknown, fix: string): TypeError {
-  return new TypeError(`@attesta/webhooks: ${at} must be ${expected}; got ${show(value)}. Fix: ${fix}.`);
-}
-
-function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
-  return typeName(value);
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : typeof value;
 }

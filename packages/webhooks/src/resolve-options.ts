@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { invalidOption, typeName } from "./invalid-option";
 import type { WebhookDispatcherOptions, WebhookLogger } from "./types";
 
 /** Dispatcher options after validation, defaults applied. */
@@ -34,7 +35,7 @@ const consoleLogger: WebhookLogger = {
 export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) options = {};
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`@attesta/webhooks: options must be an object; got ${options === null ? "null" : typeof options}. Fix: pass { logger, onAttempt, onDeadLetter, onDrop } or leave it out.`);
+    throw new TypeError(`@attesta/webhooks: options must be an object; got ${typeName(options)}. Fix: pass { logger, onAttempt, onDeadLetter, onDrop } or leave it out.`);
   }
   const input = options as Record<string, unknown>;
   for (const key of Object.keys(input)) {
@@ -44,7 +45,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   }
   for (const hook of ["onAttempt", "onDeadLetter", "onDrop"] as const) {
     if (input[hook] !== undefined && typeof input[hook] !== "function") {
-      throw new TypeError(`@attesta/webhooks: options.${hook} must be a function; got ${typeof input[hook]}. Fix: pass a function or leave it out.`);
+      throw new TypeError(`@attesta/webhooks: options.${hook} must be a function; got ${typeName(input[hook])}. Fix: pass a function or leave it out.`);
     }
   }
   const logger = input.logger === undefined ? consoleLogger : input.logger;
@@ -60,9 +61,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   }
   const maxResponseBytes = input.maxResponseBytes ?? 65_536;
   if (typeof maxResponseBytes !== "number" || !Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) {
-    throw new TypeError(
-      `@attesta/webhooks: options.maxResponseBytes must be a positive integer; got ${String(maxResponseBytes)}. Fix: pass e.g. 65536, or leave it out.`,
-    );
+    throw invalidOption("options.maxResponseBytes", "a positive integer", maxResponseBytes, "pass e.g. 65536, or leave it out");
   }
   return {
     logger: logger as WebhookLogger | null,
