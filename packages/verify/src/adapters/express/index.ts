@@ -8,6 +8,7 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { bodyAlreadyParsed } from "../../body-already-parsed";
 import { SIGNATURE_HEADER } from "../../constants";
 import { readRawBody } from "../../node/read-raw-body";
+import { savedRawBody } from "../../node/saved-raw-body";
 import { payloadTooLarge } from "../../payload-too-large";
 import { verifySignature } from "../../node/verify-signature";
 import { parseDelivery } from "../../parse-delivery";
@@ -49,9 +50,8 @@ function defaultOnError(error: AttestaVerificationError, _req: Request, res: Res
 /** Raw bytes left by an earlier parser, `null` when the stream is untouched, or `undefined` when they are lost. */
 function bytesFromEarlierParser(req: Request): Uint8Array | null | undefined {
   if (Buffer.isBuffer(req.body)) return req.body;
-  const saved = (req as { rawBody?: unknown }).rawBody;
-  if (Buffer.isBuffer(saved) || saved instanceof Uint8Array) return saved;
-  if (typeof saved === "string") return Buffer.from(saved, "utf8");
+  const saved = savedRawBody((req as { rawBody?: unknown }).rawBody);
+  if (saved !== undefined) return saved;
   // Judge by the stream, not by req.body: body-parser 1.x (Express 4) sets req.body = {} on requests it skipped.
   // It marks requests it did read with `_body`; a stream that emitted data or ended was read by someone.
   if ((req as { _body?: unknown })._body === true || req.readableDidRead || req.readableEnded) return undefined;

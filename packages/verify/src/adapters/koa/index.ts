@@ -9,6 +9,7 @@ import { assertSignaturePresent } from "../../assert-signature-present";
 import { bodyAlreadyParsed } from "../../body-already-parsed";
 import { SIGNATURE_HEADER } from "../../constants";
 import { readRawBody } from "../../node/read-raw-body";
+import { savedRawBody } from "../../node/saved-raw-body";
 import { verifySignature } from "../../node/verify-signature";
 import { parseDelivery } from "../../parse-delivery";
 import { payloadTooLarge } from "../../payload-too-large";
@@ -42,9 +43,8 @@ function defaultOnError(error: AttestaVerificationError, ctx: ParameterizedConte
 
 /** Raw bytes kept by an earlier parser, `null` when the stream is untouched, or `undefined` when they are lost. */
 function bytesFromEarlierParser(ctx: ParameterizedContext): Uint8Array | null | undefined {
-  const request = ctx.request as { rawBody?: unknown; body?: unknown };
-  if (Buffer.isBuffer(request.rawBody) || request.rawBody instanceof Uint8Array) return request.rawBody;
-  if (typeof request.rawBody === "string") return Buffer.from(request.rawBody, "utf8");
+  const saved = savedRawBody((ctx.request as { rawBody?: unknown }).rawBody);
+  if (saved !== undefined) return saved;
   // Judge by the stream, not by request.body: koa-bodyparser sets body = {} on requests whose type it skipped.
   if (ctx.req.readableDidRead || ctx.req.readableEnded) return undefined;
   return null;
