@@ -65,24 +65,35 @@ describe("pnpm demo", () => {
 
   it("delivers to the Koa Slack endpoint only DENIED and ESCALATED", () => {
     const slack = rows.filter((row) => /\bslack\s+Koa\b/.test(row) && /\s2\d\d\s/.test(row));
-    expect(slack.map((row) => /\b(DENIED|ESCALATED|APPROVED|RISK_SCORED|AUDIT_LOGGED)\b/.exec(row)?.[1]).sort()).toEqual([
-      "DENIED",
-      "ESCALATED",
-    ]);
+    expect(
+      slack
+        .map((row) => /\b(DENIED|ESCALATED|APPROVED|RISK_SCORED|AUDIT_LOGGED)\b/.exec(row)?.[1])
+        .sort(),
+    ).toEqual(["DENIED", "ESCALATED"]);
   });
 
   it("shows a failed attempt that gets through on retry", () => {
     expect(rows.some((row) => /\s5\d\d\s+1\s/.test(row) && row.includes("will retry"))).toBe(true);
-    expect(rows.some((row) => /\s2\d\d\s+[2-9]\s/.test(row) && row.includes("after retry"))).toBe(true);
+    expect(rows.some((row) => /\s2\d\d\s+[2-9]\s/.test(row) && row.includes("after retry"))).toBe(
+      true,
+    );
   });
 
   it("shows the Hono audit receiver accepting the old secret during a rotation", () => {
-    expect(rows.some((row) => /\baudit\s+Hono\s+200\s/.test(row) && row.includes("verified with the old secret"))).toBe(true);
+    expect(
+      rows.some(
+        (row) => /\baudit\s+Hono\s+200\s/.test(row) && row.includes("verified with the old secret"),
+      ),
+    ).toBe(true);
   });
 
   it("shows the forged request answered 401 by each framework", () => {
     const forged = rows.filter((row) => row.includes("✗ forged") && /\s401\s/.test(row));
-    expect(forged.map((row) => /\b(Express|Koa|Hono)\b/.exec(row)?.[1]).sort()).toEqual(["Express", "Hono", "Koa"]);
+    expect(forged.map((row) => /\b(Express|Koa|Hono)\b/.exec(row)?.[1]).sort()).toEqual([
+      "Express",
+      "Hono",
+      "Koa",
+    ]);
   });
 
   it("ends with a summary that leaves nothing undelivered", () => {

@@ -47,7 +47,11 @@ interface Runner {
   command: (file: string) => [string, string[]];
 }
 
-const typescript: Runner = { ext: "mjs", prepare: transpile, command: (file) => [process.execPath, [file]] };
+const typescript: Runner = {
+  ext: "mjs",
+  prepare: transpile,
+  command: (file) => [process.execPath, [file]],
+};
 const RUNNERS: Record<string, Runner> = {
   ts: typescript,
   typescript,
@@ -158,7 +162,9 @@ for (const { path, blocks, parseError } of readmes) {
     });
 
     for (const block of blocks.filter((candidate) => candidate.run)) {
-      it.concurrent(`runs the \`${block.info}\` block on line ${block.line} to a clean exit`, async ({ expect }) => {
+      it.concurrent(`runs the \`${block.info}\` block on line ${block.line} to a clean exit`, async ({
+        expect,
+      }) => {
         expect(block.file, "a block is either `run` or `file=`, not both").toBeUndefined();
         const runner = RUNNERS[block.lang];
         expect(runner, `no runner for language "${block.lang}"`).toBeDefined();
@@ -183,46 +189,63 @@ for (const { path, blocks, parseError } of readmes) {
     for (const block of blocks.filter((candidate) => candidate.file)) {
       it(`keeps the block on line ${block.line} identical to ${block.file}`, () => {
         const target = join(root, block.file ?? "");
-        expect(relative(root, target).startsWith(`examples${sep}`), `${block.file} must be under examples/`).toBe(true);
+        expect(
+          relative(root, target).startsWith(`examples${sep}`),
+          `${block.file} must be under examples/`,
+        ).toBe(true);
         expect(existsSync(target), `${block.file} does not exist`).toBe(true);
-        expect(block.code, `${path}:${block.line} differs from ${block.file}`).toBe(readFileSync(target, "utf8"));
+        expect(block.code, `${path}:${block.line} differs from ${block.file}`).toBe(
+          readFileSync(target, "utf8"),
+        );
       });
     }
   });
 }
 
 const typescriptBlocks = readmes.flatMap(({ path, blocks }) =>
-  blocks.filter((block) => block.run && RUNNERS[block.lang] === typescript).map((block) => ({ path, block })),
+  blocks
+    .filter((block) => block.run && RUNNERS[block.lang] === typescript)
+    .map((block) => ({ path, block })),
 );
 
 describe("TypeScript blocks that claim to run", () => {
-  it.skipIf(typescriptBlocks.length === 0)("typecheck under the repository's strict settings", async () => {
-    const dir = join(workDir, "typecheck");
-    mkdirSync(dir, { recursive: true });
-    const names = new Map<string, string>();
-    for (const { path, block } of typescriptBlocks) {
-      const name = `${slug(path, block)}.ts`;
-      names.set(name, `${path}:${block.line}`);
-      // `export {}` keeps each block its own module even when it imports nothing.
-      writeFileSync(join(dir, name), `${block.code}\nexport {};\n`);
-    }
-    writeFileSync(
-      join(dir, "tsconfig.json"),
-      JSON.stringify({
-        extends: relative(dir, join(root, "tsconfig.base.json")),
-        compilerOptions: { types: ["node"], noEmit: true },
-        include: ["*.ts"],
-      }),
-    );
-    const tsc = require.resolve("typescript/bin/tsc");
-    const result = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json"), "--pretty", "false"], dir);
-    // Point each diagnostic back at the README line it came from.
-    const output = result.output.replace(/^([\w.-]+\.ts)\((\d+),(\d+)\)/gm, (match, name: string, line: string) => {
-      const origin = names.get(name);
-      if (!origin) return match;
-      const [readme, fenceLine] = origin.split(/:(?=\d+$)/);
-      return `${readme}:${Number(fenceLine) + Number(line)}`;
-    });
-    expect(result.code, output).toBe(0);
-  });
+  it.skipIf(typescriptBlocks.length === 0)(
+    "typecheck under the repository's strict settings",
+    async () => {
+      const dir = join(workDir, "typecheck");
+      mkdirSync(dir, { recursive: true });
+      const names = new Map<string, string>();
+      for (const { path, block } of typescriptBlocks) {
+        const name = `${slug(path, block)}.ts`;
+        names.set(name, `${path}:${block.line}`);
+        // `export {}` keeps each block its own module even when it imports nothing.
+        writeFileSync(join(dir, name), `${block.code}\nexport {};\n`);
+      }
+      writeFileSync(
+        join(dir, "tsconfig.json"),
+        JSON.stringify({
+          extends: relative(dir, join(root, "tsconfig.base.json")),
+          compilerOptions: { types: ["node"], noEmit: true },
+          include: ["*.ts"],
+        }),
+      );
+      const tsc = require.resolve("typescript/bin/tsc");
+      const result = await run(
+        process.execPath,
+        [tsc, "-p", join(dir, "tsconfig.json"), "--pretty", "false"],
+        dir,
+      );
+      // Point each diagnostic back at the README line it came from.
+      const output = result.output.replace(
+        /^([\w.-]+\.ts)\((\d+),(\d+)\)/gm,
+        (match, name: string, line: string) => {
+          const origin = names.get(name);
+          if (!origin) return match;
+          const [readme, fenceLine] = origin.split(/:(?=\d+$)/);
+          return `${readme}:${Number(fenceLine) + Number(line)}`;
+        },
+      );
+      expect(result.code, output).toBe(0);
+    },
+  );
 });

@@ -7,7 +7,15 @@
  *
  * @module
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,7 +90,9 @@ beforeAll(async () => {
   } catch (error) {
     const log = registry?.log() ?? "";
     await cleanUp();
-    throw log === "" ? error : new Error(`${String(error)}\n--- verdaccio log\n${log}`, { cause: error });
+    throw log === ""
+      ? error
+      : new Error(`${String(error)}\n--- verdaccio log\n${log}`, { cause: error });
   }
 });
 
@@ -93,7 +103,10 @@ function freshProject(name: string): string {
   if (registry === undefined) throw new Error("registry is not running");
   const dir = join(tempRoot, name);
   mkdirSync(dir);
-  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name, version: "1.0.0", private: true }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, "package.json"),
+    `${JSON.stringify({ name, version: "1.0.0", private: true }, null, 2)}\n`,
+  );
   writeFileSync(join(dir, ".npmrc"), `@attesta:registry=${registry.url}\n`);
   return dir;
 }
@@ -103,15 +116,25 @@ function npmInstall(dir: string, specs: string[]) {
     "npm",
     ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", ...specs],
     // A private cache: no stale @attesta metadata from an earlier run, nothing left behind.
-    { cwd: dir, env: childEnv({ npm_config_cache: join(tempRoot, "npm-cache") }), timeoutMs: INSTALL_TIMEOUT_MS },
+    {
+      cwd: dir,
+      env: childEnv({ npm_config_cache: join(tempRoot, "npm-cache") }),
+      timeoutMs: INSTALL_TIMEOUT_MS,
+    },
   );
 }
 
-async function fetchPackument(name: string): Promise<{ versions: Record<string, { dependencies?: Record<string, string> }> }> {
+async function fetchPackument(
+  name: string,
+): Promise<{ versions: Record<string, { dependencies?: Record<string, string> }> }> {
   if (registry === undefined) throw new Error("registry is not running");
-  const response = await fetch(new URL(name.replace("/", "%2f"), registry.url), { signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(new URL(name.replace("/", "%2f"), registry.url), {
+    signal: AbortSignal.timeout(10_000),
+  });
   expect(response.status).toBe(200);
-  return (await response.json()) as { versions: Record<string, { dependencies?: Record<string, string> }> };
+  return (await response.json()) as {
+    versions: Record<string, { dependencies?: Record<string, string> }>;
+  };
 }
 
 describe("releasing to a registry and installing from it", () => {
@@ -147,15 +170,23 @@ describe("releasing to a registry and installing from it", () => {
     const nodeModules = join(dir, "node_modules");
     expect(readdirSync(nodeModules).sort()).toEqual([".package-lock.json", "@attesta"]);
     expect(readdirSync(join(nodeModules, "@attesta"))).toEqual(["events"]);
-    const installed = JSON.parse(readFileSync(join(nodeModules, "@attesta", "events", "package.json"), "utf8"));
+    const installed = JSON.parse(
+      readFileSync(join(nodeModules, "@attesta", "events", "package.json"), "utf8"),
+    );
     expect(installed.version).toBe(release.versions["@attesta/events"]);
 
     for (const file of ["esm.mjs", "cjs.cjs", "typed.mts", "typed.cts"]) {
       cpSync(join(fixtures, "events-consumer", file), join(dir, file));
     }
-    const esm = await runCommand(process.execPath, ["esm.mjs"], { cwd: dir, timeoutMs: RUN_TIMEOUT_MS });
+    const esm = await runCommand(process.execPath, ["esm.mjs"], {
+      cwd: dir,
+      timeoutMs: RUN_TIMEOUT_MS,
+    });
     expect(esm.stdout.trim()).toBe("esm ok");
-    const cjs = await runCommand(process.execPath, ["cjs.cjs"], { cwd: dir, timeoutMs: RUN_TIMEOUT_MS });
+    const cjs = await runCommand(process.execPath, ["cjs.cjs"], {
+      cwd: dir,
+      timeoutMs: RUN_TIMEOUT_MS,
+    });
     expect(cjs.stdout.trim()).toBe("cjs ok");
 
     // Only the package's own declarations: no @types/node, and its .d.ts files are checked too.
@@ -198,29 +229,47 @@ describe("releasing to a registry and installing from it", () => {
       "@hono/node-server@2",
     ]);
     for (const name of ["verify", "webhooks", "events"]) {
-      const manifest = JSON.parse(readFileSync(join(dir, "node_modules", "@attesta", name, "package.json"), "utf8"));
+      const manifest = JSON.parse(
+        readFileSync(join(dir, "node_modules", "@attesta", name, "package.json"), "utf8"),
+      );
       expect(manifest.version).toBe(release.versions[`@attesta/${name}`]);
     }
 
-    cpSync(join(fixtures, "receivers", "receive-deliveries.mjs"), join(dir, "receive-deliveries.mjs"));
+    cpSync(
+      join(fixtures, "receivers", "receive-deliveries.mjs"),
+      join(dir, "receive-deliveries.mjs"),
+    );
     const { stdout } = await runCommand(process.execPath, ["receive-deliveries.mjs"], {
       cwd: dir,
       timeoutMs: RUN_TIMEOUT_MS,
     });
     const report = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as {
-      received: Record<string, { payload: { event: string; timestamp: string; data: Record<string, unknown> }; delivery: string | null }[]>;
+      received: Record<
+        string,
+        {
+          payload: { event: string; timestamp: string; data: Record<string, unknown> };
+          delivery: string | null;
+        }[]
+      >;
       rejected: Record<string, number>;
     };
 
     for (const framework of ["express", "koa", "hono"]) {
-      expect(report.rejected[framework], `${framework} rejects a tampered body`).toBeGreaterThanOrEqual(400);
+      expect(
+        report.rejected[framework],
+        `${framework} rejects a tampered body`,
+      ).toBeGreaterThanOrEqual(400);
       expect(report.rejected[framework], `${framework} rejects a tampered body`).toBeLessThan(500);
       const deliveries = report.received[framework] ?? [];
       expect(deliveries, `${framework} verified exactly one delivery`).toHaveLength(1);
       const [delivery] = deliveries;
       expect(delivery?.payload.event).toBe("APPROVED");
       expect(delivery?.payload.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
-      expect(delivery?.payload.data).toMatchObject({ agent_id: "agent-registry", action_name: "deploy", risk_score: 0.12 });
+      expect(delivery?.payload.data).toMatchObject({
+        agent_id: "agent-registry",
+        action_name: "deploy",
+        risk_score: 0.12,
+      });
       expect(delivery?.delivery).toEqual(expect.any(String));
     }
   });

@@ -5,12 +5,18 @@ import { verifyAttesta } from "@attesta/verify/express";
 const app = express();
 
 // verifyAttesta reads the raw body itself: mount no JSON parser before it on this route.
-app.post("/webhooks/attesta", verifyAttesta({ secret: process.env.ATTESTA_WEBHOOK_SECRET! }), (req, res) => {
-  const { event, data } = req.attesta!;
-  console.log(event, data.action_name, "by", data.agent_id);
-  res.sendStatus(204);
-});
+app.post(
+  "/webhooks/attesta",
+  verifyAttesta({ secret: process.env.ATTESTA_WEBHOOK_SECRET! }),
+  (req, res) => {
+    const { event, data } = req.attesta!;
+    console.log(event, data.action_name, "by", data.agent_id);
+    res.sendStatus(204);
+  },
+);
 
 const server = app.listen(Number(process.env.PORT ?? 3000), "127.0.0.1", () => {
-  console.log(`Listening on http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/attesta`);
+  console.log(
+    `Listening on http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/attesta`,
+  );
 });

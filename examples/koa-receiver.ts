@@ -12,5 +12,7 @@ const app = new Koa()
   });
 
 const server = app.listen(Number(process.env.PORT ?? 3000), "127.0.0.1", () => {
-  console.log(`Listening on http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/attesta`);
+  console.log(
+    `Listening on http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/attesta`,
+  );
 });

@@ -6,12 +6,20 @@ const secret = process.env.ATTESTA_WEBHOOK_SECRET;
 if (!secret) throw new Error("Set ATTESTA_WEBHOOK_SECRET to the secret the receiver expects.");
 
 const bus = new EventBus();
-const dispatcher = new WebhookDispatcher(bus, [{ url, secret, events: ["approved", "denied", "escalated"] }]);
+const dispatcher = new WebhookDispatcher(bus, [
+  { url, secret, events: ["approved", "denied", "escalated"] },
+]);
 
 // emit() returns immediately; the dispatcher signs and POSTs in the background.
 bus.emit({
   type: "approved",
-  data: { agent_id: "agent-billing-7", action_name: "issue_refund", risk_score: 0.34, risk_level: "medium", reason: "Matches ticket SUP-4821" },
+  data: {
+    agent_id: "agent-billing-7",
+    action_name: "issue_refund",
+    risk_score: 0.34,
+    risk_level: "medium",
+    reason: "Matches ticket SUP-4821",
+  },
 });
 
 // On shutdown, close() delivers what is queued (or gives up at the deadline).

@@ -40,7 +40,8 @@ const parts = [
   `unpacked ${formatBytes(packed.unpackedSize)}`,
   `${packed.files.length} files`,
 ];
-if (minGzip !== undefined) parts.push(`ESM min+gzip ${formatBytes(minGzip)} (budget ${formatBytes(args.maxSize)})`);
+if (minGzip !== undefined)
+  parts.push(`ESM min+gzip ${formatBytes(minGzip)} (budget ${formatBytes(args.maxSize)})`);
 console.log(parts.join(", "));
 
 if (problems.length > 0) {
@@ -59,7 +60,9 @@ function parseArgs(argv) {
       const n = Number.parseFloat(value);
       out.maxSize = value.endsWith("KiB") ? Math.round(n * 1024) : n;
     } else {
-      console.error(`check-package: unknown argument ${arg}. Use --deps=none|optional-peers and --max-size=<n>KiB.`);
+      console.error(
+        `check-package: unknown argument ${arg}. Use --deps=none|optional-peers and --max-size=<n>KiB.`,
+      );
       process.exit(2);
     }
   }
@@ -68,26 +71,32 @@ function parseArgs(argv) {
 
 function checkMetadata() {
   if (pkg.private) fail("package is private");
-  if (typeof pkg.description !== "string" || pkg.description.length < 20) fail("description is missing or too short");
+  if (typeof pkg.description !== "string" || pkg.description.length < 20)
+    fail("description is missing or too short");
   if (!Array.isArray(pkg.keywords) || pkg.keywords.length === 0) fail("keywords are missing");
   if (typeof pkg.license !== "string" || pkg.license.length === 0) fail("license is missing");
   if (!existsSync(join(cwd, "LICENSE"))) fail("LICENSE file is missing");
   const expectedDirectory = relative(root, cwd).split(sep).join("/");
   if (pkg.repository?.directory !== expectedDirectory) {
-    fail(`repository.directory must be "${expectedDirectory}"; got ${JSON.stringify(pkg.repository?.directory)}`);
+    fail(
+      `repository.directory must be "${expectedDirectory}"; got ${JSON.stringify(pkg.repository?.directory)}`,
+    );
   }
   if (typeof pkg.repository?.url !== "string") fail("repository.url is missing");
-  if (pkg.engines?.node !== ">=20") fail(`engines.node must be ">=20"; got ${JSON.stringify(pkg.engines?.node)}`);
-  if (pkg.publishConfig?.access !== "public") fail("publishConfig.access must be \"public\"");
+  if (pkg.engines?.node !== ">=20")
+    fail(`engines.node must be ">=20"; got ${JSON.stringify(pkg.engines?.node)}`);
+  if (pkg.publishConfig?.access !== "public") fail('publishConfig.access must be "public"');
   if (pkg.sideEffects !== false) fail("sideEffects must be false");
-  if (JSON.stringify(pkg.files) !== JSON.stringify(["dist"])) fail(`files must be ["dist"]; got ${JSON.stringify(pkg.files)}`);
+  if (JSON.stringify(pkg.files) !== JSON.stringify(["dist"]))
+    fail(`files must be ["dist"]; got ${JSON.stringify(pkg.files)}`);
 
   const exportsMap = pkg.exports;
   if (exportsMap === null || typeof exportsMap !== "object") {
     fail("exports map is missing");
     return;
   }
-  if (exportsMap["./package.json"] !== "./package.json") fail('exports must include "./package.json"');
+  if (exportsMap["./package.json"] !== "./package.json")
+    fail('exports must include "./package.json"');
   if (!exportsMap["."]) fail('exports must include "."');
   for (const [subpath, target] of Object.entries(exportsMap)) {
     if (subpath !== "./package.json") checkConditions(subpath, target, []);
@@ -103,12 +112,17 @@ function checkConditions(subpath, target, trail) {
   }
   if (target === null || typeof target !== "object") return;
   const keys = Object.keys(target);
-  const resolvesFile = keys.some((key) => ["default", "import", "require"].includes(key) && typeof target[key] === "string");
-  if (resolvesFile && keys[0] !== "types") fail(`exports ${where}: "types" must be the first condition; got ${keys.join(", ")}`);
+  const resolvesFile = keys.some(
+    (key) => ["default", "import", "require"].includes(key) && typeof target[key] === "string",
+  );
+  if (resolvesFile && keys[0] !== "types")
+    fail(`exports ${where}: "types" must be the first condition; got ${keys.join(", ")}`);
   for (const branch of ["import", "require"]) {
-    if (target[branch] !== undefined && !hasTypes(target[branch])) fail(`exports ${where} > ${branch} has no "types"`);
+    if (target[branch] !== undefined && !hasTypes(target[branch]))
+      fail(`exports ${where} > ${branch} has no "types"`);
   }
-  for (const key of keys) if (key !== "types") checkConditions(subpath, target[key], [...trail, key]);
+  for (const key of keys)
+    if (key !== "types") checkConditions(subpath, target[key], [...trail, key]);
 }
 
 function hasTypes(target) {
@@ -125,24 +139,34 @@ function checkTarball() {
   });
   const [info] = JSON.parse(out);
   const paths = info.files.map((file) => file.path);
-  const unexpected = paths.filter((path) => !/^(dist\/|package\.json$|LICENSE$|README(\.md)?$|CHANGELOG\.md$)/i.test(path));
+  const unexpected = paths.filter(
+    (path) => !/^(dist\/|package\.json$|LICENSE$|README(\.md)?$|CHANGELOG\.md$)/i.test(path),
+  );
   if (unexpected.length > 0) fail(`tarball contains files outside dist/: ${unexpected.join(", ")}`);
   if (!paths.includes("LICENSE")) fail("tarball does not contain LICENSE");
-  if (!paths.some((path) => path.startsWith("dist/"))) fail("tarball contains no dist/ files (build first)");
+  if (!paths.some((path) => path.startsWith("dist/")))
+    fail("tarball contains no dist/ files (build first)");
   return info;
 }
 
 function checkDependencies(mode) {
   const listed = (field) => Object.keys(pkg[field] ?? {});
-  for (const field of ["dependencies", "optionalDependencies", "bundleDependencies", "bundledDependencies"]) {
+  for (const field of [
+    "dependencies",
+    "optionalDependencies",
+    "bundleDependencies",
+    "bundledDependencies",
+  ]) {
     const names = Array.isArray(pkg[field]) ? pkg[field] : listed(field);
     if (names.length > 0) fail(`${field} must be empty; got ${names.join(", ")}`);
   }
   const peers = listed("peerDependencies");
-  if (mode === "none" && peers.length > 0) fail(`peerDependencies must be empty; got ${peers.join(", ")}`);
+  if (mode === "none" && peers.length > 0)
+    fail(`peerDependencies must be empty; got ${peers.join(", ")}`);
   if (mode === "optional-peers") {
     const required = peers.filter((name) => pkg.peerDependenciesMeta?.[name]?.optional !== true);
-    if (required.length > 0) fail(`peer dependencies must be optional; required: ${required.join(", ")}`);
+    if (required.length > 0)
+      fail(`peer dependencies must be optional; required: ${required.join(", ")}`);
   }
 }
 
@@ -177,9 +201,11 @@ async function checkSizeBudget(budget) {
     return undefined;
   }
   const outside = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith("dist/"));
-  if (outside.length > 0) fail(`ESM bundle pulls in code from outside dist/: ${outside.join(", ")}`);
+  if (outside.length > 0)
+    fail(`ESM bundle pulls in code from outside dist/: ${outside.join(", ")}`);
   const size = gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
-  if (size > budget) fail(`ESM entry is ${formatBytes(size)} minified+gzipped; budget is ${formatBytes(budget)}`);
+  if (size > budget)
+    fail(`ESM entry is ${formatBytes(size)} minified+gzipped; budget is ${formatBytes(budget)}`);
   return size;
 }
 

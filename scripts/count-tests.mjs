@@ -36,9 +36,7 @@ for (const dir of workspaces) {
   failed += report.testResults.filter(
     (file) => file.status === "failed" && file.assertionResults.length === 0,
   ).length;
-  console.log(
-    `${manifest.name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
-  );
+  console.log(`${manifest.name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
 }
 
 for (const dir of missing) console.log(`${dir}: no test report (counted as 1 failed)`);

@@ -4,7 +4,15 @@
  *
  * @module
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { childEnv } from "./child-env";
 import { runCommand } from "./run-command";
@@ -66,14 +74,20 @@ export async function prepareRelease(options: PrepareReleaseOptions): Promise<Pr
     GIT_COMMITTER_EMAIL: "release-test@example.invalid",
   });
   const git = (...args: string[]) =>
-    runCommand("git", ["-c", "commit.gpgsign=false", ...args], { cwd: workDir, env: gitEnv, timeoutMs: STEP_TIMEOUT_MS });
+    runCommand("git", ["-c", "commit.gpgsign=false", ...args], {
+      cwd: workDir,
+      env: gitEnv,
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
 
   // changeset status compares against the base branch, so give it one.
   await git("init", "--quiet", "--initial-branch=main");
   await git("add", "--all");
   await git("commit", "--quiet", "--message", "baseline");
   await git("checkout", "--quiet", "-b", "release-test");
-  const frontmatter = publishable.map((workspace) => `"${workspace.manifest.name}": patch`).join("\n");
+  const frontmatter = publishable
+    .map((workspace) => `"${workspace.manifest.name}": patch`)
+    .join("\n");
   writeFileSync(
     join(workDir, ".changeset", "registry-install-test.md"),
     `---\n${frontmatter}\n---\n\nRelease rehearsal for the registry install test.\n`,
@@ -90,7 +104,11 @@ export async function prepareRelease(options: PrepareReleaseOptions): Promise<Pr
     releases: PreparedRelease["plannedReleases"];
   };
 
-  await runCommand(process.execPath, [changeset, "version"], { cwd: workDir, env: gitEnv, timeoutMs: STEP_TIMEOUT_MS });
+  await runCommand(process.execPath, [changeset, "version"], {
+    cwd: workDir,
+    env: gitEnv,
+    timeoutMs: STEP_TIMEOUT_MS,
+  });
 
   const versions: Record<string, string> = {};
   for (const workspace of publishable) {
@@ -104,7 +122,14 @@ export async function prepareRelease(options: PrepareReleaseOptions): Promise<Pr
   for (const workspace of publishOrder(publishable)) {
     await runCommand(
       pnpmCommand,
-      [...pnpmPrefix, "publish", "--no-git-checks", "--ignore-scripts", "--registry", options.registryUrl],
+      [
+        ...pnpmPrefix,
+        "publish",
+        "--no-git-checks",
+        "--ignore-scripts",
+        "--registry",
+        options.registryUrl,
+      ],
       { cwd: workspace.dir, env: publishEnv, timeoutMs: STEP_TIMEOUT_MS },
     );
   }
@@ -132,10 +157,13 @@ function copyWorkspace(repoRoot: string, workDir: string): Workspace[] {
     cpSync(join(source, "package.json"), join(dir, "package.json"));
     if (!manifest.private) {
       for (const entry of [...(manifest.files ?? []), "LICENSE", "README.md", "CHANGELOG.md"]) {
-        if (existsSync(join(source, entry))) cpSync(join(source, entry), join(dir, entry), { recursive: true });
+        if (existsSync(join(source, entry)))
+          cpSync(join(source, entry), join(dir, entry), { recursive: true });
       }
       if (!existsSync(join(dir, "dist"))) {
-        throw new Error(`${manifest.name} has no dist/; run \`pnpm build\` before the registry test`);
+        throw new Error(
+          `${manifest.name} has no dist/; run \`pnpm build\` before the registry test`,
+        );
       }
     }
     workspaces.push({ dir, manifest });
@@ -147,7 +175,9 @@ function copyWorkspace(repoRoot: string, workDir: string): Workspace[] {
 function workspaceDirs(repoRoot: string): string[] {
   const yaml = readFileSync(join(repoRoot, "pnpm-workspace.yaml"), "utf8");
   const block = /^packages:\s*\n((?:\s+-\s+.*\n?)+)/m.exec(yaml)?.[1] ?? "";
-  const patterns = [...block.matchAll(/-\s+["']?([^"'\n]+?)["']?\s*$/gm)].map((match) => match[1] as string);
+  const patterns = [...block.matchAll(/-\s+["']?([^"'\n]+?)["']?\s*$/gm)].map(
+    (match) => match[1] as string,
+  );
   const dirs: string[] = [];
   for (const pattern of patterns) {
     if (pattern.endsWith("/*")) {
@@ -195,7 +225,10 @@ function publishOrder(workspaces: Workspace[]): Workspace[] {
   const visit = (workspace: Workspace, seen: Set<string>) => {
     if (ordered.includes(workspace) || seen.has(workspace.manifest.name)) return;
     seen.add(workspace.manifest.name);
-    const deps = Object.keys({ ...workspace.manifest.dependencies, ...workspace.manifest.peerDependencies });
+    const deps = Object.keys({
+      ...workspace.manifest.dependencies,
+      ...workspace.manifest.peerDependencies,
+    });
     for (const dep of deps) {
       const found = workspaces.find((candidate) => candidate.manifest.name === dep);
       if (found && names.has(dep)) visit(found, seen);
@@ -209,7 +242,8 @@ function publishOrder(workspaces: Workspace[]): Workspace[] {
 /** The pnpm that runs this test when started through pnpm, else `pnpm` from PATH. */
 function pnpmInvocation(): [string, string[]] {
   const execPath = process.env["npm_execpath"];
-  if (execPath !== undefined && /pnpm\.c?js$/.test(execPath) && existsSync(execPath)) return [process.execPath, [execPath]];
+  if (execPath !== undefined && /pnpm\.c?js$/.test(execPath) && existsSync(execPath))
+    return [process.execPath, [execPath]];
   return ["pnpm", []];
 }
 

@@ -29,7 +29,11 @@ export interface RunResult {
  * const { stdout } = await runCommand("npm", ["--version"], { cwd: dir, timeoutMs: 30_000 });
  * ```
  */
-export function runCommand(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
@@ -57,8 +61,14 @@ export function runCommand(command: string, args: readonly string[], options: Ru
         resolve({ stdout, stderr });
         return;
       }
-      const reason = timedOut ? `timed out after ${options.timeoutMs} ms` : `exited with ${code ?? signal}`;
-      reject(new Error(`${describe()} ${reason}\n--- stdout\n${tail(stdout)}\n--- stderr\n${tail(stderr)}`));
+      const reason = timedOut
+        ? `timed out after ${options.timeoutMs} ms`
+        : `exited with ${code ?? signal}`;
+      reject(
+        new Error(
+          `${describe()} ${reason}\n--- stdout\n${tail(stdout)}\n--- stderr\n${tail(stderr)}`,
+        ),
+      );
     });
   });
 }

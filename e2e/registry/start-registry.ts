@@ -66,7 +66,15 @@ export async function startRegistry(dir: string): Promise<LocalRegistry> {
 
   const port = await freePort();
   const watchdog = fileURLToPath(new URL("parent-watchdog.cjs", import.meta.url));
-  const args = ["--require", watchdog, verdaccioBin(), "--config", configPath, "--listen", `127.0.0.1:${port}`];
+  const args = [
+    "--require",
+    watchdog,
+    verdaccioBin(),
+    "--config",
+    configPath,
+    "--listen",
+    `127.0.0.1:${port}`,
+  ];
   const child = spawn(process.execPath, args, {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
@@ -114,7 +122,9 @@ export async function startRegistry(dir: string): Promise<LocalRegistry> {
 function verdaccioBin(): string {
   const require = createRequire(import.meta.url);
   const manifestPath = require.resolve("verdaccio/package.json");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { bin: string | Record<string, string> };
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    bin: string | Record<string, string>;
+  };
   const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin["verdaccio"];
   if (bin === undefined) throw new Error("verdaccio/package.json has no verdaccio bin");
   return join(dirname(manifestPath), bin);
@@ -124,7 +134,9 @@ async function waitForPing(url: string, child: ChildProcess, log: () => string):
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`verdaccio exited (${child.exitCode ?? child.signalCode}) before answering:\n${log()}`);
+      throw new Error(
+        `verdaccio exited (${child.exitCode ?? child.signalCode}) before answering:\n${log()}`,
+      );
     }
     try {
       const response = await fetch(new URL("-/ping", url), { signal: AbortSignal.timeout(2_000) });

@@ -4,9 +4,23 @@ import { extractCodeBlocks } from "./code-blocks";
 describe("extractCodeBlocks", () => {
   it("reads the language, the run flag and the file claim of each block", () => {
     const blocks = extractCodeBlocks(
-      ["# Title", "```ts run", "a();", "```", "", "~~~ts file=examples/sender.ts", "b();", "~~~", "```sh", "c", "```"].join("\n"),
+      [
+        "# Title",
+        "```ts run",
+        "a();",
+        "```",
+        "",
+        "~~~ts file=examples/sender.ts",
+        "b();",
+        "~~~",
+        "```sh",
+        "c",
+        "```",
+      ].join("\n"),
     );
-    expect(blocks.map(({ lang, run, file, line, code }) => ({ lang, run, file, line, code }))).toEqual([
+    expect(
+      blocks.map(({ lang, run, file, line, code }) => ({ lang, run, file, line, code })),
+    ).toEqual([
       { lang: "ts", run: true, file: undefined, line: 2, code: "a();\n" },
       { lang: "ts", run: false, file: "examples/sender.ts", line: 6, code: "b();\n" },
       { lang: "sh", run: false, file: undefined, line: 9, code: "c\n" },
@@ -14,14 +28,18 @@ describe("extractCodeBlocks", () => {
   });
 
   it("keeps a shorter inner fence as content of a longer outer fence", () => {
-    const [outer, ...rest] = extractCodeBlocks(["````md", "```ts run", "x();", "```", "````"].join("\n"));
+    const [outer, ...rest] = extractCodeBlocks(
+      ["````md", "```ts run", "x();", "```", "````"].join("\n"),
+    );
     expect(rest).toEqual([]);
     expect(outer?.lang).toBe("md");
     expect(outer?.code).toBe("```ts run\nx();\n```\n");
   });
 
   it("removes the opening fence's indentation from the content", () => {
-    const [block] = extractCodeBlocks(["  ```js run", "  const a = 1;", "    nested();", "  ```"].join("\n"));
+    const [block] = extractCodeBlocks(
+      ["  ```js run", "  const a = 1;", "    nested();", "  ```"].join("\n"),
+    );
     expect(block?.code).toBe("const a = 1;\n  nested();\n");
   });
 

@@ -57,7 +57,11 @@ export function extractCodeBlocks(markdown: string): CodeBlock[] {
     if (end >= lines.length) {
       throw new Error(`Unclosed code fence opened on line ${index + 1}.`);
     }
-    blocks.push({ ...parseInfo(rawInfo.trim()), code: body.length ? `${body.join("\n")}\n` : "", line: index + 1 });
+    blocks.push({
+      ...parseInfo(rawInfo.trim()),
+      code: body.length ? `${body.join("\n")}\n` : "",
+      line: index + 1,
+    });
     index = end;
   }
   return blocks;

@@ -48,21 +48,41 @@ const secrets = {
 const inbox = new Inbox();
 const receivers = await startReceivers({
   inbox,
-  secrets: { express: secrets.express, slack: secrets.slack, audit: [secrets.auditNew, secrets.auditOld] },
+  secrets: {
+    express: secrets.express,
+    slack: secrets.slack,
+    audit: [secrets.auditNew, secrets.auditOld],
+  },
 });
 const [expressReceiver, slackReceiver, auditReceiver] = receivers;
-if (!expressReceiver || !slackReceiver || !auditReceiver) throw new Error("receivers did not start");
+if (!expressReceiver || !slackReceiver || !auditReceiver)
+  throw new Error("receivers did not start");
 
 /** @type {import("@attesta/webhooks").WebhookConfig[]} */
 const configs = [
   { url: expressReceiver.url, secret: secrets.express },
   // A short backoff keeps the demo quick; the default base is 500 ms.
-  { url: slackReceiver.url, secret: secrets.slack, events: ["denied", "escalated"], retryCount: 3, retryBaseDelayMs: 50 },
-  { url: auditReceiver.url, secret: secrets.auditNew, events: ["approved", "denied", "escalated", "audit_logged"] },
+  {
+    url: slackReceiver.url,
+    secret: secrets.slack,
+    events: ["denied", "escalated"],
+    retryCount: 3,
+    retryBaseDelayMs: 50,
+  },
+  {
+    url: auditReceiver.url,
+    secret: secrets.auditNew,
+    events: ["approved", "denied", "escalated", "audit_logged"],
+  },
 ];
 
 out(paint("bold", "Attesta webhook demo"));
-out(paint("dim", "EventBus → WebhookDispatcher → receivers guarded by verifyAttesta, all on 127.0.0.1"));
+out(
+  paint(
+    "dim",
+    "EventBus → WebhookDispatcher → receivers guarded by verifyAttesta, all on 127.0.0.1",
+  ),
+);
 out();
 const endpoints = new LiveTable(
   [
@@ -76,8 +96,18 @@ const endpoints = new LiveTable(
 );
 endpoints.header();
 endpoints.row(["express", { text: "Express", style: "cyan" }, expressReceiver.url, "every event"]);
-endpoints.row(["slack", { text: "Koa", style: "cyan" }, slackReceiver.url, "DENIED, ESCALATED; fails once, then recovers"]);
-endpoints.row(["audit", { text: "Hono", style: "cyan" }, auditReceiver.url, "verdicts, AUDIT_LOGGED; accepts new + old secret"]);
+endpoints.row([
+  "slack",
+  { text: "Koa", style: "cyan" },
+  slackReceiver.url,
+  "DENIED, ESCALATED; fails once, then recovers",
+]);
+endpoints.row([
+  "audit",
+  { text: "Hono", style: "cyan" },
+  auditReceiver.url,
+  "verdicts, AUDIT_LOGGED; accepts new + old secret",
+]);
 out();
 
 const deliveries = new LiveTable(
@@ -108,7 +138,8 @@ const tally = {
 
 /** @param {string} event */
 const eventStyle = (event) =>
-  /** @type {const} */ ({ APPROVED: "green", DENIED: "red", ESCALATED: "yellow" })[event] ?? undefined;
+  /** @type {const} */ ({ APPROVED: "green", DENIED: "red", ESCALATED: "yellow" })[event] ??
+  undefined;
 
 /**
  * One row per HTTP attempt, joined with what the receiver saw for the same
@@ -125,7 +156,10 @@ function onAttempt(attempt) {
   if (ok) {
     tally.delivered += 1;
     if (verified) tally.verified += 1;
-    if (attempt.attempt > 1) tally.retried.push(`${receiver?.name} ${event}, ${attempt.status} on attempt ${attempt.attempt}`);
+    if (attempt.attempt > 1)
+      tally.retried.push(
+        `${receiver?.name} ${event}, ${attempt.status} on attempt ${attempt.attempt}`,
+      );
     tally.lastDeliveredAt = performance.now();
   }
   const retryNote = ok
@@ -194,7 +228,12 @@ const closeMs = performance.now() - closeStarted;
 const { stats } = report;
 
 out();
-out(paint("bold", "  ── sent by hand: a sender still on the old audit secret, then a forgery to each receiver"));
+out(
+  paint(
+    "bold",
+    "  ── sent by hand: a sender still on the old audit secret, then a forgery to each receiver",
+  ),
+);
 /**
  * @param {string} event
  * @param {object} data
@@ -234,7 +273,12 @@ const stragglerBody = bodyOf("APPROVED", {
   risk_level: "medium",
   decided_by: "legacy-exporter",
 });
-const straggler = await sendByHand(auditReceiver, stragglerBody, sign(stragglerBody, secrets.auditOld), "dlv_old_secret");
+const straggler = await sendByHand(
+  auditReceiver,
+  stragglerBody,
+  sign(stragglerBody, secrets.auditOld),
+  "dlv_old_secret",
+);
 const stragglerVerified = inbox.get(auditReceiver.name, "dlv_old_secret") !== undefined;
 const stragglerOk = straggler.status >= 200 && straggler.status < 300 && stragglerVerified;
 deliveries.row([
@@ -245,7 +289,9 @@ deliveries.row([
   { text: String(straggler.status), style: stragglerOk ? "green" : "red" },
   "1",
   `${straggler.latency.toFixed(1)}ms`,
-  stragglerOk ? { text: "✓ verified with the old secret", style: "green" } : { text: "✗ old secret refused", style: "red" },
+  stragglerOk
+    ? { text: "✓ verified with the old secret", style: "green" }
+    : { text: "✗ old secret refused", style: "red" },
 ]);
 
 const forgedBody = bodyOf("APPROVED", {
@@ -259,7 +305,12 @@ const forgedSignature = sign(forgedBody, secret("attacker"));
 /** @type {string[]} */
 const rejectedBy = [];
 for (const receiver of receivers) {
-  const { status, latency } = await sendByHand(receiver, forgedBody, forgedSignature, `dlv_forged_${receiver.name}`);
+  const { status, latency } = await sendByHand(
+    receiver,
+    forgedBody,
+    forgedSignature,
+    `dlv_forged_${receiver.name}`,
+  );
   if (status === 401) rejectedBy.push(receiver.framework);
   deliveries.row([
     { text: since(), style: "dim" },
@@ -283,7 +334,8 @@ const expected = actions.reduce((total, action) => {
   return (
     total +
     configs.reduce(
-      (sum, config) => sum + types.filter((type) => !config.events?.length || config.events.includes(type)).length,
+      (sum, config) =>
+        sum + types.filter((type) => !config.events?.length || config.events.includes(type)).length,
       0,
     )
   );
@@ -320,8 +372,15 @@ line(
   `audit accepted the new secret (dispatcher) and the old one (by hand)`,
   stragglerOk ? "green" : "red",
 );
-line("undelivered", `${undelivered} (close() reported ${report.undelivered.length}, dead letters ${tally.deadLetters})`, undelivered === 0 ? "green" : "red");
-line("emit", `${emitted} events, ${emitMs.toFixed(2)} ms in total inside bus.emit() (${((emitMs / emitted) * 1000).toFixed(0)} µs each)`);
+line(
+  "undelivered",
+  `${undelivered} (close() reported ${report.undelivered.length}, dead letters ${tally.deadLetters})`,
+  undelivered === 0 ? "green" : "red",
+);
+line(
+  "emit",
+  `${emitted} events, ${emitMs.toFixed(2)} ms in total inside bus.emit() (${((emitMs / emitted) * 1000).toFixed(0)} µs each)`,
+);
 line(
   "delivery",
   `${sorted.length} HTTP attempts, ${requestMs.toFixed(0)} ms of request time (median ${median.toFixed(1)} ms), none of it inside emit()`,

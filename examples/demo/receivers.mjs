@@ -40,7 +40,12 @@ export class Inbox {
   record(receiver, deliveryId, event) {
     const key = `${receiver}:${deliveryId}`;
     const previous = this.#receipts.get(key);
-    const receipt = { receiver, deliveryId: deliveryId ?? "", event, attempts: (previous?.attempts ?? 0) + 1 };
+    const receipt = {
+      receiver,
+      deliveryId: deliveryId ?? "",
+      event,
+      attempts: (previous?.attempts ?? 0) + 1,
+    };
     this.#receipts.set(key, receipt);
     return receipt;
   }
@@ -93,7 +98,12 @@ async function startExpress(inbox, secret) {
   });
   const server = app.listen(0, "127.0.0.1");
   await once(server, "listening");
-  return { name: "express", framework: "Express", url: `${origin(server)}/webhooks/attesta`, close: () => shut(server) };
+  return {
+    name: "express",
+    framework: "Express",
+    url: `${origin(server)}/webhooks/attesta`,
+    close: () => shut(server),
+  };
 }
 
 /**
@@ -118,7 +128,12 @@ async function startKoa(inbox, secret) {
   });
   const server = app.listen(0, "127.0.0.1");
   await once(server, "listening");
-  return { name: "slack", framework: "Koa", url: `${origin(server)}/slack`, close: () => shut(server) };
+  return {
+    name: "slack",
+    framework: "Koa",
+    url: `${origin(server)}/slack`,
+    close: () => shut(server),
+  };
 }
 
 /**

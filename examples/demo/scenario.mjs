@@ -83,25 +83,73 @@ function action(spec) {
     spec.verdict === "escalated"
       ? {
           type: "escalated",
-          data: { ...context, risk_score, risk_level, trust_score, reason: spec.reason, decided_by: spec.decided_by, escalated_to: "oncall:payments-lead" },
+          data: {
+            ...context,
+            risk_score,
+            risk_level,
+            trust_score,
+            reason: spec.reason,
+            decided_by: spec.decided_by,
+            escalated_to: "oncall:payments-lead",
+          },
         }
       : {
           type: spec.verdict,
-          data: { ...context, risk_score, risk_level, trust_score, reason: spec.reason, decided_by: spec.decided_by, review_time_seconds: 41.5 },
+          data: {
+            ...context,
+            risk_score,
+            risk_level,
+            trust_score,
+            reason: spec.reason,
+            decided_by: spec.decided_by,
+            review_time_seconds: 41.5,
+          },
         };
   return {
     title: `${agent_id} wants to ${action_name} (risk ${risk_score.toFixed(2)}, ${risk_level})`,
     before: [
-      { type: "risk_scored", data: { ...context, risk_score, risk_level, factors: { blast_radius: round(risk_score * 0.6), reversibility: round(risk_score * 0.4) } } },
-      { type: "trust_computed", data: { ...context, trust_score, previous_trust_score: round(trust_score + 0.02) } },
-      { type: "challenge_issued", data: { ...context, challenge_id, challenge_type: spec.challenge_type, risk_level } },
+      {
+        type: "risk_scored",
+        data: {
+          ...context,
+          risk_score,
+          risk_level,
+          factors: {
+            blast_radius: round(risk_score * 0.6),
+            reversibility: round(risk_score * 0.4),
+          },
+        },
+      },
+      {
+        type: "trust_computed",
+        data: { ...context, trust_score, previous_trust_score: round(trust_score + 0.02) },
+      },
+      {
+        type: "challenge_issued",
+        data: { ...context, challenge_id, challenge_type: spec.challenge_type, risk_level },
+      },
     ],
     after: [
-      { type: "challenge_completed", data: { ...context, challenge_id, challenge_type: spec.challenge_type, passed: spec.passed, response_time_seconds: 38.2 } },
+      {
+        type: "challenge_completed",
+        data: {
+          ...context,
+          challenge_id,
+          challenge_type: spec.challenge_type,
+          passed: spec.passed,
+          response_time_seconds: 38.2,
+        },
+      },
       verdict,
       {
         type: "audit_logged",
-        data: { ...context, audit_id: `aud_${challenge_id.slice(4)}`, verdict: spec.verdict, risk_score, risk_level },
+        data: {
+          ...context,
+          audit_id: `aud_${challenge_id.slice(4)}`,
+          verdict: spec.verdict,
+          risk_score,
+          risk_level,
+        },
       },
     ],
   };

@@ -85,7 +85,10 @@ export class LiveTable {
       const cell = cells[index] ?? "";
       const { text, style } = typeof cell === "string" ? { text: cell, style: undefined } : cell;
       // No padding after the last column: it would sit inside the colour codes.
-      const fitted = index === last && column.align !== "right" ? this.#fit(column, text).trimEnd() : this.#fit(column, text);
+      const fitted =
+        index === last && column.align !== "right"
+          ? this.#fit(column, text).trimEnd()
+          : this.#fit(column, text);
       return this.paint(style, fitted);
     });
     this.write(`  ${rendered.join("  ")}`.trimEnd());

@@ -43,7 +43,10 @@ describe("LiveTable", () => {
   }
 
   it("aligns columns and right-aligns numbers", () => {
-    expect(render(false, [["DENIED", "503", "retry"]])).toEqual(["  EVENT     HTTP  NOTE", "  DENIED     503  retry"]);
+    expect(render(false, [["DENIED", "503", "retry"]])).toEqual([
+      "  EVENT     HTTP  NOTE",
+      "  DENIED     503  retry",
+    ]);
   });
 
   it("clips text that does not fit, with an ellipsis", () => {
@@ -51,7 +54,11 @@ describe("LiveTable", () => {
   });
 
   it("keeps the same layout once the colour codes are removed", () => {
-    const row: Parameters<LiveTable["row"]>[0] = [{ text: "DENIED", style: "red" }, { text: "401", style: "green" }, { text: "forged", style: "green" }];
+    const row: Parameters<LiveTable["row"]>[0] = [
+      { text: "DENIED", style: "red" },
+      { text: "401", style: "green" },
+      { text: "forged", style: "green" },
+    ];
     const coloured = render(true, [row]);
     expect(coloured[1]).toContain("\u001b[31m");
     expect(coloured.map((line) => line.replace(/\u001b\[\d+m/g, ""))).toEqual(render(false, [row]));

@@ -70,7 +70,10 @@ describe.each(receivers)("the $framework receiver ($file)", ({ file }) => {
   });
 
   it("receives and verifies what the sender example sends", async () => {
-    const sent = await runExample("sender.ts", { ATTESTA_WEBHOOK_URL: receiver.url, ATTESTA_WEBHOOK_SECRET: SECRET });
+    const sent = await runExample("sender.ts", {
+      ATTESTA_WEBHOOK_URL: receiver.url,
+      ATTESTA_WEBHOOK_SECRET: SECRET,
+    });
     expect(sent.code, sent.output).toBe(0);
     expect(sent.output).toContain("Sent; 0 undelivered.");
     await receiver.waitForLine(/^APPROVED issue_refund by agent-billing-7$/);
@@ -79,7 +82,10 @@ describe.each(receivers)("the $framework receiver ($file)", ({ file }) => {
 
 describe("the sender example", () => {
   it("refuses to start without a secret instead of sending unsigned requests", async () => {
-    const sent = await runExample("sender.ts", { ATTESTA_WEBHOOK_URL: "http://127.0.0.1:9/unused", ATTESTA_WEBHOOK_SECRET: "" });
+    const sent = await runExample("sender.ts", {
+      ATTESTA_WEBHOOK_URL: "http://127.0.0.1:9/unused",
+      ATTESTA_WEBHOOK_SECRET: "",
+    });
     expect(sent.code).not.toBe(0);
     expect(sent.output).toContain("Set ATTESTA_WEBHOOK_SECRET");
   });
@@ -87,7 +93,10 @@ describe("the sender example", () => {
   it("reports what it could not deliver and exits non-zero when the receiver rejects it", async () => {
     const receiver = await startExample("express-receiver.ts", { ATTESTA_WEBHOOK_SECRET: SECRET });
     try {
-      const sent = await runExample("sender.ts", { ATTESTA_WEBHOOK_URL: receiver.url, ATTESTA_WEBHOOK_SECRET: "whsec_wrong" });
+      const sent = await runExample("sender.ts", {
+        ATTESTA_WEBHOOK_URL: receiver.url,
+        ATTESTA_WEBHOOK_SECRET: "whsec_wrong",
+      });
       expect(sent.output).toContain("Sent; 1 undelivered.");
       expect(sent.code).toBe(1);
     } finally {

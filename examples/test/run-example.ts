@@ -30,7 +30,10 @@ export interface RunningExample {
  * Spawns a long-running example (a receiver) on an ephemeral port and
  * resolves with the URL it prints.
  */
-export async function startExample(file: string, env: Record<string, string>): Promise<RunningExample> {
+export async function startExample(
+  file: string,
+  env: Record<string, string>,
+): Promise<RunningExample> {
   const [command, args] = commandFor(file);
   const child = spawn(command, args, {
     cwd: examplesDir,
@@ -60,11 +63,24 @@ export async function startExample(file: string, env: Record<string, string>): P
         const found = lines.find((line) => pattern.test(line));
         if (found !== undefined) return done(() => resolve(found));
         if (child.exitCode !== null || child.signalCode !== null) {
-          return done(() => reject(new Error(`${file} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}\n${describe()}`)));
+          return done(() =>
+            reject(
+              new Error(
+                `${file} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}\n${describe()}`,
+              ),
+            ),
+          );
         }
       };
       const timer = setTimeout(
-        () => done(() => reject(new Error(`${file} printed no line matching ${pattern} within ${timeoutMs} ms\n${describe()}`))),
+        () =>
+          done(() =>
+            reject(
+              new Error(
+                `${file} printed no line matching ${pattern} within ${timeoutMs} ms\n${describe()}`,
+              ),
+            ),
+          ),
         timeoutMs,
       );
       const done = (settle: () => void) => {

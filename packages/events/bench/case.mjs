@@ -112,7 +112,9 @@ async function setup() {
       // for the returned promises with one shared callback each, no isolation,
       // no error attribution). It shows how much of a case is the handlers'
       // own promise work, which no bus can remove.
-      const byType = new Map(TYPES.map((type) => [type, Array.from({ length: listeners }, (_, k) => makeHandler(k))]));
+      const byType = new Map(
+        TYPES.map((type) => [type, Array.from({ length: listeners }, (_, k) => makeHandler(k))]),
+      );
       return async (n) => {
         for (let i = 0; i < n; i++) {
           const event = EVENTS[i & 7];

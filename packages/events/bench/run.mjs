@@ -29,12 +29,15 @@ for (const listeners of [1, 10]) {
 }
 for (const scenario of ["emitAsync", "emitAsync-sync"]) {
   for (const listeners of [1, 10]) {
-    for (const library of [OURS, "emittery", "bare loop"]) CASES.push({ scenario, library, listeners });
+    for (const library of [OURS, "emittery", "bare loop"])
+      CASES.push({ scenario, library, listeners });
   }
 }
 
 const filter = process.argv[2];
-const selected = filter ? CASES.filter((c) => `${c.scenario} ${c.library}`.includes(filter)) : CASES;
+const selected = filter
+  ? CASES.filter((c) => `${c.scenario} ${c.library}`.includes(filter))
+  : CASES;
 
 const format = (rate) => `${(rate / 1e6).toFixed(2)} M/s`;
 
@@ -42,9 +45,13 @@ const best = selected.map(() => undefined);
 for (let round = 1; round <= ROUNDS; round++) {
   process.stderr.write(`round ${round}/${ROUNDS}\n`);
   selected.forEach((c, i) => {
-    const out = execFileSync(process.execPath, [caseScript, c.library, c.scenario, String(c.listeners)], {
-      encoding: "utf8",
-    });
+    const out = execFileSync(
+      process.execPath,
+      [caseScript, c.library, c.scenario, String(c.listeners)],
+      {
+        encoding: "utf8",
+      },
+    );
     const result = JSON.parse(out.trim().split("\n").at(-1));
     process.stderr.write(
       `  ${`${c.scenario} ×${c.listeners}`.padEnd(14)} ${c.library.padEnd(16)} cpu ${format(result.cpu).padStart(11)}  wall ${format(result.wall).padStart(11)}\n`,
@@ -62,7 +69,15 @@ console.log(
   `\n@attesta/events benchmark: Node ${process.version}, ${process.platform}/${process.arch}, ` +
     `best of ${ROUNDS} round(s), one fresh process per case\n`,
 );
-const header = ["case", "library", "ops/CPU-s", "ops/wall-s", "spread", "ours ÷ theirs (CPU)", "(wall)"];
+const header = [
+  "case",
+  "library",
+  "ops/CPU-s",
+  "ops/wall-s",
+  "spread",
+  "ours ÷ theirs (CPU)",
+  "(wall)",
+];
 const rows = [];
 const groups = new Map();
 selected.forEach((c, i) => {

@@ -285,7 +285,10 @@ describe("errors in handlers", () => {
     bus.emit(approved);
     await bus.emitAsync(approved);
     await tick();
-    expect(failures.map((f) => (f.error as Error).message)).toEqual(["thenable boom", "thenable boom"]);
+    expect(failures.map((f) => (f.error as Error).message)).toEqual([
+      "thenable boom",
+      "thenable boom",
+    ]);
   });
 
   it("reports a handler whose then method throws instead of crashing the emit", () => {
@@ -338,7 +341,9 @@ describe("errors in handlers", () => {
     expect(after).toHaveBeenCalledTimes(2);
     await tick();
     expect(log).toHaveBeenCalled();
-    expect(log.mock.calls.every((call) => (call[1] as Error).message === "broken reporter")).toBe(true);
+    expect(log.mock.calls.every((call) => (call[1] as Error).message === "broken reporter")).toBe(
+      true,
+    );
     expect(unhandled).toEqual([]);
   });
 });
@@ -398,7 +403,10 @@ describe("emitAsync", () => {
     const done = bus.emitAsync(approved);
     // Read in a reaction attached directly to the returned promise: the count
     // at the moment it fulfils, not a few ticks later.
-    const reportedWhenFulfilled = await done.then((value) => ({ value, reported: failures.length }));
+    const reportedWhenFulfilled = await done.then((value) => ({
+      value,
+      reported: failures.length,
+    }));
     expect(reportedWhenFulfilled).toEqual({ value: undefined, reported: 2 });
     expect(ok).toHaveBeenCalledOnce();
     expect(failures.map((f) => [(f.error as Error).message, f.context.handler])).toEqual([
@@ -560,7 +568,11 @@ describe("once", () => {
     const bus = new EventBus();
     const next = bus.once("approved", { filter: (event) => event.data.agent_id === "agent-2" });
     bus.emit(approved);
-    const wanted = { type: "approved", data: { ...verdict, agent_id: "agent-2" }, timestamp: 5 } as const;
+    const wanted = {
+      type: "approved",
+      data: { ...verdict, agent_id: "agent-2" },
+      timestamp: 5,
+    } as const;
     bus.emit(wanted);
     await expect(next).resolves.toBe(wanted);
     expect(bus.listenerCount()).toBe(0);
@@ -684,7 +696,9 @@ describe("argument validation", () => {
   });
 
   it("rejects options that are not an object", () => {
-    expect(() => new EventBus(null as never)).toThrow(/^@attesta\/events: EventBus options must be an object; got null/);
+    expect(() => new EventBus(null as never)).toThrow(
+      /^@attesta\/events: EventBus options must be an object; got null/,
+    );
   });
 
   it("rejects handlers that are not functions, naming the method and the event", () => {
@@ -692,7 +706,9 @@ describe("argument validation", () => {
     expect(() => bus.on("approved", undefined as never)).toThrow(
       /^@attesta\/events: on\(type, handler\) needs a function as handler; got undefined undefined\. Fix: .*"approved"/,
     );
-    expect(() => bus.onAny({} as never)).toThrow(/^@attesta\/events: onAny\(handler\) needs a function as handler; got object/);
+    expect(() => bus.onAny({} as never)).toThrow(
+      /^@attesta\/events: onAny\(handler\) needs a function as handler; got object/,
+    );
   });
 
   it("rejects event names that are not strings", () => {
@@ -703,8 +719,12 @@ describe("argument validation", () => {
 
   it("rejects once options of the wrong shape", () => {
     const bus = new EventBus();
-    expect(() => bus.once("approved", { filter: true as never })).toThrow(/options\.filter must be a function/);
-    expect(() => bus.once("approved", { signal: {} as never })).toThrow(/options\.signal must be an AbortSignal/);
+    expect(() => bus.once("approved", { filter: true as never })).toThrow(
+      /options\.filter must be a function/,
+    );
+    expect(() => bus.once("approved", { signal: {} as never })).toThrow(
+      /options\.signal must be an AbortSignal/,
+    );
     expect(() => bus.once("approved", 5 as never)).toThrow(/needs an object as options/);
     expect(bus.listenerCount()).toBe(0);
   });

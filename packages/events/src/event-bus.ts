@@ -288,7 +288,10 @@ export class EventBus<Events extends object = PipelineEvents> {
           "Fix: pass (event) => boolean or leave it out.",
       );
     }
-    if (signal !== undefined && (signal === null || typeof signal.addEventListener !== "function")) {
+    if (
+      signal !== undefined &&
+      (signal === null || typeof signal.addEventListener !== "function")
+    ) {
       throw new TypeError(
         `@attesta/events: once options.signal must be an AbortSignal; got ${describe(signal)}. ` +
           "Fix: pass controller.signal or AbortSignal.timeout(ms), or leave it out.",
@@ -473,12 +476,7 @@ export class EventBus<Events extends object = PipelineEvents> {
   }
 }
 
-function report(
-  onError: Reporter,
-  error: unknown,
-  event: unknown,
-  handler: Listener,
-): void {
+function report(onError: Reporter, error: unknown, event: unknown, handler: Listener): void {
   const context = { event, handler };
   try {
     onError(error, context);

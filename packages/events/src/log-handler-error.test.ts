@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { logHandlerError } from "./log-handler-error";
 
-const event = { type: "denied", timestamp: 1, data: { agent_id: "a", action_name: "b", risk_score: 1, risk_level: "high" } } as const;
+const event = {
+  type: "denied",
+  timestamp: 1,
+  data: { agent_id: "a", action_name: "b", risk_score: 1, risk_level: "high" },
+} as const;
 
 afterEach(() => {
   vi.restoreAllMocks();

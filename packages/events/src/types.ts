@@ -63,9 +63,7 @@ export type EventInput<Events, K extends EventName<Events> = EventName<Events>> 
       readonly type: K;
       /** Epoch milliseconds; `Date.now()` when left out. */
       readonly timestamp?: number;
-    } & (undefined extends Events[K]
-      ? { readonly data?: Events[K] }
-      : { readonly data: Events[K] })
+    } & (undefined extends Events[K] ? { readonly data?: Events[K] } : { readonly data: Events[K] })
   : never;
 
 /**

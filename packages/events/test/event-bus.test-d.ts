@@ -110,7 +110,10 @@ describe("the default pipeline event map", () => {
     // @ts-expect-error: "severe" is not a RiskLevel
     bus.emit({ type: "denied", data: { ...verdict, risk_level: "severe" } });
     // @ts-expect-error: camelCase is not the wire format
-    bus.emit({ type: "denied", data: { agentId: "a", actionName: "b", riskScore: 1, riskLevel: "low" } });
+    bus.emit({
+      type: "denied",
+      data: { agentId: "a", actionName: "b", riskScore: 1, riskLevel: "low" },
+    });
     // @ts-expect-error: data is required for pipeline events
     bus.emit({ type: "approved" });
     // @ts-expect-error: a verdict payload is not a risk_scored payload... missing audit fields
@@ -209,7 +212,13 @@ describe("onError", () => {
 describe("structural consumers", () => {
   it("lets code that only needs onAny accept any EventBus", () => {
     interface EventSource {
-      onAny(handler: (event: { readonly type: string; readonly timestamp: number; readonly data: unknown }) => void): () => void;
+      onAny(
+        handler: (event: {
+          readonly type: string;
+          readonly timestamp: number;
+          readonly data: unknown;
+        }) => void,
+      ): () => void;
     }
     const pipeline: EventSource = new EventBus();
     const custom: EventSource = new EventBus<{ ping: { at: number } }>();
@@ -232,7 +241,8 @@ describe("WebhookPayload", () => {
       data: VerdictData;
     }>();
     const handle = (payload: WebhookPayload) => {
-      if (payload.event === "AUDIT_LOGGED") expectTypeOf(payload.data.audit_id).toEqualTypeOf<string>();
+      if (payload.event === "AUDIT_LOGGED")
+        expectTypeOf(payload.data.audit_id).toEqualTypeOf<string>();
     };
     void handle;
     // @ts-expect-error: the wire format uses upper-case names

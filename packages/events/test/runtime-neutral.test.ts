@@ -14,14 +14,17 @@ const dist = (file: string) => {
 };
 
 describe("the built package", () => {
-  it.each(["index.js", "index.cjs"])("%s uses no Node built-ins, process, Buffer or require", (file) => {
-    const code = dist(file);
-    expect(code).not.toMatch(/\bnode:/);
-    expect(code).not.toMatch(/\brequire\s*\(/);
-    expect(code).not.toMatch(/\bprocess\b/);
-    expect(code).not.toMatch(/\bBuffer\b/);
-    expect(code).not.toMatch(/\bsetImmediate\b/);
-  });
+  it.each(["index.js", "index.cjs"])(
+    "%s uses no Node built-ins, process, Buffer or require",
+    (file) => {
+      const code = dist(file);
+      expect(code).not.toMatch(/\bnode:/);
+      expect(code).not.toMatch(/\brequire\s*\(/);
+      expect(code).not.toMatch(/\bprocess\b/);
+      expect(code).not.toMatch(/\bBuffer\b/);
+      expect(code).not.toMatch(/\bsetImmediate\b/);
+    },
+  );
 
   it("runs in a bare JavaScript context without console, process or require", async () => {
     // A fresh V8 context has only the language built-ins (plus V8's own

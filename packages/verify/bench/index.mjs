@@ -23,7 +23,11 @@ const BODY = JSON.stringify({
     action_name: "deploy_service",
     risk_score: 0.42,
     risk_level: "medium",
-    metadata: { session: "c0ffee", tool: "kubectl", args: ["rollout", "restart", "deployment/api"] },
+    metadata: {
+      session: "c0ffee",
+      tool: "kubectl",
+      args: ["rollout", "restart", "deployment/api"],
+    },
   },
 });
 const SIGNATURE = sign(BODY, SECRET);
@@ -87,13 +91,19 @@ console.log(
 for (const fn of Object.values(contenders)) await measure(fn, ROUND_MS); // warm-up
 const samples = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, fn] of Object.entries(contenders)) samples[name].push(await measure(fn, ROUND_MS));
+  for (const [name, fn] of Object.entries(contenders))
+    samples[name].push(await measure(fn, ROUND_MS));
 }
-const opsPerSecond = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
-for (const [name, ops] of Object.entries(opsPerSecond)) console.log(`${name.padEnd(36)} ${fmt(ops).padStart(12)} ops/s`);
+const opsPerSecond = Object.fromEntries(
+  Object.entries(samples).map(([name, values]) => [name, median(values)]),
+);
+for (const [name, ops] of Object.entries(opsPerSecond))
+  console.log(`${name.padEnd(36)} ${fmt(ops).padStart(12)} ops/s`);
 
 async function expressRps() {
-  const child = fork(new URL("./express-server.mjs", import.meta.url), [SECRET], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(new URL("./express-server.mjs", import.meta.url), [SECRET], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const { port } = await new Promise((resolve, reject) => {
     child.once("message", resolve);
     child.once("error", reject);
@@ -125,7 +135,8 @@ async function expressRps() {
         const before = await cpu();
         const result = await run(`/${path}`);
         cpuPerRequest[path].push(((await cpu()) - before) / result.requests.total);
-        if (result.non2xx > 0 || result.errors > 0) throw new Error(`/${path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+        if (result.non2xx > 0 || result.errors > 0)
+          throw new Error(`/${path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
         results[path].push(result.requests.average);
       }
     }
@@ -157,9 +168,21 @@ console.log(
 const ratio = (a, b) => (a / b).toFixed(2);
 const ours = opsPerSecond["verifySignature (node)"];
 console.log("\nRatios (higher is better for verifySignature):");
-console.log(`  verifySignature / createHmac + timingSafeEqual   ${ratio(ours, opsPerSecond["createHmac + timingSafeEqual"])}  (goal >= 0.95)`);
-console.log(`  verifySignature / @octokit/webhooks-methods      ${ratio(ours, opsPerSecond["@octokit/webhooks-methods verify"])}  (goal >= 1.0)`);
-console.log(`  Express with middleware / without                ${ratio(rps.with, rps.without)}  (goal >= 0.9)`);
-console.log(`  Express, by server CPU per request               ${ratio(rps.cpuWithout, rps.cpuWith)}  (same ratio, less sensitive to other load)`);
-console.log(`  Express with middleware / verifying by hand      ${ratio(rps.with, rps.byHand)}  (informational)`);
-console.log(`  portable JS / node:crypto verifySignature        ${ratio(opsPerSecond["verifySignature (portable JS)"], ours)}  (informational)`);
+console.log(
+  `  verifySignature / createHmac + timingSafeEqual   ${ratio(ours, opsPerSecond["createHmac + timingSafeEqual"])}  (goal >= 0.95)`,
+);
+console.log(
+  `  verifySignature / @octokit/webhooks-methods      ${ratio(ours, opsPerSecond["@octokit/webhooks-methods verify"])}  (goal >= 1.0)`,
+);
+console.log(
+  `  Express with middleware / without                ${ratio(rps.with, rps.without)}  (goal >= 0.9)`,
+);
+console.log(
+  `  Express, by server CPU per request               ${ratio(rps.cpuWithout, rps.cpuWith)}  (same ratio, less sensitive to other load)`,
+);
+console.log(
+  `  Express with middleware / verifying by hand      ${ratio(rps.with, rps.byHand)}  (informational)`,
+);
+console.log(
+  `  portable JS / node:crypto verifySignature        ${ratio(opsPerSecond["verifySignature (portable JS)"], ours)}  (informational)`,
+);

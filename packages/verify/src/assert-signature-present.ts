@@ -15,7 +15,9 @@ import { AttestaVerificationError } from "./verification-error";
  * assertSignaturePresent(req.headers["x-attesta-signature"]);
  * ```
  */
-export function assertSignaturePresent(signature: string | null | undefined): asserts signature is string {
+export function assertSignaturePresent(
+  signature: string | null | undefined,
+): asserts signature is string {
   if (signature === undefined || signature === null || signature === "") {
     throw new AttestaVerificationError("missing_signature", `Missing ${SIGNATURE_HEADER} header.`);
   }

@@ -17,7 +17,7 @@ export function bodyTypeError(body: unknown): TypeError {
   const got = body === null ? "null" : typeof body;
   return new TypeError(
     `@attesta/verify: body must be the raw request body as a string, Uint8Array, Buffer or ArrayBuffer; got ${got}. ` +
-      "Fix: pass the exact bytes received (for example from express.raw({ type: \"application/json\" })), " +
+      'Fix: pass the exact bytes received (for example from express.raw({ type: "application/json" })), ' +
       "not a parsed JSON object: re-serialising JSON changes the bytes and the signature will never match.",
   );
 }

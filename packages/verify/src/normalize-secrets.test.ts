@@ -13,13 +13,16 @@ describe("normalizeSecrets", () => {
     );
     expect(() => normalizeSecrets(undefined as unknown as string)).toThrow(/got undefined/);
     expect(() => normalizeSecrets([])).toThrow(/got an array of length 0/);
-    expect(() => normalizeSecrets(["ok", null as unknown as string])).toThrow(/secret\[1\] must be a non-empty string; got null/);
+    expect(() => normalizeSecrets(["ok", null as unknown as string])).toThrow(
+      /secret\[1\] must be a non-empty string; got null/,
+    );
   });
 });
 
 describe("assertSigningSecret", () => {
   it("accepts a non-empty string and rejects anything else", () => {
     expect(() => assertSigningSecret("k")).not.toThrow();
-    for (const value of ["", undefined, ["k"], 1]) expect(() => assertSigningSecret(value)).toThrow(TypeError);
+    for (const value of ["", undefined, ["k"], 1])
+      expect(() => assertSigningSecret(value)).toThrow(TypeError);
   });
 });

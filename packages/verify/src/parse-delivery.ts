@@ -10,7 +10,11 @@ import type { SecretOrSecrets } from "./types";
 import { AttestaVerificationError } from "./verification-error";
 
 /** The verification function of the current build (node:crypto or portable). */
-export type VerifyFn = (body: Uint8Array, signature: string | null | undefined, secret: SecretOrSecrets) => boolean;
+export type VerifyFn = (
+  body: Uint8Array,
+  signature: string | null | undefined,
+  secret: SecretOrSecrets,
+) => boolean;
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -45,9 +49,16 @@ export function parseDelivery(
   try {
     value = JSON.parse(decoder.decode(body));
   } catch (cause) {
-    throw new AttestaVerificationError("invalid_json", "Request body is not valid UTF-8 JSON.", { cause });
+    throw new AttestaVerificationError("invalid_json", "Request body is not valid UTF-8 JSON.", {
+      cause,
+    });
   }
-  if (!isRecord(value) || typeof value.event !== "string" || typeof value.timestamp !== "string" || !isRecord(value.data)) {
+  if (
+    !isRecord(value) ||
+    typeof value.event !== "string" ||
+    typeof value.timestamp !== "string" ||
+    !isRecord(value.data)
+  ) {
     throw new AttestaVerificationError(
       "invalid_payload",
       'Request body is not an Attesta webhook payload ({"event", "timestamp", "data"}).',

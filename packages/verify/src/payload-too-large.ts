@@ -14,5 +14,8 @@ import { AttestaVerificationError } from "./verification-error";
  * ```
  */
 export function payloadTooLarge(limit: number): AttestaVerificationError {
-  return new AttestaVerificationError("payload_too_large", `Request body exceeds maxBodyBytes (${limit} bytes).`);
+  return new AttestaVerificationError(
+    "payload_too_large",
+    `Request body exceeds maxBodyBytes (${limit} bytes).`,
+  );
 }

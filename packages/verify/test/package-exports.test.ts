@@ -39,7 +39,9 @@ function graph(entry: string): { files: string[]; external: string[] } {
 
 describe("built package", () => {
   it("has every file the exports map points at", () => {
-    const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: unknown };
+    const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      exports: unknown;
+    };
     const targets: string[] = [];
     const walk = (node: unknown): void => {
       if (typeof node === "string") targets.push(node);
@@ -73,7 +75,9 @@ describe("built package", () => {
         require: req.resolve("@attesta/verify"),
         requireHono: req.resolve("@attesta/verify/hono"),
       }));`;
-    const resolved = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" }));
+    const resolved = JSON.parse(
+      execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" }),
+    );
     expect(resolved.require).toBe(join(dist, "index.cjs"));
     expect(resolved.requireHono).toBe(join(dist, "hono.cjs"));
     const esm = execFileSync(
@@ -90,7 +94,10 @@ describe("built package", () => {
       import * as web from "${join(dist, "web.js").replaceAll("\\", "/")}";
       const header = sign("{}", "k");
       console.log(JSON.stringify([verifySignature("{}", header, "k"), web.verifySignature("{}", header, "k"), web.sign("{}", "k") === header]));`;
-    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+    });
     expect(JSON.parse(out)).toEqual([true, true, true]);
   });
 });

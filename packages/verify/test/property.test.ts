@@ -21,19 +21,46 @@ type Mutation =
   | { kind: "wrong-secret"; suffix: string };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant("flip-bit" as const), index: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant("insert-byte" as const), index: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({
+    kind: fc.constant("flip-bit" as const),
+    index: fc.nat(),
+    bit: fc.integer({ min: 0, max: 7 }),
+  }),
+  fc.record({
+    kind: fc.constant("insert-byte" as const),
+    index: fc.nat(),
+    byte: fc.integer({ min: 0, max: 255 }),
+  }),
   fc.record({ kind: fc.constant("delete-byte" as const), index: fc.nat() }),
-  fc.record({ kind: fc.constant("replace-hex" as const), index: fc.integer({ min: 0, max: 63 }), shift: fc.integer({ min: 1, max: 15 }) }),
-  fc.record({ kind: fc.constant("upper-case-hex" as const), index: fc.integer({ min: 0, max: 63 }) }),
-  fc.record({ kind: fc.constant("truncate-signature" as const), keep: fc.integer({ min: 0, max: 70 }) }),
-  fc.record({ kind: fc.constant("extend-signature" as const), extra: fc.string({ minLength: 1, maxLength: 8, unit: "binary" }) }),
+  fc.record({
+    kind: fc.constant("replace-hex" as const),
+    index: fc.integer({ min: 0, max: 63 }),
+    shift: fc.integer({ min: 1, max: 15 }),
+  }),
+  fc.record({
+    kind: fc.constant("upper-case-hex" as const),
+    index: fc.integer({ min: 0, max: 63 }),
+  }),
+  fc.record({
+    kind: fc.constant("truncate-signature" as const),
+    keep: fc.integer({ min: 0, max: 70 }),
+  }),
+  fc.record({
+    kind: fc.constant("extend-signature" as const),
+    extra: fc.string({ minLength: 1, maxLength: 8, unit: "binary" }),
+  }),
   fc.record({
     kind: fc.constant("change-prefix" as const),
     prefix: fc.string({ maxLength: 9, unit: "binary" }).filter((prefix) => prefix !== "sha256="),
   }),
-  fc.record({ kind: fc.constant("replace-signature" as const), value: fc.string({ maxLength: 90, unit: "binary" }) }),
-  fc.record({ kind: fc.constant("wrong-secret" as const), suffix: fc.string({ minLength: 1, maxLength: 4 }) }),
+  fc.record({
+    kind: fc.constant("replace-signature" as const),
+    value: fc.string({ maxLength: 90, unit: "binary" }),
+  }),
+  fc.record({
+    kind: fc.constant("wrong-secret" as const),
+    suffix: fc.string({ minLength: 1, maxLength: 4 }),
+  }),
 );
 
 /** Applies `m` to a correctly signed delivery; every result differs from the original. */
@@ -64,7 +91,11 @@ function mutate(body: Uint8Array, signature: string, secret: string, m: Mutation
     }
     case "replace-hex": {
       const digit = HEX[(HEX.indexOf(hex[m.index]!) + m.shift) % 16]!;
-      return { body, signature: `sha256=${hex.slice(0, m.index)}${digit}${hex.slice(m.index + 1)}`, secret };
+      return {
+        body,
+        signature: `sha256=${hex.slice(0, m.index)}${digit}${hex.slice(m.index + 1)}`,
+        secret,
+      };
     }
     case "upper-case-hex": {
       // Force a letter at this position so upper-casing always changes the value.
@@ -90,7 +121,10 @@ const bodies: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc.uint8Array({ maxLength: 300 }),
   fc.string({ maxLength: 200, unit: "grapheme" }).map((text) => new TextEncoder().encode(text)),
   fc
-    .record({ event: fc.constantFrom("APPROVED", "DENIED"), data: fc.dictionary(fc.string(), fc.jsonValue()) })
+    .record({
+      event: fc.constantFrom("APPROVED", "DENIED"),
+      data: fc.dictionary(fc.string(), fc.jsonValue()),
+    })
     .map((payload) => new TextEncoder().encode(JSON.stringify(payload))),
 );
 const secrets = fc.string({ minLength: 1, maxLength: 80 });
@@ -122,7 +156,9 @@ for (const [build, verify] of [
 
     it("accepts every unmutated delivery", () => {
       fc.assert(
-        fc.property(bodies, secrets, (body, secret) => verify(body, signNode(body, secret), secret)),
+        fc.property(bodies, secrets, (body, secret) =>
+          verify(body, signNode(body, secret), secret),
+        ),
         { numRuns: 1_000 },
       );
     });

@@ -15,7 +15,9 @@ describe("byte compatibility with the Python attesta library", () => {
   it("produces python json.dumps bodies with ASCII escapes and 1.0 floats", () => {
     const bodies = deliveries.map((delivery) => delivery.body.toString("latin1"));
     expect(bodies.some((body) => body.includes('"risk_score": 1.0'))).toBe(true);
-    expect(bodies.some((body) => body.includes("\\u00e9") && body.includes("\\ud83d\\ude00"))).toBe(true);
+    expect(bodies.some((body) => body.includes("\\u00e9") && body.includes("\\ud83d\\ude00"))).toBe(
+      true,
+    );
     expect(bodies.every((body) => /^[\x20-\x7e]*$/.test(body))).toBe(true);
   });
 
@@ -47,7 +49,10 @@ describe("byte compatibility with the Python attesta library", () => {
       { body, secret: SECRET, signature: signNode(body, SECRET) },
       { body, secret: SECRET, signature: signWeb(body, SECRET) },
     ]);
-    const tampered = items.map((item) => ({ ...item, body: Buffer.concat([Buffer.from(item.body), Buffer.from(" ")]) }));
+    const tampered = items.map((item) => ({
+      ...item,
+      body: Buffer.concat([Buffer.from(item.body), Buffer.from(" ")]),
+    }));
     const results = pythonVerifies([...items, ...tampered]);
     expect(results.slice(0, items.length)).toEqual(items.map(() => true));
     expect(results.slice(items.length)).toEqual(items.map(() => false));

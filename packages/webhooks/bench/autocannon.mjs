@@ -5,8 +5,14 @@ import { toWebhookPayload } from "@attesta/webhooks";
 import autocannon from "autocannon";
 import { approvedData, report } from "./shared.mjs";
 
-const [url, connections, seconds] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
-const body = JSON.stringify(toWebhookPayload({ type: "approved", timestamp: Date.now(), data: approvedData(123456) }));
+const [url, connections, seconds] = [
+  process.argv[2],
+  Number(process.argv[3]),
+  Number(process.argv[4]),
+];
+const body = JSON.stringify(
+  toWebhookPayload({ type: "approved", timestamp: Date.now(), data: approvedData(123456) }),
+);
 const options = {
   url,
   connections,
@@ -23,4 +29,8 @@ const options = {
 };
 await autocannon({ ...options, duration: 2 }); // warm-up, same as the dispatcher's
 const result = await autocannon({ ...options, duration: seconds });
-report({ requestsPerSecond: result.requests.average, non2xx: result.non2xx, errors: result.errors });
+report({
+  requestsPerSecond: result.requests.average,
+  non2xx: result.non2xx,
+  errors: result.errors,
+});

@@ -14,7 +14,9 @@ let dispatcher;
 let server;
 if (mode === "dispatcher") {
   server = await startHangingServer();
-  dispatcher = new WebhookDispatcher(bus, [{ url: server.url, timeoutMs: 600_000 }], { logger: null });
+  dispatcher = new WebhookDispatcher(bus, [{ url: server.url, timeoutMs: 600_000 }], {
+    logger: null,
+  });
 } else if (mode !== "baseline") {
   throw new Error(`unknown mode ${mode}`);
 }
@@ -40,4 +42,10 @@ for (let round = 0; round < ROUNDS; round++) {
 const stats = dispatcher?.stats();
 if (dispatcher !== undefined) await dispatcher.close({ deadlineMs: 0 });
 server?.close();
-report({ mode, nsPerEmit: median(nsPerEmit), rounds: nsPerEmit, dropped: stats?.dropped, queued: stats?.queued });
+report({
+  mode,
+  nsPerEmit: median(nsPerEmit),
+  rounds: nsPerEmit,
+  dropped: stats?.dropped,
+  queued: stats?.queued,
+});

@@ -10,7 +10,9 @@ const BURST = 10_000;
 const gc = globalThis.gc ?? (() => {});
 const server = await startHangingServer();
 const bus = new EventBus();
-const dispatcher = new WebhookDispatcher(bus, [{ url: server.url, timeoutMs: 600_000 }], { logger: null });
+const dispatcher = new WebhookDispatcher(bus, [{ url: server.url, timeoutMs: 600_000 }], {
+  logger: null,
+});
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 // Let the workers connect and hang first, so pools and sockets are in the baseline.
@@ -30,4 +32,9 @@ const after = process.memoryUsage().rss;
 const stats = dispatcher.stats();
 await dispatcher.close({ deadlineMs: 0 });
 server.close();
-report({ rssIncreaseMiB: (after - before) / 2 ** 20, queued: stats.queued, dropped: stats.dropped, inFlight: stats.inFlight });
+report({
+  rssIncreaseMiB: (after - before) / 2 ** 20,
+  queued: stats.queued,
+  dropped: stats.dropped,
+  inFlight: stats.inFlight,
+});

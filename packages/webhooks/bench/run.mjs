@@ -4,32 +4,44 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 
-const args = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, "").split("=")));
+const args = Object.fromEntries(
+  process.argv.slice(2).map((arg) => arg.replace(/^--/, "").split("=")),
+);
 const SECONDS = Number(args.seconds ?? 5);
 const CONNECTIONS = Number(args.connections ?? 10);
 const ROUNDS = Number(args.rounds ?? 3);
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
 async function runCase(file, caseArgs, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, here(file), ...caseArgs], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [...nodeArgs, here(file), ...caseArgs], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let out = "";
   child.stdout.on("data", (chunk) => (out += chunk));
   const [code] = await once(child, "exit");
   const line = out.split("\n").find((l) => l.startsWith("RESULT "));
-  if (code !== 0 || line === undefined) throw new Error(`${file} ${caseArgs.join(" ")} failed (exit ${code})`);
+  if (code !== 0 || line === undefined)
+    throw new Error(`${file} ${caseArgs.join(" ")} failed (exit ${code})`);
   return JSON.parse(line.slice("RESULT ".length));
 }
 
 async function startReceiver() {
-  const child = spawn(process.execPath, [here("receiver.mjs")], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [here("receiver.mjs")], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const [chunk] = await once(child.stdout, "data");
-  return { url: `http://127.0.0.1:${Number.parseInt(String(chunk), 10)}/hook`, stop: () => child.stdin.end() };
+  return {
+    url: `http://127.0.0.1:${Number.parseInt(String(chunk), 10)}/hook`,
+    stop: () => child.stdin.end(),
+  };
 }
 
 const fmt = (value, digits = 2) => value.toFixed(digits);
 const verdict = (ok) => (ok ? "ok" : "MISSED");
 
-console.log(`@attesta/webhooks bench (node ${process.version}, ${SECONDS}s windows, ${CONNECTIONS} connections)\n`);
+console.log(
+  `@attesta/webhooks bench (node ${process.version}, ${SECONDS}s windows, ${CONNECTIONS} connections)\n`,
+);
 
 // 1. emit cost
 const baseline = await runCase("emit-cost.mjs", ["baseline"]);
@@ -37,8 +49,12 @@ const attached = await runCase("emit-cost.mjs", ["dispatcher"]);
 const emitRatio = attached.nsPerEmit / baseline.nsPerEmit;
 console.log("1. emit cost, endpoint hanging (queue full, every emit evicts the oldest event)");
 console.log(`   bus alone:            ${fmt(baseline.nsPerEmit, 1)} ns/emit`);
-console.log(`   bus + dispatcher:     ${fmt(attached.nsPerEmit, 1)} ns/emit (dropped ${attached.dropped}, queued ${attached.queued})`);
-console.log(`   ratio:                ${fmt(emitRatio)}x  (goal <= 2x: ${verdict(emitRatio <= 2)})\n`);
+console.log(
+  `   bus + dispatcher:     ${fmt(attached.nsPerEmit, 1)} ns/emit (dropped ${attached.dropped}, queued ${attached.queued})`,
+);
+console.log(
+  `   ratio:                ${fmt(emitRatio)}x  (goal <= 2x: ${verdict(emitRatio <= 2)})\n`,
+);
 
 // 2. throughput, against one receiver process shared by both clients. The two
 // clients alternate (A B A B …) so that a burst of outside load hits both, and
@@ -48,25 +64,46 @@ const oursRounds = [];
 const peerRounds = [];
 try {
   for (let round = 0; round < ROUNDS; round++) {
-    oursRounds.push(await runCase("throughput.mjs", [receiver.url, String(CONNECTIONS), String(SECONDS)]));
-    peerRounds.push(await runCase("autocannon.mjs", [receiver.url, String(CONNECTIONS), String(SECONDS)]));
+    oursRounds.push(
+      await runCase("throughput.mjs", [receiver.url, String(CONNECTIONS), String(SECONDS)]),
+    );
+    peerRounds.push(
+      await runCase("autocannon.mjs", [receiver.url, String(CONNECTIONS), String(SECONDS)]),
+    );
   }
 } finally {
   receiver.stop();
 }
 // A failed delivery or a non-2xx answer would make the rates incomparable.
-for (const r of oursRounds) if (r.failed > 0) throw new Error(`dispatcher round had ${r.failed} failed deliveries`);
-for (const r of peerRounds) if (r.non2xx > 0 || r.errors > 0) throw new Error("autocannon round had errors or non-2xx answers");
-const ours = oursRounds.reduce((best, r) => (r.deliveriesPerSecond > best.deliveriesPerSecond ? r : best));
-const peer = peerRounds.reduce((best, r) => (r.requestsPerSecond > best.requestsPerSecond ? r : best));
+for (const r of oursRounds)
+  if (r.failed > 0) throw new Error(`dispatcher round had ${r.failed} failed deliveries`);
+for (const r of peerRounds)
+  if (r.non2xx > 0 || r.errors > 0)
+    throw new Error("autocannon round had errors or non-2xx answers");
+const ours = oursRounds.reduce((best, r) =>
+  r.deliveriesPerSecond > best.deliveriesPerSecond ? r : best,
+);
+const peer = peerRounds.reduce((best, r) =>
+  r.requestsPerSecond > best.requestsPerSecond ? r : best,
+);
 const throughputRatio = ours.deliveriesPerSecond / peer.requestsPerSecond;
-console.log(`2. deliveries/s to a keep-alive loopback receiver (node:http, separate process), best of ${ROUNDS} alternating rounds`);
-console.log(`   WebhookDispatcher:    ${fmt(ours.deliveriesPerSecond, 0)} deliveries/s (signed; rounds ${oursRounds.map((r) => fmt(r.deliveriesPerSecond, 0)).join(", ")})`);
-console.log(`   autocannon:           ${fmt(peer.requestsPerSecond, 0)} req/s (same headers and body; rounds ${peerRounds.map((r) => fmt(r.requestsPerSecond, 0)).join(", ")})`);
-console.log(`   ratio:                ${fmt(throughputRatio)}x  (goal >= 0.6: ${verdict(throughputRatio >= 0.6)})\n`);
+console.log(
+  `2. deliveries/s to a keep-alive loopback receiver (node:http, separate process), best of ${ROUNDS} alternating rounds`,
+);
+console.log(
+  `   WebhookDispatcher:    ${fmt(ours.deliveriesPerSecond, 0)} deliveries/s (signed; rounds ${oursRounds.map((r) => fmt(r.deliveriesPerSecond, 0)).join(", ")})`,
+);
+console.log(
+  `   autocannon:           ${fmt(peer.requestsPerSecond, 0)} req/s (same headers and body; rounds ${peerRounds.map((r) => fmt(r.requestsPerSecond, 0)).join(", ")})`,
+);
+console.log(
+  `   ratio:                ${fmt(throughputRatio)}x  (goal >= 0.6: ${verdict(throughputRatio >= 0.6)})\n`,
+);
 
 // 3. memory under a hanging endpoint
 const rss = await runCase("rss.mjs", [], ["--expose-gc"]);
 console.log("3. RSS after 1,000,000 events to a hanging endpoint");
-console.log(`   increase:             ${fmt(rss.rssIncreaseMiB, 1)} MiB (queued ${rss.queued}, in flight ${rss.inFlight}, dropped ${rss.dropped})`);
+console.log(
+  `   increase:             ${fmt(rss.rssIncreaseMiB, 1)} MiB (queued ${rss.queued}, in flight ${rss.inFlight}, dropped ${rss.dropped})`,
+);
 console.log(`   goal <= 64 MiB:       ${verdict(rss.rssIncreaseMiB <= 64)}`);

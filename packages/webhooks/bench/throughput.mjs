@@ -4,11 +4,19 @@ import { EventBus } from "@attesta/events";
 import { WebhookDispatcher } from "@attesta/webhooks";
 import { approvedData, report } from "./shared.mjs";
 
-const [url, connections, seconds] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+const [url, connections, seconds] = [
+  process.argv[2],
+  Number(process.argv[3]),
+  Number(process.argv[4]),
+];
 const bus = new EventBus();
-const dispatcher = new WebhookDispatcher(bus, [{ url, concurrency: connections, secret: "whsec_bench" }], {
-  logger: null,
-});
+const dispatcher = new WebhookDispatcher(
+  bus,
+  [{ url, concurrency: connections, secret: "whsec_bench" }],
+  {
+    logger: null,
+  },
+);
 
 let n = 0;
 // Keep the queue topped up every millisecond. A few thousand queued events are

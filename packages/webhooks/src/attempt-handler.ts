@@ -68,13 +68,19 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
   abandon(): void {
     this.finish({
       retryable: false,
-      error: new WebhookDeliveryError(`${this.context.endpoint}: attempt ${this.context.attempt} aborted by close()`, this.context),
+      error: new WebhookDeliveryError(
+        `${this.context.endpoint}: attempt ${this.context.attempt} aborted by close()`,
+        this.context,
+      ),
     });
   }
 
   /** Reports a failure to even start the request. */
   fail(cause: unknown): void {
-    this.finish({ retryable: true, error: new WebhookConnectionError({ ...this.context, cause }) }, true);
+    this.finish(
+      { retryable: true, error: new WebhookConnectionError({ ...this.context, cause }) },
+      true,
+    );
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -83,7 +89,11 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
     if (this.settled) controller.abort(new Error("attempt already settled"));
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     this.status = statusCode;
     this.retryAfter = headers["retry-after"];
   }

@@ -18,7 +18,12 @@
  * backoffDelay(3, 500, 30_000); // between 1000 and 2000
  * ```
  */
-export function backoffDelay(retry: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  retry: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1));
   const half = step / 2;
   return Math.round(half + random() * half);

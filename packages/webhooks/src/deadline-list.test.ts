@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Deadline, DeadlineList } from "./deadline-list";
 
 function entry(timeoutMs: number, expired: string[], name: string): Deadline {
-  return { deadline: performance.now() + timeoutMs, prev: undefined, next: undefined, expire: () => expired.push(name) };
+  return {
+    deadline: performance.now() + timeoutMs,
+    prev: undefined,
+    next: undefined,
+    expire: () => expired.push(name),
+  };
 }
 
 describe("DeadlineList", () => {

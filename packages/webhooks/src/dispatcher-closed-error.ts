@@ -22,6 +22,8 @@ export class DispatcherClosedError extends Error {
   override name = "DispatcherClosedError";
 
   constructor(eventType: string) {
-    super(`@attesta/webhooks: the dispatcher is closed; the "${eventType}" event was refused. Emit before close(), or create a new WebhookDispatcher.`);
+    super(
+      `@attesta/webhooks: the dispatcher is closed; the "${eventType}" event was refused. Emit before close(), or create a new WebhookDispatcher.`,
+    );
   }
 }

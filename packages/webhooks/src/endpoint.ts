@@ -12,7 +12,13 @@ import { backoffDelay } from "./backoff-delay";
 import { DeadlineList } from "./deadline-list";
 import type { ResolvedConfig } from "./resolve-configs";
 import { RingBuffer } from "./ring-buffer";
-import type { DeadLetter, DeadLetterReason, DeliveryAttempt, DispatchableEvent, EndpointStats } from "./types";
+import type {
+  DeadLetter,
+  DeadLetterReason,
+  DeliveryAttempt,
+  DispatchableEvent,
+  EndpointStats,
+} from "./types";
 import { VERSION } from "./version";
 import { WebhookDeliveryError } from "./webhook-delivery-error";
 
@@ -117,7 +123,17 @@ export class Endpoint {
       job.wake?.();
     }
     for (const event of this.queue.drain()) {
-      this.deadLetter({ seq: -1, event, deliveryId: randomUUID(), attempts: 0, attempt: undefined, wake: undefined }, "closed");
+      this.deadLetter(
+        {
+          seq: -1,
+          event,
+          deliveryId: randomUUID(),
+          attempts: 0,
+          attempt: undefined,
+          wake: undefined,
+        },
+        "closed",
+      );
     }
     this.host.settled();
   }
@@ -154,13 +170,24 @@ export class Endpoint {
         const seq = this.queue.removed;
         const event = this.queue.shift();
         if (event === undefined) return;
-        const job: Job = { seq, event, deliveryId: randomUUID(), attempts: 0, attempt: undefined, wake: undefined };
+        const job: Job = {
+          seq,
+          event,
+          deliveryId: randomUUID(),
+          attempts: 0,
+          attempt: undefined,
+          wake: undefined,
+        };
         this.inFlight.add(job);
         try {
           await this.deliver(job);
         } catch (error) {
           // deliver() handles every expected failure; this is a bug guard so a worker never dies silently.
-          this.host.logError("delivery crashed", { endpoint: this.config.label, deliveryId: job.deliveryId, error });
+          this.host.logError("delivery crashed", {
+            endpoint: this.config.label,
+            deliveryId: job.deliveryId,
+            error,
+          });
           this.deadLetter(job, "exhausted");
         } finally {
           this.inFlight.delete(job);
@@ -204,26 +231,35 @@ export class Endpoint {
       const ok = outcome.error === undefined;
       const willRetry = !ok && outcome.retryable && attempt <= config.retryCount && !this.aborted;
       const retryInMs = willRetry
-        ? Math.min(config.retryMaxDelayMs, outcome.retryAfterMs ?? backoffDelay(attempt, config.retryBaseDelayMs, config.retryMaxDelayMs))
+        ? Math.min(
+            config.retryMaxDelayMs,
+            outcome.retryAfterMs ??
+              backoffDelay(attempt, config.retryBaseDelayMs, config.retryMaxDelayMs),
+          )
         : undefined;
       if (ok) this.delivered++;
       // A literal, not a spread, and only when someone listens: this runs once per request.
-      if (!ok || this.host.observesAttempts) this.host.attempted({
-        url: config.url,
-        endpointIndex: this.index,
-        deliveryId: job.deliveryId,
-        event: job.event.type.toUpperCase(),
-        attempt,
-        ok,
-        status: outcome.status,
-        error: outcome.error,
-        durationMs: performance.now() - started,
-        willRetry,
-        retryInMs,
-      });
+      if (!ok || this.host.observesAttempts)
+        this.host.attempted({
+          url: config.url,
+          endpointIndex: this.index,
+          deliveryId: job.deliveryId,
+          event: job.event.type.toUpperCase(),
+          attempt,
+          ok,
+          status: outcome.status,
+          error: outcome.error,
+          durationMs: performance.now() - started,
+          willRetry,
+          retryInMs,
+        });
       if (ok) return;
       if (retryInMs === undefined) {
-        const reason: DeadLetterReason = this.aborted ? "closed" : outcome.retryable ? "exhausted" : "rejected";
+        const reason: DeadLetterReason = this.aborted
+          ? "closed"
+          : outcome.retryable
+            ? "exhausted"
+            : "rejected";
         this.deadLetter(job, reason, outcome.status, outcome.error);
         return;
       }
@@ -235,7 +271,13 @@ export class Endpoint {
     }
   }
 
-  private send(job: Job, body: Buffer, headers: string[], attempt: number, started: number): Promise<AttemptOutcome> {
+  private send(
+    job: Job,
+    body: Buffer,
+    headers: string[],
+    attempt: number,
+    started: number,
+  ): Promise<AttemptOutcome> {
     const { config } = this;
     return new Promise((resolve) => {
       const handler = new AttemptHandler(
@@ -252,7 +294,11 @@ export class Endpoint {
       job.attempt = handler;
       try {
         // Bound connecting too, so an attempt that timed out while waiting for a socket does not linger in the pool.
-        this.pool ??= new Pool(config.origin, { connections: config.concurrency, pipelining: 1, connect: { timeout: config.timeoutMs } });
+        this.pool ??= new Pool(config.origin, {
+          connections: config.concurrency,
+          pipelining: 1,
+          connect: { timeout: config.timeoutMs },
+        });
         this.pool.dispatch({ path: config.path, method: "POST", headers, body }, handler);
       } catch (error) {
         handler.fail(error);
@@ -274,13 +320,23 @@ export class Endpoint {
     });
   }
 
-  private deadLetter(job: Job, reason: DeadLetterReason, status?: number, error?: WebhookDeliveryError, cause?: unknown): void {
+  private deadLetter(
+    job: Job,
+    reason: DeadLetterReason,
+    status?: number,
+    error?: WebhookDeliveryError,
+    cause?: unknown,
+  ): void {
     this.failed++;
     let payload: DeadLetter["payload"];
     try {
       payload = this.host.payloadFor(job.event);
     } catch {
-      payload = { event: job.event.type.toUpperCase(), timestamp: String(job.event.timestamp), data: job.event.data } as DeadLetter["payload"];
+      payload = {
+        event: job.event.type.toUpperCase(),
+        timestamp: String(job.event.timestamp),
+        data: job.event.data,
+      } as DeadLetter["payload"];
     }
     const letter: DeadLetter = {
       url: this.config.url,
@@ -293,7 +349,12 @@ export class Endpoint {
       ...(error === undefined
         ? cause === undefined
           ? {}
-          : { error: new WebhookDeliveryError(`${this.config.label}: event data cannot be serialised as JSON`, { endpoint: this.config.label, deliveryId: job.deliveryId, attempt: 0, cause }) }
+          : {
+              error: new WebhookDeliveryError(
+                `${this.config.label}: event data cannot be serialised as JSON`,
+                { endpoint: this.config.label, deliveryId: job.deliveryId, attempt: 0, cause },
+              ),
+            }
         : { error }),
     };
     this.host.deadLettered(letter);

@@ -13,8 +13,15 @@
  * throw invalidOption("config[0].timeoutMs", "an integer ≥ 1", -5, "pass e.g. 5000");
  * ```
  */
-export function invalidOption(at: string, expected: string, value: unknown, fix: string): TypeError {
-  return new TypeError(`@attesta/webhooks: ${at} must be ${expected}; got ${showValue(value)}. Fix: ${fix}.`);
+export function invalidOption(
+  at: string,
+  expected: string,
+  value: unknown,
+  fix: string,
+): TypeError {
+  return new TypeError(
+    `@attesta/webhooks: ${at} must be ${expected}; got ${showValue(value)}. Fix: ${fix}.`,
+  );
 }
 
 /**
@@ -28,8 +35,10 @@ export function invalidOption(at: string, expected: string, value: unknown, fix:
  * ```
  */
 export function showValue(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
+    return String(value);
   return typeName(value);
 }
 

@@ -18,7 +18,10 @@
  * parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", Date.UTC(2015, 9, 21, 7, 27, 0)); // 60000
  * ```
  */
-export function parseRetryAfter(value: string | readonly string[] | undefined | null, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | readonly string[] | undefined | null,
+  now: number = Date.now(),
+): number | undefined {
   const text = (typeof value === "string" ? value : value?.[0])?.trim();
   if (!text) return undefined;
   if (/^\d+$/.test(text)) return Number(text) * 1000;

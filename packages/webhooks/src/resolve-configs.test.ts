@@ -30,8 +30,14 @@ describe("resolveConfigs", () => {
   });
 
   it.each([
-    [{ url: "not a url" }, /config\[0\]\.url must be an absolute http\(s\) URL; got "not a url"\. Fix: include the scheme/],
-    [{ url: "ftp://example.com/x" }, /config\[0\]\.url must be an http: or https: URL; got "ftp:\/\/example.com\/x"/],
+    [
+      { url: "not a url" },
+      /config\[0\]\.url must be an absolute http\(s\) URL; got "not a url"\. Fix: include the scheme/,
+    ],
+    [
+      { url: "ftp://example.com/x" },
+      /config\[0\]\.url must be an http: or https: URL; got "ftp:\/\/example.com\/x"/,
+    ],
     [{ url: 42 }, /config\[0\]\.url must be an absolute http\(s\) URL string; got 42/],
     [{ url: "https://user:pw@example.com/" }, /config\[0\]\.url must not contain credentials/],
     [{ url, retryCount: -1 }, /config\[0\]\.retryCount must be an integer ≥ 0 .*; got -1\. Fix:/],
@@ -41,12 +47,24 @@ describe("resolveConfigs", () => {
     [{ url, concurrency: 0 }, /config\[0\]\.concurrency must be an integer ≥ 1/],
     [{ url, maxQueueSize: "10" }, /config\[0\]\.maxQueueSize must be an integer ≥ 1 .*; got "10"/],
     [{ url, retryBaseDelayMs: -5 }, /config\[0\]\.retryBaseDelayMs must be a number ≥ 0/],
-    [{ url, overflow: "block" }, /config\[0\]\.overflow must be "drop-oldest" or "drop-newest"; got "block"/],
-    [{ url, events: ["approved", "shipped"] }, /config\[0\]\.events\[1\] must be a known event type; got "shipped"\. Fix: use one of "risk_scored"/],
-    [{ url, events: ["APPROVED"] }, /config\[0\]\.events\[0\] must be a known event type; got "APPROVED"\. Fix: use the lower-case name "approved" \(EventType\.APPROVED\)/],
+    [
+      { url, overflow: "block" },
+      /config\[0\]\.overflow must be "drop-oldest" or "drop-newest"; got "block"/,
+    ],
+    [
+      { url, events: ["approved", "shipped"] },
+      /config\[0\]\.events\[1\] must be a known event type; got "shipped"\. Fix: use one of "risk_scored"/,
+    ],
+    [
+      { url, events: ["APPROVED"] },
+      /config\[0\]\.events\[0\] must be a known event type; got "APPROVED"\. Fix: use the lower-case name "approved" \(EventType\.APPROVED\)/,
+    ],
     [{ url, events: "approved" }, /config\[0\]\.events must be an array of event types/],
     [{ url, secret: "" }, /config\[0\]\.secret must be a non-empty string; got an empty string/],
-    [{ url, retries: 3 }, /config\[0\]\.retries is not a known option\. Fix: remove it, or use one of url, events, secret, timeoutMs, retryCount/],
+    [
+      { url, retries: 3 },
+      /config\[0\]\.retries is not a known option\. Fix: remove it, or use one of url, events, secret, timeoutMs, retryCount/,
+    ],
   ])("rejects %j with a TypeError naming the field and the fix", (config, message) => {
     const attempt = () => resolveConfigs([{ url }, config]);
     expect(attempt).toThrow(TypeError);
@@ -61,7 +79,11 @@ describe("resolveConfigs", () => {
   });
 
   it("rejects configs that are not an array of objects", () => {
-    expect(() => resolveConfigs({ url })).toThrow(/configs must be an array of endpoint configs; got an object/);
-    expect(() => resolveConfigs([null])).toThrow(/config\[0\] must be an object with a url; got null/);
+    expect(() => resolveConfigs({ url })).toThrow(
+      /configs must be an array of endpoint configs; got an object/,
+    );
+    expect(() => resolveConfigs([null])).toThrow(
+      /config\[0\] must be an object with a url; got null/,
+    );
   });
 });

@@ -56,7 +56,12 @@ const MAX_TIMER_MS = 2_147_483_647;
  */
 export function resolveConfigs(configs: unknown): ResolvedConfig[] {
   if (!Array.isArray(configs)) {
-    throw invalidOption("configs", "an array of endpoint configs", configs, 'pass [{ url: "https://…" }]');
+    throw invalidOption(
+      "configs",
+      "an array of endpoint configs",
+      configs,
+      'pass [{ url: "https://…" }]',
+    );
   }
   return configs.map((config: unknown, index) => resolveConfig(config, `config[${index}]`));
 }
@@ -86,7 +91,12 @@ function resolveConfig(config: unknown, at: string): ResolvedConfig {
   const retryMaxDelayMs = number(input.retryMaxDelayMs, `${at}.retryMaxDelayMs`, 30_000, 0, false);
   const overflow = input.overflow ?? "drop-oldest";
   if (overflow !== "drop-oldest" && overflow !== "drop-newest") {
-    throw invalidOption(`${at}.overflow`, '"drop-oldest" or "drop-newest"', overflow, 'use "drop-oldest" (the default) or "drop-newest"');
+    throw invalidOption(
+      `${at}.overflow`,
+      '"drop-oldest" or "drop-newest"',
+      overflow,
+      'use "drop-oldest" (the default) or "drop-newest"',
+    );
   }
   return {
     url,
@@ -105,14 +115,28 @@ function resolveConfig(config: unknown, at: string): ResolvedConfig {
   };
 }
 
-function resolveUrl(value: unknown, at: string): { url: string; origin: string; path: string; label: string } {
+function resolveUrl(
+  value: unknown,
+  at: string,
+): { url: string; origin: string; path: string; label: string } {
   const example = 'e.g. "https://hooks.example.com/attesta"';
-  if (typeof value !== "string") throw invalidOption(at, "an absolute http(s) URL string", value, `pass the endpoint URL, ${example}`);
+  if (typeof value !== "string")
+    throw invalidOption(
+      at,
+      "an absolute http(s) URL string",
+      value,
+      `pass the endpoint URL, ${example}`,
+    );
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
-    throw invalidOption(at, "an absolute http(s) URL", value, `include the scheme and host, ${example}`);
+    throw invalidOption(
+      at,
+      "an absolute http(s) URL",
+      value,
+      `include the scheme and host, ${example}`,
+    );
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw invalidOption(at, "an http: or https: URL", value, `use http:// or https://, ${example}`);
@@ -132,7 +156,13 @@ function resolveUrl(value: unknown, at: string): { url: string; origin: string; 
 
 function resolveEvents(value: unknown, at: string): readonly EventType[] {
   if (value === undefined) return EVENT_TYPES;
-  if (!Array.isArray(value)) throw invalidOption(at, "an array of event types", value, "pass e.g. [\"approved\", \"denied\"], or [] for all events");
+  if (!Array.isArray(value))
+    throw invalidOption(
+      at,
+      "an array of event types",
+      value,
+      'pass e.g. ["approved", "denied"], or [] for all events',
+    );
   for (const [index, name] of value.entries()) {
     if (typeof name === "string" && (EVENT_TYPES as readonly string[]).includes(name)) continue;
     const lower = typeof name === "string" ? name.toLowerCase() : undefined;
@@ -145,7 +175,13 @@ function resolveEvents(value: unknown, at: string): readonly EventType[] {
   return value.length === 0 ? EVENT_TYPES : [...new Set(value as EventType[])];
 }
 
-function number(value: unknown, at: string, fallback: number, min: number, integer: boolean): number {
+function number(
+  value: unknown,
+  at: string,
+  fallback: number,
+  min: number,
+  integer: boolean,
+): number {
   if (value === undefined) return fallback;
   const kind = integer ? "an integer" : "a number";
   const bound = min === 0 ? "≥ 0" : `≥ ${min}`;
@@ -156,7 +192,12 @@ function number(value: unknown, at: string, fallback: number, min: number, integ
     value < min ||
     value > MAX_TIMER_MS
   ) {
-    throw invalidOption(at, `${kind} ${bound} and ≤ ${MAX_TIMER_MS}`, value, `pass e.g. ${fallback}, or leave it out for the default ${fallback}`);
+    throw invalidOption(
+      at,
+      `${kind} ${bound} and ≤ ${MAX_TIMER_MS}`,
+      value,
+      `pass e.g. ${fallback}, or leave it out for the default ${fallback}`,
+    );
   }
   return value;
 }

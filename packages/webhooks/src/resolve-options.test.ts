@@ -14,7 +14,10 @@ describe("resolveOptions", () => {
   });
 
   it.each([
-    [{ logger: {} }, /options\.logger must have warn\(message, fields\) and error\(message, fields\) methods/],
+    [
+      { logger: {} },
+      /options\.logger must have warn\(message, fields\) and error\(message, fields\) methods/,
+    ],
     [{ onAttempt: "yes" }, /options\.onAttempt must be a function; got string/],
     [{ maxResponseBytes: 0 }, /options\.maxResponseBytes must be a positive integer; got 0/],
     [{ onError: () => {} }, /options\.onError is not a known option/],

@@ -18,8 +18,10 @@ export interface ResolvedOptions {
 const KNOWN_KEYS = ["logger", "onAttempt", "onDeadLetter", "onDrop", "maxResponseBytes"];
 
 const consoleLogger: WebhookLogger = {
-  warn: (message, fields) => console.warn(`@attesta/webhooks: ${message}`, ...(fields ? [fields] : [])),
-  error: (message, fields) => console.error(`@attesta/webhooks: ${message}`, ...(fields ? [fields] : [])),
+  warn: (message, fields) =>
+    console.warn(`@attesta/webhooks: ${message}`, ...(fields ? [fields] : [])),
+  error: (message, fields) =>
+    console.error(`@attesta/webhooks: ${message}`, ...(fields ? [fields] : [])),
 };
 
 /**
@@ -35,17 +37,23 @@ const consoleLogger: WebhookLogger = {
 export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) options = {};
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`@attesta/webhooks: options must be an object; got ${typeName(options)}. Fix: pass { logger, onAttempt, onDeadLetter, onDrop } or leave it out.`);
+    throw new TypeError(
+      `@attesta/webhooks: options must be an object; got ${typeName(options)}. Fix: pass { logger, onAttempt, onDeadLetter, onDrop } or leave it out.`,
+    );
   }
   const input = options as Record<string, unknown>;
   for (const key of Object.keys(input)) {
     if (!KNOWN_KEYS.includes(key)) {
-      throw new TypeError(`@attesta/webhooks: options.${key} is not a known option. Fix: remove it, or use one of ${KNOWN_KEYS.join(", ")}.`);
+      throw new TypeError(
+        `@attesta/webhooks: options.${key} is not a known option. Fix: remove it, or use one of ${KNOWN_KEYS.join(", ")}.`,
+      );
     }
   }
   for (const hook of ["onAttempt", "onDeadLetter", "onDrop"] as const) {
     if (input[hook] !== undefined && typeof input[hook] !== "function") {
-      throw new TypeError(`@attesta/webhooks: options.${hook} must be a function; got ${typeName(input[hook])}. Fix: pass a function or leave it out.`);
+      throw new TypeError(
+        `@attesta/webhooks: options.${hook} must be a function; got ${typeName(input[hook])}. Fix: pass a function or leave it out.`,
+      );
     }
   }
   const logger = input.logger === undefined ? consoleLogger : input.logger;
@@ -60,8 +68,17 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     );
   }
   const maxResponseBytes = input.maxResponseBytes ?? 65_536;
-  if (typeof maxResponseBytes !== "number" || !Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) {
-    throw invalidOption("options.maxResponseBytes", "a positive integer", maxResponseBytes, "pass e.g. 65536, or leave it out");
+  if (
+    typeof maxResponseBytes !== "number" ||
+    !Number.isInteger(maxResponseBytes) ||
+    maxResponseBytes < 1
+  ) {
+    throw invalidOption(
+      "options.maxResponseBytes",
+      "a positive integer",
+      maxResponseBytes,
+      "pass e.g. 65536, or leave it out",
+    );
   }
   return {
     logger: logger as WebhookLogger | null,

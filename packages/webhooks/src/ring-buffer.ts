@@ -30,7 +30,9 @@ export class RingBuffer<T> {
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new TypeError(`@attesta/webhooks: RingBuffer capacity must be a positive integer; got ${String(capacity)}.`);
+      throw new TypeError(
+        `@attesta/webhooks: RingBuffer capacity must be a positive integer; got ${String(capacity)}.`,
+      );
     }
     this.capacity = capacity;
     this.items = new Array<T | undefined>(Math.min(capacity, 16)).fill(undefined);

@@ -14,10 +14,14 @@ describe("toWebhookPayload", () => {
   });
 
   it("keeps milliseconds even when they are zero", () => {
-    expect(toWebhookPayload({ type: "denied", timestamp: 0, data: {} }).timestamp).toBe("1970-01-01T00:00:00.000+00:00");
+    expect(toWebhookPayload({ type: "denied", timestamp: 0, data: {} }).timestamp).toBe(
+      "1970-01-01T00:00:00.000+00:00",
+    );
   });
 
   it("throws a RangeError for a timestamp that is not a date", () => {
-    expect(() => toWebhookPayload({ type: "denied", timestamp: Number.NaN, data: {} })).toThrow(RangeError);
+    expect(() => toWebhookPayload({ type: "denied", timestamp: Number.NaN, data: {} })).toThrow(
+      RangeError,
+    );
   });
 });

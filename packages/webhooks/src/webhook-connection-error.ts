@@ -24,7 +24,15 @@ export class WebhookConnectionError extends WebhookDeliveryError {
 
   constructor(context: DeliveryErrorContext) {
     const code = (context.cause as { code?: unknown } | undefined)?.code;
-    const detail = typeof code === "string" ? code : context.cause instanceof Error ? context.cause.message : "unknown error";
-    super(`${context.endpoint} could not be reached: ${detail} (attempt ${context.attempt})`, context);
+    const detail =
+      typeof code === "string"
+        ? code
+        : context.cause instanceof Error
+          ? context.cause.message
+          : "unknown error";
+    super(
+      `${context.endpoint} could not be reached: ${detail} (attempt ${context.attempt})`,
+      context,
+    );
   }
 }

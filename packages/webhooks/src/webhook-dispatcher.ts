@@ -86,8 +86,16 @@ export class WebhookDispatcher {
    * @param options - logger and hooks; see `WebhookDispatcherOptions`.
    * @throws TypeError naming the field and the fix, for any invalid argument.
    */
-  constructor(bus: EventSource, configs: readonly WebhookConfig[], options?: WebhookDispatcherOptions) {
-    if (typeof bus !== "object" || bus === null || typeof (bus as Partial<EventSource>).onAny !== "function") {
+  constructor(
+    bus: EventSource,
+    configs: readonly WebhookConfig[],
+    options?: WebhookDispatcherOptions,
+  ) {
+    if (
+      typeof bus !== "object" ||
+      bus === null ||
+      typeof (bus as Partial<EventSource>).onAny !== "function"
+    ) {
       throw new TypeError(
         `@attesta/webhooks: bus must be an EventBus (an object with onAny); got ${bus === null ? "null" : typeof bus}. Fix: pass new EventBus() from @attesta/events.`,
       );
@@ -109,7 +117,9 @@ export class WebhookDispatcher {
       const targets = this.endpoints.filter((endpoint) => endpoint.config.events.includes(type));
       if (targets.length > 0) this.routes.set(type, targets);
     }
-    this.bodies = [...this.routes.values()].some((targets) => targets.length > 1) ? new WeakMap() : undefined;
+    this.bodies = [...this.routes.values()].some((targets) => targets.length > 1)
+      ? new WeakMap()
+      : undefined;
     this.unsubscribe = bus.onAny(this.onEvent);
   }
 
@@ -142,7 +152,9 @@ export class WebhookDispatcher {
    */
   flush(): Promise<void> {
     const targets = this.endpoints.map((endpoint) => endpoint.pushed);
-    return this.waitFor(() => this.endpoints.every((endpoint, index) => endpoint.settledThrough(targets[index] ?? 0)));
+    return this.waitFor(() =>
+      this.endpoints.every((endpoint, index) => endpoint.settledThrough(targets[index] ?? 0)),
+    );
   }
 
   /**
@@ -160,7 +172,10 @@ export class WebhookDispatcher {
    */
   close(options: CloseOptions = {}): Promise<CloseReport> {
     const deadlineMs = options.deadlineMs;
-    if (deadlineMs !== undefined && (typeof deadlineMs !== "number" || !Number.isFinite(deadlineMs) || deadlineMs < 0)) {
+    if (
+      deadlineMs !== undefined &&
+      (typeof deadlineMs !== "number" || !Number.isFinite(deadlineMs) || deadlineMs < 0)
+    ) {
       throw new TypeError(
         `@attesta/webhooks: close({ deadlineMs }) must be a number ≥ 0; got ${String(deadlineMs)}. Fix: pass e.g. 10000, or leave it out to wait for every delivery.`,
       );
@@ -182,8 +197,17 @@ export class WebhookDispatcher {
    */
   stats(): DispatcherStats {
     const endpoints = this.endpoints.map((endpoint) => endpoint.stats());
-    const sum = (key: "enqueued" | "delivered" | "failed" | "dropped" | "attempts" | "retries" | "queued" | "inFlight") =>
-      endpoints.reduce((total, entry) => total + entry[key], 0);
+    const sum = (
+      key:
+        | "enqueued"
+        | "delivered"
+        | "failed"
+        | "dropped"
+        | "attempts"
+        | "retries"
+        | "queued"
+        | "inFlight",
+    ) => endpoints.reduce((total, entry) => total + entry[key], 0);
     return {
       enqueued: sum("enqueued"),
       delivered: sum("delivered"),
@@ -234,12 +258,22 @@ export class WebhookDispatcher {
     for (const endpoint of this.endpoints) endpoint.startWorkers();
   };
 
-  private dropped(endpoint: Endpoint, event: DispatchableEvent, reason: "queue_full" | "closed"): void {
+  private dropped(
+    endpoint: Endpoint,
+    event: DispatchableEvent,
+    reason: "queue_full" | "closed",
+  ): void {
     this.scheduleWarnings();
     const onDrop = this.options.onDrop;
     if (onDrop === undefined) return;
     try {
-      onDrop({ url: endpoint.config.url, endpointIndex: endpoint.index, event, reason, dropped: endpoint.dropped });
+      onDrop({
+        url: endpoint.config.url,
+        endpointIndex: endpoint.index,
+        event,
+        reason,
+        dropped: endpoint.dropped,
+      });
     } catch (error) {
       this.log("error", "onDrop hook threw", { error });
     }
@@ -266,14 +300,20 @@ export class WebhookDispatcher {
     this.warnTimer = undefined;
     for (const endpoint of this.endpoints) {
       if (endpoint.unreportedDrops === 0) continue;
-      this.log("warn", `dropped ${endpoint.unreportedDrops} event(s): queue full (maxQueueSize ${endpoint.config.maxQueueSize}, overflow "${endpoint.config.overflow}")`, {
-        endpoint: endpoint.config.label,
-        droppedTotal: endpoint.dropped,
-      });
+      this.log(
+        "warn",
+        `dropped ${endpoint.unreportedDrops} event(s): queue full (maxQueueSize ${endpoint.config.maxQueueSize}, overflow "${endpoint.config.overflow}")`,
+        {
+          endpoint: endpoint.config.label,
+          droppedTotal: endpoint.dropped,
+        },
+      );
       endpoint.unreportedDrops = 0;
     }
     if (this.unreportedRefusals > 0) {
-      this.log("warn", `refused ${this.unreportedRefusals} event(s) emitted after close()`, { refusedTotal: this.refused });
+      this.log("warn", `refused ${this.unreportedRefusals} event(s) emitted after close()`, {
+        refusedTotal: this.refused,
+      });
       this.unreportedRefusals = 0;
     }
   };
@@ -311,12 +351,16 @@ export class WebhookDispatcher {
     if (this.state !== OPEN) this.undelivered.push(letter);
     const onDeadLetter = this.options.onDeadLetter;
     if (onDeadLetter === undefined) {
-      this.log("warn", `delivery ${letter.deliveryId} not delivered (${letter.reason}) after ${letter.attempts} attempt(s); set onDeadLetter to keep the payload`, {
-        endpoint: this.endpoints[letter.endpointIndex]?.config.label,
-        event: letter.payload.event,
-        status: letter.status,
-        error: letter.error?.message,
-      });
+      this.log(
+        "warn",
+        `delivery ${letter.deliveryId} not delivered (${letter.reason}) after ${letter.attempts} attempt(s); set onDeadLetter to keep the payload`,
+        {
+          endpoint: this.endpoints[letter.endpointIndex]?.config.label,
+          event: letter.payload.event,
+          status: letter.status,
+          error: letter.error?.message,
+        },
+      );
       return;
     }
     try {
@@ -365,7 +409,11 @@ export class WebhookDispatcher {
     return { undelivered: this.undelivered.slice(), timedOut, stats: this.stats() };
   }
 
-  private log(level: "debug" | "warn" | "error", message: string, fields: Record<string, unknown>): void {
+  private log(
+    level: "debug" | "warn" | "error",
+    message: string,
+    fields: Record<string, unknown>,
+  ): void {
     const logger = this.options.logger;
     if (logger === null) return;
     try {

@@ -23,7 +23,10 @@ export class WebhookTimeoutError extends WebhookDeliveryError {
   readonly timeoutMs: number;
 
   constructor(timeoutMs: number, context: DeliveryErrorContext) {
-    super(`${context.endpoint} did not answer within ${timeoutMs} ms (attempt ${context.attempt})`, context);
+    super(
+      `${context.endpoint} did not answer within ${timeoutMs} ms (attempt ${context.attempt})`,
+      context,
+    );
     this.timeoutMs = timeoutMs;
   }
 }

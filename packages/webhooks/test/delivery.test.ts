@@ -8,13 +8,21 @@ import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
 import { startReceiver } from "./support/receiver";
 
-const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+const { version } = JSON.parse(
+  readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+) as { version: string };
 
-async function setup(configs: (url: string) => ConstructorParameters<typeof WebhookDispatcher>[1], options = {}) {
+async function setup(
+  configs: (url: string) => ConstructorParameters<typeof WebhookDispatcher>[1],
+  options = {},
+) {
   const receiver = await startReceiver();
   defer(() => receiver.close());
   const bus = new EventBus();
-  const dispatcher = new WebhookDispatcher(bus, configs(receiver.url), { logger: null, ...options });
+  const dispatcher = new WebhookDispatcher(bus, configs(receiver.url), {
+    logger: null,
+    ...options,
+  });
   defer(() => dispatcher.close({ deadlineMs: 1000 }));
   return { receiver, bus, dispatcher };
 }
@@ -45,7 +53,9 @@ describe("payload, headers and signature", () => {
     expect(first?.headers["content-type"]).toBe("application/json");
     expect(first?.headers["user-agent"]).toBe(`attesta-webhooks/${version}`);
     expect(first?.headers["x-attesta-event"]).toBe("denied");
-    expect(first?.headers["x-attesta-delivery"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(first?.headers["x-attesta-delivery"]).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
     expect(second?.headers["x-attesta-delivery"]).not.toBe(first?.headers["x-attesta-delivery"]);
     expect(first?.headers["content-length"]).toBe(String(first?.body.length));
   });
@@ -53,13 +63,24 @@ describe("payload, headers and signature", () => {
   it("signs the exact body bytes with HMAC-SHA256 in lower-case hex", async () => {
     const secret = "whsec_ünïcödé-secret";
     const { receiver, bus, dispatcher } = await setup((url) => [{ url, secret }]);
-    bus.emit({ type: "escalated", data: { ...sampleData("escalated"), reason: "Überprüfung nötig — 审批 🚨" } });
+    bus.emit({
+      type: "escalated",
+      data: { ...sampleData("escalated"), reason: "Überprüfung nötig — 审批 🚨" },
+    });
     await dispatcher.flush();
 
     const [request] = receiver.requests;
-    const expected = `sha256=${createHmac("sha256", secret).update(request?.body ?? Buffer.alloc(0)).digest("hex")}`;
+    const expected = `sha256=${createHmac("sha256", secret)
+      .update(request?.body ?? Buffer.alloc(0))
+      .digest("hex")}`;
     expect(request?.headers["x-attesta-signature"]).toBe(expected);
-    expect(verifySignature(request?.body ?? "", request?.headers["x-attesta-signature"] as string, secret)).toBe(true);
+    expect(
+      verifySignature(
+        request?.body ?? "",
+        request?.headers["x-attesta-signature"] as string,
+        secret,
+      ),
+    ).toBe(true);
     expect(request?.body.toString("utf8")).toContain("审批 🚨");
   });
 
@@ -79,7 +100,9 @@ describe("payload, headers and signature", () => {
 
   it("reports every attempt with endpoint, delivery id, event, attempt number, status and duration", async () => {
     const attempts: DeliveryAttempt[] = [];
-    const { receiver, bus, dispatcher } = await setup((url) => [{ url }], { onAttempt: (a: DeliveryAttempt) => attempts.push(a) });
+    const { receiver, bus, dispatcher } = await setup((url) => [{ url }], {
+      onAttempt: (a: DeliveryAttempt) => attempts.push(a),
+    });
     bus.emit({ type: "approved", data: sampleData("approved") });
     await dispatcher.flush();
     expect(attempts).toEqual([
@@ -95,21 +118,39 @@ describe("payload, headers and signature", () => {
       }),
     ]);
     expect(attempts[0]?.durationMs).toBeGreaterThanOrEqual(0);
-    expect(dispatcher.stats()).toMatchObject({ enqueued: 1, delivered: 1, failed: 0, attempts: 1, retries: 0, queued: 0, inFlight: 0 });
+    expect(dispatcher.stats()).toMatchObject({
+      enqueued: 1,
+      delivered: 1,
+      failed: 0,
+      attempts: 1,
+      retries: 0,
+      queued: 0,
+      inFlight: 0,
+    });
   });
 });
 
 describe("events filter", () => {
   it("delivers only the listed event types", async () => {
-    const { receiver, bus, dispatcher } = await setup((url) => [{ url, events: ["approved", "denied"] }]);
-    for (const type of EVENT_TYPES) bus.emit({ type, data: sampleData(type) } as Parameters<typeof bus.emit>[0]);
+    const { receiver, bus, dispatcher } = await setup((url) => [
+      { url, events: ["approved", "denied"] },
+    ]);
+    for (const type of EVENT_TYPES)
+      bus.emit({ type, data: sampleData(type) } as Parameters<typeof bus.emit>[0]);
     await dispatcher.flush();
-    expect(receiver.requests.map((r) => r.headers["x-attesta-event"]).sort()).toEqual(["approved", "denied"]);
+    expect(receiver.requests.map((r) => r.headers["x-attesta-event"]).sort()).toEqual([
+      "approved",
+      "denied",
+    ]);
   });
 
   it("treats an empty list as all eight event types", async () => {
-    const { receiver, bus, dispatcher } = await setup((url) => [{ url, events: [] }, { url: `${url}?default` }]);
-    for (const type of EVENT_TYPES) bus.emit({ type, data: sampleData(type) } as Parameters<typeof bus.emit>[0]);
+    const { receiver, bus, dispatcher } = await setup((url) => [
+      { url, events: [] },
+      { url: `${url}?default` },
+    ]);
+    for (const type of EVENT_TYPES)
+      bus.emit({ type, data: sampleData(type) } as Parameters<typeof bus.emit>[0]);
     await dispatcher.flush();
     const byPath = (path: string) =>
       receiver.requests
@@ -131,8 +172,12 @@ describe("events filter", () => {
     await dispatcher.flush();
     const [a, b] = [...receiver.requests].sort((x, y) => x.path.localeCompare(y.path));
     expect(a?.body.equals(b?.body ?? Buffer.alloc(0))).toBe(true);
-    expect(verifySignature(a?.body ?? "", a?.headers["x-attesta-signature"] as string, "one")).toBe(true);
-    expect(verifySignature(b?.body ?? "", b?.headers["x-attesta-signature"] as string, "two")).toBe(true);
+    expect(verifySignature(a?.body ?? "", a?.headers["x-attesta-signature"] as string, "one")).toBe(
+      true,
+    );
+    expect(verifySignature(b?.body ?? "", b?.headers["x-attesta-signature"] as string, "two")).toBe(
+      true,
+    );
     expect(a?.headers["x-attesta-delivery"]).not.toBe(b?.headers["x-attesta-delivery"]);
   });
 

@@ -1,7 +1,12 @@
 import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { EventBus } from "@attesta/events";
 import { describe, expect, it } from "vitest";
-import { type DeadLetter, DispatcherClosedError, type DroppedEvent, WebhookDispatcher } from "../src/index";
+import {
+  type DeadLetter,
+  DispatcherClosedError,
+  type DroppedEvent,
+  WebhookDispatcher,
+} from "../src/index";
 import { defer } from "./support/cleanup";
 import { until } from "./support/until";
 import { sampleData, tagOf } from "./support/events";
@@ -16,19 +21,32 @@ describe("flush()", () => {
     const receiver = await startReceiver(slowOk);
     defer(() => receiver.close());
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 4 }], { logger: null });
+    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 4 }], {
+      logger: null,
+    });
     defer(() => dispatcher.close());
     for (let n = 0; n < 200; n++) bus.emit({ type: "approved", data: sampleData("approved", n) });
     await dispatcher.flush();
-    expect(receiver.requests.map((r) => tagOf(r.body)).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, n) => n));
-    expect(dispatcher.stats()).toMatchObject({ enqueued: 200, delivered: 200, queued: 0, inFlight: 0 });
+    expect(receiver.requests.map((r) => tagOf(r.body)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 200 }, (_, n) => n),
+    );
+    expect(dispatcher.stats()).toMatchObject({
+      enqueued: 200,
+      delivered: 200,
+      queued: 0,
+      inFlight: 0,
+    });
   });
 
   it("waits for deliveries that are between retries", async () => {
-    const receiver = await startReceiver((_req, res, index) => res.writeHead(index === 0 ? 500 : 200).end());
+    const receiver = await startReceiver((_req, res, index) =>
+      res.writeHead(index === 0 ? 500 : 200).end(),
+    );
     defer(() => receiver.close());
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, retryBaseDelayMs: 100 }], { logger: null });
+    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, retryBaseDelayMs: 100 }], {
+      logger: null,
+    });
     defer(() => dispatcher.close());
     bus.emit({ type: "approved", data: sampleData("approved") });
     await dispatcher.flush();
@@ -47,7 +65,9 @@ describe("flush()", () => {
       await receiver.close();
     });
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 1 }], { logger: null });
+    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 1 }], {
+      logger: null,
+    });
     defer(() => dispatcher.close({ deadlineMs: 0 }));
     bus.emit({ type: "approved", data: sampleData("approved", 1) });
     const flushed = dispatcher.flush();
@@ -57,7 +77,11 @@ describe("flush()", () => {
   });
 
   it("resolves at once when nothing is queued", async () => {
-    const dispatcher = new WebhookDispatcher(new EventBus(), [{ url: "http://127.0.0.1:9/never" }], { logger: null });
+    const dispatcher = new WebhookDispatcher(
+      new EventBus(),
+      [{ url: "http://127.0.0.1:9/never" }],
+      { logger: null },
+    );
     defer(() => dispatcher.close());
     await dispatcher.flush();
     expect(dispatcher.stats().attempts).toBe(0);
@@ -69,18 +93,28 @@ describe("close()", () => {
     const receiver = await startReceiver(slowOk);
     defer(() => receiver.close());
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 3 }], { logger: null });
+    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 3 }], {
+      logger: null,
+    });
     for (let n = 0; n < 300; n++) bus.emit({ type: "denied", data: sampleData("denied", n) });
     const report = await dispatcher.close();
     expect(report.timedOut).toBe(false);
     expect(report.undelivered).toEqual([]);
-    expect(report.stats).toMatchObject({ enqueued: 300, delivered: 300, failed: 0, queued: 0, inFlight: 0 });
+    expect(report.stats).toMatchObject({
+      enqueued: 300,
+      delivered: 300,
+      failed: 0,
+      queued: 0,
+      inFlight: 0,
+    });
     expect(new Set(receiver.requests.map((r) => tagOf(r.body))).size).toBe(300);
   });
 
   it("unsubscribes from the bus", async () => {
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: "http://127.0.0.1:9/never" }], { logger: null });
+    const dispatcher = new WebhookDispatcher(bus, [{ url: "http://127.0.0.1:9/never" }], {
+      logger: null,
+    });
     expect(bus.listenerCount()).toBe(1);
     await dispatcher.close();
     expect(bus.listenerCount()).toBe(0);
@@ -91,10 +125,14 @@ describe("close()", () => {
     defer(() => receiver.close());
     const letters: DeadLetter[] = [];
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 2, timeoutMs: 60_000 }], {
-      logger: null,
-      onDeadLetter: (letter) => letters.push(letter),
-    });
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [{ url: receiver.url, concurrency: 2, timeoutMs: 60_000 }],
+      {
+        logger: null,
+        onDeadLetter: (letter) => letters.push(letter),
+      },
+    );
     for (let n = 0; n < 10; n++) bus.emit({ type: "escalated", data: sampleData("escalated", n) });
     await receiver.waitForRequests(2);
     const report = await dispatcher.close({ deadlineMs: 50 });
@@ -102,9 +140,11 @@ describe("close()", () => {
     expect(report.timedOut).toBe(true);
     expect(report.undelivered).toHaveLength(10);
     expect(report.undelivered.every((letter) => letter.reason === "closed")).toBe(true);
-    expect(report.undelivered.map((letter) => (letter.payload.data.metadata as { n: number }).n).sort((a, b) => a - b)).toEqual(
-      Array.from({ length: 10 }, (_, n) => n),
-    );
+    expect(
+      report.undelivered
+        .map((letter) => (letter.payload.data.metadata as { n: number }).n)
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 10 }, (_, n) => n));
     expect(report.undelivered.filter((letter) => letter.attempts === 1)).toHaveLength(2);
     expect(report.undelivered[0]?.payload.event).toBe("ESCALATED");
     expect(letters).toEqual(report.undelivered);
@@ -115,13 +155,19 @@ describe("close()", () => {
     const receiver = await startReceiver((_req, res) => res.writeHead(503).end());
     defer(() => receiver.close());
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, retryCount: 5, retryBaseDelayMs: 10_000, retryMaxDelayMs: 10_000 }], {
-      logger: null,
-    });
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [{ url: receiver.url, retryCount: 5, retryBaseDelayMs: 10_000, retryMaxDelayMs: 10_000 }],
+      {
+        logger: null,
+      },
+    );
     bus.emit({ type: "approved", data: sampleData("approved") });
     await receiver.waitForRequests(1);
     const report = await dispatcher.close({ deadlineMs: 20 });
-    expect(report.undelivered).toEqual([expect.objectContaining({ reason: "closed", attempts: 1, status: 503 })]);
+    expect(report.undelivered).toEqual([
+      expect.objectContaining({ reason: "closed", attempts: 1, status: 503 }),
+    ]);
   });
 
   it("keeps its deadline while a request is still stuck in the TLS handshake", async () => {
@@ -135,7 +181,11 @@ describe("close()", () => {
     });
     const { port } = silent.address() as AddressInfo;
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: `https://127.0.0.1:${port}/hook`, timeoutMs: 20_000 }], { logger: null });
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [{ url: `https://127.0.0.1:${port}/hook`, timeoutMs: 20_000 }],
+      { logger: null },
+    );
     bus.emit({ type: "approved", data: sampleData("approved") });
     await until(() => sockets.size > 0);
     const started = performance.now();
@@ -147,18 +197,30 @@ describe("close()", () => {
   });
 
   it("returns the same report when called twice", async () => {
-    const dispatcher = new WebhookDispatcher(new EventBus(), [{ url: "http://127.0.0.1:9/never" }], { logger: null });
+    const dispatcher = new WebhookDispatcher(
+      new EventBus(),
+      [{ url: "http://127.0.0.1:9/never" }],
+      { logger: null },
+    );
     const first = dispatcher.close();
     expect(dispatcher.close({ deadlineMs: 5 })).toBe(first);
     await first;
   });
 
   it("refuses dispatch() afterwards with DispatcherClosedError", async () => {
-    const dispatcher = new WebhookDispatcher(new EventBus(), [{ url: "http://127.0.0.1:9/never" }], { logger: null });
-    await dispatcher.close();
-    expect(() => dispatcher.dispatch({ type: "approved", timestamp: Date.now(), data: sampleData("approved") })).toThrow(
-      DispatcherClosedError,
+    const dispatcher = new WebhookDispatcher(
+      new EventBus(),
+      [{ url: "http://127.0.0.1:9/never" }],
+      { logger: null },
     );
+    await dispatcher.close();
+    expect(() =>
+      dispatcher.dispatch({
+        type: "approved",
+        timestamp: Date.now(),
+        data: sampleData("approved"),
+      }),
+    ).toThrow(DispatcherClosedError);
   });
 
   it("counts, reports and warns about events that reach it while closing", async () => {
@@ -190,12 +252,23 @@ describe("dispatch()", () => {
   it("queues an event that did not come from the bus", async () => {
     const receiver = await startReceiver();
     defer(() => receiver.close());
-    const dispatcher = new WebhookDispatcher(new EventBus(), [{ url: receiver.url, events: ["denied"] }], { logger: null });
+    const dispatcher = new WebhookDispatcher(
+      new EventBus(),
+      [{ url: receiver.url, events: ["denied"] }],
+      { logger: null },
+    );
     defer(() => dispatcher.close());
-    expect(dispatcher.dispatch({ type: "denied", timestamp: 0, data: sampleData("denied") })).toBe(1);
-    expect(dispatcher.dispatch({ type: "approved", timestamp: 0, data: sampleData("approved") })).toBe(0);
+    expect(dispatcher.dispatch({ type: "denied", timestamp: 0, data: sampleData("denied") })).toBe(
+      1,
+    );
+    expect(
+      dispatcher.dispatch({ type: "approved", timestamp: 0, data: sampleData("approved") }),
+    ).toBe(0);
     await dispatcher.flush();
-    expect(JSON.parse(receiver.requests[0]?.body.toString() ?? "{}")).toMatchObject({ event: "DENIED", timestamp: "1970-01-01T00:00:00.000+00:00" });
+    expect(JSON.parse(receiver.requests[0]?.body.toString() ?? "{}")).toMatchObject({
+      event: "DENIED",
+      timestamp: "1970-01-01T00:00:00.000+00:00",
+    });
   });
 
   it("dead-letters data that cannot be serialised instead of crashing the worker", async () => {
@@ -203,7 +276,10 @@ describe("dispatch()", () => {
     defer(() => receiver.close());
     const letters: DeadLetter[] = [];
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url }], { logger: null, onDeadLetter: (l) => letters.push(l) });
+    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url }], {
+      logger: null,
+      onDeadLetter: (l) => letters.push(l),
+    });
     defer(() => dispatcher.close());
     const cyclic: Record<string, unknown> = { ...sampleData("approved") };
     cyclic.self = cyclic;

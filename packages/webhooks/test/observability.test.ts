@@ -22,14 +22,22 @@ describe("logging", () => {
     defer(() => receiver.close());
     const { lines, logger } = capturingLogger();
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: `${receiver.url}?token=query-token`, secret, retryCount: 1, retryBaseDelayMs: 1 }], { logger });
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [{ url: `${receiver.url}?token=query-token`, secret, retryCount: 1, retryBaseDelayMs: 1 }],
+      { logger },
+    );
     defer(() => dispatcher.close());
     bus.emit({ type: "denied", data: { ...sampleData("denied"), reason: "body-marker-text" } });
     await dispatcher.flush();
 
     expect(lines.map((line) => line.level)).toEqual(["debug", "debug", "warn"]);
     expect(lines[2]?.message).toMatch(/not delivered \(exhausted\) after 2 attempt\(s\)/);
-    expect(lines[2]?.fields).toMatchObject({ endpoint: receiver.url, event: "DENIED", status: 500 });
+    expect(lines[2]?.fields).toMatchObject({
+      endpoint: receiver.url,
+      event: "DENIED",
+      status: 500,
+    });
     const everything = JSON.stringify(lines);
     for (const secretish of [secret, "body-marker-text", "query-token", "internal details"]) {
       expect(everything).not.toContain(secretish);
@@ -59,19 +67,30 @@ describe("logging", () => {
 describe("construction", () => {
   it("fails with a TypeError and does not subscribe when a config is invalid", () => {
     const bus = new EventBus();
-    expect(() => new WebhookDispatcher(bus, [{ url: "https://ok.example.com" }, { url: "mailto:ops@example.com" }])).toThrow(
+    expect(
+      () =>
+        new WebhookDispatcher(bus, [
+          { url: "https://ok.example.com" },
+          { url: "mailto:ops@example.com" },
+        ]),
+    ).toThrow(
       /^@attesta\/webhooks: config\[1\]\.url must be an http: or https: URL; got "mailto:ops@example.com"\. Fix:/,
     );
     expect(bus.listenerCount()).toBe(0);
   });
 
   it("rejects something that is not a bus", () => {
-    expect(() => new WebhookDispatcher({} as never, [])).toThrow(/bus must be an EventBus \(an object with onAny\)/);
+    expect(() => new WebhookDispatcher({} as never, [])).toThrow(
+      /bus must be an EventBus \(an object with onAny\)/,
+    );
   });
 
   it("rejects unknown event types in the filter", () => {
-    expect(() => new WebhookDispatcher(new EventBus(), [{ url: "https://ok.example.com", events: ["aproved" as never] }])).toThrow(
-      /config\[0\]\.events\[0\] must be a known event type; got "aproved"/,
-    );
+    expect(
+      () =>
+        new WebhookDispatcher(new EventBus(), [
+          { url: "https://ok.example.com", events: ["aproved" as never] },
+        ]),
+    ).toThrow(/config\[0\]\.events\[0\] must be a known event type; got "aproved"/);
   });
 });

@@ -30,19 +30,27 @@ describe("queue overflow", () => {
     const drops: DroppedEvent[] = [];
     const warnings: string[] = [];
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 1, maxQueueSize: 3 }], {
-      logger: { warn: (message) => warnings.push(message), error: () => {} },
-      onDrop: (drop) => drops.push(drop),
-    });
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [{ url: receiver.url, concurrency: 1, maxQueueSize: 3 }],
+      {
+        logger: { warn: (message) => warnings.push(message), error: () => {} },
+        onDrop: (drop) => drops.push(drop),
+      },
+    );
     defer(() => dispatcher.close({ deadlineMs: 1000 }));
     // Event 0 goes in flight and blocks; the queue then holds 3 of the remaining 9.
     bus.emit({ type: "approved", data: sampleData("approved", 0) });
     await receiver.waitForRequests(1);
     for (let n = 1; n < 10; n++) bus.emit({ type: "approved", data: sampleData("approved", n) });
 
-    expect(drops.map((drop) => (drop.event.data as { metadata: { n: number } }).metadata.n)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(
+      drops.map((drop) => (drop.event.data as { metadata: { n: number } }).metadata.n),
+    ).toEqual([1, 2, 3, 4, 5, 6]);
     expect(drops.map((drop) => drop.dropped)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(drops.every((drop) => drop.reason === "queue_full" && drop.url === receiver.url)).toBe(true);
+    expect(drops.every((drop) => drop.reason === "queue_full" && drop.url === receiver.url)).toBe(
+      true,
+    );
     expect(dispatcher.stats()).toMatchObject({ dropped: 6, queued: 3, inFlight: 1, enqueued: 10 });
 
     const flushed = dispatcher.flush();
@@ -51,23 +59,33 @@ describe("queue overflow", () => {
     expect(receiver.requests.map((r) => tagOf(r.body))).toEqual([0, 7, 8, 9]);
     const report = await dispatcher.close();
     expect(report.stats).toMatchObject({ delivered: 4, dropped: 6, failed: 0 });
-    expect(warnings.some((message) => message.includes("dropped 6 event(s)") && message.includes("drop-oldest"))).toBe(true);
+    expect(
+      warnings.some(
+        (message) => message.includes("dropped 6 event(s)") && message.includes("drop-oldest"),
+      ),
+    ).toBe(true);
   });
 
   it("refuses the newest event when overflow is drop-newest", async () => {
     const { receiver, release } = await gatedReceiver();
     const drops: DroppedEvent[] = [];
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 1, maxQueueSize: 3, overflow: "drop-newest" }], {
-      logger: null,
-      onDrop: (drop) => drops.push(drop),
-    });
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [{ url: receiver.url, concurrency: 1, maxQueueSize: 3, overflow: "drop-newest" }],
+      {
+        logger: null,
+        onDrop: (drop) => drops.push(drop),
+      },
+    );
     defer(() => dispatcher.close({ deadlineMs: 1000 }));
     bus.emit({ type: "approved", data: sampleData("approved", 0) });
     await receiver.waitForRequests(1);
     for (let n = 1; n < 10; n++) bus.emit({ type: "approved", data: sampleData("approved", n) });
 
-    expect(drops.map((drop) => (drop.event.data as { metadata: { n: number } }).metadata.n)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(
+      drops.map((drop) => (drop.event.data as { metadata: { n: number } }).metadata.n),
+    ).toEqual([4, 5, 6, 7, 8, 9]);
     expect(dispatcher.stats()).toMatchObject({ dropped: 6, queued: 3, enqueued: 4 });
     const flushed = dispatcher.flush();
     release();
@@ -79,29 +97,41 @@ describe("queue overflow", () => {
     const { receiver } = await gatedReceiver();
     const kept: string[] = [];
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 1, maxQueueSize: 1 }], {
-      logger: null,
-      onDrop: (drop) => kept.push(JSON.stringify(toWebhookPayload(drop.event))),
-    });
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [{ url: receiver.url, concurrency: 1, maxQueueSize: 1 }],
+      {
+        logger: null,
+        onDrop: (drop) => kept.push(JSON.stringify(toWebhookPayload(drop.event))),
+      },
+    );
     defer(() => dispatcher.close({ deadlineMs: 0 }));
     bus.emit({ type: "denied", timestamp: 0, data: sampleData("denied", 0) });
     await receiver.waitForRequests(1);
     bus.emit({ type: "denied", timestamp: 1000, data: sampleData("denied", 1) });
     bus.emit({ type: "denied", timestamp: 2000, data: sampleData("denied", 2) });
     expect(kept).toHaveLength(1);
-    expect(JSON.parse(kept[0] ?? "")).toMatchObject({ event: "DENIED", timestamp: "1970-01-01T00:00:01.000+00:00", data: { metadata: { n: 1 } } });
+    expect(JSON.parse(kept[0] ?? "")).toMatchObject({
+      event: "DENIED",
+      timestamp: "1970-01-01T00:00:01.000+00:00",
+      data: { metadata: { n: 1 } },
+    });
   });
 
   it("keeps emit working when the onDrop hook throws", async () => {
     const { receiver } = await gatedReceiver();
     const errors: string[] = [];
     const bus = new EventBus({ onError: () => errors.push("bus saw an error") });
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 1, maxQueueSize: 1 }], {
-      logger: { warn: () => {}, error: (message) => errors.push(message) },
-      onDrop: () => {
-        throw new Error("hook failure");
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [{ url: receiver.url, concurrency: 1, maxQueueSize: 1 }],
+      {
+        logger: { warn: () => {}, error: (message) => errors.push(message) },
+        onDrop: () => {
+          throw new Error("hook failure");
+        },
       },
-    });
+    );
     defer(() => dispatcher.close({ deadlineMs: 0 }));
     bus.emit({ type: "approved", data: sampleData("approved", 0) });
     await receiver.waitForRequests(1);
@@ -114,11 +144,17 @@ describe("queue overflow", () => {
   it("keeps memory bounded: a hanging endpoint never holds more than maxQueueSize events", async () => {
     const { receiver } = await gatedReceiver();
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 2, maxQueueSize: 100 }], { logger: null });
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [{ url: receiver.url, concurrency: 2, maxQueueSize: 100 }],
+      { logger: null },
+    );
     defer(() => dispatcher.close({ deadlineMs: 0 }));
-    for (let n = 0; n < 50_000; n++) bus.emit({ type: "approved", data: sampleData("approved", n) });
+    for (let n = 0; n < 50_000; n++)
+      bus.emit({ type: "approved", data: sampleData("approved", n) });
     await receiver.waitForRequests(2);
-    for (let n = 0; n < 50_000; n++) bus.emit({ type: "approved", data: sampleData("approved", n) });
+    for (let n = 0; n < 50_000; n++)
+      bus.emit({ type: "approved", data: sampleData("approved", n) });
     const stats = dispatcher.stats();
     expect(stats.queued).toBe(100);
     expect(stats.inFlight).toBe(2);

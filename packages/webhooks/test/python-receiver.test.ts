@@ -46,9 +46,18 @@ describe("python3 receiver", () => {
     );
     defer(() => dispatcher.close({ deadlineMs: 1000 }));
 
-    const reasons = ["Zugriff verweigert: Überprüfung nötig", "拒绝：风险过高", "🚫 blocked \u2028 line separator", 'quote " and \\ backslash'];
+    const reasons = [
+      "Zugriff verweigert: Überprüfung nötig",
+      "拒绝：风险过高",
+      "🚫 blocked \u2028 line separator",
+      'quote " and \\ backslash',
+    ];
     for (const [n, reason] of reasons.entries()) {
-      bus.emit({ type: "denied", timestamp: Date.UTC(2025, 5, 15, 14, 32, 18, n), data: { ...sampleData("denied", n), reason } });
+      bus.emit({
+        type: "denied",
+        timestamp: Date.UTC(2025, 5, 15, 14, 32, 18, n),
+        data: { ...sampleData("denied", n), reason },
+      });
     }
     bus.emit({ type: "approved", data: sampleData("approved", 99) });
     await dispatcher.flush();
@@ -59,12 +68,21 @@ describe("python3 receiver", () => {
     const invalid = results.filter((result) => !result.valid);
 
     expect(valid).toHaveLength(5);
-    expect(valid.filter((r) => r.event === "DENIED").map((r) => r.data?.reason).sort()).toEqual([...reasons].sort());
-    expect(valid.find((r) => r.data?.reason === reasons[1])?.timestamp).toBe("2025-06-15T14:32:18.001+00:00");
+    expect(
+      valid
+        .filter((r) => r.event === "DENIED")
+        .map((r) => r.data?.reason)
+        .sort(),
+    ).toEqual([...reasons].sort());
+    expect(valid.find((r) => r.data?.reason === reasons[1])?.timestamp).toBe(
+      "2025-06-15T14:32:18.001+00:00",
+    );
     // The wrong-secret endpoint proves the receiver's check can fail.
     expect(invalid).toHaveLength(4);
     expect(letters).toHaveLength(4);
-    expect(letters.every((letter) => letter.reason === "rejected" && letter.status === 401)).toBe(true);
+    expect(letters.every((letter) => letter.reason === "rejected" && letter.status === 401)).toBe(
+      true,
+    );
     expect(dispatcher.stats().endpoints[0]).toMatchObject({ delivered: 5, failed: 0 });
   });
 });

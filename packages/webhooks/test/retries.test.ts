@@ -21,11 +21,15 @@ async function run(responder: Responder, config: Partial<WebhookConfig>, url?: s
   const attempts: DeliveryAttempt[] = [];
   const letters: DeadLetter[] = [];
   const bus = new EventBus();
-  const dispatcher = new WebhookDispatcher(bus, [{ url: url ?? receiver.url, ...fast, ...config }], {
-    logger: null,
-    onAttempt: (attempt) => attempts.push(attempt),
-    onDeadLetter: (letter) => letters.push(letter),
-  });
+  const dispatcher = new WebhookDispatcher(
+    bus,
+    [{ url: url ?? receiver.url, ...fast, ...config }],
+    {
+      logger: null,
+      onAttempt: (attempt) => attempts.push(attempt),
+      onDeadLetter: (letter) => letters.push(letter),
+    },
+  );
   defer(() => dispatcher.close({ deadlineMs: 1000 }));
   bus.emit({ type: "approved", data: sampleData("approved") });
   await dispatcher.flush();
@@ -43,10 +47,18 @@ describe("retryCount", () => {
     it(`makes exactly ${retryCount + 1} attempt(s) against a failing endpoint with retryCount ${retryCount}`, async () => {
       const { receiver, attempts, letters } = await run(status(500), { retryCount });
       expect(receiver.requests).toHaveLength(retryCount + 1);
-      expect(attempts.map((a) => a.attempt)).toEqual(Array.from({ length: retryCount + 1 }, (_, i) => i + 1));
-      expect(attempts.map((a) => a.willRetry)).toEqual(Array.from({ length: retryCount + 1 }, (_, i) => i < retryCount));
+      expect(attempts.map((a) => a.attempt)).toEqual(
+        Array.from({ length: retryCount + 1 }, (_, i) => i + 1),
+      );
+      expect(attempts.map((a) => a.willRetry)).toEqual(
+        Array.from({ length: retryCount + 1 }, (_, i) => i < retryCount),
+      );
       expect(letters).toHaveLength(1);
-      expect(letters[0]).toMatchObject({ reason: "exhausted", attempts: retryCount + 1, status: 500 });
+      expect(letters[0]).toMatchObject({
+        reason: "exhausted",
+        attempts: retryCount + 1,
+        status: 500,
+      });
       expect(letters[0]?.error).toBeInstanceOf(WebhookResponseError);
     });
   }
@@ -55,7 +67,10 @@ describe("retryCount", () => {
     const receiver = await startReceiver(status(503));
     defer(() => receiver.close());
     const bus = new EventBus();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, retryBaseDelayMs: 1 }], { logger: null, onDeadLetter: () => {} });
+    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, retryBaseDelayMs: 1 }], {
+      logger: null,
+      onDeadLetter: () => {},
+    });
     defer(() => dispatcher.close());
     bus.emit({ type: "approved", data: sampleData("approved") });
     await dispatcher.flush();
@@ -141,7 +156,10 @@ describe("timeouts", () => {
     const started = performance.now();
     const { receiver, attempts, letters } = await run(() => {}, { timeoutMs: 100, retryCount: 1 });
     expect(receiver.requests).toHaveLength(2);
-    expect(attempts.map((a) => a.error)).toEqual([expect.any(WebhookTimeoutError), expect.any(WebhookTimeoutError)]);
+    expect(attempts.map((a) => a.error)).toEqual([
+      expect.any(WebhookTimeoutError),
+      expect.any(WebhookTimeoutError),
+    ]);
     for (const attempt of attempts) expect(attempt.durationMs).toBeGreaterThanOrEqual(95);
     expect(letters[0]).toMatchObject({ reason: "exhausted", attempts: 2 });
     // Generous upper bound: the point is that the dispatcher did not wait for the socket.
@@ -189,7 +207,11 @@ describe("timeouts", () => {
 
 describe("backoff and Retry-After", () => {
   it("waits an exponentially growing, jittered delay between attempts", async () => {
-    const { receiver, attempts } = await run(status(500), { retryCount: 3, retryBaseDelayMs: 40, retryMaxDelayMs: 10_000 });
+    const { receiver, attempts } = await run(status(500), {
+      retryCount: 3,
+      retryBaseDelayMs: 40,
+      retryMaxDelayMs: 10_000,
+    });
     const delays = attempts.slice(0, 3).map((a) => a.retryInMs ?? -1);
     // Retry n waits within [base*2^(n-1)/2, base*2^(n-1)].
     expect(delays[0]).toBeGreaterThanOrEqual(20);
@@ -206,13 +228,18 @@ describe("backoff and Retry-After", () => {
   });
 
   it("caps the backoff at retryMaxDelayMs", async () => {
-    const { attempts } = await run(status(500), { retryCount: 4, retryBaseDelayMs: 1000, retryMaxDelayMs: 30 });
+    const { attempts } = await run(status(500), {
+      retryCount: 4,
+      retryBaseDelayMs: 1000,
+      retryMaxDelayMs: 30,
+    });
     for (const attempt of attempts.slice(0, 4)) expect(attempt.retryInMs).toBeLessThanOrEqual(30);
   });
 
   it("honours Retry-After in seconds", async () => {
     const { receiver, attempts } = await run(
-      (_req, res, index) => (index === 0 ? res.writeHead(429, { "retry-after": "1" }).end() : res.writeHead(200).end()),
+      (_req, res, index) =>
+        index === 0 ? res.writeHead(429, { "retry-after": "1" }).end() : res.writeHead(200).end(),
       { retryCount: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 60_000 },
     );
     expect(attempts[0]?.retryInMs).toBe(1000);
@@ -236,7 +263,10 @@ describe("backoff and Retry-After", () => {
 
   it("caps Retry-After at retryMaxDelayMs", async () => {
     const { attempts } = await run(
-      (_req, res, index) => (index === 0 ? res.writeHead(429, { "retry-after": "3600" }).end() : res.writeHead(200).end()),
+      (_req, res, index) =>
+        index === 0
+          ? res.writeHead(429, { "retry-after": "3600" }).end()
+          : res.writeHead(200).end(),
       { retryCount: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 50 },
     );
     expect(attempts[0]?.retryInMs).toBe(50);

@@ -24,7 +24,8 @@ export function hmacHex(body: SignableBody, secret: string): string {
   if (typeof body === "string") hmac.update(body, "utf8");
   else if (body instanceof Uint8Array) hmac.update(body);
   else if (body instanceof ArrayBuffer) hmac.update(new Uint8Array(body));
-  else if (ArrayBuffer.isView(body)) hmac.update(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+  else if (ArrayBuffer.isView(body))
+    hmac.update(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
   else throw bodyTypeError(body);
   return hmac.digest("hex");
 }

@@ -11,7 +11,9 @@ afterEach(async () => {
 });
 
 /** Serves one request and reports what readRawBody did with it. */
-async function capture(limit: number): Promise<{ url: string; result: Promise<Buffer | AttestaVerificationError> }> {
+async function capture(
+  limit: number,
+): Promise<{ url: string; result: Promise<Buffer | AttestaVerificationError> }> {
   let deliver!: (value: Buffer | AttestaVerificationError) => void;
   const result = new Promise<Buffer | AttestaVerificationError>((resolve) => (deliver = resolve));
   server = createServer((req: IncomingMessage, res) => {

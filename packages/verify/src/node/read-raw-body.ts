@@ -32,7 +32,13 @@ export function readRawBody(
 ): void {
   const empty = Buffer.alloc(0);
   if (req.readableEnded) {
-    done(new AttestaVerificationError("body_read_failed", "The request stream was already read to the end."), empty);
+    done(
+      new AttestaVerificationError(
+        "body_read_failed",
+        "The request stream was already read to the end.",
+      ),
+      empty,
+    );
     return;
   }
   const declared = req.headers["content-length"];
@@ -74,10 +80,19 @@ export function readRawBody(
   };
   const onEnd = (): void => finish(null);
   const onError = (cause: Error): void =>
-    finish(new AttestaVerificationError("body_read_failed", "Could not read the request body.", { cause }));
+    finish(
+      new AttestaVerificationError("body_read_failed", "Could not read the request body.", {
+        cause,
+      }),
+    );
   const onClose = (): void => {
     if (!req.complete) {
-      finish(new AttestaVerificationError("body_read_failed", "The client aborted the request before the body ended."));
+      finish(
+        new AttestaVerificationError(
+          "body_read_failed",
+          "The client aborted the request before the body ended.",
+        ),
+      );
     }
   };
 

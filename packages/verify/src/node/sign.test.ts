@@ -6,7 +6,9 @@ import { signAsync } from "./sign-async";
 describe("sign (node:crypto)", () => {
   it("returns sha256= and the lower-case hex HMAC-SHA256 of the body", () => {
     const body = '{"event":"APPROVED"}';
-    expect(sign(body, "key")).toBe(`sha256=${createHmac("sha256", "key").update(body).digest("hex")}`);
+    expect(sign(body, "key")).toBe(
+      `sha256=${createHmac("sha256", "key").update(body).digest("hex")}`,
+    );
     expect(sign(body, "key")).toMatch(/^sha256=[0-9a-f]{64}$/);
   });
 
@@ -24,11 +26,15 @@ describe("sign (node:crypto)", () => {
   it("keeps signatures distinct for many secrets beyond the key cache", () => {
     const signatures = new Set(Array.from({ length: 100 }, (_, i) => sign("body", `secret-${i}`)));
     expect(signatures.size).toBe(100);
-    expect(sign("body", "secret-0")).toBe(`sha256=${createHmac("sha256", "secret-0").update("body").digest("hex")}`);
+    expect(sign("body", "secret-0")).toBe(
+      `sha256=${createHmac("sha256", "secret-0").update("body").digest("hex")}`,
+    );
   });
 
   it("throws a TypeError for an empty, missing or array secret", () => {
-    expect(() => sign("body", "")).toThrow(/@attesta\/verify: secret must be a non-empty string; got an empty string/);
+    expect(() => sign("body", "")).toThrow(
+      /@attesta\/verify: secret must be a non-empty string; got an empty string/,
+    );
     expect(() => sign("body", undefined as unknown as string)).toThrow(TypeError);
     expect(() => sign("body", ["a"] as unknown as string)).toThrow(TypeError);
   });

@@ -17,15 +17,26 @@ describe("verifySignature (node:crypto)", () => {
   it("accepts the body as string, Buffer, Uint8Array, ArrayBuffer and DataView", () => {
     const signature = reference(BODY, SECRET);
     const buffer = Buffer.from(BODY);
-    const arrayBuffer = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
-    for (const body of [BODY, buffer, new Uint8Array(buffer), arrayBuffer, new DataView(arrayBuffer)]) {
+    const arrayBuffer = buffer.buffer.slice(
+      buffer.byteOffset,
+      buffer.byteOffset + buffer.byteLength,
+    );
+    for (const body of [
+      BODY,
+      buffer,
+      new Uint8Array(buffer),
+      arrayBuffer,
+      new DataView(arrayBuffer),
+    ]) {
       expect(verifySignature(body, signature, SECRET)).toBe(true);
     }
   });
 
   it("reads only the viewed bytes of a Uint8Array inside a larger buffer", () => {
     const padded = Buffer.from(`xx${BODY}yy`);
-    expect(verifySignature(padded.subarray(2, padded.length - 2), reference(BODY, SECRET), SECRET)).toBe(true);
+    expect(
+      verifySignature(padded.subarray(2, padded.length - 2), reference(BODY, SECRET), SECRET),
+    ).toBe(true);
   });
 
   it("returns false for a tampered body", () => {
@@ -61,13 +72,20 @@ describe("verifySignature (node:crypto)", () => {
 
   it("throws a TypeError for a missing or empty secret, even when the signature is missing", () => {
     for (const secret of [undefined, null, "", [], [""], ["ok", 3], 42]) {
-      expect(() => verifySignature(BODY, undefined, secret as unknown as string), String(secret)).toThrow(TypeError);
+      expect(
+        () => verifySignature(BODY, undefined, secret as unknown as string),
+        String(secret),
+      ).toThrow(TypeError);
     }
-    expect(() => verifySignature(BODY, reference(BODY, SECRET), "")).toThrow(/@attesta\/verify: secret must be/);
+    expect(() => verifySignature(BODY, reference(BODY, SECRET), "")).toThrow(
+      /@attesta\/verify: secret must be/,
+    );
   });
 
   it("throws a TypeError that explains raw bytes when given a parsed object", () => {
-    expect(() => verifySignature(JSON.parse(BODY), reference(BODY, SECRET), SECRET)).toThrow(/not a parsed JSON object/);
+    expect(() => verifySignature(JSON.parse(BODY), reference(BODY, SECRET), SECRET)).toThrow(
+      /not a parsed JSON object/,
+    );
     expect(() => verifySignature(JSON.parse(BODY), undefined, SECRET)).toThrow(TypeError);
   });
 

@@ -9,9 +9,24 @@ const text = (value: string) => new TextEncoder().encode(value);
 describe("hmacSha256 (portable)", () => {
   // RFC 4231 test cases 1, 2, 3, 4, 6 and 7 (5 is truncated output).
   const vectors: [string, Uint8Array, Uint8Array, string][] = [
-    ["case 1", hex("0b".repeat(20)), text("Hi There"), "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"],
-    ["case 2", text("Jefe"), text("what do ya want for nothing?"), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"],
-    ["case 3", hex("aa".repeat(20)), hex("dd".repeat(50)), "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"],
+    [
+      "case 1",
+      hex("0b".repeat(20)),
+      text("Hi There"),
+      "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+    ],
+    [
+      "case 2",
+      text("Jefe"),
+      text("what do ya want for nothing?"),
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+    ],
+    [
+      "case 3",
+      hex("aa".repeat(20)),
+      hex("dd".repeat(50)),
+      "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe",
+    ],
     [
       "case 4",
       hex("0102030405060708090a0b0c0d0e0f10111213141516171819"),
@@ -53,7 +68,9 @@ describe("hmacSha256 (portable)", () => {
   it("matches node:crypto for keys of 0 to 200 bytes given as strings", () => {
     for (let length = 1; length <= 200; length += 7) {
       const key = "k\u00e9".repeat(length).slice(0, length);
-      expect(toHex(hmacSha256(key, text("body")))).toBe(createHmac("sha256", key).update("body").digest("hex"));
+      expect(toHex(hmacSha256(key, text("body")))).toBe(
+        createHmac("sha256", key).update("body").digest("hex"),
+      );
     }
   });
 

@@ -25,6 +25,10 @@ import { toBytes } from "./to-bytes";
 export async function signAsync(body: SignableBody, secret: string): Promise<string> {
   assertSigningSecret(secret);
   const bytes = toBytes(body);
-  const mac = await globalThis.crypto.subtle.sign("HMAC", await cryptoKey(secret), bytes as Uint8Array<ArrayBuffer>);
+  const mac = await globalThis.crypto.subtle.sign(
+    "HMAC",
+    await cryptoKey(secret),
+    bytes as Uint8Array<ArrayBuffer>,
+  );
   return SIGNATURE_PREFIX + toHex(new Uint8Array(mac));
 }

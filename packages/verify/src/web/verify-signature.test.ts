@@ -6,7 +6,8 @@ import { signAsync } from "./sign-async";
 import { verifySignature } from "./verify-signature";
 import { verifySignatureAsync } from "./verify-signature-async";
 
-const reference = (body: string, secret: string) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+const reference = (body: string, secret: string) =>
+  `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 const malformed = {
   ...malformedSignatures(BODY, SECRET),
   "leading space": ` ${reference(BODY, SECRET)}`,
@@ -22,7 +23,9 @@ describe("sign and verifySignature (portable build)", () => {
 
   it("verifies synchronously and rejects tampering", () => {
     expect(verifySignature(BODY, reference(BODY, SECRET), SECRET)).toBe(true);
-    expect(verifySignature(new TextEncoder().encode(BODY).buffer, reference(BODY, SECRET), SECRET)).toBe(true);
+    expect(
+      verifySignature(new TextEncoder().encode(BODY).buffer, reference(BODY, SECRET), SECRET),
+    ).toBe(true);
     expect(verifySignature(`${BODY} `, reference(BODY, SECRET), SECRET)).toBe(false);
   });
 
@@ -41,7 +44,9 @@ describe("sign and verifySignature (portable build)", () => {
   it("throws a TypeError for a missing secret and for a parsed-object body", () => {
     expect(() => verifySignature(BODY, undefined, "")).toThrow(TypeError);
     expect(() => sign(BODY, "")).toThrow(TypeError);
-    expect(() => verifySignature({} as unknown as string, reference(BODY, SECRET), SECRET)).toThrow(/raw request body/);
+    expect(() => verifySignature({} as unknown as string, reference(BODY, SECRET), SECRET)).toThrow(
+      /raw request body/,
+    );
   });
 });
 
@@ -52,8 +57,12 @@ describe("signAsync and verifySignatureAsync (Web Crypto)", () => {
 
   it("verifies, rejects tampering and handles rotation", async () => {
     await expect(verifySignatureAsync(BODY, reference(BODY, SECRET), SECRET)).resolves.toBe(true);
-    await expect(verifySignatureAsync(`${BODY}!`, reference(BODY, SECRET), SECRET)).resolves.toBe(false);
-    await expect(verifySignatureAsync(BODY, reference(BODY, "old"), ["new", "old"])).resolves.toBe(true);
+    await expect(verifySignatureAsync(`${BODY}!`, reference(BODY, SECRET), SECRET)).resolves.toBe(
+      false,
+    );
+    await expect(verifySignatureAsync(BODY, reference(BODY, "old"), ["new", "old"])).resolves.toBe(
+      true,
+    );
   });
 
   it("resolves false for missing and malformed signatures", async () => {
@@ -64,7 +73,9 @@ describe("signAsync and verifySignatureAsync (Web Crypto)", () => {
   });
 
   it("rejects with a TypeError for a missing secret", async () => {
-    await expect(verifySignatureAsync(BODY, reference(BODY, SECRET), [])).rejects.toThrow(TypeError);
+    await expect(verifySignatureAsync(BODY, reference(BODY, SECRET), [])).rejects.toThrow(
+      TypeError,
+    );
     await expect(signAsync(BODY, "")).rejects.toThrow(TypeError);
   });
 });

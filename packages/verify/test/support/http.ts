@@ -49,7 +49,9 @@ export function post(
       method: "POST",
       headers: {
         "content-type": "application/json",
-        ...(options.chunked ? { "transfer-encoding": "chunked" } : { "content-length": bytes.length }),
+        ...(options.chunked
+          ? { "transfer-encoding": "chunked" }
+          : { "content-length": bytes.length }),
         ...headers,
       },
     });

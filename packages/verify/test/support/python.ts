@@ -48,11 +48,13 @@ export function pythonDeliveries(secret: string): PythonDelivery[] {
   const cached = memo.get(secret);
   if (cached) return cached;
   const out = execFileSync("python3", ["-c", MAKE_DELIVERIES, secret], { encoding: "utf8" });
-  const deliveries = (JSON.parse(out) as { label: string; body: string; signature: string }[]).map((item) => ({
-    label: item.label,
-    body: Buffer.from(item.body, "base64"),
-    signature: item.signature,
-  }));
+  const deliveries = (JSON.parse(out) as { label: string; body: string; signature: string }[]).map(
+    (item) => ({
+      label: item.label,
+      body: Buffer.from(item.body, "base64"),
+      signature: item.signature,
+    }),
+  );
   memo.set(secret, deliveries);
   return deliveries;
 }
@@ -67,9 +69,13 @@ print(json.dumps(results))
 `;
 
 /** Checks each signature with Python's `hmac.compare_digest`, as the Python library does. */
-export function pythonVerifies(items: { body: Uint8Array; secret: string; signature: string }[]): boolean[] {
+export function pythonVerifies(
+  items: { body: Uint8Array; secret: string; signature: string }[],
+): boolean[] {
   const input = JSON.stringify(
     items.map((item) => ({ ...item, body: Buffer.from(item.body).toString("base64") })),
   );
-  return JSON.parse(execFileSync("python3", ["-c", CHECK_SIGNATURES], { input, encoding: "utf8" })) as boolean[];
+  return JSON.parse(
+    execFileSync("python3", ["-c", CHECK_SIGNATURES], { input, encoding: "utf8" }),
+  ) as boolean[];
 }

@@ -14,30 +14,74 @@ export function sampleData<K extends EventType>(type: K, n = 0): PipelineEvents[
   let data: PipelineEvents[EventType];
   switch (type) {
     case "risk_scored":
-      data = { agent_id, action_name, metadata, risk_score: 0.42, risk_level: "medium", factors: { blast_radius: 0.3 } };
+      data = {
+        agent_id,
+        action_name,
+        metadata,
+        risk_score: 0.42,
+        risk_level: "medium",
+        factors: { blast_radius: 0.3 },
+      };
       break;
     case "trust_computed":
       data = { agent_id, action_name, metadata, trust_score: 0.8 };
       break;
     case "challenge_issued":
-      data = { agent_id, action_name, metadata, challenge_id: "ch-1", challenge_type: "confirm", risk_level: "medium" };
+      data = {
+        agent_id,
+        action_name,
+        metadata,
+        challenge_id: "ch-1",
+        challenge_type: "confirm",
+        risk_level: "medium",
+      };
       break;
     case "challenge_completed":
-      data = { agent_id, action_name, metadata, challenge_id: "ch-1", challenge_type: "confirm", passed: true };
+      data = {
+        agent_id,
+        action_name,
+        metadata,
+        challenge_id: "ch-1",
+        challenge_type: "confirm",
+        passed: true,
+      };
       break;
     case "escalated":
-      data = { agent_id, action_name, metadata, risk_score: 0.42, risk_level: "medium", escalated_to: "security" };
+      data = {
+        agent_id,
+        action_name,
+        metadata,
+        risk_score: 0.42,
+        risk_level: "medium",
+        escalated_to: "security",
+      };
       break;
     case "audit_logged":
-      data = { agent_id, action_name, metadata, audit_id: "au-1", verdict: "approved", risk_score: 0.42, risk_level: "medium" };
+      data = {
+        agent_id,
+        action_name,
+        metadata,
+        audit_id: "au-1",
+        verdict: "approved",
+        risk_score: 0.42,
+        risk_level: "medium",
+      };
       break;
     default:
-      data = { agent_id, action_name, metadata, risk_score: 0.42, risk_level: "medium", reason: type === "denied" ? "policy" : "low risk" };
+      data = {
+        agent_id,
+        action_name,
+        metadata,
+        risk_score: 0.42,
+        risk_level: "medium",
+        reason: type === "denied" ? "policy" : "low risk",
+      };
   }
   return data as PipelineEvents[K];
 }
 
 /** The `metadata.n` tag of a delivered body. */
 export function tagOf(body: Buffer): number {
-  return (JSON.parse(body.toString("utf8")) as { data: { metadata: { n: number } } }).data.metadata.n;
+  return (JSON.parse(body.toString("utf8")) as { data: { metadata: { n: number } } }).data.metadata
+    .n;
 }

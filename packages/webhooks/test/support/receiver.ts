@@ -67,7 +67,9 @@ export async function startReceiver(responder: Responder = ok, path = "/hook"): 
     url: `http://127.0.0.1:${port}${path}`,
     requests,
     waitForRequests: (count) =>
-      requests.length >= count ? Promise.resolve() : new Promise((resolve) => waiting.push({ count, resolve })),
+      requests.length >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => waiting.push({ count, resolve })),
     close: () => {
       for (const socket of sockets) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));

@@ -97,14 +97,26 @@ describe("verifyAttesta (Express)", () => {
   });
 
   it("answers 413 from the Content-Length before the client finishes sending", async () => {
-    const outcome = await postSlowly(`${url}/hook`, 8 * 1024 * 1024, headers(sign(BODY, SECRET)), true);
+    const outcome = await postSlowly(
+      `${url}/hook`,
+      8 * 1024 * 1024,
+      headers(sign(BODY, SECRET)),
+      true,
+    );
     expect(outcome.status).toBe(413);
     expect(outcome.finished).toBe(false);
-    expect(JSON.parse(outcome.text)).toEqual({ error: "Request body exceeds maxBodyBytes (65536 bytes)." });
+    expect(JSON.parse(outcome.text)).toEqual({
+      error: "Request body exceeds maxBodyBytes (65536 bytes).",
+    });
   });
 
   it("answers 413 while streaming a body without Content-Length, before it ends", async () => {
-    const outcome = await postSlowly(`${url}/hook`, 8 * 1024 * 1024, headers(sign(BODY, SECRET)), false);
+    const outcome = await postSlowly(
+      `${url}/hook`,
+      8 * 1024 * 1024,
+      headers(sign(BODY, SECRET)),
+      false,
+    );
     expect(outcome.status).toBe(413);
     expect(outcome.finished).toBe(false);
     expect(seen).toEqual([]);
@@ -143,7 +155,12 @@ describe("verifyAttesta (Express) behind body parsers", () => {
 
   it("uses the Buffer that express.raw() left in req.body", async () => {
     const { app, seen } = makeApp((app, handler) => {
-      app.post("/hook", express.raw({ type: "application/json" }), verifyAttesta({ secret: SECRET }), handler);
+      app.post(
+        "/hook",
+        express.raw({ type: "application/json" }),
+        verifyAttesta({ secret: SECRET }),
+        handler,
+      );
     });
     const url = await start(app);
     expect((await post(`${url}/hook`, BODY, headers(sign(BODY, SECRET)))).status).toBe(200);
@@ -153,7 +170,12 @@ describe("verifyAttesta (Express) behind body parsers", () => {
 
   it("applies maxBodyBytes to a Buffer from express.raw()", async () => {
     const { app, seen } = makeApp((app, handler) => {
-      app.post("/hook", express.raw({ type: "application/json" }), verifyAttesta({ secret: SECRET, maxBodyBytes: 10 }), handler);
+      app.post(
+        "/hook",
+        express.raw({ type: "application/json" }),
+        verifyAttesta({ secret: SECRET, maxBodyBytes: 10 }),
+        handler,
+      );
     });
     const url = await start(app);
     expect((await post(`${url}/hook`, BODY, headers(sign(BODY, SECRET)))).status).toBe(413);
@@ -205,7 +227,10 @@ describe("verifyAttesta (Express) behind body parsers", () => {
       app.post("/hook", verifyAttesta({ secret: SECRET }), handler);
     });
     const url = await start(app);
-    const res = await post(`${url}/hook`, BODY, { ...headers(sign(BODY, SECRET)), "content-type": "text/plain" });
+    const res = await post(`${url}/hook`, BODY, {
+      ...headers(sign(BODY, SECRET)),
+      "content-type": "text/plain",
+    });
     expect(res.status).toBe(200);
     expect(seen).toHaveLength(1);
   });
@@ -217,16 +242,26 @@ describe("verifyAttesta (Express 4)", () => {
     const seen: unknown[] = [];
     // body-parser 1.x sets req.body to {} even for content types it does not parse.
     app.use(express4.urlencoded({ extended: false }));
-    app.post("/hook", verifyAttesta({ secret: SECRET }) as unknown as Parameters<typeof app.post>[1], (req, res) => {
-      seen.push((req as unknown as express.Request).attesta);
-      res.sendStatus(204);
-    });
+    app.post(
+      "/hook",
+      verifyAttesta({ secret: SECRET }) as unknown as Parameters<typeof app.post>[1],
+      (req, res) => {
+        seen.push((req as unknown as express.Request).attesta);
+        res.sendStatus(204);
+      },
+    );
     const { url, server } = await serveExpress4(app);
     try {
-      const res = await post(`${url}/hook`, BODY, { ...headers(sign(BODY, SECRET)), "content-type": "application/json" });
+      const res = await post(`${url}/hook`, BODY, {
+        ...headers(sign(BODY, SECRET)),
+        "content-type": "application/json",
+      });
       expect(res.status).toBe(204);
       expect(seen).toEqual([JSON.parse(BODY)]);
-      const forged = await post(`${url}/hook`, BODY, { ...headers(sign(BODY, "wrong")), "content-type": "application/json" });
+      const forged = await post(`${url}/hook`, BODY, {
+        ...headers(sign(BODY, "wrong")),
+        "content-type": "application/json",
+      });
       expect(forged.status).toBe(401);
     } finally {
       await close(server);
@@ -237,14 +272,23 @@ describe("verifyAttesta (Express 4)", () => {
     const app = express4();
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     app.use(express4.json());
-    app.post("/hook", verifyAttesta({ secret: SECRET }) as unknown as Parameters<typeof app.post>[1], (_req, res) => {
-      res.sendStatus(204);
-    });
+    app.post(
+      "/hook",
+      verifyAttesta({ secret: SECRET }) as unknown as Parameters<typeof app.post>[1],
+      (_req, res) => {
+        res.sendStatus(204);
+      },
+    );
     const { url, server } = await serveExpress4(app);
     try {
-      const res = await post(`${url}/hook`, BODY, { ...headers(sign(BODY, SECRET)), "content-type": "application/json" });
+      const res = await post(`${url}/hook`, BODY, {
+        ...headers(sign(BODY, SECRET)),
+        "content-type": "application/json",
+      });
       expect(res.status).toBe(500);
-      expect(res.json).toMatchObject({ error: expect.stringContaining("mount verifyAttesta() before express.json()") });
+      expect(res.json).toMatchObject({
+        error: expect.stringContaining("mount verifyAttesta() before express.json()"),
+      });
     } finally {
       errors.mockRestore();
       await close(server);
@@ -252,7 +296,9 @@ describe("verifyAttesta (Express 4)", () => {
   });
 });
 
-async function serveExpress4(app: ReturnType<typeof express4>): Promise<{ url: string; server: Server }> {
+async function serveExpress4(
+  app: ReturnType<typeof express4>,
+): Promise<{ url: string; server: Server }> {
   const server = createServer(app);
   return { url: await listen(server), server };
 }
@@ -267,7 +313,10 @@ describe("verifyAttesta (Express) options", () => {
         secret: SECRET,
         onError: (error, _req, res) => {
           codes.push(error.code);
-          res.status(error.status === 401 ? 403 : error.status).type("text/plain").send(`nope: ${error.code}`);
+          res
+            .status(error.status === 401 ? 403 : error.status)
+            .type("text/plain")
+            .send(`nope: ${error.code}`);
         },
       }),
       (_req, res) => {
@@ -287,12 +336,25 @@ describe("verifyAttesta (Express) options", () => {
 
   it("can hand rejections to Express error handlers through next", async () => {
     const app = express();
-    app.post("/hook", verifyAttesta({ secret: SECRET, onError: (error, _req, _res, next) => next(error) }), (_req, res) => {
-      res.sendStatus(204);
-    });
-    app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      res.status(418).json({ handled: error instanceof AttestaVerificationError ? error.code : "other" });
-    });
+    app.post(
+      "/hook",
+      verifyAttesta({ secret: SECRET, onError: (error, _req, _res, next) => next(error) }),
+      (_req, res) => {
+        res.sendStatus(204);
+      },
+    );
+    app.use(
+      (
+        error: unknown,
+        _req: express.Request,
+        res: express.Response,
+        _next: express.NextFunction,
+      ) => {
+        res
+          .status(418)
+          .json({ handled: error instanceof AttestaVerificationError ? error.code : "other" });
+      },
+    );
     const { url, server } = await serve(app);
     try {
       const res = await post(`${url}/hook`, BODY);
@@ -304,10 +366,18 @@ describe("verifyAttesta (Express) options", () => {
   });
 
   it("throws a TypeError with the fix for a missing secret or a bad maxBodyBytes", () => {
-    expect(() => verifyAttesta({ secret: "" })).toThrow(/@attesta\/verify: options.secret must be a non-empty string/);
-    expect(() => verifyAttesta({ secret: process.env.ATTESTA_UNSET_SECRET_FOR_TEST as string })).toThrow(TypeError);
+    expect(() => verifyAttesta({ secret: "" })).toThrow(
+      /@attesta\/verify: options.secret must be a non-empty string/,
+    );
+    expect(() =>
+      verifyAttesta({ secret: process.env.ATTESTA_UNSET_SECRET_FOR_TEST as string }),
+    ).toThrow(TypeError);
     expect(() => verifyAttesta({ secret: [] })).toThrow(TypeError);
-    expect(() => verifyAttesta({ secret: SECRET, maxBodyBytes: 0 })).toThrow(/maxBodyBytes must be a positive integer/);
-    expect(() => verifyAttesta({ secret: SECRET, maxBodyBytes: Number.POSITIVE_INFINITY })).toThrow(TypeError);
+    expect(() => verifyAttesta({ secret: SECRET, maxBodyBytes: 0 })).toThrow(
+      /maxBodyBytes must be a positive integer/,
+    );
+    expect(() => verifyAttesta({ secret: SECRET, maxBodyBytes: Number.POSITIVE_INFINITY })).toThrow(
+      TypeError,
+    );
   });
 });

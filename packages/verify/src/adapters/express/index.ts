@@ -32,13 +32,18 @@ export interface ExpressVerifyOptions extends BaseVerifyOptions {
    * `error.status` with JSON `{ "error": error.message }`. Call `next(error)`
    * to hand it to Express's error handlers instead.
    */
-  onError?: (error: AttestaVerificationError, req: Request, res: Response, next: NextFunction) => void;
+  onError?: (
+    error: AttestaVerificationError,
+    req: Request,
+    res: Response,
+    next: NextFunction,
+  ) => void;
 }
 
 const FIX =
   "mount verifyAttesta() before express.json() on the webhook route, e.g. " +
-  "app.post(\"/webhooks/attesta\", verifyAttesta({ secret }), handler) with app.use(express.json()) registered after it " +
-  "or scoped to other routes; or parse this route with express.raw({ type: \"application/json\" }); " +
+  'app.post("/webhooks/attesta", verifyAttesta({ secret }), handler) with app.use(express.json()) registered after it ' +
+  'or scoped to other routes; or parse this route with express.raw({ type: "application/json" }); ' +
   "or keep the bytes with express.json({ verify: (req, _res, buf) => { req.rawBody = buf; } }).";
 
 const EMPTY = new Uint8Array(0);
@@ -54,7 +59,8 @@ function bytesFromEarlierParser(req: Request): Uint8Array | null | undefined {
   if (saved !== undefined) return saved;
   // Judge by the stream, not by req.body: body-parser 1.x (Express 4) sets req.body = {} on requests it skipped.
   // It marks requests it did read with `_body`; a stream that emitted data or ended was read by someone.
-  if ((req as { _body?: unknown })._body === true || req.readableDidRead || req.readableEnded) return undefined;
+  if ((req as { _body?: unknown })._body === true || req.readableDidRead || req.readableEnded)
+    return undefined;
   return null;
 }
 

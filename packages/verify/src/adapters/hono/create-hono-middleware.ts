@@ -53,7 +53,10 @@ function defaultOnError(error: AttestaVerificationError, c: Context): Response {
  * export const verifyAttesta = (options: HonoVerifyOptions) => createHonoMiddleware(options, verifySignature);
  * ```
  */
-export function createHonoMiddleware(options: HonoVerifyOptions, verify: VerifyFn): MiddlewareHandler<AttestaEnv> {
+export function createHonoMiddleware(
+  options: HonoVerifyOptions,
+  verify: VerifyFn,
+): MiddlewareHandler<AttestaEnv> {
   const { secret, maxBodyBytes, onError = defaultOnError } = resolveOptions(options);
 
   return async (c, next) => {

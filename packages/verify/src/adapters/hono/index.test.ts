@@ -12,7 +12,10 @@ import { verifyAttesta as verifyWeb } from "./web";
 const headers = (signature: string) => ({ "x-attesta-signature": signature });
 
 /** An app whose handler echoes the typed payload and re-reads the body through c.req. */
-function makeApp(verifyAttesta: (options: HonoVerifyOptions) => ReturnType<typeof verifyNode>, options: HonoVerifyOptions) {
+function makeApp(
+  verifyAttesta: (options: HonoVerifyOptions) => ReturnType<typeof verifyNode>,
+  options: HonoVerifyOptions,
+) {
   const seen: unknown[] = [];
   const app = new Hono<AttestaEnv>();
   app.post("/hook", verifyAttesta(options), async (c) => {
@@ -20,7 +23,10 @@ function makeApp(verifyAttesta: (options: HonoVerifyOptions) => ReturnType<typeo
     seen.push(payload);
     // Later handlers can still read the body.
     const again = await c.req.json<unknown>();
-    return c.json({ event: payload.event, sameBody: JSON.stringify(again) === JSON.stringify(payload) });
+    return c.json({
+      event: payload.event,
+      sameBody: JSON.stringify(again) === JSON.stringify(payload),
+    });
   });
   return { app, seen };
 }
@@ -30,9 +36,16 @@ for (const [build, verifyAttesta] of [
   ["web build", verifyWeb],
 ] as const) {
   describe(`verifyAttesta (Hono, ${build}) through app.request`, () => {
-    const { app, seen } = makeApp(verifyAttesta, { secret: [SECRET, OLD_SECRET], maxBodyBytes: 4096 });
+    const { app, seen } = makeApp(verifyAttesta, {
+      secret: [SECRET, OLD_SECRET],
+      maxBodyBytes: 4096,
+    });
     const request = (body: string | Uint8Array<ArrayBuffer>, init: Record<string, string> = {}) =>
-      app.request("/hook", { method: "POST", body, headers: { "content-type": "application/json", ...init } });
+      app.request("/hook", {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json", ...init },
+      });
 
     it("exposes the typed payload as c.get('attesta') and leaves the body readable", async () => {
       const res = await request(BODY, headers(sign(BODY, SECRET)));
@@ -50,7 +63,9 @@ for (const [build, verifyAttesta] of [
 
     it("rejects tampered bodies, missing and malformed signatures with 401", async () => {
       const before = seen.length;
-      expect((await request(BODY.replace("low", "lower"), headers(sign(BODY, SECRET)))).status).toBe(401);
+      expect(
+        (await request(BODY.replace("low", "lower"), headers(sign(BODY, SECRET)))).status,
+      ).toBe(401);
       expect((await request(BODY)).status).toBe(401);
       for (const [label, value] of Object.entries(malformedSignatures(BODY, SECRET))) {
         const res = await request(BODY, headers(value));
@@ -66,7 +81,10 @@ for (const [build, verifyAttesta] of [
 
     it("answers 413 for a declared length over maxBodyBytes and for an oversized stream", async () => {
       const big = "x".repeat(5000);
-      const declared = await request(big, { ...headers(sign(big, SECRET)), "content-length": "5000" });
+      const declared = await request(big, {
+        ...headers(sign(big, SECRET)),
+        "content-length": "5000",
+      });
       expect(declared.status).toBe(413);
       let pulled = 0;
       // 64 chunks of 1 KiB; reading must stop shortly after the 4 KiB limit.
@@ -84,7 +102,9 @@ for (const [build, verifyAttesta] of [
         duplex: "half",
       } as RequestInit);
       expect(streamed.status).toBe(413);
-      expect(await streamed.json()).toEqual({ error: "Request body exceeds maxBodyBytes (4096 bytes)." });
+      expect(await streamed.json()).toEqual({
+        error: "Request body exceeds maxBodyBytes (4096 bytes).",
+      });
       expect(pulled).toBeLessThan(64);
     });
 
@@ -97,7 +117,10 @@ for (const [build, verifyAttesta] of [
       const custom = new Hono<AttestaEnv>();
       custom.post(
         "/hook",
-        verifyAttesta({ secret: SECRET, onError: (error, c) => c.text(`rejected: ${error.code}`, error.status) }),
+        verifyAttesta({
+          secret: SECRET,
+          onError: (error, c) => c.text(`rejected: ${error.code}`, error.status),
+        }),
         (c) => c.text("ok"),
       );
       const res = await custom.request("/hook", { method: "POST", body: BODY });
@@ -123,10 +146,18 @@ describe("verifyAttesta (Hono) on @hono/node-server at 127.0.0.1", () => {
   });
 
   it("accepts valid and python3-signed deliveries, chunked or not", async () => {
-    expect((await post(url, BODY, headers(sign(BODY, SECRET)))).json).toEqual({ event: "APPROVED", sameBody: true });
-    expect((await post(url, BODY, headers(sign(BODY, SECRET)), { chunked: true })).status).toBe(200);
+    expect((await post(url, BODY, headers(sign(BODY, SECRET)))).json).toEqual({
+      event: "APPROVED",
+      sameBody: true,
+    });
+    expect((await post(url, BODY, headers(sign(BODY, SECRET)), { chunked: true })).status).toBe(
+      200,
+    );
     for (const delivery of pythonDeliveries(SECRET)) {
-      expect((await post(url, delivery.body, headers(delivery.signature))).status, delivery.label).toBe(200);
+      expect(
+        (await post(url, delivery.body, headers(delivery.signature))).status,
+        delivery.label,
+      ).toBe(200);
     }
   });
 
@@ -141,7 +172,12 @@ describe("verifyAttesta (Hono) on @hono/node-server at 127.0.0.1", () => {
 
   it("answers 413 before the client finishes an oversized body, with or without Content-Length", async () => {
     for (const declareLength of [true, false]) {
-      const outcome = await postSlowly(url, 8 * 1024 * 1024, headers(sign(BODY, SECRET)), declareLength);
+      const outcome = await postSlowly(
+        url,
+        8 * 1024 * 1024,
+        headers(sign(BODY, SECRET)),
+        declareLength,
+      );
       expect(outcome.status, `declareLength=${declareLength}`).toBe(413);
       expect(outcome.finished).toBe(false);
     }

@@ -49,6 +49,8 @@ export async function readHonoBody(req: HonoRequest, limit: number): Promise<Uin
     return new Uint8Array(await req.arrayBuffer());
   } catch (error) {
     if (error instanceof AttestaVerificationError) throw error;
-    throw new AttestaVerificationError("body_read_failed", "Could not read the request body.", { cause: error });
+    throw new AttestaVerificationError("body_read_failed", "Could not read the request body.", {
+      cause: error,
+    });
   }
 }

@@ -6,7 +6,11 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { verifySignature } from "../../web/verify-signature";
-import { createHonoMiddleware, type AttestaEnv, type HonoVerifyOptions } from "./create-hono-middleware";
+import {
+  createHonoMiddleware,
+  type AttestaEnv,
+  type HonoVerifyOptions,
+} from "./create-hono-middleware";
 
 /**
  * Hono middleware that verifies an Attesta delivery and makes the typed

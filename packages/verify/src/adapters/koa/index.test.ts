@@ -18,7 +18,10 @@ function makeApp(options: KoaVerifyOptions, before?: Koa.Middleware) {
     // ctx.state.attesta is typed by the middleware's state.
     const payload = ctx.state.attesta;
     seen.push(payload);
-    ctx.body = payload.event === "APPROVED" ? { action: payload.data.action_name } : { event: payload.event };
+    ctx.body =
+      payload.event === "APPROVED"
+        ? { action: payload.data.action_name }
+        : { event: payload.event };
   });
   return { app, seen };
 }
@@ -52,7 +55,10 @@ describe("verifyAttesta (Koa)", () => {
 
   it("accepts bodies serialised and signed by python3 byte for byte", async () => {
     for (const delivery of pythonDeliveries(SECRET)) {
-      expect((await post(url, delivery.body, headers(delivery.signature))).status, delivery.label).toBe(200);
+      expect(
+        (await post(url, delivery.body, headers(delivery.signature))).status,
+        delivery.label,
+      ).toBe(200);
     }
     expect(seen).toHaveLength(4);
   });
@@ -83,7 +89,9 @@ describe("verifyAttesta (Koa)", () => {
     const outcome = await postSlowly(url, 8 * 1024 * 1024, headers(sign(BODY, SECRET)), true);
     expect(outcome.status).toBe(413);
     expect(outcome.finished).toBe(false);
-    expect(JSON.parse(outcome.text)).toEqual({ error: "Request body exceeds maxBodyBytes (65536 bytes)." });
+    expect(JSON.parse(outcome.text)).toEqual({
+      error: "Request body exceeds maxBodyBytes (65536 bytes).",
+    });
   });
 
   it("answers 413 while streaming a body without Content-Length, before it ends", async () => {
@@ -95,7 +103,11 @@ describe("verifyAttesta (Koa)", () => {
 
   it("answers 400 for a correctly signed body that is not JSON", async () => {
     const body = "\xff\xfe not json";
-    const res = await post(url, Buffer.from(body, "latin1"), headers(sign(Buffer.from(body, "latin1"), SECRET)));
+    const res = await post(
+      url,
+      Buffer.from(body, "latin1"),
+      headers(sign(Buffer.from(body, "latin1"), SECRET)),
+    );
     expect(res.status).toBe(400);
     expect(res.json).toEqual({ error: "Request body is not valid UTF-8 JSON." });
   });
@@ -141,7 +153,9 @@ describe("verifyAttesta (Koa) with body parsers and options", () => {
       const first = await post(url, BODY, headers(sign(BODY, SECRET)));
       await post(url, BODY, headers(sign(BODY, SECRET)));
       expect(first.status).toBe(500);
-      expect((first.json as { error: string }).error).toContain("mount verifyAttesta() before the body parser");
+      expect((first.json as { error: string }).error).toContain(
+        "mount verifyAttesta() before the body parser",
+      );
       expect(seen).toEqual([]);
       expect(log).toHaveBeenCalledTimes(1);
     } finally {
@@ -178,6 +192,8 @@ describe("verifyAttesta (Koa) with body parsers and options", () => {
 
   it("throws a TypeError for a missing secret at construction", () => {
     expect(() => verifyAttesta({ secret: "" })).toThrow(/@attesta\/verify: options.secret/);
-    expect(() => verifyAttesta({ secret: ["ok", ""] })).toThrow(/options.secret\[1\] must be a non-empty string/);
+    expect(() => verifyAttesta({ secret: ["ok", ""] })).toThrow(
+      /options.secret\[1\] must be a non-empty string/,
+    );
   });
 });

@@ -85,7 +85,9 @@ export function verifyAttesta(options: KoaVerifyOptions): Middleware<AttestaStat
       const raw =
         earlier ??
         (await new Promise<Uint8Array>((resolve, reject) =>
-          readRawBody(ctx.req, maxBodyBytes, (error, body) => (error ? reject(error) : resolve(body))),
+          readRawBody(ctx.req, maxBodyBytes, (error, body) =>
+            error ? reject(error) : resolve(body),
+          ),
         ));
       if (raw.byteLength > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
       ctx.state.attesta = parseDelivery(raw, signature, secret, verifySignature);
