@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
-import express from "express";
 import { verifyAttesta } from "@attesta/verify/express";
+import express from "express";
 
 const app = express();
 

@@ -1,6 +1,6 @@
+import { verifyAttesta } from "@attesta/verify/hono";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { verifyAttesta } from "@attesta/verify/hono";
 
 const app = new Hono();
 

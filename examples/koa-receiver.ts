@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
-import Koa from "koa";
 import { verifyAttesta } from "@attesta/verify/koa";
+import Koa from "koa";
 
 // verifyAttesta reads the raw body itself: register it before any body parser.
 const app = new Koa()

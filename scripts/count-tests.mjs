@@ -2,7 +2,7 @@
 // Sums the vitest JSON reports of every workspace that has a test script and
 // prints "N passed, N failed". A workspace that should have tested but left no
 // report counts as a failure, so a silently skipped suite cannot look green.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 

@@ -7,10 +7,10 @@
  * @module
  */
 import { once } from "node:events";
-import { serve } from "@hono/node-server";
 import { verifyAttesta as verifyExpress } from "@attesta/verify/express";
 import { verifyAttesta as verifyHono } from "@attesta/verify/hono";
 import { verifyAttesta as verifyKoa } from "@attesta/verify/koa";
+import { serve } from "@hono/node-server";
 import express from "express";
 import { Hono } from "hono";
 import Koa from "koa";

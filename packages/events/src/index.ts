@@ -5,7 +5,7 @@
  * @module
  */
 export { EventBus } from "./event-bus";
-export { EventType, EVENT_TYPES } from "./event-type";
+export { EVENT_TYPES, EventType } from "./event-type";
 export { logHandlerError } from "./log-handler-error";
 export type {
   ActionContext,

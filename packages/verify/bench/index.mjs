@@ -6,8 +6,9 @@
 //      that reads, verifies and parses by hand.
 // Run after `pnpm build`: `pnpm bench`. Rounds are interleaved so background
 // load affects every contender alike; medians are reported.
-import { fork } from "node:child_process";
+
 import { Buffer } from "node:buffer";
+import { fork } from "node:child_process";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { verify as octokitVerify } from "@octokit/webhooks-methods";
 import autocannon from "autocannon";

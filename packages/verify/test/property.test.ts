@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sign as signNode } from "../src/node/sign";
 import { verifySignature as verifyNode } from "../src/node/verify-signature";
-import { verifySignature as verifyWeb } from "../src/web/verify-signature";
 import type { SignableBody } from "../src/types";
+import { verifySignature as verifyWeb } from "../src/web/verify-signature";
 
 const NUM_RUNS = 10_000;
 const HEX = "0123456789abcdef";

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, sign } from "@attesta/verify";
 import { Pool } from "undici";
-import { type AttemptOutcome, AttemptHandler } from "./attempt-handler";
+import { AttemptHandler, type AttemptOutcome } from "./attempt-handler";
 import { backoffDelay } from "./backoff-delay";
 import { DeadlineList } from "./deadline-list";
 import type { ResolvedConfig } from "./resolve-configs";

@@ -4,17 +4,11 @@
  *
  * @module
  */
-export { WebhookDispatcher } from "./webhook-dispatcher";
-export { toWebhookPayload } from "./to-webhook-payload";
+
 export { backoffDelay } from "./backoff-delay";
-export { parseRetryAfter } from "./parse-retry-after";
-export { VERSION } from "./version";
-export { WebhookDeliveryError } from "./webhook-delivery-error";
-export type { DeliveryErrorContext } from "./webhook-delivery-error";
-export { WebhookResponseError } from "./webhook-response-error";
-export { WebhookTimeoutError } from "./webhook-timeout-error";
-export { WebhookConnectionError } from "./webhook-connection-error";
 export { DispatcherClosedError } from "./dispatcher-closed-error";
+export { parseRetryAfter } from "./parse-retry-after";
+export { toWebhookPayload } from "./to-webhook-payload";
 export type {
   CloseOptions,
   CloseReport,
@@ -31,3 +25,10 @@ export type {
   WebhookDispatcherOptions,
   WebhookLogger,
 } from "./types";
+export { VERSION } from "./version";
+export { WebhookConnectionError } from "./webhook-connection-error";
+export type { DeliveryErrorContext } from "./webhook-delivery-error";
+export { WebhookDeliveryError } from "./webhook-delivery-error";
+export { WebhookDispatcher } from "./webhook-dispatcher";
+export { WebhookResponseError } from "./webhook-response-error";
+export { WebhookTimeoutError } from "./webhook-timeout-error";

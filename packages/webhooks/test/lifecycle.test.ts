@@ -1,4 +1,4 @@
-import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
+import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
 import { EventBus } from "@attesta/events";
 import { describe, expect, it } from "vitest";
 import {
@@ -8,9 +8,9 @@ import {
   WebhookDispatcher,
 } from "../src/index";
 import { defer } from "./support/cleanup";
-import { until } from "./support/until";
 import { sampleData, tagOf } from "./support/events";
 import { type Responder, startReceiver } from "./support/receiver";
+import { until } from "./support/until";
 
 const slowOk: Responder = (_req, res) => {
   setTimeout(() => res.writeHead(200).end(), 5);

@@ -1,6 +1,6 @@
 import { EventBus } from "@attesta/events";
 import { describe, expect, it } from "vitest";
-import { type DroppedEvent, WebhookDispatcher, toWebhookPayload } from "../src/index";
+import { type DroppedEvent, toWebhookPayload, WebhookDispatcher } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
 import { startReceiver } from "./support/receiver";

@@ -11,7 +11,7 @@ import {
 } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { type Responder, deadUrl, startReceiver } from "./support/receiver";
+import { deadUrl, type Responder, startReceiver } from "./support/receiver";
 
 const fast = { retryBaseDelayMs: 5, retryMaxDelayMs: 20 } satisfies Partial<WebhookConfig>;
 

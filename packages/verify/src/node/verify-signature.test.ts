@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { BODY, SECRET, malformedSignatures } from "../../test/support/deliveries";
+import { BODY, malformedSignatures, SECRET } from "../../test/support/deliveries";
 import { sign } from "./sign";
 import { verifySignature } from "./verify-signature";
 import { verifySignatureAsync } from "./verify-signature-async";

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { BODY, SECRET, malformedSignatures } from "../../test/support/deliveries";
+import { BODY, malformedSignatures, SECRET } from "../../test/support/deliveries";
 import { sign } from "./sign";
 import { signAsync } from "./sign-async";
 import { verifySignature } from "./verify-signature";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { request, type OutgoingHttpHeaders, type Server } from "node:http";
+import { type OutgoingHttpHeaders, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface TestResponse {

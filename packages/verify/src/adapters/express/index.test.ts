@@ -3,10 +3,10 @@ import express, { type Express } from "express";
 // Express 4 under an alias, to cover body-parser 1.x behaviour.
 import express4 from "express4";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { sign } from "../../node/sign";
-import { BODY, OLD_SECRET, SECRET, malformedSignatures } from "../../../test/support/deliveries";
+import { BODY, malformedSignatures, OLD_SECRET, SECRET } from "../../../test/support/deliveries";
 import { close, listen, post, postSlowly } from "../../../test/support/http";
 import { pythonDeliveries } from "../../../test/support/python";
+import { sign } from "../../node/sign";
 import { AttestaVerificationError, verifyAttesta } from "./index";
 
 const headers = (signature: string) => ({ "x-attesta-signature": signature });

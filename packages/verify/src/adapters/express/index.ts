@@ -9,10 +9,10 @@ import { bodyAlreadyParsed } from "../../body-already-parsed";
 import { SIGNATURE_HEADER } from "../../constants";
 import { readRawBody } from "../../node/read-raw-body";
 import { savedRawBody } from "../../node/saved-raw-body";
-import { payloadTooLarge } from "../../payload-too-large";
 import { verifySignature } from "../../node/verify-signature";
 import { parseDelivery } from "../../parse-delivery";
-import { resolveOptions, type BaseVerifyOptions } from "../../resolve-options";
+import { payloadTooLarge } from "../../payload-too-large";
+import { type BaseVerifyOptions, resolveOptions } from "../../resolve-options";
 import { AttestaVerificationError } from "../../verification-error";
 
 declare global {
@@ -133,7 +133,7 @@ export function verifyAttesta(options: ExpressVerifyOptions): RequestHandler {
   };
 }
 
-export { AttestaVerificationError } from "../../verification-error";
-export type { VerificationErrorCode } from "../../verification-error";
-export { DEFAULT_MAX_BODY_BYTES } from "../../resolve-options";
 export type { WebhookPayload } from "@attesta/events";
+export { DEFAULT_MAX_BODY_BYTES } from "../../resolve-options";
+export type { VerificationErrorCode } from "../../verification-error";
+export { AttestaVerificationError } from "../../verification-error";

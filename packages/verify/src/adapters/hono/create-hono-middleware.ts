@@ -9,7 +9,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { assertSignaturePresent } from "../../assert-signature-present";
 import { SIGNATURE_HEADER } from "../../constants";
 import { parseDelivery, type VerifyFn } from "../../parse-delivery";
-import { resolveOptions, type BaseVerifyOptions } from "../../resolve-options";
+import { type BaseVerifyOptions, resolveOptions } from "../../resolve-options";
 import { AttestaVerificationError } from "../../verification-error";
 import { readHonoBody } from "./read-hono-body";
 

@@ -1,12 +1,12 @@
-import { serve, type ServerType } from "@hono/node-server";
-import { Hono } from "hono";
 import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sign } from "../../node/sign";
-import { BODY, OLD_SECRET, SECRET, malformedSignatures } from "../../../test/support/deliveries";
+import { BODY, malformedSignatures, OLD_SECRET, SECRET } from "../../../test/support/deliveries";
 import { post, postSlowly } from "../../../test/support/http";
 import { pythonDeliveries } from "../../../test/support/python";
-import { verifyAttesta as verifyNode, type AttestaEnv, type HonoVerifyOptions } from "./index";
+import { sign } from "../../node/sign";
+import { type AttestaEnv, type HonoVerifyOptions, verifyAttesta as verifyNode } from "./index";
 import { verifyAttesta as verifyWeb } from "./web";
 
 const headers = (signature: string) => ({ "x-attesta-signature": signature });

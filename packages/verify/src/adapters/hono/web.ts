@@ -7,8 +7,8 @@
 import type { MiddlewareHandler } from "hono";
 import { verifySignature } from "../../web/verify-signature";
 import {
-  createHonoMiddleware,
   type AttestaEnv,
+  createHonoMiddleware,
   type HonoVerifyOptions,
 } from "./create-hono-middleware";
 
@@ -36,8 +36,8 @@ export function verifyAttesta(options: HonoVerifyOptions): MiddlewareHandler<Att
   return createHonoMiddleware(options, verifySignature);
 }
 
-export type { AttestaEnv, HonoVerifyOptions } from "./create-hono-middleware";
-export { AttestaVerificationError } from "../../verification-error";
-export type { VerificationErrorCode } from "../../verification-error";
-export { DEFAULT_MAX_BODY_BYTES } from "../../resolve-options";
 export type { WebhookPayload } from "@attesta/events";
+export { DEFAULT_MAX_BODY_BYTES } from "../../resolve-options";
+export type { VerificationErrorCode } from "../../verification-error";
+export { AttestaVerificationError } from "../../verification-error";
+export type { AttestaEnv, HonoVerifyOptions } from "./create-hono-middleware";

@@ -1,11 +1,11 @@
 import { createServer, type Server } from "node:http";
 import Koa from "koa";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { sign } from "../../node/sign";
-import { BODY, OLD_SECRET, SECRET, malformedSignatures } from "../../../test/support/deliveries";
+import { BODY, malformedSignatures, OLD_SECRET, SECRET } from "../../../test/support/deliveries";
 import { close, listen, post, postSlowly } from "../../../test/support/http";
 import { pythonDeliveries } from "../../../test/support/python";
-import { verifyAttesta, type KoaVerifyOptions } from "./index";
+import { sign } from "../../node/sign";
+import { type KoaVerifyOptions, verifyAttesta } from "./index";
 
 const headers = (signature: string) => ({ "x-attesta-signature": signature });
 

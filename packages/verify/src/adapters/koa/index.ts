@@ -13,7 +13,7 @@ import { savedRawBody } from "../../node/saved-raw-body";
 import { verifySignature } from "../../node/verify-signature";
 import { parseDelivery } from "../../parse-delivery";
 import { payloadTooLarge } from "../../payload-too-large";
-import { resolveOptions, type BaseVerifyOptions } from "../../resolve-options";
+import { type BaseVerifyOptions, resolveOptions } from "../../resolve-options";
 import { AttestaVerificationError } from "../../verification-error";
 
 /** State the middleware adds: `ctx.state.attesta`. */
@@ -105,7 +105,7 @@ export function verifyAttesta(options: KoaVerifyOptions): Middleware<AttestaStat
   };
 }
 
-export { AttestaVerificationError } from "../../verification-error";
-export type { VerificationErrorCode } from "../../verification-error";
-export { DEFAULT_MAX_BODY_BYTES } from "../../resolve-options";
 export type { WebhookPayload } from "@attesta/events";
+export { DEFAULT_MAX_BODY_BYTES } from "../../resolve-options";
+export type { VerificationErrorCode } from "../../verification-error";
+export { AttestaVerificationError } from "../../verification-error";

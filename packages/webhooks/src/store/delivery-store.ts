@@ -1,0 +1,193 @@
+/**
+ * The boundary between "what is owed" and "when and how it is sent": every
+ * delivery store (memory, SQLite) implements this interface and passes the
+ * shared contract suite in `store/contract.ts`.
+ *
+ * Methods are synchronous on purpose: both stores answer from memory or from
+ * an embedded database in microseconds, and a promise per call would cost the
+ * hot path more than the work itself. A store that must do slow I/O buffers
+ * and commits in the background, and reports durability through `persisted()`.
+ *
+ * @module
+ */
+import type { DispatchableEvent } from "../types";
+
+/** Where a delivery is in its life. Only `pending` deliveries are ever sent. */
+export type DeliveryStatus = "pending" | "delivered" | "dead";
+
+/**
+ * Why a delivery was given up: every attempt failed (`exhausted`), the
+ * receiver refused it for good (`rejected`, a 4xx other than 408/429),
+ * `close()` gave up on it (`closed`), its data is not JSON (`unserializable`),
+ * or the connection was refused by the network policy (`blocked_address`).
+ */
+export type DeadReason = "exhausted" | "rejected" | "closed" | "unserializable" | "blocked_address";
+
+/** What kind of failure an attempt ended with; stored, so it is a plain string. */
+export type AttemptErrorKind =
+  | "http_status"
+  | "timeout"
+  | "connection"
+  | "blocked_address"
+  | "aborted"
+  | "unserializable";
+
+/** One HTTP attempt, as recorded. */
+export interface AttemptRecord {
+  /** 1 for the first attempt, 2 for the first retry, … (counted over the delivery's whole life). */
+  readonly attempt: number;
+  /** Epoch ms when the request started. */
+  readonly startedAt: number;
+  readonly durationMs: number;
+  /** HTTP status, when a response arrived. */
+  readonly status?: number;
+  /** Set when the attempt failed. */
+  readonly errorKind?: AttemptErrorKind;
+  /** Human-readable reason; never contains a secret. */
+  readonly errorMessage?: string;
+  /** The first bytes of the response body (4 KiB at most), as UTF-8 text. */
+  readonly responseBody?: string;
+}
+
+/** A delivery as the store reports it to `deliveries.get/list`. */
+export interface DeliveryRecord {
+  /** Minted once; the `X-Attesta-Delivery` and `webhook-id` of every attempt. */
+  readonly id: string;
+  readonly endpointId: string;
+  /** Upper-case event name, as in the body (`"APPROVED"`). */
+  readonly event: string;
+  /** The exact body bytes that are signed and sent. */
+  readonly body: Uint8Array;
+  readonly status: DeliveryStatus;
+  /** Attempts made so far, over every series (a redelivery continues the count). */
+  readonly attempts: number;
+  /** Epoch ms of routing. */
+  readonly createdAt: number;
+  /** Epoch ms of the next attempt, while pending. */
+  readonly nextAttemptAt?: number;
+  /** Epoch ms when it became delivered or dead. */
+  readonly settledAt?: number;
+  readonly deadReason?: DeadReason;
+  /** Every attempt, oldest first (bounded by the store's retention). */
+  readonly attemptLog: readonly AttemptRecord[];
+}
+
+/** A pending delivery handed to the scheduler by `lease`. */
+export interface LeasedDelivery {
+  readonly id: string;
+  readonly endpointId: string;
+  /** Upper-case event name. */
+  readonly event: string;
+  /** Body bytes; serialised at routing time, so every attempt sends the same bytes. */
+  readonly body: Uint8Array;
+  /** Attempts already made before this lease (0 for a fresh delivery). */
+  readonly attempts: number;
+  readonly createdAt: number;
+}
+
+/** The end of one attempt, recorded atomically with the attempt itself. */
+export type AttemptResult =
+  | { readonly status: "delivered" }
+  | { readonly status: "retry"; readonly at: number }
+  | { readonly status: "dead"; readonly reason: DeadReason };
+
+/** Filter of `list` and `recover`. Every field narrows; none means all. */
+export interface DeliveryQuery {
+  readonly status?: DeliveryStatus;
+  readonly endpoint?: string;
+  /** Upper-case or lower-case event name. */
+  readonly event?: string;
+  /** Epoch ms or Date: only deliveries created at or after it. */
+  readonly since?: number | Date;
+  /** Default 100. */
+  readonly limit?: number;
+}
+
+/** Why an enqueue did not keep the event (memory store bound, closed store). */
+export interface EnqueueRefusal {
+  /** The event that is not kept; for drop-oldest, the evicted one. */
+  readonly event: DispatchableEvent;
+  readonly reason: "queue_full";
+}
+
+/**
+ * What is owed and what happened. One instance serves one dispatcher; the
+ * dispatcher calls `open` once before any other method and `close` last.
+ */
+export interface DeliveryStore {
+  /** `"memory"` or `"sqlite"`: shown in stats and errors. */
+  readonly kind: string;
+  /** Whether deliveries survive a restart of the process. */
+  readonly durable: boolean;
+
+  /**
+   * Binds the store to the dispatcher's serialiser and endpoint ids. A durable
+   * store resumes what it holds here: pending deliveries keep their id, attempt
+   * count and next attempt time.
+   */
+  open(context: StoreContext): void;
+
+  /**
+   * Records that `event` is owed to `endpointId`. Runs inside `bus.emit`: O(1),
+   * no I/O on the caller's stack (buffer and commit on a later tick). Returns
+   * the event that was not kept, if the store's bound refused one.
+   */
+  enqueue(endpointId: string, event: DispatchableEvent): EnqueueRefusal | undefined;
+
+  /**
+   * Hands out up to `limit` pending deliveries of `endpointId` that are due at
+   * `now`, oldest first, and hides them from further leases until they are
+   * settled by `recordAttempt` or released by `release`.
+   */
+  lease(endpointId: string, now: number, limit: number): LeasedDelivery[];
+
+  /** Epoch ms of the earliest pending, unleased delivery of the endpoint; undefined when none. */
+  nextDueAt(endpointId: string): number | undefined;
+
+  /** Records one attempt and what follows it, atomically. A `retry` returns the delivery to the pending set at `at`. */
+  recordAttempt(id: string, attempt: AttemptRecord, result: AttemptResult): void;
+
+  /** Gives a leased delivery back unchanged (shutdown before its attempt started). */
+  release(id: string): void;
+
+  /** Marks every pending delivery of the endpoint dead (close deadline, endpoint removed with drop). */
+  abandon(endpointId: string, reason: DeadReason): LeasedDelivery[];
+
+  /** Counts of pending deliveries per endpoint, leased included. */
+  pendingCount(endpointId: string): number;
+
+  get(id: string): DeliveryRecord | undefined;
+  list(query?: DeliveryQuery): DeliveryRecord[];
+
+  /**
+   * Puts a delivered or dead delivery back to pending, due now, under the same
+   * id; its attempt count continues. Returns false when the id is unknown or
+   * still pending.
+   */
+  redeliver(id: string, now: number): boolean;
+
+  /** Resolves once every enqueue made before the call is durable (at once for memory). */
+  persisted(): Promise<void>;
+
+  /** Commits what is buffered and releases the file or memory. */
+  close(): Promise<void>;
+}
+
+/** What the dispatcher gives its store at `open`. */
+export interface StoreContext {
+  /** The exact body bytes of an event; throws for data that is not JSON-serialisable. */
+  serialize(event: DispatchableEvent): Uint8Array;
+  /** Mints a delivery id (a UUID v4). */
+  mintId(): string;
+  /** Epoch ms; replaceable in tests. */
+  now(): number;
+  /** Per endpoint: the bound of pending deliveries and what to do past it. */
+  limits(endpointId: string): { maxPending: number; overflow: "drop-oldest" | "drop-newest" };
+  /**
+   * Called when `serialize` threw for a delivery: the store has recorded it as
+   * dead with reason `unserializable` (empty body) and will never lease it.
+   */
+  onUnserializable(record: DeliveryRecord, error: unknown): void;
+  /** Called when an enqueue made durable failed to commit; the dispatcher reports it. */
+  onCommitError(error: unknown, lost: number): void;
+}
