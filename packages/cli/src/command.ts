@@ -8,8 +8,6 @@ import type { Io } from "./io";
 /** One sub-command of the `attesta` bin. */
 export interface Command {
   name: string;
-  /** One line for `attesta --help`. */
-  summary: string;
   /** The full `attesta <name> --help` text. */
   help: string;
   /** Runs the command and resolves to the process exit code. */

@@ -5,16 +5,44 @@
  */
 import { CliError } from "./cli-error";
 import { type Command, EXIT_CODES_HELP } from "./command";
-import { listen } from "./commands/listen";
-import { send } from "./commands/send";
-import { sign } from "./commands/sign";
-import { trigger } from "./commands/trigger";
-import { verify } from "./commands/verify";
 import { ExitCode } from "./exit-codes";
 import type { Io } from "./io";
 import { VERSION } from "./version";
 
-const COMMANDS: readonly Command[] = [listen, send, trigger, sign, verify];
+interface Entry {
+  name: string;
+  summary: string;
+  /** Loaded on use, so `attesta sign` never pays for the HTTP client `send` needs. */
+  load(): Promise<Command>;
+}
+
+const COMMANDS: readonly Entry[] = [
+  {
+    name: "listen",
+    summary: "receive, verify and print deliveries locally; forward the verified ones",
+    load: async () => (await import("./commands/listen")).listen,
+  },
+  {
+    name: "send",
+    summary: "sign one event and POST it to a URL",
+    load: async () => (await import("./commands/send")).send,
+  },
+  {
+    name: "trigger",
+    summary: "send realistic fixtures for pipeline events (all eight by default)",
+    load: async () => (await import("./commands/trigger")).trigger,
+  },
+  {
+    name: "sign",
+    summary: "print the signature header for a body and the bytes it covers",
+    load: async () => (await import("./commands/sign")).sign,
+  },
+  {
+    name: "verify",
+    summary: "check a body and its headers, and explain a failed signature",
+    load: async () => (await import("./commands/verify")).verify,
+  },
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length)) + 2;
@@ -59,8 +87,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.out(VERSION);
     return ExitCode.Ok;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((candidate) => candidate.name === name);
+  if (!entry) {
     const names = COMMANDS.map((candidate) => candidate.name).join(", ");
     return report(
       new CliError(
@@ -71,6 +99,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       false,
     );
   }
+  const command = await entry.load();
   if (wantsHelp(rest)) {
     io.out(command.help);
     return ExitCode.Ok;

@@ -7,7 +7,6 @@ import { Buffer } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import type { EventType } from "@attesta/events";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, sign } from "@attesta/verify";
-import { toWebhookPayload } from "@attesta/webhooks";
 import { ioError } from "./cli-error";
 import { VERSION } from "./version";
 
@@ -43,6 +42,8 @@ export interface DeliveryResult {
  * (exit 3); any HTTP answer is a result, accepted or not.
  */
 export async function postDelivery(request: DeliveryRequest): Promise<DeliveryResult> {
+  // Imported on first use: the dispatcher package loads its HTTP client with it.
+  const { toWebhookPayload } = await import("@attesta/webhooks");
   const payload = toWebhookPayload({
     type: request.event,
     timestamp: request.timestamp,

@@ -98,7 +98,6 @@ function printBanner(io: Io, url: string, json: boolean, notes: string[]): void 
 
 export const listen: Command = {
   name: "listen",
-  summary: "receive, verify and print deliveries locally; forward the verified ones",
   help,
   async run(argv, io) {
     const { values } = parseCommandArgs("listen", argv, options);

@@ -65,7 +65,6 @@ function parseTimestamp(value: string | undefined): number {
 
 export const send: Command = {
   name: "send",
-  summary: "sign one event and POST it to a URL",
   help,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs("send", argv, options, true);

@@ -56,7 +56,6 @@ function notes(body: Uint8Array): string[] {
 
 export const sign: Command = {
   name: "sign",
-  summary: "print the signature header for a body and the bytes it covers",
   help,
   async run(argv, io) {
     const { values } = parseCommandArgs("sign", argv, options);

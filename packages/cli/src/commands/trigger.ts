@@ -47,7 +47,6 @@ const options = {
 
 export const trigger: Command = {
   name: "trigger",
-  summary: "send realistic fixtures for pipeline events (all eight by default)",
   help,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs("trigger", argv, options, true);

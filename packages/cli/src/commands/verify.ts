@@ -100,7 +100,6 @@ async function readRequest(values: Values, stdin: NodeJS.ReadStream) {
 
 export const verify: Command = {
   name: "verify",
-  summary: "check a body and its headers, and explain a failed signature",
   help,
   async run(argv, io) {
     const { values } = parseCommandArgs("verify", argv, options);
