@@ -75,7 +75,7 @@ describe("attesta listen", () => {
       code: "secret_mismatch",
     });
     expect(refused.reason).toMatch(
-      /^secret mismatch: not signed with the secret you gave over these \d+ bytes/,
+      /^secret mismatch: the sender signs with a different secret than the one given \(the body is intact: compact JSON, \d+ bytes\)$/,
     );
     expect(refused.size).toBe(Buffer.byteLength(String(refused.body)));
   });

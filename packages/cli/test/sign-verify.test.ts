@@ -121,7 +121,7 @@ describe("attesta verify", () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      "✗ secret_mismatch\n  secret mismatch: not signed with the secret you gave",
+      "✗ secret_mismatch\n  secret mismatch: the sender signs with a different secret than the one given (the body is intact: compact JSON, ",
     );
     expect(result.stdout).toContain(
       `with secret #1 the header would be ${hmac(BODY, "whsec_other").slice(0, 23)}…`,

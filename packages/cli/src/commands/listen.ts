@@ -140,7 +140,9 @@ export const listen: Command = {
       `checking X-Attesta-Signature with ${secrets.length} secret${secrets.length > 1 ? "s" : ""}`,
       ...(forwardTo ? [`forwarding verified deliveries to ${forwardTo.href}`] : []),
       ...(jsonl ? [`appending every request to ${jsonl}`] : []),
-      count ? `stopping after ${count} deliveries` : "Ctrl-C to stop",
+      count
+        ? `stopping after ${count} ${count === 1 ? "delivery" : "deliveries"}`
+        : "Ctrl-C to stop",
     ]);
     const onSignal = () => stop(ExitCode.Ok);
     process.once("SIGINT", onSignal).once("SIGTERM", onSignal);

@@ -155,14 +155,12 @@ function explainSecretVariant(
 }
 
 function unexplained({ body }: SignedRequest, secrets: readonly string[], digest: string): Verdict {
-  const which =
-    secrets.length === 1 ? "the secret you gave" : `any of the ${secrets.length} secrets you gave`;
+  const which = secrets.length === 1 ? "the one given" : `any of the ${secrets.length} given`;
   const compact = isCompactJson(body);
   const reason = compact
-    ? `secret mismatch: not signed with ${which} over these ${body.length} bytes; the body is compact JSON ` +
-      "as senders write it, so it most likely arrived unchanged and the sender uses a different secret"
-    : `signature mismatch: not signed with ${which} over these ${body.length} bytes, and the body is not ` +
-      "compact JSON as senders write it: it may have been changed on the way, or the secret differs";
+    ? `secret mismatch: the sender signs with a different secret than ${which} (the body is intact: compact JSON, ${body.length} bytes)`
+    : `signature mismatch: no secret given matches, and the body (${body.length} bytes) is not compact JSON ` +
+      "as senders write it: it was changed on the way, or the secret differs";
   const expected = secrets
     .slice(0, 3)
     .map(
