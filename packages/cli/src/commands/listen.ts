@@ -20,7 +20,7 @@ import type { Io } from "../io";
 import type { DeliveryRecord } from "../listen/delivery-record";
 import { formatDeliveryLine } from "../listen/format-line";
 import { createReceiver } from "../listen/receiver";
-import { parseScheme } from "../scheme";
+import { type CheckScheme, parseCheckScheme } from "../scheme";
 
 const help = `Usage: attesta listen --secret <secret>… [options]
 
@@ -38,7 +38,9 @@ Options:
   --jsonl <file>          append every request (headers, body, verdict) to this file;
                           attesta verify --from <file> re-checks one later
   --count <n>             stop after n deliveries; exit 1 if any was refused
-  --scheme <scheme>       attesta (default): X-Attesta-Signature
+  --scheme <scheme>       attesta (default): X-Attesta-Signature; standard-webhooks:
+                          webhook-id, webhook-timestamp, webhook-signature; both; any
+  --tolerance <sec>       Standard Webhooks timestamp window (default: 300)
   --json                  print one JSON object per line instead of text
   -h, --help              show this help
 
@@ -57,8 +59,16 @@ const options = {
   jsonl: { type: "string" },
   count: { type: "string" },
   scheme: { type: "string" },
+  tolerance: { type: "string" },
   json: { type: "boolean" },
 } as const;
+
+const SCHEME_NAMES: Record<CheckScheme, string> = {
+  attesta: "X-Attesta-Signature",
+  "standard-webhooks": "the Standard Webhooks headers",
+  both: "X-Attesta-Signature and the Standard Webhooks headers",
+  any: "X-Attesta-Signature or the Standard Webhooks headers",
+};
 
 function checkWritable(path: string): void {
   try {
@@ -101,7 +111,8 @@ export const listen: Command = {
   help,
   async run(argv, io) {
     const { values } = parseCommandArgs("listen", argv, options);
-    parseScheme(values.scheme);
+    const scheme = parseCheckScheme(values.scheme);
+    const toleranceSec = parsePositiveInt("tolerance", values.tolerance, 300);
     const secrets = resolveSecrets("listen", values.secret, io.env);
     const port = parsePort(values.port, 3000);
     const host = values.host ?? "127.0.0.1";
@@ -129,6 +140,8 @@ export const listen: Command = {
     };
     const server = createReceiver({
       secrets,
+      scheme,
+      toleranceSec,
       ...(forwardTo ? { forwardTo } : {}),
       forwardTimeoutMs: 10_000,
       maxBodyBytes: 1024 * 1024,
@@ -137,7 +150,7 @@ export const listen: Command = {
     const address = await startServer(server, port, host);
     const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
     printBanner(io, `http://${shownHost}:${address.port}`, values.json === true, [
-      `checking X-Attesta-Signature with ${secrets.length} secret${secrets.length > 1 ? "s" : ""}`,
+      `checking ${SCHEME_NAMES[scheme]} with ${secrets.length} secret${secrets.length > 1 ? "s" : ""}`,
       ...(forwardTo ? [`forwarding verified deliveries to ${forwardTo.href}`] : []),
       ...(jsonl ? [`appending every request to ${jsonl}`] : []),
       count

@@ -12,7 +12,7 @@ import { formatResult, resultJson } from "../format-result";
 import { parseHeaderLines } from "../parse-headers";
 import { postDelivery } from "../post-delivery";
 import { readJsonOption } from "../read-input";
-import { parseScheme } from "../scheme";
+import { parseSendScheme } from "../scheme";
 
 const help = `Usage: attesta send <event> --url <url> [options]
 
@@ -75,7 +75,7 @@ export const send: Command = {
       );
     }
     const event = parseEventName(positionals[0] ?? "");
-    parseScheme(values.scheme);
+    parseSendScheme(values.scheme);
     const url = parseHttpUrl("url", values.url);
     const [secret = ""] = resolveSecrets("send", values.secret, io.env);
     const data =

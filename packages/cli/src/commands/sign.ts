@@ -11,7 +11,7 @@ import { type Command, EXIT_CODES_HELP } from "../command";
 import { isCompactJson } from "../diagnose/rewrites";
 import { ExitCode } from "../exit-codes";
 import { readBytesOption } from "../read-input";
-import { parseScheme } from "../scheme";
+import { parseSendScheme } from "../scheme";
 
 const help = `Usage: attesta sign --secret <secret> [--body <text|@file|->] [options]
 
@@ -59,7 +59,7 @@ export const sign: Command = {
   help,
   async run(argv, io) {
     const { values } = parseCommandArgs("sign", argv, options);
-    parseScheme(values.scheme);
+    parseSendScheme(values.scheme);
     const secrets = resolveSecrets("sign", values.secret, io.env);
     if (secrets.length > 1) {
       throw usageError(

@@ -11,7 +11,7 @@ import { FIXTURES, parseEventName } from "../fixtures";
 import { formatResult, resultJson } from "../format-result";
 import { parseHeaderLines } from "../parse-headers";
 import { postDelivery } from "../post-delivery";
-import { parseScheme } from "../scheme";
+import { parseSendScheme } from "../scheme";
 
 const help = `Usage: attesta trigger [event…] --url <url> [options]
 
@@ -51,7 +51,7 @@ export const trigger: Command = {
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs("trigger", argv, options, true);
     const events = positionals.length > 0 ? positionals.map(parseEventName) : [...EVENT_TYPES];
-    parseScheme(values.scheme);
+    parseSendScheme(values.scheme);
     const url = parseHttpUrl("url", values.url);
     const [secret = ""] = resolveSecrets("trigger", values.secret, io.env);
     const timeoutMs = parsePositiveInt("timeout", values.timeout, 10_000);

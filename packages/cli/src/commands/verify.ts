@@ -5,17 +5,17 @@
  */
 import type { Buffer } from "node:buffer";
 import { SIGNATURE_HEADER } from "@attesta/verify";
-import { parseCommandArgs, resolveSecrets } from "../args";
+import { parseCommandArgs, parsePositiveInt, resolveSecrets } from "../args";
 import { usageError } from "../cli-error";
 import { type Command, EXIT_CODES_HELP } from "../command";
-import { diagnoseAttesta } from "../diagnose/diagnose-attesta";
+import { diagnose } from "../diagnose/diagnose";
 import { formatVerdict, verdictJson } from "../diagnose/verdict-output";
 import { ExitCode } from "../exit-codes";
 import { recordBody } from "../listen/delivery-record";
 import { readRecord } from "../listen/read-records";
 import { parseHeaderLines } from "../parse-headers";
 import { readBytesOption } from "../read-input";
-import { parseScheme } from "../scheme";
+import { parseCheckScheme } from "../scheme";
 
 const help = `Usage: attesta verify --secret <secret>… <request> [options]
 
@@ -36,7 +36,10 @@ or a body with its headers:
 
 Options:
   --secret <secret>    the receiver's secret; repeat for rotation (default: $ATTESTA_WEBHOOK_SECRET)
-  --scheme <scheme>    attesta (default): X-Attesta-Signature
+  --scheme <scheme>    attesta (default): X-Attesta-Signature; standard-webhooks:
+                       webhook-id, webhook-timestamp, webhook-signature; both; any
+  --tolerance <sec>    Standard Webhooks timestamp window (default: 300); the
+                       clock is now, or the time listen received a --from record
   --json               print one JSON object instead of text
   -h, --help           show this help
 
@@ -56,6 +59,7 @@ const options = {
   headers: { type: "string" },
   secret: { type: "string", multiple: true },
   scheme: { type: "string" },
+  tolerance: { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -85,7 +89,11 @@ async function readRequest(values: Values, stdin: NodeJS.ReadStream) {
       ...(index === undefined ? {} : { index }),
       ...(values.id === undefined ? {} : { id: values.id }),
     });
-    return { body: recordBody(record), headers: record.headers };
+    return {
+      body: recordBody(record),
+      headers: record.headers,
+      now: Date.parse(record.received_at),
+    };
   }
   const headers: Record<string, string> = {};
   if (values.headers !== undefined) {
@@ -95,7 +103,7 @@ async function readRequest(values: Values, stdin: NodeJS.ReadStream) {
   Object.assign(headers, parseHeaderLines(values.header ?? [], "--header"));
   if (values.signature !== undefined) headers[SIGNATURE_HEADER] = values.signature;
   const body: Buffer = await readBytesOption("--body", values.body ?? "-", stdin);
-  return { body, headers };
+  return { body, headers, now: Date.now() };
 }
 
 export const verify: Command = {
@@ -103,9 +111,11 @@ export const verify: Command = {
   help,
   async run(argv, io) {
     const { values } = parseCommandArgs("verify", argv, options);
-    parseScheme(values.scheme);
+    const scheme = parseCheckScheme(values.scheme);
     const secrets = resolveSecrets("verify", values.secret, io.env);
-    const verdict = diagnoseAttesta(await readRequest(values, io.stdin), secrets);
+    const toleranceSec = parsePositiveInt("tolerance", values.tolerance, 300);
+    const request = await readRequest(values, io.stdin);
+    const verdict = diagnose(request, secrets, scheme, { toleranceSec, now: request.now });
     if (values.json) io.out(JSON.stringify(verdictJson(verdict)));
     else for (const line of formatVerdict(verdict, io.paint)) io.out(line);
     return verdict.ok ? ExitCode.Ok : ExitCode.Failed;

@@ -12,7 +12,8 @@ export type VerdictCode =
   | "body_changed"
   | "secret_variant"
   | "secret_mismatch"
-  | "signature_mismatch";
+  | "signature_mismatch"
+  | "timestamp_out_of_tolerance";
 
 /** The outcome of checking one request's signature. */
 export interface Verdict {

@@ -6,7 +6,8 @@
 import { Buffer } from "node:buffer";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { DELIVERY_HEADER } from "@attesta/verify";
-import { diagnoseAttesta } from "../diagnose/diagnose-attesta";
+import { diagnose } from "../diagnose/diagnose";
+import type { CheckScheme } from "../scheme";
 import { bodyFields, type DeliveryRecord, verdictFields } from "./delivery-record";
 import { type Forwarded, forward } from "./forward";
 import { readPayloadEvent } from "./read-payload-event";
@@ -14,6 +15,8 @@ import { readPayloadEvent } from "./read-payload-event";
 /** How the receiver checks and where it sends what it accepts. */
 export interface ReceiverOptions {
   secrets: readonly string[];
+  scheme: CheckScheme;
+  toleranceSec: number;
   forwardTo?: URL;
   forwardTimeoutMs: number;
   maxBodyBytes: number;
@@ -84,7 +87,10 @@ async function handlePost(req: IncomingMessage, res: ServerResponse, options: Re
     });
     return answerJson(res, 413, { error: reason, code: "payload_too_large" });
   }
-  const verdict = diagnoseAttesta({ body, headers }, options.secrets);
+  const verdict = diagnose({ body, headers }, options.secrets, options.scheme, {
+    toleranceSec: options.toleranceSec,
+    now: Date.now(),
+  });
   const payload = readPayloadEvent(body);
   const record: DeliveryRecord = {
     ...base,
