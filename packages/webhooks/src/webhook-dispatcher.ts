@@ -19,6 +19,8 @@ import { Router } from "./router/router";
 import type { SchedulerHost } from "./scheduler/endpoint-scheduler";
 import { Scheduler } from "./scheduler/scheduler";
 import type { DeliveryRecord, DeliveryStore, StoreContext } from "./store/delivery-store";
+import { TracedTransport } from "./telemetry/traced-transport";
+import { WebhookTelemetry } from "./telemetry/webhook-telemetry";
 import type {
   CloseOptions,
   CloseReport,
@@ -89,6 +91,8 @@ export class WebhookDispatcher {
   private readonly router: Router;
   private readonly scheduler: Scheduler;
   private readonly reporter: Reporter;
+  /** Spans and metrics, when @opentelemetry/api is installed. */
+  private readonly telemetry: WebhookTelemetry | undefined;
   private readonly unsubscribe: () => void;
   private state = OPEN;
   private waiters: { done: () => boolean; resolve: () => void }[] = [];
@@ -117,10 +121,13 @@ export class WebhookDispatcher {
       this.reporter.dropped(endpoint, event, reason),
     );
     this.reporter = new Reporter(this.options, this.router.endpoints);
+    const telemetry = WebhookTelemetry.create(this.router.endpoints, this.store);
+    this.telemetry = telemetry;
     this.scheduler = new Scheduler(
       this.router,
       this.schedulerHost(),
       this.options.maxResponseBytes,
+      telemetry && ((config, max) => new TracedTransport(config, max, telemetry)),
     );
     this.store.open(this.storeContext(new PayloadBytes(this.router.fansOut)));
     this.deliveries = {
@@ -289,8 +296,10 @@ export class WebhookDispatcher {
     return {
       store: this.store,
       now: Date.now,
-      attempted: (endpoint, delivery, attempt, outcome, retryInMs) =>
-        this.reporter.attempted(endpoint, delivery, attempt, outcome, retryInMs),
+      attempted: (endpoint, delivery, attempt, outcome, retryInMs) => {
+        this.telemetry?.attempted(delivery.id, retryInMs !== undefined);
+        this.reporter.attempted(endpoint, delivery, attempt, outcome, retryInMs);
+      },
       deadLettered: (endpoint, delivery, reason, attempts, last) =>
         this.deadLettered(
           toDeadLetter(endpoint, {
@@ -357,6 +366,7 @@ export class WebhookDispatcher {
 
   private deadLettered(letter: DeadLetter): void {
     if (this.state !== OPEN) this.undelivered.push(letter);
+    this.telemetry?.deadLettered(letter);
     this.reporter.deadLettered(letter);
   }
 
@@ -377,6 +387,7 @@ export class WebhookDispatcher {
     if (timedOut) this.scheduler.abort();
     await this.waitFor(() => this.scheduler.idle);
     await this.scheduler.close();
+    this.telemetry?.close();
     try {
       await this.store.close();
     } catch (error) {

@@ -152,6 +152,7 @@ export class EndpointScheduler {
         event: delivery.event,
         body: delivery.body,
         attempt,
+        createdAt: delivery.createdAt,
       });
       this.settle(delivery, attempt, outcome);
     } catch (error) {

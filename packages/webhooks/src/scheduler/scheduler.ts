@@ -3,9 +3,19 @@
  *
  * @module
  */
+import type { ResolvedConfig } from "../router/resolve-configs";
 import type { Router } from "../router/router";
 import { EndpointTransport } from "../transport/endpoint-transport";
 import { EndpointScheduler, type SchedulerHost } from "./endpoint-scheduler";
+
+/** Makes the transport of one endpoint (the telemetry substitutes a traced one). */
+export type TransportFactory = (
+  config: ResolvedConfig,
+  maxResponseBytes: number,
+) => EndpointTransport;
+
+const plainTransport: TransportFactory = (config, maxResponseBytes) =>
+  new EndpointTransport(config, maxResponseBytes);
 
 /**
  * One `EndpointScheduler` per endpoint, in config order. `wake` coalesces
@@ -21,9 +31,10 @@ export class Scheduler {
     router: Router,
     private readonly host: SchedulerHost,
     maxResponseBytes: number,
+    createTransport: TransportFactory = plainTransport,
   ) {
     this.loops = router.endpoints.map((endpoint) => {
-      const transport = new EndpointTransport(endpoint.config, maxResponseBytes);
+      const transport = createTransport(endpoint.config, maxResponseBytes);
       const loop = new EndpointScheduler(endpoint, transport, host);
       this.byId.set(endpoint.id, loop);
       return loop;
