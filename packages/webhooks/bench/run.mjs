@@ -107,3 +107,36 @@ console.log(
   `   increase:             ${fmt(rss.rssIncreaseMiB, 1)} MiB (queued ${rss.queued}, in flight ${rss.inFlight}, dropped ${rss.dropped})`,
 );
 console.log(`   goal <= 64 MiB:       ${verdict(rss.rssIncreaseMiB <= 64)}`);
+
+// 4. the cost of the OpenTelemetry hooks with no SDK registered: the same cases with
+// @opentelemetry/api installed (telemetry on, no-op tracer and meter) and made
+// unresolvable (no telemetry at all), alternating, median of the per-round ratios.
+const blockOtel = ["--require", here("../test/fixtures/block-otel.cjs")];
+const otelReceiver = await startReceiver();
+const emitRatios = [];
+const rateRatios = [];
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    const withApi = await runCase("emit-cost.mjs", ["dispatcher"]);
+    const withoutApi = await runCase("emit-cost.mjs", ["dispatcher"], blockOtel);
+    emitRatios.push(withApi.nsPerEmit / withoutApi.nsPerEmit);
+    const rateArgs = [otelReceiver.url, String(CONNECTIONS), String(SECONDS)];
+    const rateWith = await runCase("throughput.mjs", rateArgs);
+    const rateWithout = await runCase("throughput.mjs", rateArgs, blockOtel);
+    rateRatios.push(rateWith.deliveriesPerSecond / rateWithout.deliveriesPerSecond);
+  }
+} finally {
+  otelReceiver.stop();
+}
+const medianOf = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const emitCost = medianOf(emitRatios);
+const rateCost = medianOf(rateRatios);
+console.log(
+  `4. OpenTelemetry API installed, no SDK registered, against the API not installed (${ROUNDS} alternating rounds, median ratio)`,
+);
+console.log(
+  `   emit cost:            ${fmt(emitCost, 3)}x  (rounds ${emitRatios.map((r) => fmt(r, 3)).join(", ")}; goal <= 1.05: ${verdict(emitCost <= 1.05)})`,
+);
+console.log(
+  `   deliveries/s:         ${fmt(rateCost, 3)}x  (rounds ${rateRatios.map((r) => fmt(r, 3)).join(", ")}; goal >= 0.95: ${verdict(rateCost >= 0.95)})\n`,
+);
