@@ -116,13 +116,17 @@ const otelReceiver = await startReceiver();
 const emitRatios = [];
 const rateRatios = [];
 try {
+  // A B, then B A: neither variant always runs first.
+  const pair = async (round, file, args) => {
+    const a = round % 2 === 0 ? await runCase(file, args) : undefined;
+    const b = await runCase(file, args, blockOtel);
+    return [a ?? (await runCase(file, args)), b];
+  };
   for (let round = 0; round < ROUNDS; round++) {
-    const withApi = await runCase("emit-cost.mjs", ["dispatcher"]);
-    const withoutApi = await runCase("emit-cost.mjs", ["dispatcher"], blockOtel);
+    const [withApi, withoutApi] = await pair(round, "emit-cost.mjs", ["dispatcher"]);
     emitRatios.push(withApi.nsPerEmit / withoutApi.nsPerEmit);
     const rateArgs = [otelReceiver.url, String(CONNECTIONS), String(SECONDS)];
-    const rateWith = await runCase("throughput.mjs", rateArgs);
-    const rateWithout = await runCase("throughput.mjs", rateArgs, blockOtel);
+    const [rateWith, rateWithout] = await pair(round, "throughput.mjs", rateArgs);
     rateRatios.push(rateWith.deliveriesPerSecond / rateWithout.deliveriesPerSecond);
   }
 } finally {
