@@ -69,7 +69,8 @@ async function handlePost(req: IncomingMessage, res: ServerResponse, options: Re
     received_at: receivedAt,
     method: "POST",
     path: req.url ?? "/",
-    delivery_id: headers[DELIVERY_HEADER] ?? null,
+    // Standard Webhooks senders identify a message by webhook-id instead.
+    delivery_id: headers[DELIVERY_HEADER] ?? headers["webhook-id"] ?? null,
     forwarded: null,
     headers,
   };
