@@ -97,8 +97,8 @@ console.log(
     "emitAsync, async listeners: async handlers; emittery runs `await emitter.emit(type, event)`.\n" +
     "emitAsync, plain listeners: the same with plain (non-async) handlers.\n" +
     "bare loop: no bus, only the handler calls, one shared callback per returned promise and\n" +
-    "one awaited promise per event:\n" +
-    "the least any emitAsync can do (a ratio near 1 means the bus adds little to that floor).\n" +
+    "one awaited promise per event: the least any emitAsync can do (a ratio near 1 means the\n" +
+    "bus adds little to that floor).\n" +
     "@attesta/events isolates every handler (try/catch, rejection capture); the sync peers do not.",
 );
 
