@@ -40,10 +40,8 @@ export class EndpointQueue {
       return undefined;
     }
     if (this.overflow === "drop-newest") return event;
-    const oldest = this.fresh.shift();
-    this.fresh.push(event);
     this.accepted++;
-    return oldest;
+    return this.fresh.pushEvicting(event);
   }
 
   /** Seq of the fresh item `index` places behind the front. */

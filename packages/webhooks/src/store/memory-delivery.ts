@@ -32,25 +32,30 @@ export class MemoryDelivery implements LeasedDelivery {
   settledAt: number | undefined;
   deadReason: DeadReason | undefined;
   leased = false;
+  /** Times it sits in the store's ring of settled deliveries (a redelivery settles it again). */
+  settledEntries = 0;
   readonly attemptLog: AttemptRecord[] = [];
+  /** Upper-case event name, as in the body. */
+  readonly event: string;
+  /** Routing time: the bus stamps every event as it is emitted. */
+  readonly createdAt: number;
+  /**
+   * The event as enqueued, until the body is made: needed to serialise it and
+   * for the drop report. Let go of afterwards, so a kept record holds bytes,
+   * not the event's object graph.
+   */
+  source: DispatchableEvent | undefined;
 
   constructor(
     readonly id: string,
     readonly endpointId: string,
-    /** The event as enqueued: kept for the dead letter and the drop report. */
-    readonly source: DispatchableEvent,
+    source: DispatchableEvent,
     /** Order of acceptance within the endpoint, for `flush()`; see `EndpointQueue`. */
     public seq: number,
-  ) {}
-
-  /** Upper-case event name, as in the body. */
-  get event(): string {
-    return this.source.type.toUpperCase();
-  }
-
-  /** Routing time: the bus stamps every event as it is emitted. */
-  get createdAt(): number {
-    return this.source.timestamp;
+  ) {
+    this.source = source;
+    this.event = source.type.toUpperCase();
+    this.createdAt = source.timestamp;
   }
 
   /** Appends one attempt, keeping the newest ones past the bound. */

@@ -18,6 +18,7 @@ import type {
 import { EndpointQueue } from "./endpoint-queue";
 import { listMemoryDeliveries } from "./list-memory-deliveries";
 import { MemoryDelivery } from "./memory-delivery";
+import { RingBuffer } from "./ring-buffer";
 
 /** Options of `new MemoryStore(options)`. */
 export interface MemoryStoreOptions {
@@ -55,8 +56,13 @@ export class MemoryStore implements DeliveryStore {
   private readonly queues = new Map<string, EndpointQueue>();
   /** Minted pending deliveries by id. */
   private readonly pending = new Map<string, MemoryDelivery>();
-  /** Delivered and dead deliveries by id, in the order they settled. */
+  /** Delivered and dead deliveries by id. */
   private readonly settled = new Map<string, MemoryDelivery>();
+  /** The same, in the order they settled, to forget the oldest first. */
+  private readonly settledOrder: RingBuffer<MemoryDelivery> | undefined;
+  // The queue of the latest enqueue: with one endpoint per event type this skips the map lookup.
+  private lastEndpointId: string | undefined;
+  private lastQueue: EndpointQueue | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     if (typeof options !== "object" || options === null) {
@@ -74,6 +80,7 @@ export class MemoryStore implements DeliveryStore {
       );
     }
     this.maxSettled = maxSettled;
+    this.settledOrder = maxSettled > 0 ? new RingBuffer(maxSettled) : undefined;
   }
 
   open(context: StoreContext): void {
@@ -86,12 +93,17 @@ export class MemoryStore implements DeliveryStore {
   }
 
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
-    const queue = this.queues.get(endpointId) ?? this.queueFor(endpointId);
+    let queue = this.lastQueue;
+    if (endpointId !== this.lastEndpointId || queue === undefined) {
+      queue = this.queueFor(endpointId);
+      this.lastEndpointId = endpointId;
+      this.lastQueue = queue;
+    }
     const dropped = queue.push(event);
     if (dropped === undefined || !(dropped instanceof MemoryDelivery)) return dropped;
     // Minted by list() while it waited: it leaves without ever being attempted.
     this.pending.delete(dropped.id);
-    return dropped.source;
+    return dropped.source ?? event;
   }
 
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
@@ -101,6 +113,8 @@ export class MemoryStore implements DeliveryStore {
       const delivery = this.nextDue(queue, endpointId, now);
       if (delivery === undefined) break;
       if (!this.ensureBody(delivery)) continue;
+      // Out of the ring for good: the body is all that is needed from here on.
+      delivery.source = undefined;
       delivery.leased = true;
       leased.push(delivery);
     }
@@ -232,7 +246,7 @@ export class MemoryStore implements DeliveryStore {
   private mintListed(queue: EndpointQueue, endpointId: string, index: number): MemoryDelivery {
     const delivery = queue.mintFresh(index, this.ctx.mintId, endpointId) as MemoryDelivery;
     this.pending.set(delivery.id, delivery);
-    if (!delivery.serialized) {
+    if (!delivery.serialized && delivery.source !== undefined) {
       try {
         delivery.body = this.ctx.serialize(delivery.source);
         delivery.serialized = true;
@@ -245,14 +259,15 @@ export class MemoryStore implements DeliveryStore {
 
   /** Serialises once; an event that cannot be serialised settles dead here. */
   private ensureBody(delivery: MemoryDelivery): boolean {
-    if (delivery.serialized) return true;
+    const source = delivery.source;
+    if (delivery.serialized || source === undefined) return true;
     try {
-      delivery.body = this.ctx.serialize(delivery.source);
+      delivery.body = this.ctx.serialize(source);
       delivery.serialized = true;
       return true;
     } catch (error) {
       this.settle(delivery, "dead", "unserializable");
-      this.ctx.onUnserializable(delivery.toRecord(), error, delivery.source);
+      this.ctx.onUnserializable(delivery.toRecord(), error, source);
       return false;
     }
   }
@@ -273,13 +288,18 @@ export class MemoryStore implements DeliveryStore {
     delivery.nextAttemptAt = undefined;
     delivery.settledAt = this.ctx.now();
     delivery.deadReason = reason;
+    delivery.source = undefined;
     this.queues.get(delivery.endpointId)?.held.delete(delivery);
     this.pending.delete(delivery.id);
-    if (this.maxSettled === 0) return;
+    if (this.settledOrder === undefined) return;
     this.settled.set(delivery.id, delivery);
-    if (this.settled.size > this.maxSettled) {
-      const oldest = this.settled.keys().next();
-      if (oldest.done !== true) this.settled.delete(oldest.value);
+    delivery.settledEntries++;
+    const forgotten = this.settledOrder.pushEvicting(delivery);
+    if (forgotten === undefined) return;
+    forgotten.settledEntries--;
+    // Still in the ring from a later settlement, or redelivered meanwhile: keep it.
+    if (forgotten.settledEntries === 0 && forgotten.status !== "pending") {
+      this.settled.delete(forgotten.id);
     }
   }
 }
