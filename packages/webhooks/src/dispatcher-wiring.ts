@@ -31,8 +31,8 @@ export function createSchedulerHost(side: DispatcherSide): SchedulerHost {
   return {
     store: side.store,
     now: Date.now,
-    attempted: (endpoint, delivery, attempt, outcome, retryInMs) =>
-      reporter.attempted(endpoint, delivery, attempt, outcome, retryInMs),
+    attempted: (endpoint, delivery, attemptNumber, outcome, retryInMs) =>
+      reporter.attempted(endpoint, delivery, attemptNumber, outcome, retryInMs),
     deadLettered: (endpoint, delivery, reason, attempts, last) =>
       side.deadLettered(
         toDeadLetter(endpoint, {

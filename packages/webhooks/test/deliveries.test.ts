@@ -119,6 +119,23 @@ describe("deliveries.get", () => {
   });
 });
 
+describe("close() at its deadline", () => {
+  it("records the cut attempt as aborted and the delivery as dead (closed)", async () => {
+    const { dispatcher, bus, receiver, letters } = await setup(
+      (url) => [{ url, timeoutMs: 60_000 }],
+      () => {},
+    );
+    bus.emit({ type: "approved", data: sampleData("approved") });
+    await receiver.waitForRequests(1);
+    const report = await dispatcher.close({ deadlineMs: 20 });
+    expect(report.undelivered).toHaveLength(1);
+    const record = dispatcher.deliveries.get(letters[0]?.deliveryId ?? "");
+    expect(record).toMatchObject({ status: "dead", deadReason: "closed", attempts: 1 });
+    expect(record?.attemptLog[0]).toMatchObject({ attempt: 1, errorKind: "aborted" });
+    expect(record?.attemptLog[0]?.errorMessage).toMatch(/aborted by close\(\)/);
+  });
+});
+
 describe("deliveries.list", () => {
   it("filters by status, endpoint, event and time, oldest first", async () => {
     const { dispatcher } = await setup(
