@@ -5,7 +5,6 @@
  */
 import type { Endpoint } from "../router/endpoint";
 import type {
-  AttemptRecord,
   AttemptResult,
   DeadReason,
   DeliveryStore,
@@ -99,10 +98,12 @@ export class EndpointScheduler {
     const now = this.host.now();
     let held = 0;
     let heldUntil = Number.POSITIVE_INFINITY;
-    for (const wait of this.waiting.values()) {
-      if (wait.at <= now) continue;
-      held++;
-      if (wait.at < heldUntil) heldUntil = wait.at;
+    if (this.waiting.size > 0) {
+      for (const wait of this.waiting.values()) {
+        if (wait.at <= now) continue;
+        held++;
+        if (wait.at < heldUntil) heldUntil = wait.at;
+      }
     }
     const free = this.endpoint.config.concurrency - this.running - held;
     if (free <= 0) {
@@ -170,8 +171,7 @@ export class EndpointScheduler {
     endpoint.countAttempt(attemptNumber);
     const verdict = judgeAttempt(outcome, delivery.attemptsInSeries + 1, this.policy, this.closing);
     const at = verdict.next === "retry" ? host.now() + verdict.delayMs : 0;
-    const record = toAttemptRecord(attemptNumber, outcome);
-    host.store.recordAttempt(delivery.id, record, toResult(verdict, at));
+    host.store.recordAttempt(delivery.id, outcome, toResult(verdict, at));
     if (verdict.next === "delivered") endpoint.countDelivered();
     else if (verdict.next === "retry") {
       this.waiting.set(delivery.id, { at, status: outcome.status, error: outcome.error });
@@ -206,16 +206,4 @@ function toResult(verdict: AttemptVerdict, at: number): AttemptResult {
   if (verdict.next === "delivered") return DELIVERED;
   if (verdict.next === "retry") return { status: "retry", at };
   return { status: "dead", reason: verdict.reason };
-}
-
-function toAttemptRecord(attemptNumber: number, outcome: AttemptOutcome): AttemptRecord {
-  return {
-    attempt: attemptNumber,
-    startedAt: outcome.startedAt,
-    durationMs: outcome.durationMs,
-    status: outcome.status,
-    errorKind: outcome.errorKind,
-    errorMessage: outcome.error?.message,
-    responseBody: outcome.responseBody,
-  };
 }

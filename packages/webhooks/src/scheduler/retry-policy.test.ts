@@ -8,11 +8,13 @@ const context = { endpoint: "http://127.0.0.1/hook", deliveryId: "d", attempt: 1
 
 function outcome(fields: Partial<AttemptOutcome>): AttemptOutcome {
   return {
+    attempt: 1,
     startedAt: 0,
     durationMs: 1,
     status: undefined,
     error: undefined,
     errorKind: undefined,
+    errorMessage: undefined,
     retryable: false,
     retryAfterMs: undefined,
     responseBody: undefined,

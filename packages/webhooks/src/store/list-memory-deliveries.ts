@@ -66,7 +66,9 @@ export function listMemoryDeliveries(
   if (filter.status === undefined || filter.status === "pending") {
     for (const [endpointId, queue] of source.queues) {
       if (filter.endpoint !== undefined && filter.endpoint !== endpointId) continue;
-      for (const delivery of queue.held) if (matches(filter, delivery)) found.push(delivery);
+      for (const delivery of queue.held.values()) {
+        if (matches(filter, delivery)) found.push(delivery);
+      }
       let taken = 0;
       for (let index = 0; index < queue.fresh.length && taken < filter.limit; index++) {
         const item = queue.fresh.at(index);
@@ -77,7 +79,9 @@ export function listMemoryDeliveries(
     }
   }
   if (filter.status !== "pending") {
-    for (const delivery of source.settled) if (matches(filter, delivery)) found.push(delivery);
+    for (const delivery of source.settled) {
+      if (delivery.status !== "pending" && matches(filter, delivery)) found.push(delivery);
+    }
   }
   found.sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
   return found.slice(0, filter.limit).map((delivery) => delivery.toRecord());

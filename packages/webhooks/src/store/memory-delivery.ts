@@ -14,6 +14,32 @@ import type {
 
 const NO_BODY = new Uint8Array(0);
 
+// Upper-case event names, made once per type rather than once per delivery.
+const UPPER_CASE = new Map<string, string>();
+
+function upperCase(type: string): string {
+  let upper = UPPER_CASE.get(type);
+  if (upper === undefined) {
+    upper = type.toUpperCase();
+    if (UPPER_CASE.size < 256) UPPER_CASE.set(type, upper);
+  }
+  return upper;
+}
+
+/** Only the fields of an `AttemptRecord`, the optional ones only when set. */
+function plainAttempt(attempt: AttemptRecord): AttemptRecord {
+  const { errorKind, errorMessage, responseBody, status } = attempt;
+  return {
+    attempt: attempt.attempt,
+    startedAt: attempt.startedAt,
+    durationMs: attempt.durationMs,
+    ...(status === undefined ? {} : { status }),
+    ...(errorKind === undefined ? {} : { errorKind }),
+    ...(errorMessage === undefined ? {} : { errorMessage }),
+    ...(responseBody === undefined ? {} : { responseBody }),
+  };
+}
+
 // A redelivery loop must not grow one record without bound.
 const MAX_ATTEMPT_LOG = 50;
 
@@ -32,6 +58,8 @@ export class MemoryDelivery implements LeasedDelivery {
   settledAt: number | undefined;
   deadReason: DeadReason | undefined;
   leased = false;
+  /** Slot in its endpoint's `HeldList`, or -1. */
+  heldIndex = -1;
   /** Times it sits in the store's ring of settled deliveries (a redelivery settles it again). */
   settledEntries = 0;
   readonly attemptLog: AttemptRecord[] = [];
@@ -54,14 +82,18 @@ export class MemoryDelivery implements LeasedDelivery {
     public seq: number,
   ) {
     this.source = source;
-    this.event = source.type.toUpperCase();
+    this.event = upperCase(source.type);
     this.createdAt = source.timestamp;
   }
 
-  /** Appends one attempt, keeping the newest ones past the bound. */
+  /**
+   * Appends one attempt, keeping the newest ones past the bound. A failed
+   * attempt is copied field by field, so that nothing else the caller's
+   * object carries (an error with its stack) stays alive in the store.
+   */
   log(attempt: AttemptRecord): void {
     if (this.attemptLog.length === MAX_ATTEMPT_LOG) this.attemptLog.shift();
-    this.attemptLog.push(attempt);
+    this.attemptLog.push(attempt.errorKind === undefined ? attempt : plainAttempt(attempt));
   }
 
   /** A detached copy for callers outside the store. */
@@ -79,7 +111,7 @@ export class MemoryDelivery implements LeasedDelivery {
         : {}),
       ...(this.settledAt === undefined ? {} : { settledAt: this.settledAt }),
       ...(this.deadReason === undefined ? {} : { deadReason: this.deadReason }),
-      attemptLog: this.attemptLog.slice(),
+      attemptLog: this.attemptLog.map(plainAttempt),
     };
   }
 }

@@ -54,11 +54,13 @@ export class MemoryStore implements DeliveryStore {
   readonly maxSettled: number;
   private context: StoreContext | undefined;
   private readonly queues = new Map<string, EndpointQueue>();
-  /** Minted pending deliveries by id. */
-  private readonly pending = new Map<string, MemoryDelivery>();
-  /** Delivered and dead deliveries by id. */
-  private readonly settled = new Map<string, MemoryDelivery>();
-  /** The same, in the order they settled, to forget the oldest first. */
+  /**
+   * Every minted delivery the store still knows, pending or settled. A
+   * delivery enters once (minted) and leaves once (forgotten), so the map
+   * keeps a steady size instead of growing and shrinking per delivery.
+   */
+  private readonly byId = new Map<string, MemoryDelivery>();
+  /** Settled deliveries in the order they settled, to forget the oldest first. */
   private readonly settledOrder: RingBuffer<MemoryDelivery> | undefined;
   // The queue of the latest enqueue: with one endpoint per event type this skips the map lookup.
   private lastEndpointId: string | undefined;
@@ -102,7 +104,7 @@ export class MemoryStore implements DeliveryStore {
     const dropped = queue.push(event);
     if (dropped === undefined || !(dropped instanceof MemoryDelivery)) return dropped;
     // Minted by list() while it waited: it leaves without ever being attempted.
-    this.pending.delete(dropped.id);
+    this.byId.delete(dropped.id);
     return dropped.source ?? event;
   }
 
@@ -174,28 +176,27 @@ export class MemoryStore implements DeliveryStore {
   }
 
   get(id: string): DeliveryRecord | undefined {
-    return (this.pending.get(id) ?? this.settled.get(id))?.toRecord();
+    return this.byId.get(id)?.toRecord();
   }
 
   list(query: DeliveryQuery = {}): DeliveryRecord[] {
     return listMemoryDeliveries(query, {
       queues: this.queues,
-      settled: this.settled.values(),
+      settled: this.byId.values(),
       mint: (queue, endpointId, index) => this.mintListed(queue, endpointId, index),
     });
   }
 
   redeliver(id: string, now: number): boolean {
-    const delivery = this.settled.get(id);
-    if (delivery === undefined || delivery.deadReason === "unserializable") return false;
-    this.settled.delete(id);
+    const delivery = this.byId.get(id);
+    if (delivery === undefined || delivery.status === "pending") return false;
+    if (delivery.deadReason === "unserializable") return false;
     const queue = this.queueFor(delivery.endpointId);
     delivery.status = "pending";
     delivery.settledAt = undefined;
     delivery.deadReason = undefined;
     delivery.attemptsInSeries = 0;
     delivery.seq = queue.accepted - 0.5;
-    this.pending.set(id, delivery);
     queue.schedule(delivery, now);
     return true;
   }
@@ -239,13 +240,13 @@ export class MemoryStore implements DeliveryStore {
     const delivery = queue.mintFresh(0, this.ctx.mintId, endpointId) as MemoryDelivery;
     queue.fresh.shift();
     queue.held.add(delivery);
-    this.pending.set(delivery.id, delivery);
+    this.byId.set(delivery.id, delivery);
     return delivery;
   }
 
   private mintListed(queue: EndpointQueue, endpointId: string, index: number): MemoryDelivery {
     const delivery = queue.mintFresh(index, this.ctx.mintId, endpointId) as MemoryDelivery;
-    this.pending.set(delivery.id, delivery);
+    this.byId.set(delivery.id, delivery);
     if (!delivery.serialized && delivery.source !== undefined) {
       try {
         delivery.body = this.ctx.serialize(delivery.source);
@@ -273,7 +274,7 @@ export class MemoryStore implements DeliveryStore {
   }
 
   private leasedDelivery(id: string): MemoryDelivery {
-    const delivery = this.pending.get(id);
+    const delivery = this.byId.get(id);
     if (delivery === undefined || !delivery.leased) {
       throw new Error(
         `@attesta/webhooks: delivery ${id} is not leased from this MemoryStore. Fix: only settle deliveries that lease() handed out, once.`,
@@ -289,17 +290,19 @@ export class MemoryStore implements DeliveryStore {
     delivery.settledAt = this.ctx.now();
     delivery.deadReason = reason;
     delivery.source = undefined;
-    this.queues.get(delivery.endpointId)?.held.delete(delivery);
-    this.pending.delete(delivery.id);
-    if (this.settledOrder === undefined) return;
-    this.settled.set(delivery.id, delivery);
+    this.queues.get(delivery.endpointId)?.held.remove(delivery);
+    if (this.settledOrder === undefined) {
+      this.byId.delete(delivery.id);
+      return;
+    }
+    this.byId.set(delivery.id, delivery);
     delivery.settledEntries++;
     const forgotten = this.settledOrder.pushEvicting(delivery);
     if (forgotten === undefined) return;
     forgotten.settledEntries--;
     // Still in the ring from a later settlement, or redelivered meanwhile: keep it.
     if (forgotten.settledEntries === 0 && forgotten.status !== "pending") {
-      this.settled.delete(forgotten.id);
+      this.byId.delete(forgotten.id);
     }
   }
 }
