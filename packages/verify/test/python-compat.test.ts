@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { sign as signNode } from "../src/node/sign";
-import { verifySignature as verifyNode } from "../src/node/verify-signature";
-import { sign as signWeb } from "../src/web/sign";
-import { verifySignature as verifyWeb } from "../src/web/verify-signature";
-import { verifySignatureAsync as verifyWebAsync } from "../src/web/verify-signature-async";
+import { sign as signNode, verifySignature as verifyNode } from "../src/index";
+import {
+  sign as signWeb,
+  verifySignature as verifyWeb,
+  verifySignatureAsync as verifyWebAsync,
+} from "../src/web/index";
 import { pythonDeliveries, pythonVerifies } from "./support/python";
 
 const SECRET = "whsec_python_\u00e9";

@@ -1,10 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { BODY, malformedSignatures, SECRET } from "../../test/support/deliveries";
-import { sign } from "./sign";
-import { signAsync } from "./sign-async";
-import { verifySignature } from "./verify-signature";
-import { verifySignatureAsync } from "./verify-signature-async";
+import { sign, signAsync, verifySignature, verifySignatureAsync } from "./index";
 
 const reference = (body: string, secret: string) =>
   `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;

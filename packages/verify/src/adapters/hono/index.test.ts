@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BODY, malformedSignatures, OLD_SECRET, SECRET } from "../../../test/support/deliveries";
 import { post, postSlowly } from "../../../test/support/http";
 import { pythonDeliveries } from "../../../test/support/python";
-import { sign } from "../../node/sign";
+import { sign } from "../../index";
 import { type AttestaEnv, type HonoVerifyOptions, verifyAttesta as verifyNode } from "./index";
 import { verifyAttesta as verifyWeb } from "./web";
 

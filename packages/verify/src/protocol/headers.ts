@@ -1,5 +1,6 @@
 /**
- * Header names and the signature scheme shared with the Python attesta library.
+ * Header names of both schemes: the Attesta scheme shared with the Python attesta
+ * library, and Standard Webhooks.
  *
  * @module
  */
@@ -52,3 +53,40 @@ export const EVENT_HEADER = "x-attesta-event";
  * ```
  */
 export const SIGNATURE_PREFIX = "sha256=";
+
+/**
+ * Standard Webhooks header carrying the message id, stable across retries.
+ *
+ * @example
+ * ```ts
+ * import { WEBHOOK_ID_HEADER } from "@attesta/verify";
+ *
+ * const id = request.headers.get(WEBHOOK_ID_HEADER);
+ * ```
+ */
+export const WEBHOOK_ID_HEADER = "webhook-id";
+
+/**
+ * Standard Webhooks header carrying the attempt's Unix time in seconds.
+ *
+ * @example
+ * ```ts
+ * import { WEBHOOK_TIMESTAMP_HEADER } from "@attesta/verify";
+ *
+ * const sentAt = Number(request.headers.get(WEBHOOK_TIMESTAMP_HEADER));
+ * ```
+ */
+export const WEBHOOK_TIMESTAMP_HEADER = "webhook-timestamp";
+
+/**
+ * Standard Webhooks header carrying space-separated `v1,<base64>` (HMAC) and
+ * `v1a,<base64>` (ed25519) signatures over `id.timestamp.body`.
+ *
+ * @example
+ * ```ts
+ * import { WEBHOOK_SIGNATURE_HEADER } from "@attesta/verify";
+ *
+ * const signatures = request.headers.get(WEBHOOK_SIGNATURE_HEADER);
+ * ```
+ */
+export const WEBHOOK_SIGNATURE_HEADER = "webhook-signature";

@@ -8,6 +8,7 @@
 export type VerificationErrorCode =
   | "missing_signature"
   | "invalid_signature"
+  | "expired"
   | "payload_too_large"
   | "invalid_json"
   | "invalid_payload"
@@ -18,6 +19,7 @@ export type VerificationErrorCode =
 const STATUS: Record<VerificationErrorCode, 400 | 401 | 413 | 500> = {
   missing_signature: 401,
   invalid_signature: 401,
+  expired: 401,
   payload_too_large: 413,
   invalid_json: 400,
   invalid_payload: 400,

@@ -1,10 +1,10 @@
 /**
- * Body normalisation for the web build.
+ * Body normalisation: every accepted body type as bytes.
  *
  * @module
  */
-import { bodyTypeError } from "../body-type-error";
-import type { SignableBody } from "../types";
+import { bodyTypeError } from "./body-type-error";
+import type { SignableBody } from "./types";
 
 const encoder = new TextEncoder();
 
