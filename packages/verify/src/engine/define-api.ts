@@ -15,7 +15,7 @@ import {
 } from "../protocol/headers";
 import { normalizeSecrets } from "../protocol/normalize-secrets";
 import { messageTimestamp, signingPlan, toleranceOption } from "../protocol/signing-plan";
-import { verificationKeys } from "../protocol/standard-key";
+import { singleVerificationKey, verificationKeys } from "../protocol/standard-key";
 import { DEFAULT_TOLERANCE_SEC } from "../protocol/standard-message";
 import type {
   HeaderPair,
@@ -77,7 +77,10 @@ function verifyStandardWith(
   secret: SecretOrSecrets,
   options: StandardVerifyOptions = {},
 ): MaybePromise<boolean> {
-  const keys = verificationKeys(normalizeSecrets(secret), "secret", false);
+  const keys =
+    typeof secret === "string"
+      ? singleVerificationKey(secret)
+      : verificationKeys(normalizeSecrets(secret), "secret", false);
   const tolerance = toleranceOption(
     options.toleranceSec,
     "options.toleranceSec",

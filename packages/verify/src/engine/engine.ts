@@ -28,21 +28,21 @@ export function createEngine(primitives: CryptoPrimitives): Engine {
   return { primitives, keys: new KeyCache() };
 }
 
-/** The bytes of a body; strings through the runtime's fastest UTF-8 encoder. */
-export function bodyBytes(engine: Engine, body: SignableBody): Uint8Array {
-  return typeof body === "string" ? engine.primitives.bytes(body) : toBytes(body);
+/** A body as an HMAC part: strings stay strings (hashed as UTF-8 without a copy), bytes as a view. */
+export function bodyPart(body: SignableBody): string | Uint8Array {
+  return typeof body === "string" ? body : toBytes(body);
 }
 
 /** The prepared HMAC key of an Attesta secret: its UTF-8 bytes, as the Python library keys it. */
 export function attestaKey(engine: Engine, secret: string): MaybePromise<unknown> {
   const { primitives } = engine;
-  return engine.keys.get(`attesta:${secret}`, () => primitives.hmacKey(primitives.bytes(secret)));
+  return engine.keys.get("attesta", secret, () => primitives.hmacKey(primitives.bytes(secret)));
 }
 
 /** The prepared form of a Standard Webhooks key (HMAC, ed25519 secret or public). */
 export function standardKey(engine: Engine, key: StandardKey): MaybePromise<unknown> {
   const { primitives } = engine;
-  return engine.keys.get(`${key.kind}:${key.source}`, () => {
+  return engine.keys.get(key.kind, key.source, () => {
     if (key.kind === "hmac") return primitives.hmacKey(key.bytes);
     if (key.kind === "ed25519-secret") return primitives.ed25519SecretKey(key.bytes);
     return primitives.ed25519PublicKey(key.bytes);

@@ -65,7 +65,7 @@ export function signingPlan(scheme: SenderScheme, secret: SecretOrSecrets): Sign
 export function messageTimestamp(id: unknown, timestamp: unknown): number {
   if (!isValidMessageId(id)) {
     throw new TypeError(
-      "@attesta/verify: id must be 1 to 256 visible ASCII characters without '.'. " +
+      "@attesta/verify: id must be 1 to 256 characters without '.'. " +
         "Fix: pass the delivery id (a UUID), the same for every attempt of one delivery.",
     );
   }

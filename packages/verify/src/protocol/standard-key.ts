@@ -5,12 +5,15 @@
  * @module
  */
 import { fromBase64 } from "./encoding";
+import { normalizeSecrets } from "./normalize-secrets";
 
 /** A decoded Standard Webhooks key; `source` is the string it came from (a cache key). */
 export interface StandardKey {
   readonly kind: "hmac" | "ed25519-secret" | "ed25519-public";
   readonly source: string;
   readonly bytes: Uint8Array;
+  /** This key alone as a list, allocated once. */
+  readonly asList: readonly StandardKey[];
 }
 
 const ED25519_KEY_BYTES = 32;
@@ -28,6 +31,23 @@ const ED25519_KEY_BYTES = 32;
  * ```
  */
 export function parseStandardKey(entry: string): StandardKey | undefined {
+  // Receivers pass the same few secrets on every request: decode each once.
+  let key = parsed.get(entry);
+  if (key === undefined) {
+    key = decode(entry) ?? null;
+    if (parsed.size >= MAX_PARSED_KEYS) {
+      const oldest = parsed.keys().next();
+      if (!oldest.done) parsed.delete(oldest.value);
+    }
+    parsed.set(entry, key);
+  }
+  return key ?? undefined;
+}
+
+const MAX_PARSED_KEYS = 64;
+const parsed = new Map<string, StandardKey | null>();
+
+function decode(entry: string): StandardKey | undefined {
   if (entry.startsWith("whsk_") || entry.startsWith("whpk_")) {
     const bytes = fromBase64(entry.slice(5));
     // Some tools serialise an ed25519 secret key as seed + public key (64 bytes).
@@ -36,15 +56,21 @@ export function parseStandardKey(entry: string): StandardKey | undefined {
       (bytes.length === ED25519_KEY_BYTES ||
         (entry.startsWith("whsk_") && bytes.length === 2 * ED25519_KEY_BYTES));
     if (!valid) return undefined;
-    return {
+    return withList({
       kind: entry.startsWith("whsk_") ? "ed25519-secret" : "ed25519-public",
       source: entry,
       bytes: bytes.subarray(0, ED25519_KEY_BYTES),
-    };
+    });
   }
   const bytes = fromBase64(entry.startsWith("whsec_") ? entry.slice(6) : entry);
   if (bytes === undefined || bytes.length === 0) return undefined;
-  return { kind: "hmac", source: entry, bytes };
+  return withList({ kind: "hmac", source: entry, bytes });
+}
+
+function withList(key: Omit<StandardKey, "asList">): StandardKey {
+  const full = { ...key, asList: [] as StandardKey[] };
+  full.asList.push(full);
+  return full;
 }
 
 function keyError(name: string, index: number | undefined, expected: string): TypeError {
@@ -75,6 +101,22 @@ export function signingKeys(secrets: readonly string[], name: string): StandardK
     }
     return key;
   });
+}
+
+/**
+ * {@link verificationKeys} of one secret, remembered: a receiver passes the
+ * same secret on every request.
+ *
+ * @throws TypeError as {@link verificationKeys} does.
+ * @example
+ * ```ts
+ * singleVerificationKey("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"); // [{ kind: "hmac", … }]
+ * ```
+ */
+export function singleVerificationKey(secret: string): readonly StandardKey[] {
+  const key = parseStandardKey(secret);
+  if (key !== undefined && key.kind !== "ed25519-secret") return key.asList;
+  return verificationKeys(normalizeSecrets(secret), "secret", false);
 }
 
 /**

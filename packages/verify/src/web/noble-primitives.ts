@@ -25,10 +25,11 @@ function noSyncEd25519(): never {
 export const noblePrimitives: CryptoPrimitives = {
   // The key's padded blocks are hashed once per secret and reused.
   hmacKey: (raw) => hmac.create(sha256, raw),
-  hmac(key, parts) {
+  hmac(key, parts, encoding) {
     const mac = (key as ReturnType<typeof hmac.create>).clone();
-    for (const part of parts) mac.update(part);
-    return mac.digest();
+    for (const part of parts) mac.update(typeof part === "string" ? encoder.encode(part) : part);
+    const digest = mac.digest();
+    return encoding === "hex" ? toHex(digest) : toBase64(digest);
   },
   ed25519SecretKey: noSyncEd25519,
   ed25519PublicKey: noSyncEd25519,
@@ -36,7 +37,6 @@ export const noblePrimitives: CryptoPrimitives = {
   ed25519Verify: noSyncEd25519,
   equal: constantTimeEqual,
   bytes: (text) => encoder.encode(text),
-  toHex,
   toBase64,
 };
 

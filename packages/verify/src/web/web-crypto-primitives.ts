@@ -64,13 +64,16 @@ async function importEd25519(
   }
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  if (parts.length === 1 && parts[0] !== undefined) return parts[0] as Uint8Array<ArrayBuffer>;
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+/** The parts as one byte string (Web Crypto takes a single buffer). */
+function concat(parts: readonly (string | Uint8Array)[]): Uint8Array<ArrayBuffer> {
+  const chunks = parts.map((part) => (typeof part === "string" ? encoder.encode(part) : part));
+  const [only] = chunks;
+  if (chunks.length === 1 && only !== undefined) return only as Uint8Array<ArrayBuffer>;
+  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
   let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
   }
   return out;
 }
@@ -85,8 +88,10 @@ export const webCryptoPrimitives: CryptoPrimitives = {
       false,
       ["sign"],
     ),
-  hmac: async (key, parts) =>
-    new Uint8Array(await subtle().sign("HMAC", key as CryptoKey, concat(parts))),
+  hmac: async (key, parts, encoding) => {
+    const mac = new Uint8Array(await subtle().sign("HMAC", key as CryptoKey, concat(parts)));
+    return encoding === "hex" ? toHex(mac) : toBase64(mac);
+  },
   ed25519SecretKey: (seed) => {
     const der = new Uint8Array(PKCS8_ED25519.length + seed.length);
     der.set(PKCS8_ED25519);
@@ -107,7 +112,6 @@ export const webCryptoPrimitives: CryptoPrimitives = {
     ),
   equal: constantTimeEqual,
   bytes: (text) => encoder.encode(text),
-  toHex,
   toBase64,
 };
 

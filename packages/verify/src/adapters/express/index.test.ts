@@ -365,6 +365,53 @@ describe("verifyAttesta (Express) options", () => {
     }
   });
 
+  it("hands an onError that throws or rejects to next(err), and the server keeps serving", async () => {
+    const app = express();
+    const handled: string[] = [];
+    app.post(
+      "/throws",
+      verifyAttesta({
+        secret: SECRET,
+        onError: () => {
+          throw new Error("onError threw");
+        },
+      }),
+      (_req, res) => {
+        res.sendStatus(204);
+      },
+    );
+    app.post(
+      "/rejects",
+      verifyAttesta({
+        secret: SECRET,
+        onError: async () => Promise.reject(new Error("onError rejected")),
+      }),
+      (_req, res) => {
+        res.sendStatus(204);
+      },
+    );
+    app.use(
+      (error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+        handled.push(error.message);
+        res.status(500).json({ handled: error.message });
+      },
+    );
+    const { url, server } = await serve(app);
+    try {
+      // A forged request with a body read first, and one refused on headers alone.
+      const forged = await post(`${url}/throws`, BODY, headers(sign(BODY, "wrong")));
+      expect(forged.status).toBe(500);
+      expect(forged.json).toEqual({ handled: "onError threw" });
+      expect((await post(`${url}/rejects`, BODY)).json).toEqual({ handled: "onError rejected" });
+      expect((await post(`${url}/rejects`, BODY, headers(sign(BODY, "wrong")))).status).toBe(500);
+      expect(handled).toEqual(["onError threw", "onError rejected", "onError rejected"]);
+      // Still alive: a valid delivery goes through.
+      expect((await post(`${url}/throws`, BODY, headers(sign(BODY, SECRET)))).status).toBe(204);
+    } finally {
+      await close(server);
+    }
+  });
+
   it("throws a TypeError with the fix for a missing secret or a bad maxBodyBytes", () => {
     expect(() => verifyAttesta({ secret: "" })).toThrow(
       /@attesta\/verify: options.secret must be a non-empty string/,
