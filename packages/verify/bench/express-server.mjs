@@ -13,7 +13,7 @@ const app = express();
 // Every request of the benchmark carries the same signed body, so replay
 // protection would answer all but the first as duplicates: it is off here, and
 // the route does the same work as the hand-written one.
-app.post("/middleware", verifyAttesta({ secret, replay: false }), (req, res) => {
+app.post("/middleware", verifyAttesta({ secret, replay: false }), (_req, res) => {
   res.status(204).end();
 });
 
