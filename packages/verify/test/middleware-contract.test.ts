@@ -65,6 +65,27 @@ for (const [framework, start] of FRAMEWORKS) {
       expect(seen).toHaveLength(2);
     });
 
+    it("holds a copy that arrives while the original is in flight, then answers it by the outcome", async () => {
+      const { url, seen } = await run();
+      const raw = body();
+      const slow = { ...attesta(raw), "x-test-delay-ms": "300" };
+      const [first, copy] = await Promise.all([post(url, raw, slow), post(url, raw, slow)]);
+      expect([first.status, copy.status].sort()).toEqual([200, 204]);
+      expect(seen).toHaveLength(1);
+      // When the original fails, the held copy runs the handler itself.
+      const other = body(isoNow(), "agent-8");
+      const failing = { ...attesta(other), "x-test-delay-ms": "300", "x-test-status": "503" };
+      const [failed, retried] = await Promise.all([
+        post(url, other, failing),
+        new Promise((resolve) => setTimeout(resolve, 50)).then(() =>
+          post(url, other, attesta(other)),
+        ),
+      ]);
+      expect(failed.status).toBe(503);
+      expect(retried.status).toBe(204);
+      expect(seen).toHaveLength(3);
+    });
+
     it("uses the replay store it is given, and none with replay: false", async () => {
       const replay = new MemoryReplayStore();
       const { url } = await run({ replay });

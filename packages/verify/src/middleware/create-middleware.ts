@@ -41,6 +41,15 @@ export function createMiddleware<Ctx>(
 ): (ctx: Ctx) => Promise<void> {
   const { replay, replayTtlSec } = options;
   let warned = false;
+  // Replay keys of deliveries this middleware is handling right now.
+  const inFlight = new Map<string, Promise<void>>();
+  const pendingFor = (keys: readonly string[]): Promise<void> | undefined => {
+    for (const key of keys) {
+      const pending = inFlight.get(key);
+      if (pending !== undefined) return pending;
+    }
+    return undefined;
+  };
 
   return async (ctx) => {
     let replayKeys: string[];
@@ -59,15 +68,32 @@ export function createMiddleware<Ctx>(
       await binding.reject(ctx, error);
       return;
     }
-    if (replay !== undefined) {
+    if (replay === undefined) {
+      await binding.proceed(ctx, payload);
+      return;
+    }
+    // A copy arriving while this process still handles the original waits for
+    // its outcome instead of running the handler a second time.
+    for (let pending = pendingFor(replayKeys); pending; pending = pendingFor(replayKeys)) {
+      await pending;
+    }
+    let release = (): void => undefined;
+    const settled = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    for (const key of replayKeys) inFlight.set(key, settled);
+    try {
       const seen = await Promise.all(replayKeys.map((key) => replay.has(key)));
       if (seen.includes(true)) {
         await binding.duplicate(ctx);
         return;
       }
+      // A handler that failed records nothing, so the sender's retry gets through.
+      if (!(await binding.proceed(ctx, payload))) return;
+      await Promise.all(replayKeys.map((key) => replay.add(key, replayTtlSec)));
+    } finally {
+      for (const key of replayKeys) if (inFlight.get(key) === settled) inFlight.delete(key);
+      release();
     }
-    // A handler that failed records nothing, so the sender's retry gets through.
-    if (!(await binding.proceed(ctx, payload)) || replay === undefined) return;
-    await Promise.all(replayKeys.map((key) => replay.add(key, replayTtlSec)));
   };
 }

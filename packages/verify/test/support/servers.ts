@@ -27,12 +27,16 @@ export interface TestServer {
 type Start = (options: BaseVerifyOptions) => Promise<TestServer>;
 
 const statusOf = (value: string | string[] | undefined) => Number(value ?? 204);
+/** Waits `x-test-delay-ms` milliseconds (bounded), to keep a delivery in flight. */
+const delay = (value: string | string[] | undefined) =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(Number(value ?? 0), 2000)));
 
 async function startExpress(options: BaseVerifyOptions): Promise<TestServer> {
   const seen: unknown[] = [];
   const app = express();
-  app.post("/hook", verifyExpress(options), (req, res) => {
+  app.post("/hook", verifyExpress(options), async (req, res) => {
     seen.push(req.attesta);
+    await delay(req.headers["x-test-delay-ms"]);
     res.status(statusOf(req.headers["x-test-status"])).end();
   });
   const server = createServer(app);
@@ -41,8 +45,9 @@ async function startExpress(options: BaseVerifyOptions): Promise<TestServer> {
 
 async function startKoa(options: BaseVerifyOptions): Promise<TestServer> {
   const seen: unknown[] = [];
-  const app = new Koa().use(verifyKoa(options)).use((ctx) => {
+  const app = new Koa().use(verifyKoa(options)).use(async (ctx) => {
     seen.push(ctx.state.attesta);
+    await delay(ctx.get("x-test-delay-ms") || undefined);
     ctx.status = statusOf(ctx.get("x-test-status") || undefined);
   });
   const server = createServer(app.callback());
@@ -52,8 +57,9 @@ async function startKoa(options: BaseVerifyOptions): Promise<TestServer> {
 async function startHono(options: BaseVerifyOptions): Promise<TestServer> {
   const seen: unknown[] = [];
   const app = new Hono<AttestaEnv>();
-  app.post("/hook", verifyHono(options), (c) => {
+  app.post("/hook", verifyHono(options), async (c) => {
     seen.push(c.get("attesta"));
+    await delay(c.req.header("x-test-delay-ms"));
     return c.body(null, statusOf(c.req.header("x-test-status")) as 204);
   });
   const server = await new Promise<Server>((resolve) => {
