@@ -82,3 +82,25 @@ export function pythonVerifies(
     execFileSync("python3", ["-c", CHECK_SIGNATURES], { input, encoding: "utf8" }),
   ) as boolean[];
 }
+
+const STANDARD_SIGNATURES = String.raw`
+import base64, hashlib, hmac, json, sys
+out = []
+for item in json.load(sys.stdin):
+    key = base64.b64decode(item["secret"].removeprefix("whsec_"))
+    content = f"{item['id']}.{item['timestamp']}.".encode() + base64.b64decode(item["body"])
+    out.append("v1," + base64.b64encode(hmac.new(key, content, hashlib.sha256).digest()).decode())
+print(json.dumps(out))
+`;
+
+/** Standard Webhooks `v1` signatures computed by Python's `hmac`, one per item. */
+export function pythonStandardSignatures(
+  items: { body: Uint8Array; id: string; timestamp: number; secret: string }[],
+): string[] {
+  const input = JSON.stringify(
+    items.map((item) => ({ ...item, body: Buffer.from(item.body).toString("base64") })),
+  );
+  return JSON.parse(
+    execFileSync("python3", ["-c", STANDARD_SIGNATURES], { input, encoding: "utf8" }),
+  ) as string[];
+}
