@@ -83,7 +83,7 @@ export function pythonVerifies(
   ) as boolean[];
 }
 
-const STANDARD_SIGNATURES = String.raw`
+const STANDARD_SIGNATURES = `
 import base64, hashlib, hmac, json, sys
 out = []
 for item in json.load(sys.stdin):
