@@ -78,7 +78,11 @@ export function createHonoMiddleware(
       const response = await onError(error, c);
       // On Node, an unread body would otherwise be read and discarded to keep the connection.
       if (error.code === "payload_too_large" || bodyUnread(c)) {
-        response.headers.set("Connection", "close");
+        try {
+          response.headers.set("Connection", "close");
+        } catch {
+          // An onError response with immutable headers (Response.redirect) is sent as it is.
+        }
       }
       c.res = response;
     },
