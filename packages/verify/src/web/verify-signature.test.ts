@@ -76,3 +76,27 @@ describe("signAsync and verifySignatureAsync (Web Crypto)", () => {
     await expect(signAsync(BODY, "")).rejects.toThrow(TypeError);
   });
 });
+
+describe("ed25519 on a runtime whose Web Crypto lacks it", () => {
+  it("rejects with an error that says so and how to proceed, then works once it is there", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { signStandardWebhookAsync } = await import("./index");
+    const { privateKey } = generateKeyPairSync("ed25519");
+    const seed = privateKey.export({ format: "der", type: "pkcs8" }).subarray(-32);
+    const message = { id: "msg_1", timestamp: 1, secret: `whsk_${seed.toString("base64")}` };
+    const subtle = globalThis.crypto.subtle;
+    const importKey = subtle.importKey;
+    // Stands in for a runtime without Ed25519: the algorithm is refused at import.
+    subtle.importKey = (async () => {
+      throw new DOMException("Unrecognized algorithm name", "NotSupportedError");
+    }) as typeof importKey;
+    try {
+      await expect(signStandardWebhookAsync(BODY, message)).rejects.toThrow(
+        /Web Crypto does not support Ed25519.*Fix: use whsec_ \(v1, HMAC\) secrets/,
+      );
+    } finally {
+      subtle.importKey = importKey;
+    }
+    await expect(signStandardWebhookAsync(BODY, message)).resolves.toMatch(/^v1a,/);
+  });
+});
