@@ -171,6 +171,7 @@ export function flood(
       else resolve({ status, connection, closedByServer, bytesWritten });
     };
     const pump = (): void => {
+      // biome-ignore lint/nursery/noUnmodifiedLoopCondition: settled is set by the response and close callbacks between pump calls; a pump resumed by "drain" must stop once they ran.
       while (!settled && bytesWritten + chunk.length <= declaredBytes) {
         bytesWritten += chunk.length;
         if (!req.write(chunk)) {
