@@ -15,6 +15,7 @@ import type {
   Tracer,
 } from "@opentelemetry/api";
 import type { Endpoint } from "../router/endpoint";
+import type { SchedulerHost } from "../scheduler/endpoint-scheduler";
 import type { DeliveryStore } from "../store/delivery-store";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import type { AttemptRequest } from "../transport/endpoint-transport";
@@ -126,9 +127,15 @@ export class WebhookTelemetry {
     return { headers: this.inject(span), end: (outcome) => this.endAttempt(target, span, outcome) };
   }
 
-  /** One attempt of `deliveryId` ended; without a retry to follow, its producer context is dropped. */
-  attempted(deliveryId: string, willRetry: boolean): void {
-    if (!willRetry) this.producers.delete(deliveryId);
+  /** `host`, also dropping a delivery's producer context once no retry follows its attempt. */
+  observe(host: SchedulerHost): SchedulerHost {
+    return {
+      ...host,
+      attempted: (endpoint, delivery, attemptNumber, outcome, retryInMs) => {
+        if (retryInMs === undefined) this.producers.delete(delivery.id);
+        host.attempted(endpoint, delivery, attemptNumber, outcome, retryInMs);
+      },
+    };
   }
 
   deadLettered(letter: DeadLetter): void {
