@@ -30,7 +30,7 @@ export function resultJson(result: DeliveryResult): Record<string, unknown> {
     url: result.url,
     delivery_id: result.deliveryId,
     size: result.size,
-    signature: result.signature,
+    signatures: result.signatures,
     status: result.status,
     ok: result.ok,
     duration_ms: Math.round(result.durationMs * 10) / 10,

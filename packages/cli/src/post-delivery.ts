@@ -6,8 +6,9 @@
 import { Buffer } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import type { EventType } from "@attesta/events";
-import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, sign } from "@attesta/verify";
-import { ioError } from "./cli-error";
+import { DELIVERY_HEADER, EVENT_HEADER, signatureHeaders } from "@attesta/verify";
+import { ioError, usageError } from "./cli-error";
+import type { SendScheme } from "./scheme";
 import { VERSION } from "./version";
 
 /** What to send. */
@@ -15,7 +16,9 @@ export interface DeliveryRequest {
   url: URL;
   event: EventType;
   data: unknown;
-  secret: string;
+  /** Signing secrets: X-Attesta-Signature uses the first, webhook-signature every one. */
+  secrets: readonly string[];
+  scheme: SendScheme;
   /** Epoch milliseconds of the event. */
   timestamp: number;
   timeoutMs: number;
@@ -28,7 +31,8 @@ export interface DeliveryResult {
   url: string;
   deliveryId: string;
   size: number;
-  signature: string;
+  /** The signature headers sent, by lower-case name. */
+  signatures: Record<string, string>;
   status: number;
   statusText: string;
   ok: boolean;
@@ -51,7 +55,7 @@ export async function postDelivery(request: DeliveryRequest): Promise<DeliveryRe
   });
   const body = Buffer.from(JSON.stringify(payload));
   const deliveryId = randomUUID();
-  const signature = sign(body, request.secret);
+  const signatures = signHeaders(request, body, deliveryId);
   const started = performance.now();
   let response: Response;
   try {
@@ -62,7 +66,7 @@ export async function postDelivery(request: DeliveryRequest): Promise<DeliveryRe
         "user-agent": `attesta-cli/${VERSION}`,
         [DELIVERY_HEADER]: deliveryId,
         [EVENT_HEADER]: request.event,
-        [SIGNATURE_HEADER]: signature,
+        ...signatures,
         ...request.extraHeaders,
       },
       body,
@@ -78,13 +82,38 @@ export async function postDelivery(request: DeliveryRequest): Promise<DeliveryRe
     url: request.url.href,
     deliveryId,
     size: body.length,
-    signature,
+    signatures,
     status: response.status,
     statusText: response.statusText,
     ok: response.ok,
     durationMs: performance.now() - started,
     response: text.slice(0, 2048),
   };
+}
+
+/** The signature headers of the request's scheme; a secret the scheme cannot use is a usage error. */
+export function signHeaders(
+  request: Pick<DeliveryRequest, "secrets" | "scheme">,
+  body: Uint8Array,
+  id: string,
+  /** Unix seconds for webhook-timestamp; default now. */
+  timestamp?: number,
+): Record<string, string> {
+  const secret = request.secrets.length === 1 ? (request.secrets[0] ?? "") : [...request.secrets];
+  try {
+    const pairs = signatureHeaders(body, {
+      scheme: request.scheme,
+      id,
+      timestamp: timestamp ?? new Date(),
+      secret,
+    });
+    return Object.fromEntries(pairs);
+  } catch (error) {
+    throw usageError(
+      `${(error as Error).message.replace(/^@attesta\/verify: /, "").replace(/ Fix: .*$/s, "")}`,
+      "Standard Webhooks needs whsec_ secrets (whsec_ followed by base64, e.g. from openssl rand -base64 32); --scheme attesta takes any secret.",
+    );
+  }
 }
 
 function unreachable(request: DeliveryRequest, error: unknown) {

@@ -33,5 +33,5 @@ export function parseCheckScheme(value: string | undefined): CheckScheme {
 
 /** `--scheme` of `send`, `trigger` and `sign` (default `attesta`). */
 export function parseSendScheme(value: string | undefined): SendScheme {
-  return parse(value, SEND.slice(0, 1));
+  return parse(value, SEND);
 }

@@ -36,7 +36,7 @@ describe("attesta sign", () => {
     const lines = result.stdout.trim().split("\n");
     expect(lines[0]).toBe(`X-Attesta-Signature: ${SIGNATURE}`);
     expect(lines[1]).toBe(
-      `signed: bytes 0–${BODY.length - 1} (all ${BODY.length} bytes) of the body, exactly as given; HMAC-SHA256 keyed with the secret's 10 UTF-8 bytes`,
+      `signed: X-Attesta-Signature covers bytes 0–${BODY.length - 1} (all ${BODY.length} bytes) of the body, exactly as given; HMAC-SHA256 keyed with the secret's 10 UTF-8 bytes`,
     );
     expect(lines[2]).toMatch(/^body sha256: [0-9a-f]{64}$/);
     expect(lines).toHaveLength(3);
@@ -60,7 +60,9 @@ describe("attesta sign", () => {
   it("refuses two secrets: a sender signs with one", async () => {
     const result = await runCli(["sign", "--body", BODY, "--secret", "a", "--secret", "b"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("attesta sign signs with one secret; got 2. Fix:");
+    expect(result.stderr).toContain(
+      "attesta sign signs X-Attesta-Signature with one secret; got 2. Fix:",
+    );
   });
 
   it("exits 3 with the path when the body file cannot be read", async () => {

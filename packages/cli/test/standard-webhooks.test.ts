@@ -148,3 +148,57 @@ describe("Standard Webhooks", () => {
     });
   });
 });
+
+describe("sending with --scheme", () => {
+  it("send --scheme both reaches listen --scheme both verified; sign gives the same headers verify accepts", async () => {
+    const listener = await startListen(["--scheme", "both", "--secret", SECRET]);
+    const sent = await runCli([
+      "send",
+      "escalated",
+      "--url",
+      listener.url,
+      "--scheme",
+      "both",
+      "--secret",
+      SECRET,
+      "--json",
+    ]);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(sent.stdout).signatures).sort()).toEqual([
+      "webhook-id",
+      "webhook-signature",
+      "webhook-timestamp",
+      "x-attesta-signature",
+    ]);
+    expect(await listener.delivery(1)).toMatchObject({ event: "ESCALATED", verified: true });
+
+    const signed = await runCli([
+      "sign",
+      "--body",
+      BODY,
+      "--scheme",
+      "standard-webhooks",
+      "--secret",
+      SECRET,
+      "--json",
+    ]);
+    const { headers } = JSON.parse(signed.stdout);
+    const checked = await verify(headers, ["--scheme", "standard-webhooks", "--secret", SECRET]);
+    expect(checked.verdict).toMatchObject({ ok: true, code: "verified", secret: 1 });
+  });
+
+  it("refuses a secret Standard Webhooks cannot use (exit 2)", async () => {
+    const result = await runCli([
+      "send",
+      "approved",
+      "--url",
+      "http://127.0.0.1:9/",
+      "--scheme",
+      "standard-webhooks",
+      "--secret",
+      "not base64!",
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Fix: Standard Webhooks needs whsec_ secrets");
+  });
+});

@@ -26,11 +26,13 @@ Arguments:
 
 Options:
   --url <url>          endpoint to POST to (required)
-  --secret <secret>    signing secret (default: $ATTESTA_WEBHOOK_SECRET)
+  --secret <secret>    signing secret, repeatable for Standard Webhooks (default: $ATTESTA_WEBHOOK_SECRET)
   --data <json>        the event's data: JSON text, @file.json, or - for stdin
   --timestamp <iso>    when the event happened (default: now)
   --header <line>      extra "Name: value" header; repeatable
-  --scheme <scheme>    attesta (default): X-Attesta-Signature
+  --scheme <scheme>    attesta (default): X-Attesta-Signature; standard-webhooks:
+                       webhook-id, webhook-timestamp, webhook-signature (whsec_
+                       secrets); both: all four headers
   --timeout <ms>       give up after this long (default: 10000)
   --json               print one JSON object instead of text
   -h, --help           show this help
@@ -75,9 +77,9 @@ export const send: Command = {
       );
     }
     const event = parseEventName(positionals[0] ?? "");
-    parseSendScheme(values.scheme);
+    const scheme = parseSendScheme(values.scheme);
     const url = parseHttpUrl("url", values.url);
-    const [secret = ""] = resolveSecrets("send", values.secret, io.env);
+    const secrets = resolveSecrets("send", values.secret, io.env);
     const data =
       values.data === undefined
         ? FIXTURES[event]
@@ -92,7 +94,8 @@ export const send: Command = {
       url,
       event,
       data,
-      secret,
+      secrets,
+      scheme,
       timestamp: parseTimestamp(values.timestamp),
       timeoutMs: parsePositiveInt("timeout", values.timeout, 10_000),
       extraHeaders: parseHeaderLines(values.header ?? [], "--header"),

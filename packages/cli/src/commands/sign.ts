@@ -3,15 +3,16 @@
  *
  * @module
  */
-import { SIGNATURE_HEADER, sign as signBody } from "@attesta/verify";
+import { randomUUID } from "node:crypto";
 import { parseCommandArgs, resolveSecrets } from "../args";
 import { describeByte, describeRange, sha256Hex } from "../bytes";
 import { usageError } from "../cli-error";
 import { type Command, EXIT_CODES_HELP } from "../command";
 import { isCompactJson } from "../diagnose/rewrites";
 import { ExitCode } from "../exit-codes";
+import { signHeaders } from "../post-delivery";
 import { readBytesOption } from "../read-input";
-import { parseSendScheme } from "../scheme";
+import { parseSendScheme, type SendScheme } from "../scheme";
 
 const help = `Usage: attesta sign --secret <secret> [--body <text|@file|->] [options]
 
@@ -22,7 +23,11 @@ secret. The body is signed byte for byte: a trailing newline in a file is signed
 Options:
   --body <body>        the body: text, @file, or - for stdin (default: stdin when piped)
   --secret <secret>    signing secret (default: $ATTESTA_WEBHOOK_SECRET)
-  --scheme <scheme>    attesta (default): X-Attesta-Signature
+  --scheme <scheme>    attesta (default): X-Attesta-Signature; standard-webhooks:
+                       webhook-id, webhook-timestamp, webhook-signature (whsec_
+                       secrets); both: all four headers
+  --id <id>            Standard Webhooks message id (default: msg_ + a random UUID)
+  --timestamp <secs>   Standard Webhooks Unix timestamp (default: now)
   --json               print one JSON object instead of text
   -h, --help           show this help
 
@@ -35,6 +40,8 @@ const options = {
   body: { type: "string" },
   secret: { type: "string", multiple: true },
   scheme: { type: "string" },
+  id: { type: "string" },
+  timestamp: { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -54,37 +61,89 @@ function notes(body: Uint8Array): string[] {
   return out;
 }
 
+const DISPLAY: Record<string, string> = {
+  "x-attesta-signature": "X-Attesta-Signature",
+  "webhook-id": "webhook-id",
+  "webhook-timestamp": "webhook-timestamp",
+  "webhook-signature": "webhook-signature",
+};
+
+function signWith(
+  scheme: SendScheme,
+  secrets: readonly string[],
+  body: Uint8Array,
+  values: { id?: string | undefined; timestamp?: string | undefined },
+): Record<string, string> {
+  const id = values.id ?? `msg_${randomUUID()}`;
+  if (values.timestamp !== undefined && !/^\d{1,15}$/.test(values.timestamp)) {
+    throw usageError(
+      `--timestamp must be whole Unix seconds; got ${JSON.stringify(values.timestamp)}.`,
+      "pass e.g. --timestamp 1750000338, or leave it out for now.",
+    );
+  }
+  const signed = signHeaders(
+    { secrets, scheme },
+    body,
+    id,
+    values.timestamp === undefined ? undefined : Number(values.timestamp),
+  );
+  return signed;
+}
+
+function rangeLines(
+  scheme: SendScheme,
+  body: Uint8Array,
+  headers: Record<string, string>,
+  secret: string,
+): string[] {
+  const lines: string[] = [];
+  if (scheme !== "standard-webhooks") {
+    lines.push(
+      `X-Attesta-Signature covers ${describeRange(body.length)} of the body, exactly as given; HMAC-SHA256 keyed with the secret's ${Buffer.byteLength(secret)} UTF-8 bytes`,
+    );
+  }
+  if (scheme !== "attesta") {
+    const prefix = Buffer.byteLength(`${headers["webhook-id"]}.${headers["webhook-timestamp"]}.`);
+    lines.push(
+      `webhook-signature covers "webhook-id.webhook-timestamp." (${prefix} bytes) followed by the body at offsets ${prefix}–${prefix + body.length - 1} (${body.length} bytes); HMAC-SHA256 keyed with the base64-decoded bytes after whsec_`,
+    );
+  }
+  return lines;
+}
+
 export const sign: Command = {
   name: "sign",
   help,
   async run(argv, io) {
     const { values } = parseCommandArgs("sign", argv, options);
-    parseSendScheme(values.scheme);
+    const scheme = parseSendScheme(values.scheme);
     const secrets = resolveSecrets("sign", values.secret, io.env);
-    if (secrets.length > 1) {
+    if (secrets.length > 1 && scheme === "attesta") {
       throw usageError(
-        `attesta sign signs with one secret; got ${secrets.length}.`,
+        `attesta sign signs X-Attesta-Signature with one secret; got ${secrets.length}.`,
         "pass --secret once (receivers accept several secrets; senders use one).",
       );
     }
     const body = await readBytesOption("--body", values.body ?? "-", io.stdin);
-    const signature = signBody(body, secrets[0] ?? "");
-    const range = `${describeRange(body.length)} of the body, exactly as given; HMAC-SHA256 keyed with the secret's ${Buffer.byteLength(secrets[0] ?? "")} UTF-8 bytes`;
+    const headers = signWith(scheme, secrets, body, values);
+    const ranges = rangeLines(scheme, body, headers, secrets[0] ?? "");
     const digest = sha256Hex(body);
     if (values.json) {
       io.out(
         JSON.stringify({
-          scheme: "attesta",
-          headers: { [SIGNATURE_HEADER]: signature },
+          scheme,
+          headers,
           signed_range: { start: 0, end: Math.max(body.length - 1, 0), length: body.length },
+          signed: ranges,
           body_sha256: digest,
           notes: notes(body),
         }),
       );
       return ExitCode.Ok;
     }
-    io.out(`X-Attesta-Signature: ${signature}`);
-    io.out(io.paint.dim(`signed: ${range}`));
+    for (const [name, value] of Object.entries(headers))
+      io.out(`${DISPLAY[name] ?? name}: ${value}`);
+    for (const line of ranges) io.out(io.paint.dim(`signed: ${line}`));
     io.out(io.paint.dim(`body sha256: ${digest}`));
     for (const note of notes(body)) io.out(io.paint.yellow(`note: ${note}`));
     return ExitCode.Ok;

@@ -22,9 +22,11 @@ the pipeline; denied and escalated use riskier actions.
 
 Options:
   --url <url>          endpoint to POST to (required)
-  --secret <secret>    signing secret (default: $ATTESTA_WEBHOOK_SECRET)
+  --secret <secret>    signing secret, repeatable for Standard Webhooks (default: $ATTESTA_WEBHOOK_SECRET)
   --header <line>      extra "Name: value" header on every request; repeatable
-  --scheme <scheme>    attesta (default): X-Attesta-Signature
+  --scheme <scheme>    attesta (default): X-Attesta-Signature; standard-webhooks:
+                       webhook-id, webhook-timestamp, webhook-signature (whsec_
+                       secrets); both: all four headers
   --timeout <ms>       per request (default: 10000)
   --json               print one JSON object per delivery instead of text
   -h, --help           show this help
@@ -51,9 +53,9 @@ export const trigger: Command = {
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs("trigger", argv, options, true);
     const events = positionals.length > 0 ? positionals.map(parseEventName) : [...EVENT_TYPES];
-    parseSendScheme(values.scheme);
+    const scheme = parseSendScheme(values.scheme);
     const url = parseHttpUrl("url", values.url);
-    const [secret = ""] = resolveSecrets("trigger", values.secret, io.env);
+    const secrets = resolveSecrets("trigger", values.secret, io.env);
     const timeoutMs = parsePositiveInt("timeout", values.timeout, 10_000);
     const extraHeaders = parseHeaderLines(values.header ?? [], "--header");
     let accepted = 0;
@@ -62,7 +64,8 @@ export const trigger: Command = {
         url,
         event,
         data: FIXTURES[event],
-        secret,
+        secrets,
+        scheme,
         timestamp: Date.now(),
         timeoutMs,
         extraHeaders,
