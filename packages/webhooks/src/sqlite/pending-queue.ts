@@ -1,0 +1,146 @@
+/**
+ * The pending deliveries of one endpoint, held in memory next to the file so
+ * that `lease`, `nextDueAt` and `pendingCount` never touch the disk. Fresh
+ * deliveries wait in arrival order; retried, released and resumed ones wait
+ * in a min-heap by due time. Leases are only marks on entries: they are not
+ * written to the file, so a killed process leaves no lease behind.
+ *
+ * @module
+ */
+import type { DeadReason } from "../store/delivery-store";
+import type { DispatchableEvent } from "../types";
+
+/** Where an entry's row is: still in the write buffer, on disk, or not durable (its commit failed). */
+export type EntryState = "buffered" | "stored" | "volatile";
+
+export interface PendingEntry {
+  /** Row id in the file; also the tie-break of equal due times (older first). */
+  readonly seq: number;
+  readonly id: string;
+  readonly endpointId: string;
+  /** Upper-case event name; "" until serialised. */
+  event: string;
+  /** Body bytes; undefined until serialised at commit. */
+  body: Uint8Array | undefined;
+  /** The emitted event, kept until its body exists. */
+  source: DispatchableEvent | undefined;
+  attempts: number;
+  readonly createdAt: number;
+  dueAt: number;
+  leased: boolean;
+  /** False once settled, evicted or abandoned: skipped wherever it still sits. */
+  live: boolean;
+  /** Set when it died before its first commit (its data is not JSON): written as a dead row. */
+  deadReason?: DeadReason;
+  state: EntryState;
+}
+
+const before = (a: PendingEntry, b: PendingEntry): boolean =>
+  a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq);
+
+export class PendingQueue {
+  /** Pending entries of the endpoint, leased included. */
+  size = 0;
+  #fresh: PendingEntry[] = [];
+  #freshHead = 0;
+  #later: PendingEntry[] = [];
+
+  /** A fresh delivery, due at its creation. */
+  pushFresh(entry: PendingEntry): void {
+    this.#fresh.push(entry);
+    this.size++;
+  }
+
+  /** A delivery due at `entry.dueAt` (resumed, retried, released, redelivered). */
+  pushLater(entry: PendingEntry, counted: boolean): void {
+    heapPush(this.#later, entry);
+    if (!counted) this.size++;
+  }
+
+  /** Takes the earliest due, unleased entry if it is due at `now`. */
+  takeDue(now: number): PendingEntry | undefined {
+    const next = this.peek();
+    if (next === undefined || next.dueAt > now) return undefined;
+    if (next === this.#fresh[this.#freshHead]) this.#shiftFresh();
+    else heapPop(this.#later);
+    return next;
+  }
+
+  /** The earliest unleased entry, due or not. */
+  peek(): PendingEntry | undefined {
+    this.#dropDead();
+    const fresh = this.#fresh[this.#freshHead];
+    const later = this.#later[0];
+    if (fresh === undefined) return later;
+    if (later === undefined) return fresh;
+    return before(later, fresh) ? later : fresh;
+  }
+
+  /** The oldest unleased entry, to evict for drop-oldest. */
+  takeOldest(): PendingEntry | undefined {
+    this.#dropDead();
+    const fresh = this.#fresh[this.#freshHead];
+    if (fresh !== undefined) {
+      this.#shiftFresh();
+      return fresh;
+    }
+    return heapPop(this.#later);
+  }
+
+  /** Every entry not yet taken (unleased), in no particular order. */
+  waiting(): PendingEntry[] {
+    return [...this.#fresh.slice(this.#freshHead), ...this.#later].filter((entry) => entry.live);
+  }
+
+  /** Forgets every waiting entry (abandon). */
+  clearWaiting(): void {
+    this.#fresh = [];
+    this.#freshHead = 0;
+    this.#later = [];
+  }
+
+  #dropDead(): void {
+    while (this.#fresh[this.#freshHead]?.live === false) this.#shiftFresh();
+    while (this.#later[0]?.live === false) heapPop(this.#later);
+  }
+
+  #shiftFresh(): void {
+    this.#fresh[this.#freshHead++] = undefined as unknown as PendingEntry;
+    // Compact now and then so the array does not grow without bound.
+    if (this.#freshHead > 1024 && this.#freshHead * 2 > this.#fresh.length) {
+      this.#fresh = this.#fresh.slice(this.#freshHead);
+      this.#freshHead = 0;
+    }
+  }
+}
+
+function heapPush(heap: PendingEntry[], entry: PendingEntry): void {
+  heap.push(entry);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(heap[i] as PendingEntry, heap[parent] as PendingEntry)) break;
+    [heap[i], heap[parent]] = [heap[parent] as PendingEntry, heap[i] as PendingEntry];
+    i = parent;
+  }
+}
+
+function heapPop(heap: PendingEntry[]): PendingEntry | undefined {
+  const top = heap[0];
+  const last = heap.pop();
+  if (heap.length === 0 || last === undefined) return top;
+  heap[0] = last;
+  let i = 0;
+  for (;;) {
+    const left = 2 * i + 1;
+    const right = left + 1;
+    let smallest = i;
+    if (left < heap.length && before(heap[left] as PendingEntry, heap[smallest] as PendingEntry))
+      smallest = left;
+    if (right < heap.length && before(heap[right] as PendingEntry, heap[smallest] as PendingEntry))
+      smallest = right;
+    if (smallest === i) return top;
+    [heap[i], heap[smallest]] = [heap[smallest] as PendingEntry, heap[i] as PendingEntry];
+    i = smallest;
+  }
+}
