@@ -70,6 +70,20 @@ describe("SqliteStore writes", () => {
   });
 });
 
+describe("SqliteStore records", () => {
+  it("keeps at most 4 KiB of a response body, cut on a character boundary", () => {
+    const { store, context } = openStore();
+    store.enqueue("a", event(1));
+    const [d] = store.lease("a", context.clock, 1);
+    store.recordAttempt(d?.id ?? "", attempt(1, { responseBody: `x${"é".repeat(5000)}` }), {
+      status: "delivered",
+    });
+    const kept = store.get(d?.id ?? "")?.attemptLog[0]?.responseBody ?? "";
+    expect(Buffer.byteLength(kept)).toBe(4095);
+    expect(kept).toBe(`x${"é".repeat(2047)}`);
+  });
+});
+
 describe("SqliteStore retention", () => {
   function settle(store: SqliteStore, now: number, status: "delivered" | "dead", n: number) {
     store.enqueue("a", event(n));

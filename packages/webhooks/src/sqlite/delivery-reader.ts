@@ -23,6 +23,7 @@ export interface DeliveryRow {
   body: Uint8Array;
   status: DeliveryStatus;
   attempts: number;
+  series_start: number;
   created_at: number;
   next_attempt_at: number | null;
   settled_at: number | null;
@@ -61,7 +62,7 @@ export class DeliveryReader {
     return row === undefined ? undefined : this.#toRecord(row);
   }
 
-  /** Matching deliveries, oldest first. */
+  /** Matching deliveries, oldest first (by `createdAt`). */
   list(query: DeliveryQuery = {}): DeliveryRecord[] {
     const { sql, params } = listQuery(query);
     const rows = this.#db.prepare(sql).all(...params) as DeliveryRow[];
@@ -144,5 +145,5 @@ function listQuery(query: DeliveryQuery): { sql: string; params: (string | numbe
   }
   params.push(query.limit ?? DEFAULT_LIMIT);
   const filter = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
-  return { sql: `SELECT * FROM deliveries ${filter} ORDER BY seq LIMIT ?`, params };
+  return { sql: `SELECT * FROM deliveries ${filter} ORDER BY created_at, seq LIMIT ?`, params };
 }

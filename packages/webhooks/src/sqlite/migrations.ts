@@ -64,7 +64,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    description: "redelivery requests from other processes; list by endpoint and time",
+    description:
+      "redelivery requests from other processes, retry series, list by endpoint and time",
     up(db) {
       db.exec(`
         CREATE TABLE requests (
@@ -73,7 +74,9 @@ export const MIGRATIONS: readonly Migration[] = [
           delivery_id  TEXT    NOT NULL,
           requested_at INTEGER NOT NULL
         );
+        ALTER TABLE deliveries ADD COLUMN series_start INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX deliveries_by_endpoint ON deliveries (endpoint_id, created_at);
+        CREATE INDEX deliveries_by_created ON deliveries (created_at);
       `);
     },
   },

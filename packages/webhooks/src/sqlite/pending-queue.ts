@@ -16,6 +16,8 @@ export type EntryState = "buffered" | "stored" | "volatile";
 export interface PendingEntry {
   /** Row id in the file; also the tie-break of equal due times (older first). */
   readonly seq: number;
+  /** Position in the endpoint's order of acceptance (enqueue, redelivery, resume), for `mark`. */
+  order: number;
   readonly id: string;
   readonly endpointId: string;
   /** Upper-case event name; "" until serialised. */
@@ -25,6 +27,8 @@ export interface PendingEntry {
   /** The emitted event, kept until its body exists. */
   source: DispatchableEvent | undefined;
   attempts: number;
+  /** Attempts made before the current series began (the last redelivery). */
+  seriesStart: number;
   readonly createdAt: number;
   dueAt: number;
   leased: boolean;
@@ -39,22 +43,43 @@ const before = (a: PendingEntry, b: PendingEntry): boolean =>
   a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq);
 
 export class PendingQueue {
-  /** Pending entries of the endpoint, leased included. */
-  size = 0;
+  /**
+   * Pending entries of the endpoint, leased included, in order of
+   * acceptance: entries join with a rising `order`, so the first is the
+   * oldest still owed.
+   */
+  readonly members = new Set<PendingEntry>();
   #fresh: PendingEntry[] = [];
   #freshHead = 0;
   #later: PendingEntry[] = [];
 
+  get size(): number {
+    return this.members.size;
+  }
+
   /** A fresh delivery, due at its creation. */
   pushFresh(entry: PendingEntry): void {
     this.#fresh.push(entry);
-    this.size++;
+    this.members.add(entry);
   }
 
   /** A delivery due at `entry.dueAt` (resumed, retried, released, redelivered). */
-  pushLater(entry: PendingEntry, counted: boolean): void {
+  pushLater(entry: PendingEntry): void {
     heapPush(this.#later, entry);
-    if (!counted) this.size++;
+    this.members.add(entry);
+  }
+
+  /** Whether an entry accepted before `mark` is still owed. */
+  pendingBefore(mark: number): boolean {
+    const first = this.members.values().next();
+    return first.done !== true && first.value.order < mark;
+  }
+
+  /** Takes the entry out of the pending set (settled, evicted); it is skipped wherever it still waits. */
+  remove(entry: PendingEntry): void {
+    entry.live = false;
+    entry.leased = false;
+    this.members.delete(entry);
   }
 
   /** Takes the earliest due, unleased entry if it is due at `now`. */

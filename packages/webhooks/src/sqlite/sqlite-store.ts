@@ -12,7 +12,6 @@ import type {
   DeliveryQuery,
   DeliveryRecord,
   DeliveryStore,
-  EnqueueRefusal,
   LeasedDelivery,
   StoreContext,
 } from "../store/delivery-store";
@@ -70,6 +69,8 @@ export class SqliteStore implements DeliveryStore {
   readonly #queues = new Map<string, PendingQueue>();
   readonly #byId = new Map<string, PendingEntry>();
   #seq = 0;
+  /** Order of acceptance, shared by every endpoint (only its rise matters). */
+  #order = 0;
   #commitScheduled = false;
   #fenceReported = false;
   #waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -132,27 +133,30 @@ export class SqliteStore implements DeliveryStore {
     this.#parts.maintenance.start();
   }
 
-  enqueue(endpointId: string, event: DispatchableEvent): EnqueueRefusal | undefined {
+  enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
     const { context, writer } = this.#require();
     const queue = this.#queue(endpointId);
     const { maxPending, overflow } = context.limits(endpointId);
-    let refusal: EnqueueRefusal | undefined;
+    let dropped: DispatchableEvent | undefined;
     if (queue.size >= maxPending) {
       const victim = overflow === "drop-oldest" ? queue.takeOldest() : undefined;
-      if (victim === undefined) return { event, reason: "queue_full" };
-      refusal = { event: this.#evict(victim), reason: "queue_full" };
+      if (victim === undefined) return event;
+      dropped = this.#evict(victim);
     }
-    const now = context.now();
     const entry: PendingEntry = {
       seq: ++this.#seq,
+      order: ++this.#order,
       id: context.mintId(),
       endpointId,
       event: "",
       body: undefined,
       source: event,
       attempts: 0,
-      createdAt: now,
-      dueAt: now,
+      seriesStart: 0,
+      // Routing time: the bus stamps every event as it is emitted. Due at once,
+      // whatever the timestamp says.
+      createdAt: event.timestamp,
+      dueAt: context.now(),
       leased: false,
       live: true,
       state: "buffered",
@@ -162,7 +166,7 @@ export class SqliteStore implements DeliveryStore {
     writer.inserts.push(entry);
     if (this.#options.commit === "enqueue") this.flush();
     else this.#scheduleCommit();
-    return refusal;
+    return dropped;
   }
 
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
@@ -196,7 +200,7 @@ export class SqliteStore implements DeliveryStore {
       if (entry.leased) {
         entry.leased = false;
         entry.dueAt = result.at;
-        this.#queue(entry.endpointId).pushLater(entry, true);
+        this.#queue(entry.endpointId).pushLater(entry);
       }
       this.#writeState(entry, { pending: result.at });
     } else {
@@ -209,16 +213,16 @@ export class SqliteStore implements DeliveryStore {
     const entry = this.#byId.get(id);
     if (entry === undefined || !entry.leased) return;
     entry.leased = false;
-    this.#queue(entry.endpointId).pushLater(entry, true);
+    entry.dueAt = this.#require().context.now();
+    this.#queue(entry.endpointId).pushLater(entry);
   }
 
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
     this.#flushInserts();
     const queue = this.#queues.get(endpointId);
     if (queue === undefined) return [];
+    // Leased deliveries are left to their holder, which settles them with recordAttempt.
     const victims = queue.waiting();
-    for (const entry of this.#byId.values())
-      if (entry.endpointId === endpointId && entry.leased) victims.push(entry);
     queue.clearWaiting();
     for (const entry of victims) this.#settle(entry, "dead", reason);
     this.#scheduleCommit();
@@ -227,6 +231,14 @@ export class SqliteStore implements DeliveryStore {
 
   pendingCount(endpointId: string): number {
     return this.#queues.get(endpointId)?.size ?? 0;
+  }
+
+  mark(_endpointId: string): number {
+    return this.#order + 1;
+  }
+
+  pendingBefore(endpointId: string, mark: number): boolean {
+    return this.#queues.get(endpointId)?.pendingBefore(mark) ?? false;
   }
 
   get(id: string): DeliveryRecord | undefined {
@@ -243,8 +255,9 @@ export class SqliteStore implements DeliveryStore {
     this.#flushAll();
     if (this.#byId.has(id)) return false;
     const row = this.#require().reader.row(id);
-    if (row === undefined || row.status === "pending") return false;
-    const entry = this.#resume({ ...row, next_attempt_at: now });
+    if (row === undefined || row.status === "pending" || row.dead_reason === "unserializable")
+      return false;
+    const entry = this.#resume({ ...row, next_attempt_at: now, series_start: row.attempts });
     this.#writeState(entry, { pending: now });
     this.#scheduleCommit();
     return true;
@@ -294,9 +307,9 @@ export class SqliteStore implements DeliveryStore {
       this.#fenceReported ||= failure.code === "lock_lost";
       parts.context.onCommitError(failure, lost);
     }
-    for (const [entry, error] of unserializable) {
+    for (const [entry, error, event] of unserializable) {
       const record = parts.reader.get(entry.id);
-      if (record !== undefined) parts.context.onUnserializable(record, error);
+      if (record !== undefined) parts.context.onUnserializable(record, error, event);
     }
   }
 
@@ -350,36 +363,35 @@ export class SqliteStore implements DeliveryStore {
   #resume(row: DeliveryRow): PendingEntry {
     const entry: PendingEntry = {
       seq: row.seq,
+      order: ++this.#order,
       id: row.id,
       endpointId: row.endpoint_id,
       event: row.event,
       body: row.body,
       source: undefined,
       attempts: row.attempts,
+      seriesStart: row.series_start,
       createdAt: row.created_at,
       dueAt: row.next_attempt_at ?? row.created_at,
       leased: false,
       live: true,
       state: "stored",
     };
-    this.#queue(entry.endpointId).pushLater(entry, false);
+    this.#queue(entry.endpointId).pushLater(entry);
     this.#byId.set(entry.id, entry);
     return entry;
   }
 
   /** Removes an unleased entry for drop-oldest; returns its event. */
   #evict(entry: PendingEntry): DispatchableEvent {
-    entry.live = false;
-    this.#queue(entry.endpointId).size--;
+    this.#queue(entry.endpointId).remove(entry);
     this.#byId.delete(entry.id);
     if (entry.state === "stored") this.#require().writer.delete(entry.seq);
     return entry.source ?? eventFromBody(entry);
   }
 
   #settle(entry: PendingEntry, status: "delivered" | "dead", reason: DeadReason | null): void {
-    entry.live = false;
-    entry.leased = false;
-    this.#queue(entry.endpointId).size--;
+    this.#queue(entry.endpointId).remove(entry);
     this.#byId.delete(entry.id);
     this.#writeState(entry, { status, reason });
   }
@@ -396,6 +408,7 @@ export class SqliteStore implements DeliveryStore {
         ? {
             status: "pending",
             attempts: entry.attempts,
+            seriesStart: entry.seriesStart,
             nextAttemptAt: change.pending,
             settledAt: null,
             deadReason: null,
@@ -403,6 +416,7 @@ export class SqliteStore implements DeliveryStore {
         : {
             status: change.status,
             attempts: entry.attempts,
+            seriesStart: entry.seriesStart,
             nextAttemptAt: null,
             settledAt: now,
             deadReason: change.reason,
@@ -422,6 +436,7 @@ export class SqliteStore implements DeliveryStore {
       writer.setState(row.seq, {
         status: "delivered",
         attempts,
+        seriesStart: row.series_start,
         nextAttemptAt: null,
         settledAt: context.now(),
         deadReason: null,
@@ -430,6 +445,7 @@ export class SqliteStore implements DeliveryStore {
       writer.setState(row.seq, {
         status: row.status,
         attempts,
+        seriesStart: row.series_start,
         nextAttemptAt: row.next_attempt_at,
         settledAt: row.settled_at,
         deadReason: row.dead_reason,
@@ -439,8 +455,8 @@ export class SqliteStore implements DeliveryStore {
   }
 
   /** Serialises the buffered entries; returns those whose data is not JSON, now dead. */
-  #serializeBuffered(parts: OpenParts): [PendingEntry, unknown][] {
-    const failed: [PendingEntry, unknown][] = [];
+  #serializeBuffered(parts: OpenParts): [PendingEntry, unknown, DispatchableEvent][] {
+    const failed: [PendingEntry, unknown, DispatchableEvent][] = [];
     let lastSource: DispatchableEvent | undefined;
     let lastBody: Uint8Array | undefined;
     for (const entry of parts.writer.inserts) {
@@ -458,11 +474,11 @@ export class SqliteStore implements DeliveryStore {
         entry.source = undefined;
       } catch (error) {
         if (entry.live) {
-          this.#queue(entry.endpointId).size--;
+          this.#queue(entry.endpointId).remove(entry);
           this.#byId.delete(entry.id);
-          entry.live = false;
           entry.deadReason = "unserializable";
-          failed.push([entry, error]);
+          entry.source = undefined;
+          failed.push([entry, error, source]);
         }
       }
     }
@@ -509,6 +525,7 @@ function toLeased(entry: PendingEntry): LeasedDelivery {
     event: entry.event,
     body: entry.body ?? new Uint8Array(0),
     attempts: entry.attempts,
+    attemptsInSeries: entry.attempts - entry.seriesStart,
     createdAt: entry.createdAt,
   };
 }

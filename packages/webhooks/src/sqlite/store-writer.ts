@@ -16,6 +16,8 @@ export const RESPONSE_BODY_LIMIT = 4096;
 export interface RowState {
   readonly status: DeliveryStatus;
   readonly attempts: number;
+  /** Attempts made before the current series (set by a redelivery). */
+  readonly seriesStart: number;
   readonly nextAttemptAt: number | null;
   readonly settledAt: number | null;
   readonly deadReason: DeadReason | null;
@@ -47,8 +49,8 @@ export class StoreWriter {
            error_kind, error_message, response_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       state: db.prepare(
-        `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, settled_at = ?,
-           dead_reason = ? WHERE seq = ?`,
+        `UPDATE deliveries SET status = ?, attempts = ?, series_start = ?, next_attempt_at = ?,
+           settled_at = ?, dead_reason = ? WHERE seq = ?`,
       ),
       deleteRow: db.prepare("DELETE FROM deliveries WHERE seq = ?"),
       deleteAttempts: db.prepare("DELETE FROM attempts WHERE delivery_seq = ?"),
@@ -140,6 +142,7 @@ export class StoreWriter {
       s.state.run(
         st.status,
         st.attempts,
+        st.seriesStart,
         st.nextAttemptAt,
         st.settledAt,
         st.deadReason,
