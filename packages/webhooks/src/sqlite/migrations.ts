@@ -39,7 +39,9 @@ export const MIGRATIONS: readonly Migration[] = [
           settled_at      INTEGER,
           dead_reason     TEXT
         );
-        CREATE INDEX deliveries_by_status ON deliveries (status, settled_at);
+        -- Partial: a fresh (pending) row never touches it, so enqueues stay cheap.
+        CREATE INDEX deliveries_settled ON deliveries (status, settled_at)
+          WHERE settled_at IS NOT NULL;
         CREATE TABLE attempts (
           delivery_seq  INTEGER NOT NULL,
           attempt       INTEGER NOT NULL,
@@ -75,8 +77,6 @@ export const MIGRATIONS: readonly Migration[] = [
           requested_at INTEGER NOT NULL
         );
         ALTER TABLE deliveries ADD COLUMN series_start INTEGER NOT NULL DEFAULT 0;
-        CREATE INDEX deliveries_by_endpoint ON deliveries (endpoint_id, created_at);
-        CREATE INDEX deliveries_by_created ON deliveries (created_at);
       `);
     },
   },
