@@ -530,16 +530,17 @@ function toLeased(entry: PendingEntry): LeasedDelivery {
   };
 }
 
-/** Rebuilds the bus event of a stored body (for a drop-oldest report after a restart). */
+/** Rebuilds the bus event of a stored body, for a drop-oldest report once the event itself is released. */
 function eventFromBody(entry: PendingEntry): DispatchableEvent {
   const parsed = JSON.parse(Buffer.from(entry.body ?? []).toString("utf8")) as {
     event: string;
-    timestamp: string;
+    timestamp: string | number;
     data: unknown;
   };
+  const { timestamp } = parsed;
   return {
     type: parsed.event.toLowerCase(),
-    timestamp: Date.parse(parsed.timestamp),
+    timestamp: typeof timestamp === "number" ? timestamp : Date.parse(timestamp),
     data: parsed.data,
   };
 }
