@@ -11,23 +11,36 @@ import { fileURLToPath } from "node:url";
 
 const sender = fileURLToPath(new URL("./crash-sender.mjs", import.meta.url));
 
-/** A receiver on 127.0.0.1 that answers 204 after 0-3 ms and records every request in order. */
-async function startReceiver() {
+/**
+ * A receiver on 127.0.0.1 that answers 204 after 0-3 ms and records every
+ * request in order, with the number of the connection it came on: which
+ * process sent a request is told by when its connection was accepted.
+ */
+async function startReceiver(onRequest) {
   const received = [];
+  const connection = new WeakMap();
   const server = createServer((req, res) => {
     const chunks = [];
     req.on("data", (chunk) => chunks.push(chunk));
     req.on("end", () => {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      received.push({ id: req.headers["x-attesta-delivery"], n: body.data.metadata.n });
+      received.push({
+        id: req.headers["x-attesta-delivery"],
+        n: body.data.metadata.n,
+        connection: connection.get(req.socket),
+      });
+      onRequest(received.length);
       setTimeout(() => res.writeHead(204).end(), Math.floor(Math.random() * 4));
     });
   });
+  let connections = 0;
+  server.on("connection", (socket) => connection.set(socket, connections++));
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   return {
     url: `http://127.0.0.1:${server.address().port}/hook`,
     received,
+    connections: () => connections,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -56,13 +69,25 @@ function run(args, onLine) {
 }
 
 /**
- * @param {{ events?: number, maxKillDelayMs?: number, timeoutMs?: number }} options
- * @returns {Promise<{ persistedUpTo: number, receivedBeforeKill: number, received: {id: string, n: number}[], killedAfterMs: number, phase: string }>}
+ * The kill lands at a point of progress, not of time, so that it hits every
+ * stage on a fast machine and on a loaded one: once the sender reported a
+ * random number of events persisted (while it still emits), or once the
+ * receiver got a random number of requests (while deliveries are in flight),
+ * then after a random 0-5 ms more.
+ *
+ * @param {{ events?: number, timeoutMs?: number }} options
+ * @returns {Promise<import("./crash-run.d.mts").CrashRunResult>}
  */
-export async function crashRun({ events = 400, maxKillDelayMs = 400, timeoutMs = 60_000 } = {}) {
+export async function crashRun({ events = 150, timeoutMs = 60_000 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "attesta-crash-"));
   const path = join(dir, "deliveries.db");
-  const receiver = await startReceiver();
+  const target = Math.floor(Math.random() * events);
+  const stage = Math.random() < 0.5 ? "emitting" : "delivering";
+  let trigger;
+  const triggered = new Promise((resolve) => (trigger = resolve));
+  const receiver = await startReceiver((count) => {
+    if (stage === "delivering" && count >= target) trigger();
+  });
   const children = [];
   // A stuck process is killed, which fails the run below instead of hanging it.
   const deadline = setTimeout(() => {
@@ -70,25 +95,24 @@ export async function crashRun({ events = 400, maxKillDelayMs = 400, timeoutMs =
   }, timeoutMs);
   try {
     let persistedUpTo = -1;
-    let phase = "starting";
-    let ready;
-    const isReady = new Promise((resolve) => (ready = resolve));
     const first = run(["send", path, receiver.url, String(events)], (line) => {
-      if (line === "READY") ready();
-      else if (line.startsWith("P ")) persistedUpTo = Number(line.slice(2));
-      if (line === "IDLE") phase = "idle";
+      if (line.startsWith("P ")) persistedUpTo = Number(line.slice(2));
+      if (stage === "emitting" && persistedUpTo >= target) trigger();
+      if (line === "IDLE") trigger();
     });
     children.push(first.child);
-    await Promise.race([isReady, first.exited]);
-    const killedAfterMs = Math.floor(Math.random() * maxKillDelayMs);
+    await Promise.race([triggered, first.exited]);
+    const killedAfterMs = Math.floor(Math.random() * 6);
     await new Promise((resolve) => setTimeout(resolve, killedAfterMs));
-    if (phase === "starting") phase = persistedUpTo + 1 < events ? "emitting" : "delivering";
     first.child.kill("SIGKILL");
     const killed = await first.exited;
     if (killed.signal !== "SIGKILL")
       throw new Error(`sender exited before the kill (code ${killed.code}): ${killed.stderr}`);
-    // Anything the receiver got from now on was sent by the resumed process.
-    const receivedBeforeKill = receiver.received.length;
+    const phase = `${stage} ${target}`;
+    // Let connections the killed process opened reach the receiver; every
+    // later one comes from the resumed process, which needs far longer to start.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const connectionsBeforeRestart = receiver.connections();
 
     let done = false;
     const second = run(["resume", path, receiver.url], (line) => {
@@ -101,7 +125,13 @@ export async function crashRun({ events = 400, maxKillDelayMs = 400, timeoutMs =
         `resume failed (code ${resumed.code}, signal ${resumed.signal}, limit ${timeoutMs} ms): ${resumed.stderr}`,
       );
     }
-    return { persistedUpTo, receivedBeforeKill, received: receiver.received, killedAfterMs, phase };
+    return {
+      persistedUpTo,
+      connectionsBeforeRestart,
+      received: receiver.received,
+      killedAfterMs,
+      phase,
+    };
   } finally {
     clearTimeout(deadline);
     await receiver.close();
@@ -111,7 +141,8 @@ export async function crashRun({ events = 400, maxKillDelayMs = 400, timeoutMs =
 
 /**
  * Checks one run; returns the problems found (empty when it passed) and the
- * duplicates (deliveries received twice, first before the kill).
+ * duplicates: deliveries received twice, once from the killed process (in
+ * flight, or delivered but not yet recorded, at the kill) and once after.
  */
 export function checkRun(result) {
   const problems = [];
@@ -130,8 +161,11 @@ export function checkRun(result) {
     if (seen.length > 1) {
       duplicates += seen.length - 1;
       if (seen.length > 2) problems.push(`event ${n} arrived ${seen.length} times`);
-      if (seen[0].index >= result.receivedBeforeKill)
-        problems.push(`event ${n} arrived twice, both times after the restart`);
+      const fromKilled = seen.filter((r) => r.connection < result.connectionsBeforeRestart);
+      if (fromKilled.length !== 1)
+        problems.push(
+          `event ${n} arrived ${seen.length} times, ${fromKilled.length} of them from the killed process`,
+        );
     }
   }
   return { problems, duplicates, delivered: byN.size };

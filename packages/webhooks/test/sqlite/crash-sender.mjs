@@ -32,7 +32,7 @@ const write = (line) => process.stdout.write(`${line}\n`);
 
 if (mode === "send") {
   write("READY");
-  const BURST = 8;
+  const BURST = 25;
   for (let n = 0; n < Number(total); ) {
     const last = Math.min(n + BURST, Number(total)) - 1;
     for (; n <= last; n++) {

@@ -8,7 +8,6 @@ const args = Object.fromEntries(
 const RUNS = Number(args.runs ?? 200);
 const PARALLEL = Number(args.parallel ?? 4);
 const EVENTS = Number(args.events ?? 1000);
-const MAX_KILL_DELAY_MS = Number(args["max-kill-delay"] ?? 1500);
 
 let duplicates = 0;
 let persisted = 0;
@@ -17,7 +16,7 @@ let done = 0;
 const started = performance.now();
 for (let next = 0; next < RUNS; next += PARALLEL) {
   const batch = Array.from({ length: Math.min(PARALLEL, RUNS - next) }, () =>
-    crashRun({ events: EVENTS, maxKillDelayMs: MAX_KILL_DELAY_MS, timeoutMs: 120_000 }),
+    crashRun({ events: EVENTS, timeoutMs: 120_000 }),
   );
   for (const result of await Promise.all(batch)) {
     const check = checkRun(result);
@@ -26,7 +25,7 @@ for (let next = 0; next < RUNS; next += PARALLEL) {
     persisted += result.persistedUpTo + 1;
     delivered += check.delivered;
     console.log(
-      `run ${done}: killed after ${result.killedAfterMs} ms while ${result.phase}, persisted ${result.persistedUpTo + 1}, delivered ${check.delivered}, duplicates ${check.duplicates}`,
+      `run ${done}: killed at ${result.phase} (+${result.killedAfterMs} ms), persisted ${result.persistedUpTo + 1}, delivered ${check.delivered}, duplicates ${check.duplicates}`,
     );
     if (check.problems.length > 0) {
       console.error(check.problems.join("\n"));

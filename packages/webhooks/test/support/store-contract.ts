@@ -231,10 +231,10 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect(store.pendingBefore("a", later)).toBe(true);
       const [second] = store.lease("a", context.clock, 1);
       store.recordAttempt(second?.id ?? "", attempt(1), { status: "delivered" });
-      const afterAll = store.mark("a");
+      expect(store.pendingBefore("a", store.mark("a"))).toBe(false);
+      // A redelivery is owed again: a mark taken after it waits for it.
       expect(store.redeliver(d?.id ?? "", context.clock)).toBe(true);
-      expect(store.pendingBefore("a", afterAll)).toBe(false);
-      expect(store.pendingBefore("a", store.mark("a") + 1)).toBe(true);
+      expect(store.pendingBefore("a", store.mark("a"))).toBe(true);
     });
 
     it("lists by status, endpoint, event, since and limit, oldest first", () => {
