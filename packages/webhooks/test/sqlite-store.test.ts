@@ -271,6 +271,8 @@ describe("SqliteStore.inspect", () => {
     store.recordAttempt(id, attempt(1, { status: 410 }), { status: "dead", reason: "rejected" });
     await store.persisted();
 
+    let woken = 0;
+    context.wake = () => woken++;
     const inspector = SqliteStore.inspect(store.path);
     try {
       expect(inspector.counts()).toEqual({ pending: 0, delivered: 0, dead: 1 });
@@ -279,6 +281,7 @@ describe("SqliteStore.inspect", () => {
       expect(inspector.requestRedelivery("no-such-id")).toBe(false);
       expect(inspector.requestRedelivery(id)).toBe(true);
       await until(() => store.pendingCount("a") === 1);
+      expect(woken).toBe(1);
       expect(store.lease("a", context.clock, 1)[0]?.id).toBe(id);
       await until(() => inspector.get(id)?.status === "pending");
       expect(inspector.requestRedelivery(id)).toBe(false);

@@ -120,6 +120,7 @@ export class SqliteStore implements DeliveryStore {
         heartbeat: () => this.flush(true),
         redeliver: (id) => this.redeliver(id, context.now()),
         prune: () => this.#pruneBatch(),
+        wake: () => context.wake?.(),
       });
       this.#parts = { db, context, lock, writer, reader, pruner, maintenance };
       this.#seq = reader.maxSeq();

@@ -15,6 +15,8 @@ export interface MaintenanceTasks {
   redeliver(id: string): boolean;
   /** Deletes one batch of expired rows; returns how many. */
   prune(): number;
+  /** Tells the dispatcher that deliveries became pending. */
+  wake(): void;
 }
 
 /** Batches per pruning run; the rest waits for the next interval. */
@@ -61,10 +63,12 @@ export class StoreMaintenance {
   applyRequests(): void {
     const requests = this.#nextRequests.all() as { seq: number; delivery_id: string }[];
     if (requests.length === 0) return;
-    for (const request of requests) this.#tasks.redeliver(request.delivery_id);
+    let redelivered = 0;
+    for (const request of requests) if (this.#tasks.redeliver(request.delivery_id)) redelivered++;
     // Commit the redeliveries before the requests go, so a crash in between repeats a request instead of losing it.
     this.#tasks.heartbeat();
     this.#deleteRequests.run((requests[requests.length - 1] as { seq: number }).seq);
+    if (redelivered > 0) this.#tasks.wake();
   }
 
   #startPruning(): void {
