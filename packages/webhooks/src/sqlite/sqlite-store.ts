@@ -76,7 +76,7 @@ export class SqliteStore implements DeliveryStore {
   #waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   readonly #commitSoon = () => {
     this.#commitScheduled = false;
-    this.flush();
+    this.#commit(false);
   };
 
   constructor(options: SqliteStoreOptions) {
@@ -117,7 +117,7 @@ export class SqliteStore implements DeliveryStore {
       });
       const writer = new StoreWriter(db, lock);
       const maintenance = new StoreMaintenance(db, o, {
-        heartbeat: () => this.flush(true),
+        heartbeat: () => this.#commit(true),
         redeliver: (id) => this.redeliver(id, context.now()),
         prune: () => this.#pruneBatch(),
         wake: () => context.wake?.(),
@@ -165,14 +165,14 @@ export class SqliteStore implements DeliveryStore {
     queue.pushFresh(entry);
     this.#byId.set(entry.id, entry);
     writer.inserts.push(entry);
-    if (this.#options.commit === "enqueue") this.flush();
+    if (this.#options.commit === "enqueue") this.#commit(false);
     else this.#scheduleCommit();
     return dropped;
   }
 
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
     if (this.#state !== "open") return [];
-    if (this.#require().writer.inserts.length > 0) this.flush();
+    if (this.#require().writer.inserts.length > 0) this.#commit(false);
     const queue = this.#queues.get(endpointId);
     const leased: LeasedDelivery[] = [];
     while (queue !== undefined && leased.length < limit) {
@@ -275,9 +275,13 @@ export class SqliteStore implements DeliveryStore {
   /**
    * Commits everything buffered now, on the caller's stack. The store does
    * this by itself once per tick; call it to commit at a point of your choice.
-   * `heartbeat` commits even an empty buffer, refreshing the owner row.
    */
-  flush(heartbeat = false): void {
+  commit(): void {
+    this.#commit(false);
+  }
+
+  /** `heartbeat` commits even an empty buffer, refreshing the owner row. */
+  #commit(heartbeat: boolean): void {
     const parts = this.#parts;
     if (parts === undefined || (parts.writer.empty && !heartbeat)) {
       this.#settleWaiters();
@@ -326,7 +330,7 @@ export class SqliteStore implements DeliveryStore {
     const parts = this.#parts;
     if (this.#state === "closed" || parts === undefined) return;
     parts.maintenance.stop();
-    this.flush();
+    this.#commit(false);
     this.#state = "closed";
     this.#parts = undefined;
     try {
@@ -487,11 +491,11 @@ export class SqliteStore implements DeliveryStore {
   }
 
   #flushInserts(): void {
-    if (this.#parts !== undefined && this.#parts.writer.inserts.length > 0) this.flush();
+    if (this.#parts !== undefined && this.#parts.writer.inserts.length > 0) this.#commit(false);
   }
 
   #flushAll(): void {
-    if (this.#parts !== undefined && !this.#parts.writer.empty) this.flush();
+    if (this.#parts !== undefined && !this.#parts.writer.empty) this.#commit(false);
   }
 
   #scheduleCommit(): void {
