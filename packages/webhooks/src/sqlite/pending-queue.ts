@@ -18,13 +18,14 @@ export interface PendingEntry {
   readonly seq: number;
   /** Position in the endpoint's order of acceptance (enqueue, redelivery, resume), for `mark`. */
   order: number;
-  readonly id: string;
+  /** Minted at the first commit (an entry evicted before it never gets one). */
+  id: string;
   readonly endpointId: string;
   /** Upper-case event name; "" until serialised. */
   event: string;
   /** Body bytes; undefined until serialised at commit. */
   body: Uint8Array | undefined;
-  /** The emitted event, kept until its body exists. */
+  /** The emitted event, for a drop report; undefined when resumed from the file. */
   source: DispatchableEvent | undefined;
   attempts: number;
   /** Attempts made before the current series began (the last redelivery). */

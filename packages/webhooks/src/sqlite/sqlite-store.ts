@@ -147,7 +147,7 @@ export class SqliteStore implements DeliveryStore {
     const entry: PendingEntry = {
       seq: ++this.#seq,
       order: ++this.#order,
-      id: context.mintId(),
+      id: "",
       endpointId,
       event: "",
       body: undefined,
@@ -163,8 +163,7 @@ export class SqliteStore implements DeliveryStore {
       state: "buffered",
     };
     queue.pushFresh(entry);
-    this.#byId.set(entry.id, entry);
-    writer.inserts.push(entry);
+    writer.add(entry);
     if (this.#options.commit === "enqueue") this.#commit(false);
     else this.#scheduleCommit();
     return dropped;
@@ -172,7 +171,7 @@ export class SqliteStore implements DeliveryStore {
 
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
     if (this.#state !== "open") return [];
-    if (this.#require().writer.inserts.length > 0) this.#commit(false);
+    if (this.#require().writer.hasInserts) this.#commit(false);
     const queue = this.#queues.get(endpointId);
     const leased: LeasedDelivery[] = [];
     while (queue !== undefined && leased.length < limit) {
@@ -391,7 +390,9 @@ export class SqliteStore implements DeliveryStore {
   #evict(entry: PendingEntry): DispatchableEvent {
     this.#queue(entry.endpointId).remove(entry);
     this.#byId.delete(entry.id);
-    if (entry.state === "stored") this.#require().writer.delete(entry.seq);
+    const { writer } = this.#require();
+    if (entry.state === "stored") writer.delete(entry.seq);
+    else if (entry.state === "buffered") writer.trimEvicted();
     return entry.source ?? eventFromBody(entry);
   }
 
@@ -464,9 +465,14 @@ export class SqliteStore implements DeliveryStore {
     const failed: [PendingEntry, unknown, DispatchableEvent][] = [];
     let lastSource: DispatchableEvent | undefined;
     let lastBody: Uint8Array | undefined;
-    for (const entry of parts.writer.inserts) {
-      const source = entry.source;
-      if (entry.body !== undefined || source === undefined) continue;
+    const { inserts } = parts.writer;
+    for (let i = parts.writer.insertHead; i < inserts.length; i++) {
+      const entry = inserts[i];
+      const source = entry?.source;
+      if (entry === undefined || !entry.live || entry.body !== undefined || source === undefined)
+        continue;
+      entry.id = parts.context.mintId();
+      this.#byId.set(entry.id, entry);
       entry.event = source.type.toUpperCase();
       try {
         // One event fans out to several endpoints in a row: serialise it once.
@@ -476,22 +482,19 @@ export class SqliteStore implements DeliveryStore {
             : parts.context.serialize(source);
         lastSource = source;
         lastBody = entry.body;
-        entry.source = undefined;
       } catch (error) {
-        if (entry.live) {
-          this.#queue(entry.endpointId).remove(entry);
-          this.#byId.delete(entry.id);
-          entry.deadReason = "unserializable";
-          entry.source = undefined;
-          failed.push([entry, error, source]);
-        }
+        this.#queue(entry.endpointId).remove(entry);
+        this.#byId.delete(entry.id);
+        entry.deadReason = "unserializable";
+        entry.source = undefined;
+        failed.push([entry, error, source]);
       }
     }
     return failed;
   }
 
   #flushInserts(): void {
-    if (this.#parts !== undefined && this.#parts.writer.inserts.length > 0) this.#commit(false);
+    if (this.#parts !== undefined && this.#parts.writer.hasInserts) this.#commit(false);
   }
 
   #flushAll(): void {

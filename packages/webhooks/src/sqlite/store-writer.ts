@@ -29,8 +29,9 @@ type Change =
   | { readonly kind: "delete"; readonly seq: number };
 
 export class StoreWriter {
-  /** New rows, in enqueue order. */
-  readonly inserts: PendingEntry[] = [];
+  /** New rows, in enqueue order, from `insertHead` on (evicted ones at the front are let go early). */
+  readonly inserts: (PendingEntry | undefined)[] = [];
+  #insertHead = 0;
   readonly #changes: Change[] = [];
   readonly #db: SqliteDatabase;
   readonly #lock: OwnerLock;
@@ -58,7 +59,45 @@ export class StoreWriter {
   }
 
   get empty(): boolean {
-    return this.inserts.length === 0 && this.#changes.length === 0;
+    return !this.hasInserts && this.#changes.length === 0;
+  }
+
+  get hasInserts(): boolean {
+    return this.inserts.length > this.#insertHead;
+  }
+
+  get insertHead(): number {
+    return this.#insertHead;
+  }
+
+  add(entry: PendingEntry): void {
+    this.inserts.push(entry);
+  }
+
+  /**
+   * Lets go of entries evicted before their first commit at the front of the
+   * buffer, so a long burst into a full queue does not keep every evicted
+   * event alive until the commit.
+   */
+  trimEvicted(): void {
+    const inserts = this.inserts;
+    let head = this.#insertHead;
+    while (head < inserts.length && isEvicted(inserts[head])) inserts[head++] = undefined;
+    if (head === inserts.length) {
+      inserts.length = 0;
+      head = 0;
+    } else if (head > 4096 && head * 2 > inserts.length) {
+      inserts.splice(0, head);
+      head = 0;
+    }
+    this.#insertHead = head;
+  }
+
+  #takeInserts(): PendingEntry[] {
+    const taken = this.inserts.slice(this.#insertHead) as PendingEntry[];
+    this.inserts.length = 0;
+    this.#insertHead = 0;
+    return taken;
   }
 
   recordAttempt(seq: number, attempt: AttemptRecord): void {
@@ -80,7 +119,7 @@ export class StoreWriter {
    * stay in memory only (state `volatile`).
    */
   commit(now: number): void {
-    const inserts = this.inserts.splice(0);
+    const inserts = this.#takeInserts();
     const changes = this.#changes.splice(0);
     const write = this.#db.transaction(() => {
       if (!this.#lock.confirm(now)) return false;
@@ -101,12 +140,12 @@ export class StoreWriter {
   /** Drops everything buffered (the file is no longer ours); returns how many deliveries are not durable. */
   discard(): number {
     this.#changes.length = 0;
-    return markVolatile(this.inserts.splice(0));
+    return markVolatile(this.#takeInserts());
   }
 
   #insert(entry: PendingEntry): void {
     // Evicted before its first commit: it never reaches the file.
-    if (!entry.live && entry.deadReason === undefined) return;
+    if (isEvicted(entry)) return;
     const dead = !entry.live;
     this.#statements.insert.run(
       entry.seq,
@@ -163,6 +202,10 @@ export class CommitFailure {
     /** True when the owner row names another process. */
     readonly lockLost: boolean,
   ) {}
+}
+
+function isEvicted(entry: PendingEntry | undefined): boolean {
+  return entry !== undefined && !entry.live && entry.deadReason === undefined;
 }
 
 function markVolatile(entries: readonly PendingEntry[]): number {
