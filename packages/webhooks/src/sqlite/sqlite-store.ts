@@ -494,7 +494,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   #flushInserts(): void {
-    if (this.#parts !== undefined && this.#parts.writer.hasInserts) this.#commit(false);
+    if (this.#parts?.writer.hasInserts) this.#commit(false);
   }
 
   #flushAll(): void {
