@@ -174,7 +174,8 @@ export class SqliteStore implements DeliveryStore {
     if (this.#require().writer.hasInserts) this.#commit(false);
     const queue = this.#queues.get(endpointId);
     const leased: LeasedDelivery[] = [];
-    while (queue !== undefined && leased.length < limit) {
+    if (queue === undefined) return leased;
+    while (leased.length < limit) {
       const entry = queue.takeDue(now);
       if (entry === undefined) break;
       entry.leased = true;
