@@ -42,6 +42,11 @@ const COMMANDS: readonly Entry[] = [
     summary: "check a body and its headers, and explain a failed signature",
     load: async () => (await import("./commands/verify")).verify,
   },
+  {
+    name: "deliveries",
+    summary: "list, show, redeliver and recover deliveries in a SqliteStore file",
+    load: async () => (await import("./commands/deliveries")).deliveries,
+  },
 ];
 
 function overview(): string {

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { BIN, cleanEnv, runCli, VERSION } from "./support/cli";
 
-const COMMANDS = ["listen", "send", "trigger", "sign", "verify"];
+const COMMANDS = ["listen", "send", "trigger", "sign", "verify", "deliveries"];
 const BODY = '{"event":"APPROVED","timestamp":"2025-06-15T14:32:18.123+00:00","data":{}}';
 
 describe("attesta", () => {
@@ -37,7 +37,7 @@ describe("attesta", () => {
     const result = await runCli(["lisen"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      '@attesta/cli: unknown command "lisen". Fix: use one of listen, send, trigger, sign, verify, or run "attesta --help".\n',
+      '@attesta/cli: unknown command "lisen". Fix: use one of listen, send, trigger, sign, verify, deliveries, or run "attesta --help".\n',
     );
   });
 
