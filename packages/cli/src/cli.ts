@@ -7,4 +7,7 @@
 import { processIo } from "./io";
 import { main } from "./main";
 
-process.exitCode = await main(process.argv.slice(2), processIo());
+const code = await main(process.argv.slice(2), processIo());
+// Exit once the output is written, rather than wait for idle keep-alive
+// connections of the HTTP client to time out.
+process.stdout.write("", () => process.exit(code));
