@@ -17,7 +17,9 @@ import type { DeliveryJobData, StoredAttempt } from "./job-data";
 import { type DistributedStats, readEndpointStats, statsKeyFor, totalStats } from "./stats";
 
 /** A delivery as held in Redis, with every attempt recorded for it. */
-export interface DistributedDelivery extends DeliveryRecord {
+export interface DistributedDelivery extends Omit<DeliveryRecord, "attemptLog"> {
+  /** Every attempt, oldest first, with what followed it. */
+  readonly attemptLog: readonly StoredAttempt[];
   /** BullMQ's reason for the last failure, for dead letters. */
   readonly failedReason?: string;
 }

@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { DistributedEndpointConfig } from "../../../src/bullmq/index";
 
 const script = fileURLToPath(new URL("../fixtures/worker.mjs", import.meta.url));
 const built = fileURLToPath(new URL("../../../dist/bullmq/index.js", import.meta.url));
@@ -23,7 +24,7 @@ export interface WorkerProcess {
 export interface WorkerSpec {
   readonly connection: string;
   readonly prefix: string;
-  readonly endpoints: readonly Record<string, unknown>[];
+  readonly endpoints: readonly DistributedEndpointConfig[];
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
   readonly closeDeadlineMs?: number;
