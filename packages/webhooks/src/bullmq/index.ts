@@ -9,14 +9,8 @@
 export type { RedisQueueOptions } from "./connection";
 export type { DistributedEndpointConfig } from "./endpoints";
 export type { StoredAttempt } from "./job-data";
-export type {
-  ProducerCloseReport,
-  ProducerDrop,
-  ProducerStats,
-  WebhookProducerOptions,
-} from "./producer";
+export type { ProducerCloseReport, ProducerStats, WebhookProducerOptions } from "./producer";
 export { WebhookProducer } from "./producer";
-export type { AttemptRequest, SendAttempt, SentAttempt } from "./send-attempt";
 export type { DistributedEndpointStats, DistributedStats } from "./stats";
 export type { DistributedDelivery } from "./webhook-queues";
 export { WebhookQueues } from "./webhook-queues";

@@ -6,13 +6,14 @@
  */
 import type { AttemptRecord, DeadReason } from "../store/delivery-store";
 
-/** The data of a delivery job; the job id is the delivery id. */
+/**
+ * The data of a delivery job. The job id is the delivery id; the job name is
+ * the upper-case event name, as in the body, so queue dashboards show it.
+ */
 export interface DeliveryJobData {
-  /** Bus event type (`"approved"`). */
-  readonly type: string;
   /** The exact body, serialised once by the producer; every attempt sends these bytes. */
   readonly body: string;
-  /** Epoch ms of routing. */
+  /** Epoch ms when the producer took the delivery from its outbox. */
   readonly createdAt: number;
 }
 
@@ -30,8 +31,3 @@ export interface StoredAttempt extends AttemptRecord {
 
 /** The BullMQ backoff type whose delays come from the endpoint's retry policy. */
 export const BACKOFF_TYPE = "attesta";
-
-/** Job name: the upper-case event, as in the body, so queue dashboards show it. */
-export function jobNameFor(type: string): string {
-  return type.toUpperCase();
-}

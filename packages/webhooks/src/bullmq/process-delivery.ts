@@ -1,20 +1,23 @@
 /**
- * The BullMQ processor of one endpoint: one attempt per job run, recorded,
- * and turned into what BullMQ should do next (complete, retry after our
- * delay, fail for good, or give the job back at shutdown).
+ * The BullMQ processor of one endpoint, in place of the local scheduler's
+ * attempt loop: one attempt per job run through the shared transport, judged
+ * by the shared retry policy, recorded, and turned into what BullMQ does
+ * next (complete, retry after our delay, fail for good, or give the job back
+ * at shutdown).
  *
  * @module
  */
 import { type Job, UnrecoverableError, WaitingError } from "bullmq";
-import type { DeadReason } from "../store/delivery-store";
-import type { DeadLetter, DeliveryAttempt } from "../types";
-import type { WebhookDeliveryError } from "../webhook-delivery-error";
-import type { DistributedEndpoint } from "./endpoints";
+import { toDeadLetter } from "../dead-letter";
+import type { Reporter } from "../reporter";
+import type { Endpoint } from "../router/endpoint";
+import { toAttemptRecord } from "../scheduler/endpoint-scheduler";
+import { judgeAttempt, type RetryPolicy } from "../scheduler/retry-policy";
+import type { LeasedDelivery } from "../store/delivery-store";
+import type { EndpointTransport } from "../transport/endpoint-transport";
 import type { DeliveryJobData, StoredAttempt } from "./job-data";
-import { retryDelayMs } from "./retry-delay";
-import type { SendAttempt } from "./send-attempt";
 
-/** Thrown to BullMQ for a failed attempt that will be retried; carries our delay. */
+/** Thrown to BullMQ for a failed attempt that will be retried; carries the policy's delay. */
 export class AttemptFailedError extends Error {
   override name = "AttemptFailedError";
   constructor(
@@ -27,101 +30,88 @@ export class AttemptFailedError extends Error {
 
 /** What the processor needs from its worker set. */
 export interface ProcessorHost {
-  readonly send: SendAttempt;
-  /** True once shutdown reached its deadline: aborted attempts are handed back, not failed. */
+  readonly transport: EndpointTransport;
+  readonly reporter: Reporter;
+  /** True once shutdown reached its deadline: aborted attempts are handed back, not judged. */
   handingBack(): boolean;
   /** Counts a job given back to its queue at the shutdown deadline. */
   handedBack(): void;
-  /** Stores a failed attempt's record (a job log line) and counts it. */
+  /** Stores a failed attempt's record (a job log line) and counts it cluster-wide. */
   recordFailure(job: Job<DeliveryJobData>, record: StoredAttempt): Promise<void>;
-  attempted(attempt: DeliveryAttempt): void;
-  deadLettered(letter: DeadLetter): void;
+}
+
+/** The delivery as the shared reporter and dead-letter builder see it. */
+function toLeased(endpoint: Endpoint, job: Job<DeliveryJobData>, body: Buffer): LeasedDelivery {
+  return {
+    id: job.id as string,
+    endpointId: endpoint.id,
+    event: job.name,
+    body,
+    // attemptsStarted counts this run, and runs cut short by a crashed worker.
+    attempts: Math.max(0, job.attemptsStarted - 1),
+    // attemptsMade counts failed attempts of this series: a redelivery resets it.
+    attemptsInSeries: job.attemptsMade,
+    createdAt: job.data.createdAt,
+  };
 }
 
 /** Builds the processor function of one endpoint's BullMQ worker. */
-export function createProcessor(endpoint: DistributedEndpoint, host: ProcessorHost) {
+export function createProcessor(endpoint: Endpoint, host: ProcessorHost) {
+  const { retryCount, retryBaseDelayMs, retryMaxDelayMs } = endpoint.config;
+  const policy: RetryPolicy = {
+    retryCount,
+    baseDelayMs: retryBaseDelayMs,
+    maxDelayMs: retryMaxDelayMs,
+  };
   return async (
     job: Job<DeliveryJobData>,
     token?: string,
     signal?: AbortSignal,
   ): Promise<StoredAttempt> => {
-    const deliveryId = job.id as string;
-    // attemptsStarted counts this run too, and runs cut short by a crashed worker.
-    const attempt = Math.max(1, job.attemptsStarted);
-    const sent = await host.send({
-      deliveryId,
-      eventType: job.data.type,
-      body: Buffer.from(job.data.body, "utf8"),
+    const delivery = toLeased(endpoint, job, Buffer.from(job.data.body, "utf8"));
+    const attempt = delivery.attempts + 1;
+    const outcome = await host.transport.send({
+      deliveryId: delivery.id,
+      event: delivery.event,
+      body: delivery.body,
       attempt,
-      signal,
     });
-    const ok = sent.error === undefined;
-    if (!ok && signal?.aborted && host.handingBack()) {
-      // Shutdown deadline: the job goes back to the queue for another worker, keeping its retries.
+    if (outcome.error !== undefined && signal?.aborted && host.handingBack()) {
+      // Shutdown deadline: the job goes back to its queue for another worker, its series intact.
       await job.moveToWait(token);
       host.handedBack();
       throw new WaitingError();
     }
-    const retriesLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
-    const willRetry = !ok && sent.retryable && retriesLeft;
-    const retryInMs = willRetry
-      ? retryDelayMs(endpoint, job.attemptsMade + 1, sent.retryAfterMs)
-      : undefined;
-    const deadReason: DeadReason | undefined =
-      ok || willRetry ? undefined : sent.retryable ? "exhausted" : "rejected";
+    endpoint.countAttempt(attempt);
+    const verdict = judgeAttempt(outcome, delivery.attemptsInSeries + 1, policy, false);
+    const retryInMs = verdict.next === "retry" ? verdict.delayMs : undefined;
     const record: StoredAttempt = {
-      attempt,
-      startedAt: sent.startedAt,
-      durationMs: Math.round(sent.durationMs),
-      ...(sent.status === undefined ? {} : { status: sent.status }),
-      ...(sent.error === undefined ? {} : errorFields(sent.error)),
-      result: ok ? "delivered" : willRetry ? "retry" : "dead",
-      ...(deadReason === undefined ? {} : { deadReason }),
+      ...toAttemptRecord(attempt, outcome),
+      result: verdict.next,
+      ...(verdict.next === "dead" ? { deadReason: verdict.reason } : {}),
       ...(retryInMs === undefined ? {} : { retryInMs }),
     };
-    host.attempted({
-      url: endpoint.url,
-      endpointIndex: endpoint.index,
-      deliveryId,
-      event: job.name,
-      attempt,
-      ok,
-      status: sent.status,
-      error: sent.error,
-      durationMs: sent.durationMs,
-      willRetry,
-      retryInMs,
-    });
+    host.reporter.attempted(endpoint, delivery, attempt, outcome, retryInMs);
     // The delivering attempt's record is the job's return value: no extra round trip.
-    if (ok) return record;
+    if (verdict.next === "delivered") {
+      endpoint.countDelivered();
+      return record;
+    }
     await host.recordFailure(job, record);
-    const message = sent.error?.message ?? `attempt ${attempt} failed`;
-    if (retryInMs !== undefined) throw new AttemptFailedError(message, retryInMs);
-    host.deadLettered({
-      url: endpoint.url,
-      endpointIndex: endpoint.index,
-      deliveryId,
-      payload: JSON.parse(job.data.body),
-      reason: deadReason === "rejected" ? "rejected" : "exhausted",
-      attempts: attempt,
-      ...(sent.status === undefined ? {} : { status: sent.status }),
-      ...(sent.error === undefined ? {} : { error: sent.error }),
-    });
-    // Unrecoverable: BullMQ fails the job now, whatever attempts remain.
-    throw new UnrecoverableError(`${deadReason}: ${message}`);
+    const message = outcome.error?.message ?? `attempt ${attempt} failed`;
+    if (verdict.next === "retry") throw new AttemptFailedError(message, verdict.delayMs);
+    endpoint.countFailed();
+    host.reporter.deadLettered(
+      toDeadLetter(endpoint, {
+        deliveryId: delivery.id,
+        body: delivery.body,
+        reason: verdict.reason,
+        attempts: attempt,
+        status: outcome.status,
+        error: outcome.error,
+      }),
+    );
+    // Unrecoverable: BullMQ fails the job now, whatever attempts its options still allow.
+    throw new UnrecoverableError(`${verdict.reason}: ${message}`);
   };
-}
-
-function errorFields(
-  error: WebhookDeliveryError,
-): Pick<StoredAttempt, "errorKind" | "errorMessage"> {
-  const kind: StoredAttempt["errorKind"] =
-    error.name === "WebhookResponseError"
-      ? "http_status"
-      : error.name === "WebhookTimeoutError"
-        ? "timeout"
-        : error.name === "WebhookConnectionError"
-          ? "connection"
-          : "aborted";
-  return { errorKind: kind, errorMessage: error.message };
 }

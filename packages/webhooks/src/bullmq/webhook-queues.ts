@@ -6,13 +6,10 @@
  */
 import { type Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import type { Endpoint } from "../router/endpoint";
 import type { DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
 import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
-import {
-  type DistributedEndpoint,
-  type DistributedEndpointConfig,
-  resolveEndpoints,
-} from "./endpoints";
+import { type DistributedEndpointConfig, queueNameFor, resolveEndpoints } from "./endpoints";
 import type { DeliveryJobData, StoredAttempt } from "./job-data";
 import { type DistributedStats, readEndpointStats, statsKeyFor, totalStats } from "./stats";
 
@@ -39,7 +36,7 @@ export interface DistributedDelivery extends Omit<DeliveryRecord, "attemptLog"> 
  * ```
  */
 export class WebhookQueues {
-  private readonly endpoints: readonly DistributedEndpoint[];
+  private readonly endpoints: readonly Endpoint[];
   private readonly queues = new Map<string, Queue>();
   private readonly redis: Redis;
   private readonly prefix: string;
@@ -50,7 +47,10 @@ export class WebhookQueues {
     this.redis = openRedis(options.connection, { maxRetriesPerRequest: 3 });
     this.redis.on("error", () => undefined);
     for (const endpoint of this.endpoints) {
-      const queue = new Queue(endpoint.queueName, { connection: this.redis, prefix: this.prefix });
+      const queue = new Queue(queueNameFor(endpoint.id), {
+        connection: this.redis,
+        prefix: this.prefix,
+      });
       queue.on("error", () => undefined);
       this.queues.set(endpoint.id, queue);
     }
@@ -63,8 +63,8 @@ export class WebhookQueues {
         readEndpointStats(
           this.queue(endpoint.id),
           this.redis,
-          endpoint,
-          statsKeyFor(this.prefix, endpoint.queueName),
+          { id: endpoint.id, url: endpoint.config.url },
+          statsKeyFor(this.prefix, queueNameFor(endpoint.id)),
         ),
       ),
     );
@@ -126,7 +126,7 @@ export class WebhookQueues {
   }
 
   private async toRecord(
-    endpoint: DistributedEndpoint,
+    endpoint: Endpoint,
     job: Job<DeliveryJobData>,
   ): Promise<DistributedDelivery> {
     const [state, logs] = await Promise.all([

@@ -206,7 +206,8 @@ function toResult(verdict: AttemptVerdict, at: number): AttemptResult {
   return { status: "dead", reason: verdict.reason };
 }
 
-function toAttemptRecord(attempt: number, outcome: AttemptOutcome): AttemptRecord {
+/** The stored record of one attempt, as every scheduler writes it. */
+export function toAttemptRecord(attempt: number, outcome: AttemptOutcome): AttemptRecord {
   return {
     attempt,
     startedAt: outcome.startedAt,
