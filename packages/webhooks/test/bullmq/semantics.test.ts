@@ -56,7 +56,7 @@ const status =
 
 describe("@attesta/webhooks/bullmq delivery semantics", () => {
   it("delivers signed, with one delivery id across retries, and records every attempt", async () => {
-    const { receiver, bus, queues, attempts } = await cluster(status([500, 503, 204]), {
+    const { receiver, bus, queues, attempts, workers } = await cluster(status([500, 503, 204]), {
       retryCount: 3,
     });
     bus.emit({ type: "approved", data: sampleData("approved") });
@@ -87,6 +87,10 @@ describe("@attesta/webhooks/bullmq delivery semantics", () => {
     await eventually(async () => (await queues.stats()).delivered === 1);
     const stats = await queues.stats();
     expect(stats).toMatchObject({ delivered: 1, failedAttempts: 2, dead: 0, waiting: 0 });
+    // This process's own counters, in the local dispatcher's shape.
+    expect(workers.stats()).toMatchObject([
+      { id: "main", attempts: 3, retries: 2, delivered: 1, failed: 0, inFlight: 0 },
+    ]);
   });
 
   it("waits as Retry-After says, capped by retryMaxDelayMs", async () => {
