@@ -6,7 +6,10 @@ import { startWebhookWorkers, WebhookProducer } from "@attesta/webhooks/bullmq";
 import { approvedData, report } from "./shared.mjs";
 
 const [role, connection, prefix, url, count] = process.argv.slice(2);
-export const endpoints = [{ id: "bench", url, concurrency: 10, secret: "whsec_bench" }];
+// maxQueueSize: the producer holds the whole prefilled backlog while it writes it.
+const endpoints = [
+  { id: "bench", url, concurrency: 10, secret: "whsec_bench", maxQueueSize: Number(count ?? 1) },
+];
 
 if (role === "produce") {
   const bus = new EventBus();
@@ -14,13 +17,13 @@ if (role === "produce") {
     connection,
     prefix,
     logger: null,
-    maxBuffered: Number(count),
   });
   const started = performance.now();
   for (let n = 0; n < Number(count); n++) bus.emit({ type: "approved", data: approvedData(n) });
   await producer.persisted();
   const seconds = (performance.now() - started) / 1000;
   const { persisted } = producer.stats();
+  if (persisted !== Number(count)) throw new Error(`only ${persisted} of ${count} enqueued`);
   await producer.close();
   report({ persisted, enqueuedPerSecond: persisted / seconds });
 } else {

@@ -17,13 +17,13 @@ export interface RedisQueueOptions {
 
 export const DEFAULT_PREFIX = "attesta";
 
-/** Validates `prefix`: BullMQ separates key parts with `:`, so it cannot contain one. */
+/** Validates `prefix`: BullMQ separates key parts with `:`, so it cannot contain one; braces make a Redis Cluster hash tag. */
 export function resolvePrefix(prefix: unknown): string {
   if (prefix === undefined) return DEFAULT_PREFIX;
-  if (typeof prefix !== "string" || !/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) {
+  if (typeof prefix !== "string" || !/^[A-Za-z0-9_.{}-]{1,64}$/.test(prefix)) {
     throw invalidOption(
       "options.prefix",
-      "1 to 64 letters, digits, _, . or -",
+      "1 to 64 letters, digits, _, ., -, { or }",
       prefix,
       'use e.g. "attesta" (the default), the same in producers and workers',
     );
