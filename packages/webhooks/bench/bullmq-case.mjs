@@ -22,10 +22,10 @@ if (role === "produce") {
   for (let n = 0; n < Number(count); n++) bus.emit({ type: "approved", data: approvedData(n) });
   await producer.persisted();
   const seconds = (performance.now() - started) / 1000;
-  const { persisted } = producer.stats();
+  const { persisted, writes } = producer.stats();
   if (persisted !== Number(count)) throw new Error(`only ${persisted} of ${count} enqueued`);
   await producer.close();
-  report({ persisted, enqueuedPerSecond: persisted / seconds });
+  report({ persisted, writes, enqueuedPerSecond: persisted / seconds });
 } else {
   const workers = await startWebhookWorkers(endpoints, { connection, prefix, logger: null });
   process.stdout.write("ready\n");

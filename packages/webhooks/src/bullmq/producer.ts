@@ -44,6 +44,8 @@ export interface ProducerStats {
   readonly persisted: number;
   /** Deliveries waiting in this process for Redis. */
   readonly buffered: number;
+  /** Pipelines written to Redis (one per endpoint per batch of up to 500): the producer's round trips. */
+  readonly writes: number;
   /** Failed writes to Redis, each retried. */
   readonly writeErrors: number;
   /** Per endpoint: routed (`enqueued`) and dropped by the in-memory bound. */
@@ -99,7 +101,7 @@ export class WebhookProducer {
   private wake: (() => void) | undefined;
   private waiters: { target: number; resolve: () => void }[] = [];
   private readonly undelivered: DeadLetter[] = [];
-  private counts = { persisted: 0, settled: 0, writeErrors: 0, accepted: 0 };
+  private counts = { persisted: 0, settled: 0, writes: 0, writeErrors: 0, accepted: 0 };
 
   constructor(
     bus: EventSource,
@@ -170,6 +172,7 @@ export class WebhookProducer {
     return {
       persisted: this.counts.persisted,
       buffered: this.outbox.length + this.sending.length,
+      writes: this.counts.writes,
       writeErrors: this.counts.writeErrors,
       endpoints: this.router.endpoints.map((endpoint) => {
         const { id, url, enqueued, dropped } = endpoint.stats(0, 0);
@@ -253,7 +256,7 @@ export class WebhookProducer {
     }
   }
 
-  /** One addBulk (a MULTI) per endpoint queue; a failed write is retried whole, ids unchanged. */
+  /** One addBulk (one pipeline) per endpoint queue; a failed write is retried whole, ids unchanged. */
   private async write(batch: readonly OutgoingDelivery[]): Promise<number> {
     const perQueue = new Map<
       string,
@@ -281,7 +284,10 @@ export class WebhookProducer {
       written++;
     }
     await Promise.all(
-      [...perQueue].map(([id, jobs]) => (this.queues.get(id) as Queue).addBulk(jobs)),
+      [...perQueue].map(async ([id, jobs]) => {
+        await (this.queues.get(id) as Queue).addBulk(jobs);
+        this.counts.writes++;
+      }),
     );
     return written;
   }
