@@ -241,7 +241,7 @@ function publishOrder(workspaces: Workspace[]): Workspace[] {
 
 /** The pnpm that runs this test when started through pnpm, else `pnpm` from PATH. */
 function pnpmInvocation(): [string, string[]] {
-  const execPath = process.env["npm_execpath"];
+  const execPath = process.env.npm_execpath;
   if (execPath !== undefined && /pnpm\.c?js$/.test(execPath) && existsSync(execPath))
     return [process.execPath, [execPath]];
   return ["pnpm", []];
