@@ -22,6 +22,6 @@ for (let n = 0; n < count; n++) {
 }
 
 // On shutdown, close() writes what is still buffered (or reports it at the deadline).
-const { unsent, stats } = await producer.close({ deadlineMs: 10_000 });
-console.log(`Enqueued ${stats.persisted} deliveries; ${unsent} unsent.`);
-process.exitCode = unsent === 0 ? 0 : 1;
+const { undelivered, stats } = await producer.close({ deadlineMs: 10_000 });
+console.log(`Enqueued ${stats.persisted} deliveries; ${undelivered.length} unsent.`);
+process.exitCode = undelivered.length === 0 ? 0 : 1;
