@@ -19,7 +19,8 @@ const receivers = [
 // Non-ASCII text makes sure receivers sign the raw bytes, not a re-decoded string.
 const body = JSON.stringify({
   event: "DENIED",
-  timestamp: "2025-06-15T14:32:18.123+00:00",
+  // Sent now: receivers refuse bodies older than maxAgeSec (72 h by default).
+  timestamp: new Date().toISOString().replace("Z", "+00:00"),
   data: {
     agent_id: "agent-ops-2",
     action_name: "drop_table",

@@ -59,7 +59,7 @@ export class Reporter {
   attempted(
     endpoint: Endpoint,
     delivery: LeasedDelivery,
-    attempt: number,
+    attemptNumber: number,
     outcome: AttemptOutcome,
     retryInMs: number | undefined,
   ): void {
@@ -70,7 +70,7 @@ export class Reporter {
         endpoint: endpoint.config.label,
         deliveryId: delivery.id,
         event: delivery.event,
-        attempt,
+        attempt: attemptNumber,
         status: outcome.status,
         error: outcome.error?.message,
         retryInMs,
@@ -86,7 +86,7 @@ export class Reporter {
         endpointId: endpoint.id,
         deliveryId: delivery.id,
         event: delivery.event,
-        attempt,
+        attempt: attemptNumber,
         ok,
         status: outcome.status,
         error: outcome.error,

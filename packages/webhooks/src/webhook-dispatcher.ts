@@ -6,19 +6,17 @@
  *
  * @module
  */
-import { randomUUID } from "node:crypto";
-import { toDeadLetter } from "./dead-letter";
 import { DispatcherClosedError } from "./dispatcher-closed-error";
 import { assertEventSource, sumStats, validateDeadline, waitUntil } from "./dispatcher-support";
+import { createSchedulerHost, createStoreContext, type DispatcherSide } from "./dispatcher-wiring";
 import { Reporter } from "./reporter";
 import { type ResolvedOptions, resolveOptions } from "./resolve-options";
 import { resolveListQuery, resolveRecoverQuery } from "./resolve-query";
 import { PayloadBytes } from "./router/payload-bytes";
 import { resolveConfigs } from "./router/resolve-configs";
 import { Router } from "./router/router";
-import type { SchedulerHost } from "./scheduler/endpoint-scheduler";
 import { Scheduler } from "./scheduler/scheduler";
-import type { DeliveryRecord, DeliveryStore, StoreContext } from "./store/delivery-store";
+import type { DeliveryRecord, DeliveryStore } from "./store/delivery-store";
 import type {
   CloseOptions,
   CloseReport,
@@ -31,7 +29,7 @@ import type {
   WebhookConfig,
   WebhookDispatcherOptions,
 } from "./types";
-import { WebhookDeliveryError } from "./webhook-delivery-error";
+import { Waiters } from "./waiters";
 
 const OPEN = 0;
 const CLOSING = 1;
@@ -91,7 +89,7 @@ export class WebhookDispatcher {
   private readonly reporter: Reporter;
   private readonly unsubscribe: () => void;
   private state = OPEN;
-  private waiters: { done: () => boolean; resolve: () => void }[] = [];
+  private readonly waiters = new Waiters();
   private readonly undelivered: DeadLetter[] = [];
   private closing: Promise<CloseReport> | undefined;
 
@@ -117,12 +115,16 @@ export class WebhookDispatcher {
       this.reporter.dropped(endpoint, event, reason),
     );
     this.reporter = new Reporter(this.options, this.router.endpoints);
-    this.scheduler = new Scheduler(
-      this.router,
-      this.schedulerHost(),
-      this.options.maxResponseBytes,
-    );
-    this.store.open(this.storeContext(new PayloadBytes(this.router.fansOut)));
+    const side: DispatcherSide = {
+      store: this.store,
+      router: this.router,
+      reporter: this.reporter,
+      deadLettered: (letter) => this.deadLettered(letter),
+      settled: () => this.waiters.check(),
+    };
+    const host = createSchedulerHost(side);
+    this.scheduler = new Scheduler(this.router, host, this.options.maxResponseBytes);
+    this.store.open(createStoreContext(side, new PayloadBytes(this.router.fansOut)));
     this.deliveries = {
       get: (id) => this.store.get(id),
       list: (query) => this.store.list(resolveListQuery(query)),
@@ -164,7 +166,7 @@ export class WebhookDispatcher {
   flush(): Promise<void> {
     const { endpoints } = this.router;
     const marks = endpoints.map((endpoint) => this.store.mark(endpoint.id));
-    return this.waitFor(() =>
+    return this.waiters.waitFor(() =>
       endpoints.every(
         (endpoint, index) => !this.store.pendingBefore(endpoint.id, marks[index] ?? 0),
       ),
@@ -281,78 +283,8 @@ export class WebhookDispatcher {
     const taken = this.router.route(event);
     if (taken > 0) this.scheduler.wake();
     // An eviction settles an event that flush() may be waiting for.
-    if (this.waiters.length > 0) this.settled();
+    if (this.waiters.waiting) this.waiters.check();
     return taken;
-  }
-
-  private schedulerHost(): SchedulerHost {
-    return {
-      store: this.store,
-      now: Date.now,
-      attempted: (endpoint, delivery, attempt, outcome, retryInMs) =>
-        this.reporter.attempted(endpoint, delivery, attempt, outcome, retryInMs),
-      deadLettered: (endpoint, delivery, reason, attempts, last) =>
-        this.deadLettered(
-          toDeadLetter(endpoint, {
-            deliveryId: delivery.id,
-            body: delivery.body,
-            reason,
-            attempts,
-            status: last?.status,
-            error: last?.error,
-          }),
-        ),
-      settled: () => this.settled(),
-      crashed: (endpoint, delivery, error) =>
-        this.reporter.log("error", "recording a delivery attempt failed", {
-          endpoint: endpoint.config.label,
-          deliveryId: delivery.id,
-          error,
-        }),
-    };
-  }
-
-  private storeContext(payloads: PayloadBytes): StoreContext {
-    return {
-      serialize: (event) => payloads.serialize(event),
-      mintId: randomUUID,
-      now: Date.now,
-      limits: (endpointId) => {
-        const config = this.router.endpoint(endpointId)?.config;
-        return {
-          maxPending: config?.maxQueueSize ?? 10_000,
-          overflow: config?.overflow ?? "drop-oldest",
-        };
-      },
-      onUnserializable: (record, cause, event) => {
-        const endpoint = this.router.endpoint(record.endpointId);
-        if (endpoint === undefined) return;
-        endpoint.countFailed();
-        const message = `${endpoint.config.label}: event data cannot be serialised as JSON`;
-        const context = {
-          endpoint: endpoint.config.label,
-          deliveryId: record.id,
-          attempt: 0,
-          cause,
-        };
-        this.deadLettered(
-          toDeadLetter(endpoint, {
-            deliveryId: record.id,
-            body: record.body,
-            event,
-            reason: "unserializable",
-            attempts: record.attempts,
-            error: new WebhookDeliveryError(message, context),
-          }),
-        );
-      },
-      onCommitError: (error, lost) =>
-        this.reporter.log(
-          "error",
-          `the ${this.store.kind} store failed to commit; ${lost} delivery(ies) lost`,
-          { error },
-        ),
-    };
   }
 
   private deadLettered(letter: DeadLetter): void {
@@ -360,22 +292,10 @@ export class WebhookDispatcher {
     this.reporter.deadLettered(letter);
   }
 
-  private settled(): void {
-    if (this.waiters.length === 0) return;
-    const pending = this.waiters.filter((waiter) => !waiter.done());
-    for (const waiter of this.waiters) if (!pending.includes(waiter)) waiter.resolve();
-    this.waiters = pending;
-  }
-
-  private waitFor(done: () => boolean): Promise<void> {
-    if (done()) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ done, resolve }));
-  }
-
   private async shutdown(deadlineMs: number | undefined): Promise<CloseReport> {
     const timedOut = await waitUntil(this.flush(), deadlineMs);
     if (timedOut) this.scheduler.abort();
-    await this.waitFor(() => this.scheduler.idle);
+    await this.waiters.waitFor(() => this.scheduler.idle);
     await this.scheduler.close();
     try {
       await this.store.close();

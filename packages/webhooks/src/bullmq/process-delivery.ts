@@ -11,7 +11,6 @@ import { type Job, UnrecoverableError, WaitingError } from "bullmq";
 import { toDeadLetter } from "../dead-letter";
 import type { Reporter } from "../reporter";
 import type { Endpoint } from "../router/endpoint";
-import { toAttemptRecord } from "../scheduler/endpoint-scheduler";
 import { judgeAttempt, type RetryPolicy } from "../scheduler/retry-policy";
 import type { LeasedDelivery } from "../store/delivery-store";
 import type { EndpointTransport } from "../transport/endpoint-transport";
@@ -85,8 +84,16 @@ export function createProcessor(endpoint: Endpoint, host: ProcessorHost) {
     endpoint.countAttempt(attempt);
     const verdict = judgeAttempt(outcome, delivery.attemptsInSeries + 1, policy, false);
     const retryInMs = verdict.next === "retry" ? verdict.delayMs : undefined;
+    const { status, errorKind, errorMessage, responseBody } = outcome;
+    // The outcome is an AttemptRecord; only its record fields, the unset ones left out, go to Redis.
     const record: StoredAttempt = {
-      ...toAttemptRecord(attempt, outcome),
+      attempt,
+      startedAt: outcome.startedAt,
+      durationMs: outcome.durationMs,
+      ...(status === undefined ? {} : { status }),
+      ...(errorKind === undefined ? {} : { errorKind }),
+      ...(errorMessage === undefined ? {} : { errorMessage }),
+      ...(responseBody === undefined ? {} : { responseBody }),
       result: verdict.next,
       ...(verdict.next === "dead" ? { deadReason: verdict.reason } : {}),
       ...(retryInMs === undefined ? {} : { retryInMs }),

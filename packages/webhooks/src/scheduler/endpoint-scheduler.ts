@@ -5,7 +5,6 @@
  */
 import type { Endpoint } from "../router/endpoint";
 import type {
-  AttemptRecord,
   AttemptResult,
   DeadReason,
   DeliveryStore,
@@ -20,11 +19,11 @@ import { type AttemptVerdict, judgeAttempt, type RetryPolicy } from "./retry-pol
 export interface SchedulerHost {
   readonly store: DeliveryStore;
   now(): number;
-  /** One attempt ended; `retryInMs` is set when another follows. */
+  /** Attempt number `attemptNumber` ended; `retryInMs` is set when another follows. */
   attempted(
     endpoint: Endpoint,
     delivery: LeasedDelivery,
-    attempt: number,
+    attemptNumber: number,
     outcome: AttemptOutcome,
     retryInMs: number | undefined,
   ): void;
@@ -99,10 +98,12 @@ export class EndpointScheduler {
     const now = this.host.now();
     let held = 0;
     let heldUntil = Number.POSITIVE_INFINITY;
-    for (const wait of this.waiting.values()) {
-      if (wait.at <= now) continue;
-      held++;
-      if (wait.at < heldUntil) heldUntil = wait.at;
+    if (this.waiting.size > 0) {
+      for (const wait of this.waiting.values()) {
+        if (wait.at <= now) continue;
+        held++;
+        if (wait.at < heldUntil) heldUntil = wait.at;
+      }
     }
     const free = this.endpoint.config.concurrency - this.running - held;
     if (free <= 0) {
@@ -141,19 +142,20 @@ export class EndpointScheduler {
   private start(delivery: LeasedDelivery): void {
     this.running++;
     if (this.waiting.size > 0) this.waiting.delete(delivery.id);
-    void this.attempt(delivery);
+    void this.sendNextAttempt(delivery);
   }
 
-  private async attempt(delivery: LeasedDelivery): Promise<void> {
-    const attempt = delivery.attempts + 1;
+  /** Sends the delivery's next attempt and records how it ended. */
+  private async sendNextAttempt(delivery: LeasedDelivery): Promise<void> {
+    const attemptNumber = delivery.attempts + 1;
     try {
       const outcome = await this.transport.send({
         deliveryId: delivery.id,
         event: delivery.event,
         body: delivery.body,
-        attempt,
+        attempt: attemptNumber,
       });
-      this.settle(delivery, attempt, outcome);
+      this.settle(delivery, attemptNumber, outcome);
     } catch (error) {
       // settle() handles every expected outcome; this guard keeps one failure from stopping the loop.
       this.host.crashed(this.endpoint, delivery, error);
@@ -164,20 +166,20 @@ export class EndpointScheduler {
     }
   }
 
-  private settle(delivery: LeasedDelivery, attempt: number, outcome: AttemptOutcome): void {
+  private settle(delivery: LeasedDelivery, attemptNumber: number, outcome: AttemptOutcome): void {
     const { endpoint, host } = this;
-    endpoint.countAttempt(attempt);
+    endpoint.countAttempt(attemptNumber);
     const verdict = judgeAttempt(outcome, delivery.attemptsInSeries + 1, this.policy, this.closing);
     const at = verdict.next === "retry" ? host.now() + verdict.delayMs : 0;
-    host.store.recordAttempt(delivery.id, toAttemptRecord(attempt, outcome), toResult(verdict, at));
+    host.store.recordAttempt(delivery.id, outcome, toResult(verdict, at));
     if (verdict.next === "delivered") endpoint.countDelivered();
     else if (verdict.next === "retry") {
       this.waiting.set(delivery.id, { at, status: outcome.status, error: outcome.error });
     }
-    host.attempted(endpoint, delivery, attempt, outcome, retryIn(verdict));
+    host.attempted(endpoint, delivery, attemptNumber, outcome, retryIn(verdict));
     if (verdict.next === "dead") {
       endpoint.countFailed();
-      host.deadLettered(endpoint, delivery, verdict.reason, attempt, outcome);
+      host.deadLettered(endpoint, delivery, verdict.reason, attemptNumber, outcome);
     }
   }
 
@@ -204,17 +206,4 @@ function toResult(verdict: AttemptVerdict, at: number): AttemptResult {
   if (verdict.next === "delivered") return DELIVERED;
   if (verdict.next === "retry") return { status: "retry", at };
   return { status: "dead", reason: verdict.reason };
-}
-
-/** The stored record of one attempt, as every scheduler writes it. */
-export function toAttemptRecord(attempt: number, outcome: AttemptOutcome): AttemptRecord {
-  return {
-    attempt,
-    startedAt: outcome.startedAt,
-    durationMs: outcome.durationMs,
-    status: outcome.status,
-    errorKind: outcome.errorKind,
-    errorMessage: outcome.error?.message,
-    responseBody: outcome.responseBody,
-  };
 }
