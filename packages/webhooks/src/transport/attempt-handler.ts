@@ -14,6 +14,9 @@ import { WebhookTimeoutError } from "../webhook-timeout-error";
 import { type AttemptOutcome, RESPONSE_CAPTURE_BYTES } from "./attempt-outcome";
 import type { Deadline, DeadlineList } from "./deadline-list";
 
+// Read once: the getter crosses into the runtime, and the origin never changes.
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** 3xx is retried like 5xx: it is never followed, and may be a temporary misrouting. */
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500 || (status >= 300 && status < 400);
@@ -137,7 +140,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
     const durationMs = performance.now() - this.startedAt;
     const outcome: AttemptOutcome = {
       attempt: this.context.attempt,
-      startedAt: Math.floor(performance.timeOrigin + this.startedAt),
+      startedAt: Math.floor(TIME_ORIGIN + this.startedAt),
       durationMs,
       status,
       error,
