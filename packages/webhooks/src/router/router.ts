@@ -30,7 +30,8 @@ export class Router {
 
   constructor(
     configs: readonly ResolvedConfig[],
-    private readonly store: DeliveryStore,
+    // Only enqueue: the BullMQ producer routes through this router into its Redis outbox.
+    private readonly store: Pick<DeliveryStore, "enqueue">,
     private readonly onDrop: DropListener,
   ) {
     this.endpoints = configs.map((config, index) => new Endpoint(index, config));
