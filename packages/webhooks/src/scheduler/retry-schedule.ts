@@ -25,8 +25,8 @@ export const SVIX_SCHEDULE: readonly number[] = [
   10 * 3_600_000,
 ];
 
-/** Options of {@link RetryPolicy}; the endpoint config's names. */
-export interface RetryPolicyOptions {
+/** Options of {@link RetryDelays}; the endpoint config's names. */
+export interface RetryScheduleOptions {
   readonly retrySchedule?: RetrySchedule;
   /** Retries of the `"exponential"` schedule. Default `1`. */
   readonly retryCount?: number;
@@ -57,13 +57,13 @@ const MAX_TIMER_MS = 2_147_483_647;
  *
  * @example
  * ```ts
- * const policy = new RetryPolicy({ retrySchedule: "svix" });
+ * const policy = new RetryDelays({ retrySchedule: "svix" });
  * policy.maxRetries; // 7
  * policy.delayFor(1, {}); // 4000..6000
  * policy.delayFor(8, {}); // undefined: no retry left
  * ```
  */
-export class RetryPolicy {
+export class RetryDelays {
   /** Retries after the first attempt. */
   readonly maxRetries: number;
   private readonly waits: readonly number[] | undefined;
@@ -74,7 +74,7 @@ export class RetryPolicy {
   private readonly overloadMs: number;
 
   constructor(
-    options: RetryPolicyOptions = {},
+    options: RetryScheduleOptions = {},
     at = "config",
     private readonly random: () => number = Math.random,
   ) {
