@@ -12,7 +12,7 @@ const HOUR = 3_600_000;
 
 function setup(options: EndpointHealthOptions = {}) {
   const clock = { now: 0 };
-  const events: { name: string; data: Record<string, unknown> }[] = [];
+  const events: { name: string; data: object }[] = [];
   const health = new EndpointHealth(
     ref,
     options,
