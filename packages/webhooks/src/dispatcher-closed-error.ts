@@ -5,7 +5,8 @@
  */
 
 /**
- * `dispatch()` was called after `close()`. The event was not queued anywhere.
+ * `dispatch()`, `redeliver()` or `recover()` was called after `close()`.
+ * Nothing was queued.
  *
  * @example
  * ```ts
@@ -21,9 +22,13 @@
 export class DispatcherClosedError extends Error {
   override name = "DispatcherClosedError";
 
-  constructor(eventType: string) {
+  /**
+   * @param eventType - the refused event's type.
+   * @param refused - what was refused, when it was not an event (`redeliver("…")`).
+   */
+  constructor(eventType: string, refused = `the "${eventType}" event`) {
     super(
-      `@attesta/webhooks: the dispatcher is closed; the "${eventType}" event was refused. Emit before close(), or create a new WebhookDispatcher.`,
+      `@attesta/webhooks: the dispatcher is closed; ${refused} was refused. Emit or redeliver before close(), or create a new WebhookDispatcher.`,
     );
   }
 }

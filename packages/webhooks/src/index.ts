@@ -5,10 +5,23 @@
  * @module
  */
 
-export { backoffDelay } from "./backoff-delay";
 export { DispatcherClosedError } from "./dispatcher-closed-error";
-export { parseRetryAfter } from "./parse-retry-after";
-export { toWebhookPayload } from "./to-webhook-payload";
+export { toWebhookPayload } from "./router/to-webhook-payload";
+export { backoffDelay } from "./scheduler/backoff-delay";
+export { parseRetryAfter } from "./scheduler/parse-retry-after";
+export type {
+  AttemptErrorKind,
+  AttemptRecord,
+  AttemptResult,
+  DeadReason,
+  DeliveryQuery,
+  DeliveryRecord,
+  DeliveryStatus,
+  DeliveryStore,
+  LeasedDelivery,
+  StoreContext,
+} from "./store/delivery-store";
+export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store";
 export type {
   CloseOptions,
   CloseReport,
@@ -20,7 +33,9 @@ export type {
   DroppedEvent,
   EndpointStats,
   EventSource,
+  ListDeliveriesQuery,
   OverflowPolicy,
+  RecoverOptions,
   WebhookConfig,
   WebhookDispatcherOptions,
   WebhookLogger,
@@ -29,6 +44,6 @@ export { VERSION } from "./version";
 export { WebhookConnectionError } from "./webhook-connection-error";
 export type { DeliveryErrorContext } from "./webhook-delivery-error";
 export { WebhookDeliveryError } from "./webhook-delivery-error";
-export { WebhookDispatcher } from "./webhook-dispatcher";
+export { type Deliveries, WebhookDispatcher } from "./webhook-dispatcher";
 export { WebhookResponseError } from "./webhook-response-error";
 export { WebhookTimeoutError } from "./webhook-timeout-error";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveOptions } from "./resolve-options";
+import { MemoryStore } from "./store/memory-store";
 
 describe("resolveOptions", () => {
   it("defaults to a console logger and a 64 KiB response cap", () => {
@@ -7,6 +8,8 @@ describe("resolveOptions", () => {
     expect(options.maxResponseBytes).toBe(65_536);
     expect(typeof options.logger?.warn).toBe("function");
     expect(options.onAttempt).toBeUndefined();
+    expect(options.store).toBeInstanceOf(MemoryStore);
+    expect(resolveOptions(undefined).store).not.toBe(options.store);
   });
 
   it("accepts null to silence logging", () => {
@@ -22,6 +25,14 @@ describe("resolveOptions", () => {
     [{ maxResponseBytes: 0 }, /options\.maxResponseBytes must be a positive integer; got 0/],
     [{ onError: () => {} }, /options\.onError is not a known option/],
     ["fast", /options must be an object; got string/],
+    [
+      { store: { open() {} } },
+      /options\.store must be a DeliveryStore; got an object without enqueue,/,
+    ],
+    [
+      { store: "sqlite" },
+      /options\.store must be a DeliveryStore; got string\. Fix: pass new MemoryStore/,
+    ],
   ])("rejects %j with a TypeError", (options, message) => {
     expect(() => resolveOptions(options)).toThrow(TypeError);
     expect(() => resolveOptions(options)).toThrow(message);

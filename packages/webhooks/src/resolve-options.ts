@@ -4,6 +4,8 @@
  * @module
  */
 import { invalidOption, typeName } from "./invalid-option";
+import type { DeliveryStore } from "./store/delivery-store";
+import { MemoryStore } from "./store/memory-store";
 import type { WebhookDispatcherOptions, WebhookLogger } from "./types";
 
 /** Dispatcher options after validation, defaults applied. */
@@ -13,9 +15,44 @@ export interface ResolvedOptions {
   readonly onDeadLetter: WebhookDispatcherOptions["onDeadLetter"];
   readonly onDrop: WebhookDispatcherOptions["onDrop"];
   readonly maxResponseBytes: number;
+  readonly store: DeliveryStore;
 }
 
-const KNOWN_KEYS = ["logger", "onAttempt", "onDeadLetter", "onDrop", "maxResponseBytes"];
+const KNOWN_KEYS = ["logger", "onAttempt", "onDeadLetter", "onDrop", "maxResponseBytes", "store"];
+
+const STORE_METHODS = [
+  "open",
+  "enqueue",
+  "lease",
+  "nextDueAt",
+  "recordAttempt",
+  "release",
+  "abandon",
+  "pendingCount",
+  "mark",
+  "pendingBefore",
+  "get",
+  "list",
+  "redeliver",
+  "persisted",
+  "close",
+] as const;
+
+function resolveStore(store: unknown): DeliveryStore {
+  if (store === undefined) return new MemoryStore();
+  const missing =
+    typeof store === "object" && store !== null
+      ? STORE_METHODS.filter(
+          (name) => typeof (store as Record<string, unknown>)[name] !== "function",
+        )
+      : STORE_METHODS;
+  if (missing.length > 0) {
+    throw new TypeError(
+      `@attesta/webhooks: options.store must be a DeliveryStore; got ${typeName(store)}${typeof store === "object" && store !== null ? ` without ${missing.join(", ")}` : ""}. Fix: pass new MemoryStore(), new SqliteStore({ path }) from @attesta/webhooks/sqlite, or leave it out.`,
+    );
+  }
+  return store as DeliveryStore;
+}
 
 const consoleLogger: WebhookLogger = {
   warn: (message, fields) =>
@@ -86,5 +123,6 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     onDeadLetter: input.onDeadLetter as ResolvedOptions["onDeadLetter"],
     onDrop: input.onDrop as ResolvedOptions["onDrop"],
     maxResponseBytes,
+    store: resolveStore(input.store),
   };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { EventType, WebhookPayload } from "@attesta/events";
+import type { DeadReason, DeliveryStatus, DeliveryStore } from "./store/delivery-store";
 import type { WebhookDeliveryError } from "./webhook-delivery-error";
 
 /**
@@ -49,6 +50,14 @@ export type OverflowPolicy = "drop-oldest" | "drop-newest";
  * ```
  */
 export interface WebhookConfig {
+  /**
+   * Stable endpoint id used by the store, `deliveries.list({ endpoint })` and
+   * `stats()`: 1 to 64 letters, digits, `.`, `_`, `:` or `-`. Default: `ep_`
+   * and 16 hex digits derived from the config's position and URL, so moving
+   * or editing an entry changes it; set it when a durable store must find the
+   * endpoint's deliveries again after such a change.
+   */
+  id?: string;
   /** `http:` or `https:` URL the events are POSTed to. Redirects are not followed. */
   url: string;
   /** Event types to deliver. Default `[]`: all eight pipeline events. */
@@ -87,11 +96,13 @@ export interface DeliveryAttempt {
   readonly url: string;
   /** Position of the endpoint in the `configs` array. */
   readonly endpointIndex: number;
+  /** The endpoint's stable id. */
+  readonly endpointId: string;
   /** `X-Attesta-Delivery`: the same for every attempt of one delivery. */
   readonly deliveryId: string;
   /** Upper-case event name, as in the body (`"APPROVED"`). */
   readonly event: string;
-  /** 1 for the first attempt, 2 for the first retry, … */
+  /** 1 for the first attempt, 2 for the first retry, … (a redelivery continues the count). */
   readonly attempt: number;
   /** `true` when the endpoint answered 2xx. */
   readonly ok: boolean;
@@ -110,15 +121,17 @@ export interface DeliveryAttempt {
 /**
  * Why a delivery ended undelivered: `"exhausted"` (every attempt failed),
  * `"rejected"` (a 4xx other than 408/429, which is never retried),
- * `"closed"` (`close()` gave up on it at its deadline) or `"unserializable"`
- * (the event data cannot be written as JSON).
+ * `"closed"` (`close()` gave up on it at its deadline), `"unserializable"`
+ * (the event data cannot be written as JSON) or `"blocked_address"` (the
+ * network policy refused the connection).
  */
-export type DeadLetterReason = "exhausted" | "rejected" | "closed" | "unserializable";
+export type DeadLetterReason = DeadReason;
 
 /** Passed to `onDeadLetter` for every delivery that will not be attempted again. */
 export interface DeadLetter {
   readonly url: string;
   readonly endpointIndex: number;
+  readonly endpointId: string;
   readonly deliveryId: string;
   /** The full payload; `JSON.stringify(payload)` gives back the exact body that was sent. */
   readonly payload: WebhookPayload;
@@ -140,6 +153,7 @@ export interface DeadLetter {
 export interface DroppedEvent {
   readonly url: string;
   readonly endpointIndex: number;
+  readonly endpointId: string;
   /** The event that will not be delivered to this endpoint. */
   readonly event: DispatchableEvent;
   readonly reason: "queue_full" | "closed";
@@ -171,10 +185,18 @@ export interface WebhookDispatcherOptions {
   onDrop?: (drop: DroppedEvent) => void;
   /** Response bytes read before the connection is dropped instead. Default `65536`. */
   maxResponseBytes?: number;
+  /**
+   * Where deliveries are kept until they are delivered or dead, with their
+   * attempts. Default: a new `MemoryStore()` (nothing survives a restart).
+   * The dispatcher opens and closes it; give each dispatcher its own store.
+   */
+  store?: DeliveryStore;
 }
 
 /** Counters of one endpoint, as returned by `stats()`. */
 export interface EndpointStats {
+  /** The endpoint's stable id (see `WebhookConfig.id`). */
+  readonly id: string;
   readonly url: string;
   /** Events accepted into the queue. */
   readonly enqueued: number;
@@ -195,7 +217,7 @@ export interface EndpointStats {
 }
 
 /** What `stats()` returns: totals over all endpoints, and each endpoint's counters. */
-export interface DispatcherStats extends Omit<EndpointStats, "url"> {
+export interface DispatcherStats extends Omit<EndpointStats, "url" | "id"> {
   /** Events the dispatcher saw after `close()` and refused. */
   readonly refused: number;
   readonly endpoints: readonly EndpointStats[];
@@ -226,4 +248,39 @@ export interface CloseReport {
   readonly timedOut: boolean;
   /** Counters at the end. */
   readonly stats: DispatcherStats;
+}
+
+/**
+ * Filter of `dispatcher.deliveries.list(query)`. Every field narrows.
+ *
+ * @example
+ * ```ts
+ * dispatcher.deliveries.list({ status: "dead", endpoint: "billing", since: Date.now() - 3_600_000 });
+ * ```
+ */
+export interface ListDeliveriesQuery {
+  readonly status?: DeliveryStatus;
+  /** Endpoint id (see `WebhookConfig.id` and `stats().endpoints[i].id`). */
+  readonly endpoint?: string;
+  /** Event name, either case: `"approved"` or `"APPROVED"`. */
+  readonly event?: string;
+  /** Only deliveries created at or after it (epoch ms or a Date). */
+  readonly since?: number | Date;
+  /** At most this many, oldest first. Default `100`. */
+  readonly limit?: number;
+}
+
+/**
+ * Filter of `dispatcher.recover(options)`: which dead letters to redeliver.
+ *
+ * @example
+ * ```ts
+ * const count = dispatcher.recover({ endpoint: "billing", since: outageStartedAt });
+ * ```
+ */
+export interface RecoverOptions {
+  /** Endpoint id; default: every endpoint. */
+  readonly endpoint?: string;
+  /** Only dead letters created at or after it (epoch ms or a Date). */
+  readonly since?: number | Date;
 }

@@ -1,49 +1,61 @@
 /**
  * The webhook dispatcher: subscribes to a bus and delivers matching events to
- * HTTP endpoints in the background.
+ * HTTP endpoints in the background. A facade over four parts: the router
+ * (who gets an event), the store (what is owed), the scheduler (when) and the
+ * transport (how).
  *
  * @module
  */
-import { EVENT_TYPES } from "@attesta/events";
+import { randomUUID } from "node:crypto";
+import { toDeadLetter } from "./dead-letter";
 import { DispatcherClosedError } from "./dispatcher-closed-error";
-import { Endpoint, type EndpointHost } from "./endpoint";
-import { resolveConfigs } from "./resolve-configs";
+import { assertEventSource, sumStats, validateDeadline, waitUntil } from "./dispatcher-support";
+import { Reporter } from "./reporter";
 import { type ResolvedOptions, resolveOptions } from "./resolve-options";
-import { toWebhookPayload } from "./to-webhook-payload";
+import { resolveListQuery, resolveRecoverQuery } from "./resolve-query";
+import { PayloadBytes } from "./router/payload-bytes";
+import { resolveConfigs } from "./router/resolve-configs";
+import { Router } from "./router/router";
+import type { SchedulerHost } from "./scheduler/endpoint-scheduler";
+import { Scheduler } from "./scheduler/scheduler";
+import type { DeliveryRecord, DeliveryStore, StoreContext } from "./store/delivery-store";
 import type {
   CloseOptions,
   CloseReport,
   DeadLetter,
-  DeliveryAttempt,
   DispatchableEvent,
   DispatcherStats,
   EventSource,
+  ListDeliveriesQuery,
+  RecoverOptions,
   WebhookConfig,
   WebhookDispatcherOptions,
 } from "./types";
+import { WebhookDeliveryError } from "./webhook-delivery-error";
 
 const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
 
-// Drop and refusal warnings are batched into one line per endpoint per second.
-const WARN_INTERVAL_MS = 1000;
-
-interface Waiter {
-  readonly done: () => boolean;
-  readonly resolve: () => void;
+/** Read access to what the store holds: `dispatcher.deliveries`. */
+export interface Deliveries {
+  /** The delivery with this id (`X-Attesta-Delivery`), while the store keeps it. */
+  get(id: string): DeliveryRecord | undefined;
+  /** Matching deliveries, oldest first, at most `limit` (default 100). */
+  list(query?: ListDeliveriesQuery): DeliveryRecord[];
 }
 
 /**
  * Delivers bus events to webhook endpoints: one signed JSON POST per event and
  * matching endpoint, in the background.
  *
- * `bus.emit` only pays for an O(1) enqueue per matching endpoint; JSON,
- * HMAC and HTTP happen later in per-endpoint workers. Each endpoint has a
- * bounded queue (overflow policy `"drop-oldest"` by default, counted and
- * reported), a concurrency limit with its own keep-alive connection pool,
- * and retries with exponential backoff and `Retry-After`. A slow or dead
- * endpoint never delays another.
+ * `bus.emit` only pays for an O(1) enqueue per matching endpoint into the
+ * store; JSON, HMAC and HTTP happen later in per-endpoint loops. The default
+ * `MemoryStore` keeps a bounded queue per endpoint (overflow policy
+ * `"drop-oldest"` by default, counted and reported); each endpoint has a
+ * concurrency limit with its own keep-alive connection pool, and retries with
+ * exponential backoff and `Retry-After`. A slow or dead endpoint never delays
+ * another. Every attempt is recorded in the store.
  *
  * @example
  * ```ts
@@ -62,28 +74,34 @@ interface Waiter {
  * ```
  */
 export class WebhookDispatcher {
-  private readonly endpoints: readonly Endpoint[];
-  private readonly routes = new Map<string, Endpoint[]>();
+  /**
+   * What the store holds: `get(id)` and `list({ status, endpoint, event, since, limit })`.
+   *
+   * @example
+   * ```ts
+   * const dead = dispatcher.deliveries.list({ status: "dead", limit: 20 });
+   * console.log(dead.map((d) => `${d.id} ${d.deadReason} ${d.attemptLog.at(-1)?.status}`));
+   * ```
+   */
+  readonly deliveries: Deliveries;
   private readonly options: ResolvedOptions;
+  private readonly store: DeliveryStore;
+  private readonly router: Router;
+  private readonly scheduler: Scheduler;
+  private readonly reporter: Reporter;
   private readonly unsubscribe: () => void;
-  private readonly host: EndpointHost;
-  // Only needed when one event can go to several endpoints: serialise once, share the bytes.
-  private readonly bodies: WeakMap<DispatchableEvent, Buffer> | undefined;
   private state = OPEN;
-  private drainScheduled = false;
-  private waiters: Waiter[] = [];
-  private refused = 0;
-  private unreportedRefusals = 0;
-  private warnTimer: ReturnType<typeof setTimeout> | undefined;
+  private waiters: { done: () => boolean; resolve: () => void }[] = [];
   private readonly undelivered: DeadLetter[] = [];
   private closing: Promise<CloseReport> | undefined;
 
   /**
-   * Validates everything and subscribes to `bus` with `onAny`.
+   * Validates everything, opens the store (a durable store resumes what it
+   * holds) and subscribes to `bus` with `onAny`.
    *
    * @param bus - an `EventBus` from `@attesta/events` (anything with `onAny`).
    * @param configs - one entry per endpoint; see `WebhookConfig` for the defaults.
-   * @param options - logger and hooks; see `WebhookDispatcherOptions`.
+   * @param options - store, logger and hooks; see `WebhookDispatcherOptions`.
    * @throws TypeError naming the field and the fix, for any invalid argument.
    */
   constructor(
@@ -91,35 +109,28 @@ export class WebhookDispatcher {
     configs: readonly WebhookConfig[],
     options?: WebhookDispatcherOptions,
   ) {
-    if (
-      typeof bus !== "object" ||
-      bus === null ||
-      typeof (bus as Partial<EventSource>).onAny !== "function"
-    ) {
-      throw new TypeError(
-        `@attesta/webhooks: bus must be an EventBus (an object with onAny); got ${bus === null ? "null" : typeof bus}. Fix: pass new EventBus() from @attesta/events.`,
-      );
-    }
+    assertEventSource(bus);
     const resolved = resolveConfigs(configs);
     this.options = resolveOptions(options);
-    this.host = {
-      maxResponseBytes: this.options.maxResponseBytes,
-      observesAttempts: this.options.onAttempt !== undefined,
-      bodyFor: (event) => this.bodyFor(event),
-      payloadFor: toWebhookPayload,
-      attempted: (attempt) => this.attempted(attempt),
-      deadLettered: (letter) => this.deadLettered(letter),
-      settled: () => this.settled(),
-      logError: (message, fields) => this.log("error", message, fields),
+    this.store = this.options.store;
+    this.router = new Router(resolved, this.store, (endpoint, event, reason) =>
+      this.reporter.dropped(endpoint, event, reason),
+    );
+    this.reporter = new Reporter(this.options, this.router.endpoints);
+    this.scheduler = new Scheduler(
+      this.router,
+      this.schedulerHost(),
+      this.options.maxResponseBytes,
+    );
+    this.store.open(this.storeContext(new PayloadBytes(this.router.fansOut)));
+    this.deliveries = {
+      get: (id) => this.store.get(id),
+      list: (query) => this.store.list(resolveListQuery(query)),
     };
-    this.endpoints = resolved.map((config, index) => new Endpoint(index, config, this.host));
-    for (const type of EVENT_TYPES) {
-      const targets = this.endpoints.filter((endpoint) => endpoint.config.events.includes(type));
-      if (targets.length > 0) this.routes.set(type, targets);
+    // A durable store may hold deliveries from before a restart.
+    if (this.router.endpoints.some((endpoint) => this.store.pendingCount(endpoint.id) > 0)) {
+      this.scheduler.wake();
     }
-    this.bodies = [...this.routes.values()].some((targets) => targets.length > 1)
-      ? new WeakMap()
-      : undefined;
     this.unsubscribe = bus.onAny(this.onEvent);
   }
 
@@ -140,8 +151,8 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Resolves once every event queued before the call has settled (delivered,
-   * dead-lettered or dropped). Events emitted meanwhile are not waited for.
+   * Resolves once every delivery owed before the call has settled (delivered,
+   * dead-lettered or dropped), retries included. Later events are not waited for.
    *
    * @example
    * ```ts
@@ -151,18 +162,80 @@ export class WebhookDispatcher {
    * ```
    */
   flush(): Promise<void> {
-    const targets = this.endpoints.map((endpoint) => endpoint.pushed);
+    const { endpoints } = this.router;
+    const marks = endpoints.map((endpoint) => this.store.mark(endpoint.id));
     return this.waitFor(() =>
-      this.endpoints.every((endpoint, index) => endpoint.settledThrough(targets[index] ?? 0)),
+      endpoints.every(
+        (endpoint, index) => !this.store.pendingBefore(endpoint.id, marks[index] ?? 0),
+      ),
     );
+  }
+
+  /**
+   * Resolves once every event emitted so far is as durable as the store
+   * makes it: at once for the memory store, after the commit for SQLite.
+   *
+   * @example
+   * ```ts
+   * bus.emit({ type: "denied", data });
+   * await dispatcher.persisted(); // the decision survives a crash from here on
+   * ```
+   */
+  persisted(): Promise<void> {
+    return this.store.persisted();
+  }
+
+  /**
+   * Sends a delivered or dead delivery again: a fresh series of attempts
+   * (with the endpoint's full retry budget) under the same id, so receivers
+   * that deduplicate on `X-Attesta-Delivery` see it once. Returns `false`
+   * when the store does not hold the id (or no longer: the memory store keeps
+   * the last `maxSettled`), when it is still pending, or when its endpoint is
+   * no longer configured.
+   *
+   * @throws DispatcherClosedError after `close()`.
+   * @example
+   * ```ts
+   * for (const dead of dispatcher.deliveries.list({ status: "dead" })) dispatcher.redeliver(dead.id);
+   * ```
+   */
+  redeliver(id: string): boolean {
+    if (this.state !== OPEN) throw new DispatcherClosedError("", `redeliver("${id}")`);
+    const record = typeof id === "string" ? this.store.get(id) : undefined;
+    if (record === undefined || this.scheduler.loop(record.endpointId) === undefined) return false;
+    if (!this.store.redeliver(id, Date.now())) return false;
+    this.scheduler.wake();
+    return true;
+  }
+
+  /**
+   * Redelivers every dead letter the store holds that matches (an endpoint
+   * id, created since a time), each under its own id as `redeliver` does, and
+   * returns how many were queued again.
+   *
+   * @throws DispatcherClosedError after `close()`.
+   * @example
+   * ```ts
+   * const requeued = dispatcher.recover({ endpoint: "billing", since: outageStartedAt });
+   * ```
+   */
+  recover(options?: RecoverOptions): number {
+    if (this.state !== OPEN) throw new DispatcherClosedError("", "recover()");
+    let count = 0;
+    for (const record of this.store.list(resolveRecoverQuery(options))) {
+      if (this.scheduler.loop(record.endpointId) === undefined) continue;
+      if (this.store.redeliver(record.id, Date.now())) count++;
+    }
+    if (count > 0) this.scheduler.wake();
+    return count;
   }
 
   /**
    * Unsubscribes from the bus, lets queued and in-flight deliveries finish
    * (until `deadlineMs`, if given), then aborts what is left, closes the
-   * connections and reports every delivery that ended undelivered since the
-   * call. Later events are refused: `dispatch` throws `DispatcherClosedError`.
-   * Calling it again returns the same report.
+   * connections and the store, and reports every delivery that ended
+   * undelivered since the call. Later events are refused: `dispatch` throws
+   * `DispatcherClosedError`. Calling it again returns the same report.
    *
    * @example
    * ```ts
@@ -171,19 +244,11 @@ export class WebhookDispatcher {
    * ```
    */
   close(options: CloseOptions = {}): Promise<CloseReport> {
-    const deadlineMs = options.deadlineMs;
-    if (
-      deadlineMs !== undefined &&
-      (typeof deadlineMs !== "number" || !Number.isFinite(deadlineMs) || deadlineMs < 0)
-    ) {
-      throw new TypeError(
-        `@attesta/webhooks: close({ deadlineMs }) must be a number ≥ 0; got ${String(deadlineMs)}. Fix: pass e.g. 10000, or leave it out to wait for every delivery.`,
-      );
-    }
+    validateDeadline(options.deadlineMs);
     if (this.closing !== undefined) return this.closing;
     this.state = CLOSING;
     this.unsubscribe();
-    this.closing = this.shutdown(deadlineMs);
+    this.closing = this.shutdown(options.deadlineMs);
     return this.closing;
   }
 
@@ -196,187 +261,109 @@ export class WebhookDispatcher {
    * ```
    */
   stats(): DispatcherStats {
-    const endpoints = this.endpoints.map((endpoint) => endpoint.stats());
-    const sum = (
-      key:
-        | "enqueued"
-        | "delivered"
-        | "failed"
-        | "dropped"
-        | "attempts"
-        | "retries"
-        | "queued"
-        | "inFlight",
-    ) => endpoints.reduce((total, entry) => total + entry[key], 0);
-    return {
-      enqueued: sum("enqueued"),
-      delivered: sum("delivered"),
-      failed: sum("failed"),
-      dropped: sum("dropped"),
-      attempts: sum("attempts"),
-      retries: sum("retries"),
-      queued: sum("queued"),
-      inFlight: sum("inFlight"),
-      refused: this.refused,
-      endpoints,
-    };
+    const endpoints = this.scheduler.loops.map(({ endpoint, inFlight }) =>
+      endpoint.stats(this.store.pendingCount(endpoint.id) - inFlight, inFlight),
+    );
+    return sumStats(endpoints, this.reporter.refused);
   }
 
   // The bus handler: must stay O(1) per endpoint, allocation-free and must never throw.
   private readonly onEvent = (event: DispatchableEvent): void => {
     if (this.state !== OPEN) {
-      this.refuse(event);
+      this.reporter.refusedEvent();
+      this.router.refuse(event);
       return;
     }
     this.route(event);
   };
 
   private route(event: DispatchableEvent): number {
-    const targets = this.routes.get(event.type);
-    if (targets === undefined) return 0;
-    let taken = 0;
-    let wake = false;
-    for (let i = 0; i < targets.length; i++) {
-      const endpoint = targets[i] as Endpoint;
-      const dropped = endpoint.enqueue(event);
-      if (dropped !== event) taken++;
-      if (dropped !== undefined) this.dropped(endpoint, dropped, "queue_full");
-      if (endpoint.workers < endpoint.config.concurrency) wake = true;
-    }
-    if (wake && !this.drainScheduled) {
-      this.drainScheduled = true;
-      // One drain per burst: the emitter's synchronous work finishes first.
-      setImmediate(this.drain);
-    }
+    const taken = this.router.route(event);
+    if (taken > 0) this.scheduler.wake();
     // An eviction settles an event that flush() may be waiting for.
     if (this.waiters.length > 0) this.settled();
     return taken;
   }
 
-  private readonly drain = (): void => {
-    this.drainScheduled = false;
-    for (const endpoint of this.endpoints) endpoint.startWorkers();
-  };
-
-  private dropped(
-    endpoint: Endpoint,
-    event: DispatchableEvent,
-    reason: "queue_full" | "closed",
-  ): void {
-    this.scheduleWarnings();
-    const onDrop = this.options.onDrop;
-    if (onDrop === undefined) return;
-    try {
-      onDrop({
-        url: endpoint.config.url,
-        endpointIndex: endpoint.index,
-        event,
-        reason,
-        dropped: endpoint.dropped,
-      });
-    } catch (error) {
-      this.log("error", "onDrop hook threw", { error });
-    }
-  }
-
-  private refuse(event: DispatchableEvent): void {
-    this.refused++;
-    this.unreportedRefusals++;
-    for (const endpoint of this.routes.get(event.type) ?? []) {
-      endpoint.dropped++;
-      this.dropped(endpoint, event, "closed");
-    }
-    this.scheduleWarnings();
-  }
-
-  private scheduleWarnings(): void {
-    if (this.warnTimer !== undefined) return;
-    this.warnTimer = setTimeout(this.reportWarnings, WARN_INTERVAL_MS);
-    // A pending warning must not keep the process alive.
-    this.warnTimer.unref?.();
-  }
-
-  private readonly reportWarnings = (): void => {
-    this.warnTimer = undefined;
-    for (const endpoint of this.endpoints) {
-      if (endpoint.unreportedDrops === 0) continue;
-      this.log(
-        "warn",
-        `dropped ${endpoint.unreportedDrops} event(s): queue full (maxQueueSize ${endpoint.config.maxQueueSize}, overflow "${endpoint.config.overflow}")`,
-        {
+  private schedulerHost(): SchedulerHost {
+    return {
+      store: this.store,
+      now: Date.now,
+      attempted: (endpoint, delivery, attempt, outcome, retryInMs) =>
+        this.reporter.attempted(endpoint, delivery, attempt, outcome, retryInMs),
+      deadLettered: (endpoint, delivery, reason, attempts, last) =>
+        this.deadLettered(
+          toDeadLetter(endpoint, {
+            deliveryId: delivery.id,
+            body: delivery.body,
+            reason,
+            attempts,
+            status: last?.status,
+            error: last?.error,
+          }),
+        ),
+      settled: () => this.settled(),
+      crashed: (endpoint, delivery, error) =>
+        this.reporter.log("error", "recording a delivery attempt failed", {
           endpoint: endpoint.config.label,
-          droppedTotal: endpoint.dropped,
-        },
-      );
-      endpoint.unreportedDrops = 0;
-    }
-    if (this.unreportedRefusals > 0) {
-      this.log("warn", `refused ${this.unreportedRefusals} event(s) emitted after close()`, {
-        refusedTotal: this.refused,
-      });
-      this.unreportedRefusals = 0;
-    }
-  };
-
-  private bodyFor(event: DispatchableEvent): Buffer {
-    const cached = this.bodies?.get(event);
-    if (cached !== undefined) return cached;
-    const body = Buffer.from(JSON.stringify(toWebhookPayload(event)), "utf8");
-    this.bodies?.set(event, body);
-    return body;
+          deliveryId: delivery.id,
+          error,
+        }),
+    };
   }
 
-  private attempted(attempt: DeliveryAttempt): void {
-    if (!attempt.ok && this.options.logger?.debug !== undefined) {
-      this.log("debug", "delivery attempt failed", {
-        endpoint: attempt.error?.endpoint,
-        deliveryId: attempt.deliveryId,
-        event: attempt.event,
-        attempt: attempt.attempt,
-        status: attempt.status,
-        error: attempt.error?.message,
-        retryInMs: attempt.retryInMs,
-      });
-    }
-    const onAttempt = this.options.onAttempt;
-    if (onAttempt === undefined) return;
-    try {
-      onAttempt(attempt);
-    } catch (error) {
-      this.log("error", "onAttempt hook threw", { error });
-    }
+  private storeContext(payloads: PayloadBytes): StoreContext {
+    return {
+      serialize: (event) => payloads.serialize(event),
+      mintId: randomUUID,
+      now: Date.now,
+      limits: (endpointId) => {
+        const config = this.router.endpoint(endpointId)?.config;
+        return {
+          maxPending: config?.maxQueueSize ?? 10_000,
+          overflow: config?.overflow ?? "drop-oldest",
+        };
+      },
+      onUnserializable: (record, cause, event) => {
+        const endpoint = this.router.endpoint(record.endpointId);
+        if (endpoint === undefined) return;
+        endpoint.countFailed();
+        const message = `${endpoint.config.label}: event data cannot be serialised as JSON`;
+        const context = {
+          endpoint: endpoint.config.label,
+          deliveryId: record.id,
+          attempt: 0,
+          cause,
+        };
+        this.deadLettered(
+          toDeadLetter(endpoint, {
+            deliveryId: record.id,
+            body: record.body,
+            event,
+            reason: "unserializable",
+            attempts: record.attempts,
+            error: new WebhookDeliveryError(message, context),
+          }),
+        );
+      },
+      onCommitError: (error, lost) =>
+        this.reporter.log(
+          "error",
+          `the ${this.store.kind} store failed to commit; ${lost} delivery(ies) lost`,
+          { error },
+        ),
+    };
   }
 
   private deadLettered(letter: DeadLetter): void {
     if (this.state !== OPEN) this.undelivered.push(letter);
-    const onDeadLetter = this.options.onDeadLetter;
-    if (onDeadLetter === undefined) {
-      this.log(
-        "warn",
-        `delivery ${letter.deliveryId} not delivered (${letter.reason}) after ${letter.attempts} attempt(s); set onDeadLetter to keep the payload`,
-        {
-          endpoint: this.endpoints[letter.endpointIndex]?.config.label,
-          event: letter.payload.event,
-          status: letter.status,
-          error: letter.error?.message,
-        },
-      );
-      return;
-    }
-    try {
-      onDeadLetter(letter);
-    } catch (error) {
-      this.log("error", "onDeadLetter hook threw", { error, deliveryId: letter.deliveryId });
-    }
+    this.reporter.deadLettered(letter);
   }
 
   private settled(): void {
     if (this.waiters.length === 0) return;
-    const pending: Waiter[] = [];
-    for (const waiter of this.waiters) {
-      if (waiter.done()) waiter.resolve();
-      else pending.push(waiter);
-    }
+    const pending = this.waiters.filter((waiter) => !waiter.done());
+    for (const waiter of this.waiters) if (!pending.includes(waiter)) waiter.resolve();
     this.waiters = pending;
   }
 
@@ -386,40 +373,17 @@ export class WebhookDispatcher {
   }
 
   private async shutdown(deadlineMs: number | undefined): Promise<CloseReport> {
-    const drained = this.flush();
-    let timedOut = false;
-    if (deadlineMs === undefined) {
-      await drained;
-    } else {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const deadline = new Promise<true>((resolve) => {
-        timer = setTimeout(() => resolve(true), deadlineMs);
-      });
-      timedOut = await Promise.race([drained.then(() => false), deadline]);
-      clearTimeout(timer);
-    }
-    if (timedOut) for (const endpoint of this.endpoints) endpoint.abort();
-    await this.waitFor(() => this.endpoints.every((endpoint) => endpoint.idle));
-    await Promise.all(this.endpoints.map((endpoint) => endpoint.close()));
-    this.state = CLOSED;
-    if (this.warnTimer !== undefined) {
-      clearTimeout(this.warnTimer);
-      this.reportWarnings();
-    }
-    return { undelivered: this.undelivered.slice(), timedOut, stats: this.stats() };
-  }
-
-  private log(
-    level: "debug" | "warn" | "error",
-    message: string,
-    fields: Record<string, unknown>,
-  ): void {
-    const logger = this.options.logger;
-    if (logger === null) return;
+    const timedOut = await waitUntil(this.flush(), deadlineMs);
+    if (timedOut) this.scheduler.abort();
+    await this.waitFor(() => this.scheduler.idle);
+    await this.scheduler.close();
     try {
-      logger[level]?.(message, fields);
-    } catch {
-      // A broken logger must not break delivery.
+      await this.store.close();
+    } catch (error) {
+      this.reporter.log("error", `closing the ${this.store.kind} store failed`, { error });
     }
+    this.state = CLOSED;
+    this.reporter.flushWarnings();
+    return { undelivered: this.undelivered.slice(), timedOut, stats: this.stats() };
   }
 }

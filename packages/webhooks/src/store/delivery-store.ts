@@ -1,7 +1,7 @@
 /**
  * The boundary between "what is owed" and "when and how it is sent": every
  * delivery store (memory, SQLite) implements this interface and passes the
- * shared contract suite in `store/contract.ts`.
+ * shared contract suite in `test/support/store-contract.ts`.
  *
  * Methods are synchronous on purpose: both stores answer from memory or from
  * an embedded database in microseconds, and a promise per call would cost the
@@ -80,8 +80,13 @@ export interface LeasedDelivery {
   readonly event: string;
   /** Body bytes; serialised at routing time, so every attempt sends the same bytes. */
   readonly body: Uint8Array;
-  /** Attempts already made before this lease (0 for a fresh delivery). */
+  /** Attempts already made before this lease (0 for a fresh delivery), over every series. */
   readonly attempts: number;
+  /**
+   * Attempts already made in the current series: 0 for a fresh or redelivered
+   * delivery. The retry budget (`retryCount`) applies per series.
+   */
+  readonly attemptsInSeries: number;
   readonly createdAt: number;
 }
 
@@ -91,9 +96,14 @@ export type AttemptResult =
   | { readonly status: "retry"; readonly at: number }
   | { readonly status: "dead"; readonly reason: DeadReason };
 
-/** Filter of `list` and `recover`. Every field narrows; none means all. */
+/**
+ * Filter of `list` and `recover`. Every field narrows; none means all. The
+ * dispatcher normalises it before it reaches a store: `event` upper-case,
+ * `since` epoch ms, `limit` a positive integer.
+ */
 export interface DeliveryQuery {
   readonly status?: DeliveryStatus;
+  /** Endpoint id. */
   readonly endpoint?: string;
   /** Upper-case or lower-case event name. */
   readonly event?: string;
@@ -101,13 +111,6 @@ export interface DeliveryQuery {
   readonly since?: number | Date;
   /** Default 100. */
   readonly limit?: number;
-}
-
-/** Why an enqueue did not keep the event (memory store bound, closed store). */
-export interface EnqueueRefusal {
-  /** The event that is not kept; for drop-oldest, the evicted one. */
-  readonly event: DispatchableEvent;
-  readonly reason: "queue_full";
 }
 
 /**
@@ -129,10 +132,12 @@ export interface DeliveryStore {
 
   /**
    * Records that `event` is owed to `endpointId`. Runs inside `bus.emit`: O(1),
-   * no I/O on the caller's stack (buffer and commit on a later tick). Returns
-   * the event that was not kept, if the store's bound refused one.
+   * no I/O on the caller's stack (buffer and commit on a later tick), and no
+   * allocation on the refusal path either. Returns the event that was not
+   * kept when the store's bound refused one (for `"drop-oldest"`, the evicted
+   * older event; for `"drop-newest"`, `event` itself); `undefined` otherwise.
    */
-  enqueue(endpointId: string, event: DispatchableEvent): EnqueueRefusal | undefined;
+  enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined;
 
   /**
    * Hands out up to `limit` pending deliveries of `endpointId` that are due at
@@ -141,7 +146,11 @@ export interface DeliveryStore {
    */
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[];
 
-  /** Epoch ms of the earliest pending, unleased delivery of the endpoint; undefined when none. */
+  /**
+   * Epoch ms of the earliest pending, unleased delivery of the endpoint;
+   * undefined when none. A delivery that is due at once may report any time
+   * at or before now.
+   */
   nextDueAt(endpointId: string): number | undefined;
 
   /** Records one attempt and what follows it, atomically. A `retry` returns the delivery to the pending set at `at`. */
@@ -150,19 +159,39 @@ export interface DeliveryStore {
   /** Gives a leased delivery back unchanged (shutdown before its attempt started). */
   release(id: string): void;
 
-  /** Marks every pending delivery of the endpoint dead (close deadline, endpoint removed with drop). */
+  /**
+   * Marks every pending, unleased delivery of the endpoint dead (close
+   * deadline, endpoint removed with drop) and returns them. Leased deliveries
+   * are left to their holder, which settles them with `recordAttempt`.
+   */
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[];
 
   /** Counts of pending deliveries per endpoint, leased included. */
   pendingCount(endpointId: string): number;
 
+  /**
+   * A position in the endpoint's order of acceptance: every delivery enqueued
+   * or redelivered later is at or past it. `flush()` takes one per endpoint.
+   */
+  mark(endpointId: string): number;
+
+  /**
+   * Whether a pending delivery of the endpoint (leased or not) was enqueued or
+   * redelivered before `mark`. Erring towards `true` for a redelivery made in
+   * the same instant as the mark is allowed; `false` while one is owed is not.
+   */
+  pendingBefore(endpointId: string, mark: number): boolean;
+
   get(id: string): DeliveryRecord | undefined;
+
+  /** Matching deliveries, oldest first (by `createdAt`), at most `limit`. */
   list(query?: DeliveryQuery): DeliveryRecord[];
 
   /**
    * Puts a delivered or dead delivery back to pending, due now, under the same
-   * id; its attempt count continues. Returns false when the id is unknown or
-   * still pending.
+   * id; its attempt count continues and its series count (`attemptsInSeries`)
+   * starts again at 0. Returns false when the id is unknown, still pending,
+   * or has no body to send (dead as `unserializable`).
    */
   redeliver(id: string, now: number): boolean;
 
@@ -186,8 +215,9 @@ export interface StoreContext {
   /**
    * Called when `serialize` threw for a delivery: the store has recorded it as
    * dead with reason `unserializable` (empty body) and will never lease it.
+   * `event` is the event as it was enqueued, for the dead letter.
    */
-  onUnserializable(record: DeliveryRecord, error: unknown): void;
+  onUnserializable(record: DeliveryRecord, error: unknown, event: DispatchableEvent): void;
   /** Called when an enqueue made durable failed to commit; the dispatcher reports it. */
   onCommitError(error: unknown, lost: number): void;
 }

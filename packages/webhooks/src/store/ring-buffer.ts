@@ -70,6 +70,18 @@ export class RingBuffer<T> {
     return item;
   }
 
+  /** The item `index` places behind the front (0 is the next `shift`), or `undefined` past the end. */
+  at(index: number): T | undefined {
+    if (index < 0 || index >= this.count) return undefined;
+    return this.items[(this.head + index) % this.items.length];
+  }
+
+  /** Replaces the item `index` places behind the front; does nothing past the end. */
+  replace(index: number, item: T): void {
+    if (index < 0 || index >= this.count) return;
+    this.items[(this.head + index) % this.items.length] = item;
+  }
+
   private grow(): void {
     const size = this.items.length;
     const next = new Array<T | undefined>(Math.min(this.capacity, size * 2)).fill(undefined);

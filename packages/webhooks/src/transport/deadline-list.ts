@@ -60,6 +60,16 @@ export class DeadlineList {
     }
   }
 
+  /** Unlists every entry and returns them, earliest deadline first; `expire` is not called. */
+  removeAll(): Deadline[] {
+    const entries: Deadline[] = [];
+    for (let entry = this.head; entry !== undefined; entry = this.head) {
+      this.remove(entry);
+      entries.push(entry);
+    }
+    return entries;
+  }
+
   private arm(delayMs: number): void {
     this.timer = setTimeout(this.sweep, Math.max(delayMs, 0));
   }

@@ -8,6 +8,7 @@ describe("resolveConfigs", () => {
   it("fills in the documented defaults", () => {
     expect(resolveConfigs([{ url }])).toEqual([
       {
+        id: expect.stringMatching(/^ep_[0-9a-f]{16}$/),
         url,
         origin: "https://hooks.example.com",
         path: "/attesta?tenant=1",
@@ -23,6 +24,29 @@ describe("resolveConfigs", () => {
         overflow: "drop-oldest",
       },
     ]);
+  });
+
+  it("derives a stable id from position and URL unless the config names one", () => {
+    const [first, second, named] = resolveConfigs([{ url }, { url }, { url, id: "billing.v2" }]);
+    const [again] = resolveConfigs([{ url }]);
+    expect(first?.id).toBe(again?.id);
+    expect(second?.id).toMatch(/^ep_[0-9a-f]{16}$/);
+    expect(second?.id).not.toBe(first?.id);
+    expect(named?.id).toBe("billing.v2");
+    expect(resolveConfigs([{ url: `${url}&x` }])[0]?.id).not.toBe(first?.id);
+  });
+
+  it("rejects a malformed or repeated id", () => {
+    expect(() => resolveConfigs([{ url, id: "has space" }])).toThrow(
+      /config\[0\]\.id must be 1 to 64 letters, digits/,
+    );
+    expect(() => resolveConfigs([{ url, id: "" }])).toThrow(/config\[0\]\.id must be/);
+    expect(() =>
+      resolveConfigs([
+        { url, id: "a" },
+        { url, id: "a" },
+      ]),
+    ).toThrow(/config\[1\]\.id "a" is already the id of config\[0\]\. Fix:/);
   });
 
   it("treats an empty events list as all eight types", () => {

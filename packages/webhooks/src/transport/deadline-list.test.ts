@@ -52,4 +52,18 @@ describe("DeadlineList", () => {
     vi.advanceTimersByTime(20);
     expect(expired).toEqual([]);
   });
+
+  it("hands back every entry on removeAll without expiring any, and disarms its timer", () => {
+    const list = new DeadlineList();
+    const expired: string[] = [];
+    const a = entry(10, expired, "a");
+    const b = entry(20, expired, "b");
+    list.add(a);
+    list.add(b);
+    expect(list.removeAll()).toEqual([a, b]);
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(30);
+    expect(expired).toEqual([]);
+    expect(list.removeAll()).toEqual([]);
+  });
 });

@@ -49,3 +49,19 @@ describe("RingBuffer growth", () => {
     expect(out.every((value, index) => value === index + 5)).toBe(true);
   });
 });
+
+describe("RingBuffer at and replace", () => {
+  it("reads and replaces items by their distance from the front, across the wrap", () => {
+    const queue = new RingBuffer<string>(4);
+    for (const item of ["a", "b", "c", "d"]) queue.push(item);
+    queue.shift();
+    queue.shift();
+    queue.push("e");
+    expect([0, 1, 2].map((index) => queue.at(index))).toEqual(["c", "d", "e"]);
+    expect(queue.at(3)).toBeUndefined();
+    expect(queue.at(-1)).toBeUndefined();
+    queue.replace(2, "E");
+    queue.replace(5, "ignored");
+    expect(queue.drain()).toEqual(["c", "d", "E"]);
+  });
+});

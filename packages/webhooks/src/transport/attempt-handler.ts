@@ -5,20 +5,14 @@
  * @module
  */
 import type { Dispatcher } from "undici";
+import { parseRetryAfter } from "../scheduler/parse-retry-after";
+import type { AttemptErrorKind } from "../store/delivery-store";
+import { WebhookConnectionError } from "../webhook-connection-error";
+import { type DeliveryErrorContext, WebhookDeliveryError } from "../webhook-delivery-error";
+import { WebhookResponseError } from "../webhook-response-error";
+import { WebhookTimeoutError } from "../webhook-timeout-error";
+import { type AttemptOutcome, RESPONSE_CAPTURE_BYTES } from "./attempt-outcome";
 import type { Deadline, DeadlineList } from "./deadline-list";
-import { parseRetryAfter } from "./parse-retry-after";
-import { WebhookConnectionError } from "./webhook-connection-error";
-import { type DeliveryErrorContext, WebhookDeliveryError } from "./webhook-delivery-error";
-import { WebhookResponseError } from "./webhook-response-error";
-import { WebhookTimeoutError } from "./webhook-timeout-error";
-
-/** How an attempt ended. */
-export interface AttemptOutcome {
-  readonly status?: number;
-  readonly error?: WebhookDeliveryError;
-  readonly retryable: boolean;
-  readonly retryAfterMs?: number;
-}
 
 /** 3xx is retried like 5xx: it is never followed, and may be a temporary misrouting. */
 function isRetryableStatus(status: number): boolean {
@@ -30,6 +24,8 @@ function isRetryableStatus(status: number): boolean {
  * the end of the response, on an error, at `timeoutMs`, or when abandoned by
  * `close()`. Once resolved, the request is aborted if it is still running.
  * The timeout is kept by the endpoint's `DeadlineList`, which calls `expire`.
+ * The first `RESPONSE_CAPTURE_BYTES` of the response body are kept for the
+ * attempt record.
  *
  * @example
  * ```ts
@@ -46,10 +42,12 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
   private status = 0;
   private retryAfter: string | string[] | undefined;
   private received = 0;
+  private captured: Buffer[] | undefined;
 
   constructor(
     private readonly context: DeliveryErrorContext,
-    startedAt: number,
+    /** `performance.now()` when the request started. */
+    private readonly startedAt: number,
     private readonly timeoutMs: number,
     private readonly maxResponseBytes: number,
     private readonly deadlines: DeadlineList,
@@ -61,26 +59,19 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
 
   /** The attempt outlived `timeoutMs` (called by the deadline list). */
   expire(): void {
-    this.finish({ retryable: true, error: new WebhookTimeoutError(this.timeoutMs, this.context) });
+    this.finish(undefined, new WebhookTimeoutError(this.timeoutMs, this.context), "timeout", true);
   }
 
   /** Gives up on the attempt (close() at its deadline). */
   abandon(): void {
-    this.finish({
-      retryable: false,
-      error: new WebhookDeliveryError(
-        `${this.context.endpoint}: attempt ${this.context.attempt} aborted by close()`,
-        this.context,
-      ),
-    });
+    const message = `${this.context.endpoint}: attempt ${this.context.attempt} aborted by close()`;
+    this.finish(undefined, new WebhookDeliveryError(message, this.context), "aborted", false);
   }
 
-  /** Reports a failure to even start the request. */
+  /** Reports a failure to even start the request, or a broken response. */
   fail(cause: unknown): void {
-    this.finish(
-      { retryable: true, error: new WebhookConnectionError({ ...this.context, cause }) },
-      true,
-    );
+    const error = new WebhookConnectionError({ ...this.context, cause });
+    this.finish(undefined, error, "connection", true, undefined, true);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -99,41 +90,69 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const before = this.received;
     this.received += chunk.length;
+    if (before < RESPONSE_CAPTURE_BYTES) {
+      const kept = chunk.subarray(0, RESPONSE_CAPTURE_BYTES - before);
+      if (this.captured === undefined) this.captured = [kept];
+      else this.captured.push(kept);
+    }
     if (this.received <= this.maxResponseBytes) return;
     // Judge by the status and drop the connection rather than buffer or drain more.
-    this.finish(this.outcomeForStatus());
+    this.finishWithStatus(false);
   }
 
   onResponseEnd(): void {
-    this.finish(this.outcomeForStatus(), true);
+    this.finishWithStatus(true);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     this.fail(error);
   }
 
-  private outcomeForStatus(): AttemptOutcome {
+  private finishWithStatus(requestDone: boolean): void {
     const status = this.status;
-    if (status >= 200 && status < 300) return { status, retryable: false };
+    if (status >= 200 && status < 300) {
+      this.finish(status, undefined, undefined, false, undefined, requestDone);
+      return;
+    }
     const retryable = isRetryableStatus(status);
-    return {
-      status,
-      retryable,
-      error: new WebhookResponseError(status, retryable, this.context),
-      retryAfterMs: retryable ? parseRetryAfter(this.retryAfter) : undefined,
-    };
+    const error = new WebhookResponseError(status, retryable, this.context);
+    const retryAfterMs = retryable ? parseRetryAfter(this.retryAfter) : undefined;
+    this.finish(status, error, "http_status", retryable, retryAfterMs, requestDone);
   }
 
   /** Resolves once; aborts the request when it is still running (`requestDone` false). */
-  private finish(outcome: AttemptOutcome, requestDone = false): void {
+  private finish(
+    status: number | undefined,
+    error: WebhookDeliveryError | undefined,
+    errorKind: AttemptErrorKind | undefined,
+    retryable: boolean,
+    retryAfterMs?: number,
+    requestDone = false,
+  ): void {
     if (this.settled) return;
     this.settled = true;
     this.deadlines.remove(this);
+    const durationMs = performance.now() - this.startedAt;
+    const outcome: AttemptOutcome = {
+      startedAt: Math.floor(performance.timeOrigin + this.startedAt),
+      durationMs,
+      status,
+      error,
+      errorKind,
+      retryable,
+      retryAfterMs,
+      responseBody: this.captured === undefined ? undefined : capturedText(this.captured),
+    };
     this.resolve(outcome);
     const controller = this.controller;
     if (!requestDone && controller !== undefined && !controller.aborted) {
-      controller.abort(outcome.error ?? new Error("attempt settled"));
+      controller.abort(error ?? new Error("attempt settled"));
     }
   }
+}
+
+function capturedText(chunks: Buffer[]): string {
+  return (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString("utf8");
 }

@@ -4,11 +4,14 @@
  * @module
  */
 import { EVENT_TYPES, type EventType } from "@attesta/events";
-import { invalidOption, typeName } from "./invalid-option";
-import type { OverflowPolicy, WebhookConfig } from "./types";
+import { invalidOption, typeName } from "../invalid-option";
+import type { OverflowPolicy } from "../types";
+import { defaultEndpointId, ENDPOINT_ID_PATTERN } from "./endpoint-id";
 
 /** An endpoint config after validation, every option filled in. */
 export interface ResolvedConfig {
+  /** Stable endpoint id: the config's `id`, or derived from its position and URL. */
+  readonly id: string;
   readonly url: string;
   /** Origin for the connection pool, e.g. `https://hooks.example.com:8443`. */
   readonly origin: string;
@@ -39,6 +42,7 @@ const KNOWN_KEYS = new Set([
   "concurrency",
   "maxQueueSize",
   "overflow",
+  "id",
 ]);
 
 // setTimeout fires at once for delays above 2^31-1 ms.
@@ -63,10 +67,22 @@ export function resolveConfigs(configs: unknown): ResolvedConfig[] {
       'pass [{ url: "https://…" }]',
     );
   }
-  return configs.map((config: unknown, index) => resolveConfig(config, `config[${index}]`));
+  const resolved = configs.map((config: unknown, index) => resolveConfig(config, index));
+  const seen = new Map<string, number>();
+  for (const [index, config] of resolved.entries()) {
+    const first = seen.get(config.id);
+    if (first !== undefined) {
+      throw new TypeError(
+        `@attesta/webhooks: config[${index}].id "${config.id}" is already the id of config[${first}]. Fix: give every endpoint its own id.`,
+      );
+    }
+    seen.set(config.id, index);
+  }
+  return resolved;
 }
 
-function resolveConfig(config: unknown, at: string): ResolvedConfig {
+function resolveConfig(config: unknown, index: number): ResolvedConfig {
+  const at = `config[${index}]`;
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw invalidOption(at, "an object with a url", config, 'pass { url: "https://…" }');
   }
@@ -79,6 +95,7 @@ function resolveConfig(config: unknown, at: string): ResolvedConfig {
     }
   }
   const { url, origin, path, label } = resolveUrl(input.url, `${at}.url`);
+  const id = resolveId(input.id, `${at}.id`) ?? defaultEndpointId(index, url);
   const events = resolveEvents(input.events, `${at}.events`);
   const secret = input.secret;
   if (secret !== undefined && (typeof secret !== "string" || secret.length === 0)) {
@@ -87,8 +104,14 @@ function resolveConfig(config: unknown, at: string): ResolvedConfig {
       `@attesta/webhooks: ${at}.secret must be a non-empty string; got ${typeof secret === "string" ? "an empty string" : `a value of type ${typeName(secret)}`}. Fix: pass the shared secret, or leave secret out to send unsigned requests.`,
     );
   }
-  const retryBaseDelayMs = number(input.retryBaseDelayMs, `${at}.retryBaseDelayMs`, 500, 0, false);
-  const retryMaxDelayMs = number(input.retryMaxDelayMs, `${at}.retryMaxDelayMs`, 30_000, 0, false);
+  const retryBaseDelayMs = readNumberOption(input.retryBaseDelayMs, `${at}.retryBaseDelayMs`, {
+    fallback: 500,
+    min: 0,
+  });
+  const retryMaxDelayMs = readNumberOption(input.retryMaxDelayMs, `${at}.retryMaxDelayMs`, {
+    fallback: 30_000,
+    min: 0,
+  });
   const overflow = input.overflow ?? "drop-oldest";
   if (overflow !== "drop-oldest" && overflow !== "drop-newest") {
     throw invalidOption(
@@ -99,18 +122,27 @@ function resolveConfig(config: unknown, at: string): ResolvedConfig {
     );
   }
   return {
+    id,
     url,
     origin,
     path,
     label,
     events,
     secret,
-    timeoutMs: number(input.timeoutMs, `${at}.timeoutMs`, 5000, 1, true),
-    retryCount: number(input.retryCount, `${at}.retryCount`, 1, 0, true),
+    timeoutMs: readNumberOption(input.timeoutMs, `${at}.timeoutMs`, INTEGER_FROM_1(5000)),
+    retryCount: readNumberOption(input.retryCount, `${at}.retryCount`, {
+      fallback: 1,
+      min: 0,
+      integer: true,
+    }),
     retryBaseDelayMs,
     retryMaxDelayMs,
-    concurrency: number(input.concurrency, `${at}.concurrency`, 10, 1, true),
-    maxQueueSize: number(input.maxQueueSize, `${at}.maxQueueSize`, 10_000, 1, true),
+    concurrency: readNumberOption(input.concurrency, `${at}.concurrency`, INTEGER_FROM_1(10)),
+    maxQueueSize: readNumberOption(
+      input.maxQueueSize,
+      `${at}.maxQueueSize`,
+      INTEGER_FROM_1(10_000),
+    ),
     overflow,
   };
 }
@@ -175,13 +207,31 @@ function resolveEvents(value: unknown, at: string): readonly EventType[] {
   return value.length === 0 ? EVENT_TYPES : [...new Set(value as EventType[])];
 }
 
-function number(
-  value: unknown,
-  at: string,
-  fallback: number,
-  min: number,
-  integer: boolean,
-): number {
+function resolveId(value: unknown, at: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !ENDPOINT_ID_PATTERN.test(value)) {
+    throw invalidOption(
+      at,
+      "1 to 64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
+      value,
+      'pass e.g. "billing-hooks", or leave id out to derive one from the position and URL',
+    );
+  }
+  return value;
+}
+
+/** The accepted range of a numeric option, and its default. */
+interface NumberRule {
+  readonly fallback: number;
+  readonly min: number;
+  readonly integer?: boolean;
+}
+
+const INTEGER_FROM_1 = (fallback: number): NumberRule => ({ fallback, min: 1, integer: true });
+
+/** A numeric option: its default when absent, else the value if it is in range; throws otherwise. */
+function readNumberOption(value: unknown, at: string, rule: NumberRule): number {
+  const { fallback, min, integer = false } = rule;
   if (value === undefined) return fallback;
   const kind = integer ? "an integer" : "a number";
   const bound = min === 0 ? "≥ 0" : `≥ ${min}`;

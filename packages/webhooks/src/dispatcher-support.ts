@@ -1,0 +1,71 @@
+/**
+ * Small pieces of the dispatcher facade: argument checks, totals, deadlines.
+ *
+ * @module
+ */
+import type { DispatcherStats, EndpointStats, EventSource } from "./types";
+
+/** Throws unless `bus` has `onAny`. */
+export function assertEventSource(bus: unknown): asserts bus is EventSource {
+  if (
+    typeof bus !== "object" ||
+    bus === null ||
+    typeof (bus as Partial<EventSource>).onAny !== "function"
+  ) {
+    throw new TypeError(
+      `@attesta/webhooks: bus must be an EventBus (an object with onAny); got ${bus === null ? "null" : typeof bus}. Fix: pass new EventBus() from @attesta/events.`,
+    );
+  }
+}
+
+/** Throws unless `deadlineMs` is absent or a finite number ≥ 0. */
+export function validateDeadline(deadlineMs: unknown): void {
+  if (
+    deadlineMs !== undefined &&
+    (typeof deadlineMs !== "number" || !Number.isFinite(deadlineMs) || deadlineMs < 0)
+  ) {
+    throw new TypeError(
+      `@attesta/webhooks: close({ deadlineMs }) must be a number ≥ 0; got ${String(deadlineMs)}. Fix: pass e.g. 10000, or leave it out to wait for every delivery.`,
+    );
+  }
+}
+
+const SUMMED = [
+  "enqueued",
+  "delivered",
+  "failed",
+  "dropped",
+  "attempts",
+  "retries",
+  "queued",
+  "inFlight",
+] as const;
+
+/** Totals over every endpoint's counters. */
+export function sumStats(endpoints: readonly EndpointStats[], refused: number): DispatcherStats {
+  const totals = Object.fromEntries(
+    SUMMED.map((key) => [key, endpoints.reduce((total, entry) => total + entry[key], 0)]),
+  ) as Record<(typeof SUMMED)[number], number>;
+  return { ...totals, refused, endpoints };
+}
+
+/**
+ * Waits for `done`, or until `deadlineMs` passes; resolves `true` when the
+ * deadline came first. Without a deadline, waits for `done`.
+ */
+export async function waitUntil(
+  done: Promise<void>,
+  deadlineMs: number | undefined,
+): Promise<boolean> {
+  if (deadlineMs === undefined) {
+    await done;
+    return false;
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<true>((resolve) => {
+    timer = setTimeout(() => resolve(true), deadlineMs);
+  });
+  const timedOut = await Promise.race([done.then(() => false), deadline]);
+  clearTimeout(timer);
+  return timedOut;
+}

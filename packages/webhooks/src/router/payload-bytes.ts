@@ -1,0 +1,34 @@
+/**
+ * The exact body bytes of an event.
+ *
+ * @module
+ */
+import type { DispatchableEvent } from "../types";
+import { toWebhookPayload } from "./to-webhook-payload";
+
+/**
+ * Serialises events to their wire bytes. When one event can go to several
+ * endpoints it is serialised once and the bytes are shared (a WeakMap on the
+ * event object), so every endpoint signs and sends identical bytes.
+ *
+ * @example
+ * ```ts
+ * const bytes = new PayloadBytes(false).serialize({ type: "approved", timestamp: 0, data: {} });
+ * ```
+ */
+export class PayloadBytes {
+  private readonly cache: WeakMap<DispatchableEvent, Buffer> | undefined;
+
+  constructor(shared: boolean) {
+    this.cache = shared ? new WeakMap() : undefined;
+  }
+
+  /** Throws when the data is not JSON-serialisable (a cycle, a BigInt). */
+  serialize(event: DispatchableEvent): Buffer {
+    const cached = this.cache?.get(event);
+    if (cached !== undefined) return cached;
+    const body = Buffer.from(JSON.stringify(toWebhookPayload(event)), "utf8");
+    this.cache?.set(event, body);
+    return body;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * How one attempt goes out to one endpoint.
+ *
+ * @module
+ */
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, sign } from "@attesta/verify";
+import type { Pool } from "undici";
+import type { ResolvedConfig } from "../router/resolve-configs";
+import { VERSION } from "../version";
+import { AttemptHandler } from "./attempt-handler";
+import type { AttemptOutcome } from "./attempt-outcome";
+import { createPool } from "./create-pool";
+import { DeadlineList } from "./deadline-list";
+
+const USER_AGENT = `attesta-webhooks/${VERSION}`;
+
+/** One attempt of one delivery, as the transport needs it. */
+export interface AttemptRequest {
+  readonly deliveryId: string;
+  /** Upper-case event name; the header carries it lower-case, as emitted. */
+  readonly event: string;
+  readonly body: Uint8Array;
+  /** 1 for the first attempt of the delivery, counted over its whole life. */
+  readonly attempt: number;
+}
+
+/**
+ * Signs, sends and times one attempt at a time, many at once: one request
+ * in, one `AttemptOutcome` out, never a retry. Owns the endpoint's
+ * connection pool and the one timer of its running attempts.
+ *
+ * @example
+ * ```ts
+ * const transport = new EndpointTransport(config, 65_536);
+ * const outcome = await transport.send({ deliveryId, event: "APPROVED", body, attempt: 1 });
+ * ```
+ */
+export class EndpointTransport {
+  private pool: Pool | undefined;
+  private aborted = false;
+  // One timer for all running attempts instead of a setTimeout/clearTimeout pair per request.
+  private readonly deadlines = new DeadlineList();
+  private readonly lowerCase = new Map<string, string>();
+
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly maxResponseBytes: number,
+  ) {}
+
+  send(request: AttemptRequest): Promise<AttemptOutcome> {
+    const { config } = this;
+    // A flat name/value array: undici takes it as is, where an object costs a key walk per request.
+    const headers = [
+      "content-type",
+      "application/json",
+      "user-agent",
+      USER_AGENT,
+      DELIVERY_HEADER,
+      request.deliveryId,
+      EVENT_HEADER,
+      this.headerName(request.event),
+    ];
+    if (config.secret !== undefined)
+      headers.push(SIGNATURE_HEADER, sign(request.body, config.secret));
+    const context = {
+      endpoint: config.label,
+      deliveryId: request.deliveryId,
+      attempt: request.attempt,
+    };
+    return new Promise((resolve) => {
+      const handler = new AttemptHandler(
+        context,
+        performance.now(),
+        config.timeoutMs,
+        this.maxResponseBytes,
+        this.deadlines,
+        resolve,
+      );
+      try {
+        this.pool ??= createPool(config.origin, config.concurrency, config.timeoutMs);
+        const body = request.body;
+        this.pool.dispatch({ path: config.path, method: "POST", headers, body }, handler);
+      } catch (error) {
+        handler.fail(error);
+      }
+    });
+  }
+
+  /** Ends every running attempt at once with an `aborted` outcome (close() at its deadline). */
+  abandonAll(): void {
+    this.aborted = true;
+    for (const entry of this.deadlines.removeAll()) (entry as AttemptHandler).abandon();
+  }
+
+  /** Closes the keep-alive connections. */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool === undefined) return;
+    // After abandonAll(), a request still connecting has no controller to cancel it, and a graceful
+    // close would wait for it until the connect timeout: destroy so close() keeps its deadline.
+    if (this.aborted) await pool.destroy().catch(() => undefined);
+    else await pool.close().catch(() => pool.destroy());
+  }
+
+  private headerName(event: string): string {
+    let name = this.lowerCase.get(event);
+    if (name === undefined) {
+      name = event.toLowerCase();
+      this.lowerCase.set(event, name);
+    }
+    return name;
+  }
+}
