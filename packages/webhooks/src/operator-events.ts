@@ -13,6 +13,7 @@
  *
  * @module
  */
+import type { DeadReason } from "./store/delivery-store";
 
 /** A failure as operator events report it: never a secret, a body or a query string. */
 export interface FailureSummary {
@@ -87,7 +88,7 @@ export interface DispatcherEvents {
     readonly deliveryId: string;
     /** Upper-case event name, as in the body. */
     readonly event: string;
-    readonly reason: "exhausted" | "rejected" | "closed" | "unserializable" | "blocked_address";
+    readonly reason: DeadReason;
     readonly attempts: number;
     readonly lastFailure?: FailureSummary;
   };

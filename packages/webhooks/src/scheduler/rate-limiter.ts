@@ -55,6 +55,12 @@ export class RateLimiter {
     return Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond);
   }
 
+  /** Ms until a token is available (0: now), without taking it. */
+  nextIn(): number {
+    this.refill();
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond);
+  }
+
   /** Gives a token back (a delivery taken for but not started). */
   giveBack(): void {
     this.tokens = Math.min(this.burst, this.tokens + 1);

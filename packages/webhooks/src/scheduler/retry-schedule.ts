@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { backoffDelay } from "../backoff-delay";
+
 import { invalidOption } from "../invalid-option";
+import { backoffDelay } from "./backoff-delay";
 
 /**
  * When to retry: `"exponential"` (doubling steps from `retryBaseDelayMs` up
@@ -91,8 +92,13 @@ export class RetryDelays {
       this.waits = undefined;
       this.jitter = 0;
       const count = options.retryCount ?? 1;
-      if (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > 1000) {
-        throw invalidOption(`${at}.retryCount`, "an integer from 0 to 1000", count, "pass e.g. 3");
+      if (
+        typeof count !== "number" ||
+        !Number.isInteger(count) ||
+        count < 0 ||
+        count > MAX_TIMER_MS
+      ) {
+        throw invalidOption(`${at}.retryCount`, "an integer ≥ 0", count, "pass e.g. 3");
       }
       this.maxRetries = count;
     } else if (schedule === "svix") {

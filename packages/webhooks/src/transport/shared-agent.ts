@@ -129,9 +129,11 @@ export class SharedAgent {
 
   /** Lets running requests finish, then closes every socket. */
   async close(): Promise<void> {
+    // The gate stays open until undici is done: it may still reconnect for a request it holds,
+    // and a refused connect would leave its close() waiting forever.
+    await this.dispatcher.close().catch(() => this.dispatcher.destroy());
     this.gate.close();
     this.activity.stop();
-    await this.dispatcher.close().catch(() => this.dispatcher.destroy());
     this.destroySockets();
   }
 
