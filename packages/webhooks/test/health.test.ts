@@ -148,13 +148,11 @@ describe("the receiver's reason", () => {
   it("is on the delivery error, the dead letter and delivery.dead", async () => {
     const { letters, seen, emit, dispatcher } = await setup(
       (_req, res) =>
-        res
-          .writeHead(401, { "content-type": "application/json" })
-          .end(
-            JSON.stringify({
-              error: { code: "invalid_signature", message: "Signature mismatch." },
-            }),
-          ),
+        res.writeHead(401, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            error: { code: "invalid_signature", message: "Signature mismatch." },
+          }),
+        ),
       { secret: "whsec_wrong" },
     );
     emit(1);

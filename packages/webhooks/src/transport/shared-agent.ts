@@ -134,7 +134,7 @@ export class SharedAgent {
     await this.dispatcher.close().catch(() => this.dispatcher.destroy());
     this.gate.close();
     this.activity.stop();
-    this.destroySockets();
+    await this.destroySockets();
   }
 
   /** Aborts running requests and closes every socket now. */
@@ -142,12 +142,17 @@ export class SharedAgent {
     this.gate.close();
     this.activity.stop();
     await this.dispatcher.destroy().catch(() => undefined);
-    this.destroySockets();
+    await this.destroySockets();
   }
 
-  private destroySockets(): void {
-    // A socket still connecting when its pool closed is not the pool's to destroy yet.
+  /** Destroys what undici left open (a socket still connecting) and waits until all are closed. */
+  private async destroySockets(): Promise<void> {
+    // Sockets leave the set on "close", so every one still in it has yet to emit it.
+    const closed = [...this.sockets].map(
+      (socket) => new Promise((resolve) => socket.once("close", resolve)),
+    );
     for (const socket of this.sockets) socket.destroy();
+    await Promise.all(closed);
   }
 
   /** An IP-literal host never reaches `lookup`, so it is checked here. */
