@@ -1,6 +1,6 @@
 import { EventBus } from "@attesta/events";
 import { describe, expect, it } from "vitest";
-import { DispatcherClosedError, type DispatcherEvents, WebhookDispatcher } from "../src/index";
+import { DispatcherClosedError, WebhookDispatcher } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
 import { startReceiver } from "./support/receiver";
