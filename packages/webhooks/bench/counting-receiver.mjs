@@ -1,6 +1,7 @@
 // Keep-alive loopback receiver that also counts its open sockets, for the
-// fleet cases. Prints its port, then serves until stdin closes.
-// GET /__sockets answers {"open":n,"peak":n,"accepted":n}; every other request gets 204.
+// fleet cases. Prints "<port> <statsPort>", then serves until stdin closes.
+// Every request gets 204; GET on the stats port answers {"open":n,"peak":n,"accepted":n},
+// from a server of its own so that asking does not count as a socket.
 import { createServer } from "node:http";
 
 let open = 0;
@@ -9,11 +10,6 @@ let accepted = 0;
 const server = createServer((req, res) => {
   req.on("data", () => {});
   req.on("end", () => {
-    if (req.url === "/__sockets") {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ open, peak, accepted }));
-      return;
-    }
     res.writeHead(204);
     res.end();
   });
@@ -38,8 +34,14 @@ server.on("connection", (socket) => {
   socket.on("close", leave);
 });
 server.keepAliveTimeout = 60_000;
+const stats = createServer((_req, res) => {
+  res.writeHead(200, { "content-type": "application/json", connection: "close" });
+  res.end(JSON.stringify({ open, peak, accepted }));
+});
 server.listen(0, "127.0.0.1", () => {
-  process.stdout.write(`${server.address().port}\n`);
+  stats.listen(0, "127.0.0.1", () => {
+    process.stdout.write(`${server.address().port} ${stats.address().port}\n`);
+  });
 });
 process.stdin.resume();
 process.stdin.on("end", () => process.exit(0));

@@ -43,6 +43,9 @@ describe("RetryDelays", () => {
     const svix = new RetryDelays({ retrySchedule: "svix" }, "config", () => 0.5);
     expect(svix.delayFor(2, { retryAfterMs: 3_600_000 })).toBe(300_000);
     expect(svix.delayFor(2, { retryAfterMs: 2000 })).toBe(2000);
+    // The floor never rises above the cap.
+    const quick = new RetryDelays({ retryCount: 2, retryMaxDelayMs: 200 }, "config", low);
+    expect(quick.delayFor(1, { retryAfterMs: 0 })).toBe(200);
   });
 
   it("waits at least the overload delay after a 429 or a timeout", () => {

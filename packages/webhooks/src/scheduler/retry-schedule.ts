@@ -129,8 +129,10 @@ export class RetryDelays {
     const scheduled = this.scheduled(retry);
     let wait = scheduled;
     if (hint.retryAfterMs !== undefined) {
-      // The receiver may shorten or lengthen the wait, within bounds it cannot widen.
-      wait = Math.max(this.minMs, Math.min(hint.retryAfterMs, Math.max(this.maxMs, scheduled)));
+      // The receiver may shorten or lengthen the wait, within bounds it cannot widen; the floor
+      // never rises above the ceiling, so a small retryMaxDelayMs keeps retries quick.
+      const ceiling = Math.max(this.maxMs, scheduled);
+      wait = Math.max(Math.min(this.minMs, ceiling), Math.min(hint.retryAfterMs, ceiling));
     }
     if (hint.overloaded) wait = Math.max(wait, this.overloadMs);
     return Math.round(wait);
