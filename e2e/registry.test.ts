@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { spawn } from "node:child_process";
 import {
   cpSync,
   mkdirSync,
@@ -24,6 +25,7 @@ import { childEnv } from "./registry/child-env";
 import { type PreparedRelease, prepareRelease } from "./registry/prepare-release";
 import { runCommand } from "./registry/run-command";
 import { type LocalRegistry, startRegistry } from "./registry/start-registry";
+import { extractCodeBlocks } from "./support/code-blocks";
 
 const e2eDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(e2eDir, "..");
@@ -124,6 +126,44 @@ function npmInstall(dir: string, specs: string[]) {
   );
 }
 
+/** The `sh` block of the root README that contains `line`, one command per line. */
+function readmeCommands(line: string): string[] {
+  const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+  const block = extractCodeBlocks(readme).find(
+    (candidate) => candidate.lang === "sh" && candidate.code.split("\n").includes(line),
+  );
+  if (block === undefined) throw new Error(`the README has no sh block with the line ${line}`);
+  return block.code.split("\n").filter((command) => command.trim() !== "");
+}
+
+function shell(dir: string, command: string) {
+  return runCommand("bash", ["-euo", "pipefail", "-c", command], {
+    cwd: dir,
+    env: childEnv({ npm_config_cache: join(tempRoot, "npm-cache"), npm_config_fund: "false" }),
+    timeoutMs: INSTALL_TIMEOUT_MS,
+  });
+}
+
+/** Strict `tsc` as `tsc --init` sets it up for Node, on the given files. */
+function typecheck(dir: string, files: string[], emit: boolean) {
+  const output = emit ? ["--outDir", "build"] : ["--noEmit"];
+  return runCommand(
+    process.execPath,
+    [
+      tsc,
+      "--strict",
+      "--module",
+      "nodenext",
+      "--target",
+      "es2022",
+      "--skipLibCheck",
+      ...output,
+      ...files,
+    ],
+    { cwd: dir, timeoutMs: RUN_TIMEOUT_MS },
+  );
+}
+
 async function fetchPackument(
   name: string,
 ): Promise<{ versions: Record<string, { dependencies?: Record<string, string> }> }> {
@@ -211,6 +251,67 @@ describe("releasing to a registry and installing from it", () => {
       ],
       { cwd: dir, timeoutMs: RUN_TIMEOUT_MS },
     );
+  });
+
+  it("follows the README quickstart in a project made with npm init -y: sender and Express receiver, in TypeScript", async () => {
+    if (registry === undefined) throw new Error("registry is not running");
+    const dir = join(tempRoot, "quickstart");
+    mkdirSync(dir);
+    writeFileSync(join(dir, ".npmrc"), `@attesta:registry=${registry.url}\n`);
+    const [setup, ...sendingInstalls] = readmeCommands("npm init -y && npm pkg set type=module");
+    const [express, expressTypes] = readmeCommands("npm install @attesta/verify express");
+    const [koa, koaTypes] = readmeCommands("npm install @attesta/verify koa");
+    for (const command of [setup, ...sendingInstalls, express, koa])
+      await shell(dir, command ?? "false");
+    expect(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).type).toBe("module");
+
+    // A TypeScript project on Node has Node's types; the README's lines add the frameworks' ones.
+    await shell(dir, "npm install --save-dev @types/node@20");
+    const files = ["sender.ts", "express-receiver.ts", "koa-receiver.ts"];
+    for (const file of files) cpSync(join(repoRoot, "examples", file), join(dir, file));
+    const untyped = await typecheck(dir, files, false).then(
+      () => "",
+      (error: unknown) => String(error),
+    );
+    expect(untyped, "without @types/express and @types/koa").toMatch(/TS7016.*'express'/);
+    expect(untyped).toMatch(/TS7016.*'koa'/);
+    for (const command of [expressTypes, koaTypes]) await shell(dir, command ?? "false");
+    await typecheck(dir, files, true);
+
+    const receiver = spawn(process.execPath, ["build/express-receiver.js"], {
+      cwd: dir,
+      env: { ...childEnv(), ATTESTA_WEBHOOK_SECRET: "whsec_quickstart", PORT: "0" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      let printed = "";
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no Listening line: ${printed}`)), 30_000);
+        receiver.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+          printed += chunk;
+          const found = /Listening on (\S+)/.exec(printed)?.[1];
+          if (found !== undefined) {
+            clearTimeout(timer);
+            resolve(found);
+          }
+        });
+      });
+      const sent = await runCommand(process.execPath, ["build/sender.js"], {
+        cwd: dir,
+        env: {
+          ...childEnv(),
+          ATTESTA_WEBHOOK_URL: url,
+          ATTESTA_WEBHOOK_SECRET: "whsec_quickstart",
+        },
+        timeoutMs: RUN_TIMEOUT_MS,
+      });
+      expect(sent.stdout).toContain("Sent; 0 undelivered.");
+      await expect
+        .poll(() => printed, { timeout: 10_000 })
+        .toContain("APPROVED issue_refund by agent-billing-7");
+    } finally {
+      receiver.kill("SIGKILL");
+    }
   });
 
   it("delivers one signed event from @attesta/webhooks through Express, Koa and Hono receivers", async () => {

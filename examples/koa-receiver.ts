@@ -2,9 +2,16 @@ import type { AddressInfo } from "node:net";
 import { verifyAttesta } from "@attesta/verify/koa";
 import Koa from "koa";
 
-// verifyAttesta reads the raw body itself: register it before any body parser.
+const secret = process.env.ATTESTA_WEBHOOK_SECRET;
+if (!secret) throw new Error("Set ATTESTA_WEBHOOK_SECRET to the secret the sender signs with.");
+
 const app = new Koa()
-  .use(verifyAttesta({ secret: process.env.ATTESTA_WEBHOOK_SECRET! }))
+  // Only POST /webhooks/attesta goes on; Koa answers 404 to everything else.
+  .use(async (ctx, next) => {
+    if (ctx.method === "POST" && ctx.path === "/webhooks/attesta") await next();
+  })
+  // verifyAttesta reads the raw body itself: register it before any body parser.
+  .use(verifyAttesta({ secret }))
   .use((ctx) => {
     const { event, data } = ctx.state.attesta;
     console.log(event, data.action_name, "by", data.agent_id);

@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 /**
  * Packaging checks for the package in the current directory, run by each
- * package's `lint:package` script after publint and attw:
+ * package's `lint:package` script:
  *
+ * - the package is packed with `pnpm pack` (as `pnpm publish` would) into a
+ *   temporary folder, never into the package folder, so tarballs a user packed
+ *   there are left alone; the folder is removed afterwards;
+ * - publint (`--strict`) and arethetypeswrong check that tarball;
  * - release metadata is complete (description, keywords, license + LICENSE,
  *   repository.directory, engines, publishConfig, sideEffects, files, exports
  *   with `types` first and `./package.json`);
- * - the tarball holds only dist/ plus the files npm always ships;
+ * - the tarball holds only dist/ plus the files npm always ships, and no
+ *   `workspace:` range;
  * - the packed size is printed;
  * - `--deps=none`: no runtime, optional or peer dependencies at all;
  *   `--deps=optional-peers`: only peer dependencies, each marked optional;
@@ -15,12 +20,13 @@
  *
  * Usage: node ../../scripts/check-package.mjs [--deps=none|optional-peers] [--max-size=5KiB]
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const cwd = process.cwd();
@@ -29,10 +35,20 @@ const args = parseArgs(process.argv.slice(2));
 const problems = [];
 const fail = (message) => problems.push(message);
 
-checkMetadata();
-const packed = checkTarball();
-if (args.deps) checkDependencies(args.deps);
-const minGzip = args.maxSize === undefined ? undefined : await checkSizeBudget(args.maxSize);
+const packDir = mkdtempSync(join(tmpdir(), "attesta-check-package-"));
+let packed;
+let minGzip;
+try {
+  const tarball = pack(packDir);
+  runTool("publint", ["--strict", tarball]);
+  runTool("attw", [tarball]);
+  checkMetadata();
+  packed = checkTarball(tarball);
+  if (args.deps) checkDependencies(args.deps);
+  minGzip = args.maxSize === undefined ? undefined : await checkSizeBudget(args.maxSize);
+} finally {
+  rmSync(packDir, { recursive: true, force: true });
+}
 
 const parts = [
   `${pkg.name}@${pkg.version}`,
@@ -130,15 +146,83 @@ function hasTypes(target) {
   return "types" in target || Object.values(target).every((value) => hasTypes(value));
 }
 
-function checkTarball() {
-  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+/**
+ * Packs the package into `destination` with the pnpm running this script (or
+ * `pnpm` from PATH) and returns the tarball's path. pnpm, not npm: it rewrites
+ * `workspace:` ranges the way `pnpm publish` does. Scripts are skipped because
+ * `lint:package` runs after the build, and `prepack` would only build again.
+ */
+function pack(destination) {
+  // biome-ignore lint/suspicious/noUndeclaredEnvVars: set by pnpm for this script; not a task input
+  const execPath = process.env.npm_execpath;
+  const [command, prefix] =
+    execPath && /pnpm\.c?js$/.test(execPath) ? [process.execPath, [execPath]] : ["pnpm", []];
+  const out = execFileSync(
+    command,
+    [
+      ...prefix,
+      "pack",
+      "--json",
+      "--config.ignore-scripts=true",
+      "--pack-destination",
+      destination,
+    ],
+    { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+  );
+  return JSON.parse(out).filename;
+}
+
+/** Runs a checker from the repository's node_modules/.bin; a failure is one problem, with its output shown. */
+function runTool(name, toolArgs) {
+  const bin = join(
+    root,
+    "node_modules",
+    ".bin",
+    process.platform === "win32" ? `${name}.cmd` : name,
+  );
+  const result = spawnSync(bin, toolArgs, {
     cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, npm_config_loglevel: "error" },
+    stdio: "inherit",
+    shell: process.platform === "win32",
   });
-  const [info] = JSON.parse(out);
+  if (result.status !== 0)
+    fail(`${name} ${toolArgs.join(" ")} failed (${result.error ?? `exit code ${result.status}`})`);
+}
+
+/** Entries of a .tgz (paths without the leading `package/`, sizes, and the packed manifest). */
+function readTarball(tarball) {
+  const compressed = readFileSync(tarball);
+  const tar = gunzipSync(compressed);
+  const files = [];
+  let manifest;
+  for (let offset = 0; offset + 512 <= tar.length; ) {
+    const header = tar.subarray(offset, offset + 512);
+    if (header.every((byte) => byte === 0)) break;
+    const field = (start, length) =>
+      header.toString("utf8", start, start + length).replace(/\0.*$/s, "");
+    const name = `${field(345, 155) ? `${field(345, 155)}/` : ""}${field(0, 100)}`;
+    const size = Number.parseInt(field(124, 12).trim() || "0", 8);
+    const type = field(156, 1);
+    const body = tar.subarray(offset + 512, offset + 512 + size);
+    if (type === "0" || type === "") {
+      const path = name.replace(/^package\//, "");
+      files.push({ path, size });
+      if (path === "package.json") manifest = JSON.parse(body.toString("utf8"));
+    }
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  const unpackedSize = files.reduce((sum, file) => sum + file.size, 0);
+  return { size: compressed.length, unpackedSize, files, manifest };
+}
+
+function checkTarball(tarball) {
+  const info = readTarball(tarball);
   const paths = info.files.map((file) => file.path);
+  const ranges = ["dependencies", "peerDependencies", "optionalDependencies", "devDependencies"]
+    .flatMap((field) => Object.entries(info.manifest?.[field] ?? {}))
+    .filter(([, range]) => String(range).startsWith("workspace:"));
+  if (ranges.length > 0)
+    fail(`packed package.json keeps workspace: ranges: ${ranges.map(([n]) => n).join(", ")}`);
   const unexpected = paths.filter(
     (path) => !/^(dist\/|package\.json$|LICENSE$|README(\.md)?$|CHANGELOG\.md$)/i.test(path),
   );

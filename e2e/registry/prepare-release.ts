@@ -141,13 +141,18 @@ interface Workspace {
   manifest: Manifest;
 }
 
-/** Root manifests, .changeset and each workspace's package.json; public packages also get what they publish. */
+/** Root manifests, the .changeset configuration and each workspace's package.json; public packages also get what they publish. */
 function copyWorkspace(repoRoot: string, workDir: string): Workspace[] {
   mkdirSync(workDir, { recursive: true });
   for (const file of ["package.json", "pnpm-workspace.yaml", "LICENSE", ".npmrc"]) {
     if (existsSync(join(repoRoot, file))) cpSync(join(repoRoot, file), join(workDir, file));
   }
-  cpSync(join(repoRoot, ".changeset"), join(workDir, ".changeset"), { recursive: true });
+  // The configuration only: pending changesets of the repository would change the
+  // planned bumps, and the rehearsal versions from its own patch changeset alone.
+  cpSync(join(repoRoot, ".changeset"), join(workDir, ".changeset"), {
+    recursive: true,
+    filter: (source) => !/\.changeset[\\/](?!README\.md$)[^\\/]+\.md$/.test(source),
+  });
 
   const workspaces: Workspace[] = [];
   for (const source of workspaceDirs(repoRoot)) {
@@ -241,7 +246,7 @@ function publishOrder(workspaces: Workspace[]): Workspace[] {
 
 /** The pnpm that runs this test when started through pnpm, else `pnpm` from PATH. */
 function pnpmInvocation(): [string, string[]] {
-  const execPath = process.env["npm_execpath"];
+  const execPath = process.env.npm_execpath;
   if (execPath !== undefined && /pnpm\.c?js$/.test(execPath) && existsSync(execPath))
     return [process.execPath, [execPath]];
   return ["pnpm", []];

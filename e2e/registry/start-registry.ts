@@ -125,7 +125,7 @@ function verdaccioBin(): string {
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
     bin: string | Record<string, string>;
   };
-  const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin["verdaccio"];
+  const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin.verdaccio;
   if (bin === undefined) throw new Error("verdaccio/package.json has no verdaccio bin");
   return join(dirname(manifestPath), bin);
 }

@@ -4,12 +4,19 @@ import hmac
 import json
 import os
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import urlsplit
 
-SECRET = os.environ["ATTESTA_WEBHOOK_SECRET"].encode()
+SECRET = os.environ.get("ATTESTA_WEBHOOK_SECRET", "").encode()
+if not SECRET:
+    raise SystemExit("Set ATTESTA_WEBHOOK_SECRET to the secret the sender signs with.")
 
 
 class AttestaWebhook(BaseHTTPRequestHandler):
     def do_POST(self):
+        if urlsplit(self.path).path != "/webhooks/attesta":
+            self.send_response(404)
+            self.end_headers()
+            return
         # Sign the exact bytes received: re-serialised JSON would not match.
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         expected = "sha256=" + hmac.new(SECRET, body, hashlib.sha256).hexdigest()

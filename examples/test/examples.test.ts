@@ -19,7 +19,8 @@ const receivers = [
 // Non-ASCII text makes sure receivers sign the raw bytes, not a re-decoded string.
 const body = JSON.stringify({
   event: "DENIED",
-  timestamp: "2025-06-15T14:32:18.123+00:00",
+  // Sent now: receivers refuse bodies older than maxAgeSec (72 h by default).
+  timestamp: new Date().toISOString().replace("Z", "+00:00"),
   data: {
     agent_id: "agent-ops-2",
     action_name: "drop_table",
@@ -28,6 +29,11 @@ const body = JSON.stringify({
     reason: "Destructive change to the café's production data — no ticket",
   },
 });
+
+/** `url` with its path replaced, e.g. to knock on a receiver's other doors. */
+function withPath(url: string, path: string): string {
+  return new URL(path, url).href;
+}
 
 function post(url: string, signature: string | undefined): Promise<Response> {
   const headers: Record<string, string> = {
@@ -67,6 +73,27 @@ describe.each(receivers)("the $framework receiver ($file)", ({ file }) => {
   it("answers 401 to a delivery without a signature", async () => {
     const response = await post(receiver.url, undefined);
     expect(response.status).toBe(401);
+  });
+
+  it("answers 404 off /webhooks/attesta, even to a correctly signed delivery", async () => {
+    expect(new URL(receiver.url).pathname).toBe("/webhooks/attesta");
+    const before = receiver.lines.length;
+    for (const path of [
+      "/",
+      "/webhooks",
+      "/webhooks/attesta/extra",
+      "/other?x=/webhooks/attesta",
+    ]) {
+      const response = await post(withPath(receiver.url, path), sign(body, SECRET));
+      expect(response.status, path).toBe(404);
+    }
+    expect(receiver.lines.slice(before)).toEqual([]);
+  });
+
+  it("refuses to start without a secret instead of accepting unverifiable deliveries", async () => {
+    const started = await runExample(file, { ATTESTA_WEBHOOK_SECRET: "", PORT: "0" });
+    expect(started.code).not.toBe(0);
+    expect(started.output).toContain("Set ATTESTA_WEBHOOK_SECRET");
   });
 
   it("receives and verifies what the sender example sends", async () => {

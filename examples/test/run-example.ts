@@ -52,10 +52,12 @@ export async function startExample(
     for (const wake of waiters) wake();
   });
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  exited.then(() => {
-    for (const wake of waiters) wake();
-  });
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      resolve();
+      for (const wake of waiters) wake();
+    }),
+  );
 
   function waitForLine(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
     return new Promise((resolve, reject) => {

@@ -1,7 +1,10 @@
 // Runs one benchmark case and prints one JSON line. run.mjs starts every case
 // in its own process so compiled-code state from one case cannot leak into
 // the next.
+//
+//   node bench/case.mjs <library> <emit|emitAsync-async|emitAsync-plain> <listeners>
 import { performance } from "node:perf_hooks";
+import { setting } from "./cases.mjs";
 
 const [library, scenario, listenersArg] = process.argv.slice(2);
 const listeners = Number(listenersArg);
@@ -45,8 +48,10 @@ function makeAsyncHandler(k) {
 }
 
 async function setup() {
-  // "emitAsync": async handlers; "emitAsync-sync": plain handlers through emitAsync.
-  const makeHandler = scenario === "emitAsync" ? makeAsyncHandler : makeSyncHandler;
+  // "emitAsync-async": async handlers; "emitAsync-plain": plain handlers through emitAsync.
+  if (!["emit", "emitAsync-async", "emitAsync-plain"].includes(scenario))
+    throw new Error(`unknown scenario ${scenario}`);
+  const makeHandler = scenario === "emitAsync-async" ? makeAsyncHandler : makeSyncHandler;
   const awaited = scenario.startsWith("emitAsync");
   switch (library) {
     case "@attesta/events": {
@@ -110,8 +115,10 @@ async function setup() {
     case "bare loop": {
       // Not a library: the least any emitAsync can do (call each handler, wait
       // for the returned promises with one shared callback each, no isolation,
-      // no error attribution). It shows how much of a case is the handlers'
-      // own promise work, which no bus can remove.
+      // no error attribution, and one awaited promise per event, as a caller of
+      // any promise-returning emit has). It shows how much of a case is promise
+      // work that no bus can remove.
+      const done = Promise.resolve();
       const byType = new Map(
         TYPES.map((type) => [type, Array.from({ length: listeners }, (_, k) => makeHandler(k))]),
       );
@@ -131,7 +138,13 @@ async function setup() {
               result.then(settle, settle);
             }
           }
-          if (pending > 0) await new Promise((fulfil) => (resolve = fulfil));
+          if (pending > 0) {
+            await new Promise((fulfil) => {
+              resolve = fulfil;
+            });
+          } else {
+            await done;
+          }
         }
       };
     }
@@ -141,9 +154,9 @@ async function setup() {
 }
 
 const run = await setup();
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 600);
-const SAMPLE_MS = Number(process.env.BENCH_SAMPLE_MS ?? 200);
-const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 5);
+const WARMUP_MS = setting("BENCH_WARMUP_MS");
+const SAMPLE_MS = setting("BENCH_SAMPLE_MS");
+const SAMPLES = setting("BENCH_SAMPLES");
 
 // Grow the batch until one batch takes about 10 ms, so the timer's own cost
 // does not show, then warm up and take samples.

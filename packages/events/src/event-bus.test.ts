@@ -277,6 +277,7 @@ describe("errors in handlers", () => {
   it("catches rejections of handlers that return non-native thenables", async () => {
     const { bus, failures } = collectingBus();
     const thenable = {
+      // biome-ignore lint/suspicious/noThenProperty: the test is about foreign thenables
       then(_resolve: (value: unknown) => void, reject: (reason: unknown) => void) {
         reject(new Error("thenable boom"));
       },
@@ -295,6 +296,7 @@ describe("errors in handlers", () => {
     const { bus, failures } = collectingBus();
     const after = vi.fn();
     bus.on("approved", () => ({
+      // biome-ignore lint/suspicious/noThenProperty: the test is about foreign thenables
       get then() {
         throw new Error("hostile then");
       },
@@ -431,6 +433,7 @@ describe("emitAsync", () => {
     const { bus, failures } = collectingBus();
     let thenCalls = 0;
     const thenable = {
+      // biome-ignore lint/suspicious/noThenProperty: the test is about foreign thenables
       then(_resolve: (value: unknown) => void, reject: (reason: unknown) => void) {
         thenCalls++;
         reject(new Error("foreign"));

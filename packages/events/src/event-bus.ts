@@ -21,7 +21,7 @@ import type {
 
 type Listener = (event: unknown) => unknown;
 /** `onError` with the event map erased, for the internals that only pass values through. */
-type Reporter = (error: unknown, context: { event: unknown; handler: Listener }) => void;
+type ErasedErrorHandler = (error: unknown, context: { event: unknown; handler: Listener }) => void;
 
 interface Subscription {
   readonly fn: Listener;
@@ -48,25 +48,13 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/**
+ * The handlers of both lists in subscription order. Runs on subscribe and
+ * unsubscribe only, never per event; both lists are already in `seq` order,
+ * which the sort detects, so this stays close to a linear merge.
+ */
 function mergeBySeq(a: readonly Subscription[], b: readonly Subscription[]): Listener[] {
-  const out: Listener[] = new Array<Listener>(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i]!;
-    const y = b[j]!;
-    if (x.seq < y.seq) {
-      out[k++] = x.fn;
-      i++;
-    } else {
-      out[k++] = y.fn;
-      j++;
-    }
-  }
-  while (i < a.length) out[k++] = a[i++]!.fn;
-  while (j < b.length) out[k++] = b[j++]!.fn;
-  return out;
+  return [...a, ...b].sort((x, y) => x.seq - y.seq).map((sub) => sub.fn);
 }
 
 /**
@@ -109,7 +97,8 @@ function mergeBySeq(a: readonly Subscription[], b: readonly Subscription[]): Lis
  * ```
  */
 export class EventBus<Events extends object = PipelineEvents> {
-  private readonly reportTo: ErrorHandler<Events>;
+  /** `options.onError`, or {@link logHandlerError} when none was given. */
+  private readonly onError: ErrorHandler<Events>;
   /** Typed subscriptions per event name, in subscription order. */
   private readonly typed = new Map<string, Subscription[]>();
   private anySubs: Subscription[] = [];
@@ -142,7 +131,7 @@ export class EventBus<Events extends object = PipelineEvents> {
           "Fix: pass (error, { event, handler }) => { … } or leave it out to log to console.error.",
       );
     }
-    this.reportTo = onError ?? logHandlerError;
+    this.onError = onError ?? logHandlerError;
   }
 
   /**
@@ -171,9 +160,9 @@ export class EventBus<Events extends object = PipelineEvents> {
     this.rebuild(type);
     return () => {
       const current = this.typed.get(type);
-      const at = current === undefined ? -1 : current.indexOf(sub);
-      if (at === -1) return;
-      current!.splice(at, 1);
+      const at = current?.indexOf(sub) ?? -1;
+      if (current === undefined || at === -1) return;
+      current.splice(at, 1);
       this.rebuild(type);
     };
   }
@@ -302,9 +291,10 @@ export class EventBus<Events extends object = PipelineEvents> {
         reject(signal.reason);
         return;
       }
+      // Only ever registered on `signal`, so it is defined whenever this runs.
       const onAbort = (): void => {
         unsubscribe();
-        reject(signal!.reason);
+        reject(signal?.reason);
       };
       const unsubscribe = this.on(type, (event) => {
         if (filter !== undefined && !filter(event)) return;
@@ -340,13 +330,14 @@ export class EventBus<Events extends object = PipelineEvents> {
   emit(event: EventInput<Events>): void {
     const stamped = event.timestamp === undefined ? stamp(event) : event;
     const listeners = this.dispatch.get(event.type) ?? this.anyDispatch;
-    for (let i = 0; i < listeners.length; i++) {
-      const fn = listeners[i]!;
+    for (const fn of listeners) {
       try {
         const result = fn(stamped);
-        if (result !== undefined && isThenable(result)) this.watch(result, stamped, fn);
+        // Not awaited on purpose (emit is synchronous); the promise it returns never rejects.
+        if (result !== undefined && isThenable(result))
+          void this.reportRejection(result, stamped, fn);
       } catch (error) {
-        this.report(error, stamped, fn);
+        this.callOnError(error, stamped, fn);
       }
     }
   }
@@ -381,23 +372,27 @@ export class EventBus<Events extends object = PipelineEvents> {
     // to its handler without allocating anything per handler up front.
     let returned: (PromiseLike<unknown> | undefined)[] | undefined;
     let count = 0;
-    let last = 0;
-    for (let i = 0; i < listeners.length; i++) {
-      const fn = listeners[i]!;
+    let lastResult: PromiseLike<unknown> | undefined;
+    let lastHandler: Listener = noop;
+    let index = 0;
+    for (const fn of listeners) {
+      const at = index++;
       try {
         const result = fn(stamped);
         if (result !== undefined && isThenable(result)) {
-          (returned ??= new Array<PromiseLike<unknown> | undefined>(listeners.length))[i] = result;
+          returned ??= new Array<PromiseLike<unknown> | undefined>(listeners.length);
+          returned[at] = result;
           count++;
-          last = i;
+          lastResult = result;
+          lastHandler = fn;
         }
       } catch (error) {
-        this.report(error, stamped, fn);
+        this.callOnError(error, stamped, fn);
       }
     }
-    if (count === 0) return SETTLED;
-    if (count === 1) return this.watch(returned![last]!, stamped, listeners[last]!);
-    return settleAll(this.reportTo as unknown as Reporter, stamped, listeners, returned!, count);
+    if (returned === undefined || lastResult === undefined) return SETTLED;
+    if (count === 1) return this.reportRejection(lastResult, stamped, lastHandler);
+    return settleAll(this.erasedOnError(), stamped, listeners, returned, count);
   }
 
   /**
@@ -466,17 +461,37 @@ export class EventBus<Events extends object = PipelineEvents> {
     for (const type of this.typed.keys()) this.rebuild(type);
   }
 
-  /** Routes a rejection to `onError`; the returned promise always fulfils. */
-  private watch(result: PromiseLike<unknown>, event: unknown, fn: Listener): Promise<void> {
-    return Promise.resolve(result).then(noop, (error: unknown) => this.report(error, event, fn));
+  /**
+   * Waits for a handler's promise and passes its rejection, if any, to
+   * `onError`. The returned promise always fulfils, after that call.
+   */
+  private reportRejection(
+    result: PromiseLike<unknown>,
+    event: unknown,
+    fn: Listener,
+  ): Promise<void> {
+    return Promise.resolve(result).then(noop, (error: unknown) =>
+      this.callOnError(error, event, fn),
+    );
   }
 
-  private report(error: unknown, event: unknown, handler: Listener): void {
-    report(this.reportTo as unknown as Reporter, error, event, handler);
+  private callOnError(error: unknown, event: unknown, handler: Listener): void {
+    callOnError(this.erasedOnError(), error, event, handler);
+  }
+
+  private erasedOnError(): ErasedErrorHandler {
+    // Sound: onError is only ever called with an event this bus emitted and the handler it ran.
+    return this.onError as unknown as ErasedErrorHandler;
   }
 }
 
-function report(onError: Reporter, error: unknown, event: unknown, handler: Listener): void {
+/** Calls `onError`; if that throws too, logs its failure instead of letting it escape. */
+function callOnError(
+  onError: ErasedErrorHandler,
+  error: unknown,
+  event: unknown,
+  handler: Listener,
+): void {
   const context = { event, handler };
   try {
     onError(error, context);
@@ -493,7 +508,7 @@ function report(onError: Reporter, error: unknown, event: unknown, handler: List
  * returned promise fulfils only after those reports.
  */
 function settleAll(
-  onError: Reporter,
+  onError: ErasedErrorHandler,
   event: unknown,
   listeners: readonly Listener[],
   returned: (PromiseLike<unknown> | undefined)[],
@@ -511,9 +526,11 @@ function settleAll(
     const reports: PromiseLike<void>[] = [];
     for (let i = 0; i < returned.length; i++) {
       const promise = returned[i];
-      if (promise === undefined) continue;
-      const handler = listeners[i]!;
-      reports.push(promise.then(noop, (error: unknown) => report(onError, error, event, handler)));
+      const handler = listeners[i];
+      if (promise === undefined || handler === undefined) continue;
+      reports.push(
+        promise.then(noop, (error: unknown) => callOnError(onError, error, event, handler)),
+      );
     }
     void Promise.all(reports).then(() => resolve());
   };

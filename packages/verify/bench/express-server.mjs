@@ -10,37 +10,24 @@ import { verifyAttesta } from "../dist/express.js";
 const secret = process.argv[2];
 const app = express();
 
-app.post("/without", (_req, res) => {
+// Every request of the benchmark carries the same signed body, so replay
+// protection would answer all but the first as duplicates: it is off here, and
+// the route does the same work as the hand-written one.
+app.post("/middleware", verifyAttesta({ secret, replay: false }), (_req, res) => {
   res.status(204).end();
 });
 
-app.post("/with", verifyAttesta({ secret }), (_req, res) => {
+// What an application would write by hand: raw body, HMAC, compare, parse.
+app.post("/by-hand", express.raw({ type: "application/json" }), (req, res) => {
+  const signature = String(req.headers["x-attesta-signature"] ?? "");
+  const expected = createHmac("sha256", secret).update(req.body).digest();
+  const received = Buffer.from(signature.slice(7), "hex");
+  if (received.length !== expected.length || !timingSafeEqual(expected, received)) {
+    res.status(401).end();
+    return;
+  }
+  req.attesta = JSON.parse(req.body.toString("utf8"));
   res.status(204).end();
-});
-
-// Reads the body and does nothing with it: separates the cost of reading from
-// the cost of verifying and parsing.
-app.post("/read-only", (req, res) => {
-  req.on("data", () => {});
-  req.on("end", () => res.status(204).end());
-});
-
-// What an application would write by hand: read, HMAC, compare, parse.
-app.post("/by-hand", (req, res) => {
-  const chunks = [];
-  req.on("data", (chunk) => chunks.push(chunk));
-  req.on("end", () => {
-    const body = Buffer.concat(chunks);
-    const signature = String(req.headers["x-attesta-signature"] ?? "");
-    const expected = createHmac("sha256", secret).update(body).digest();
-    const received = Buffer.from(signature.slice(7), "hex");
-    if (received.length !== expected.length || !timingSafeEqual(expected, received)) {
-      res.status(401).end();
-      return;
-    }
-    req.attesta = JSON.parse(body.toString("utf8"));
-    res.status(204).end();
-  });
 });
 
 const server = createServer(app);

@@ -1,9 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { sign as signNode } from "../src/node/sign";
-import { verifySignature as verifyNode } from "../src/node/verify-signature";
-import type { SignableBody } from "../src/types";
-import { verifySignature as verifyWeb } from "../src/web/verify-signature";
+import { sign as signNode, verifySignature as verifyNode } from "../src/index";
+import type { SignableBody } from "../src/protocol/types";
+import { verifySignature as verifyWeb } from "../src/web/index";
 
 const NUM_RUNS = 10_000;
 const HEX = "0123456789abcdef";

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { sign as signNode } from "../src/node/sign";
-import { verifySignature as verifyNode } from "../src/node/verify-signature";
-import { sign as signWeb } from "../src/web/sign";
-import { verifySignature as verifyWeb } from "../src/web/verify-signature";
-import { verifySignatureAsync as verifyWebAsync } from "../src/web/verify-signature-async";
-import { pythonDeliveries, pythonVerifies } from "./support/python";
+import { sign as signNode, signStandardWebhook, verifySignature as verifyNode } from "../src/index";
+import {
+  sign as signWeb,
+  verifySignature as verifyWeb,
+  verifySignatureAsync as verifyWebAsync,
+} from "../src/web/index";
+import { pythonDeliveries, pythonStandardSignatures, pythonVerifies } from "./support/python";
 
 const SECRET = "whsec_python_\u00e9";
 
@@ -56,5 +57,25 @@ describe("byte compatibility with the Python attesta library", () => {
     const results = pythonVerifies([...items, ...tampered]);
     expect(results.slice(0, items.length)).toEqual(items.map(() => true));
     expect(results.slice(items.length)).toEqual(items.map(() => false));
+  });
+});
+
+describe("Standard Webhooks signatures against Python's hmac", () => {
+  it("match byte for byte for text, binary and empty bodies", () => {
+    const secret = `whsec_${randomBytes(32).toString("base64")}`;
+    const items = [
+      Buffer.from('{"event":"APPROVED","data":{"agent_id":"r\u00e9sum\u00e9"}}'),
+      Buffer.from("caf\u00e9 \u65e5\u672c \u{1f600}", "utf8"),
+      randomBytes(1000),
+      Buffer.alloc(0),
+    ].map((body, index) => ({
+      body,
+      id: `msg_${index}`,
+      timestamp: 1_700_000_000 + index,
+      secret,
+    }));
+    expect(pythonStandardSignatures(items)).toEqual(
+      items.map((item) => signStandardWebhook(item.body, item)),
+    );
   });
 });

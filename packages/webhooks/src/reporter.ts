@@ -63,7 +63,7 @@ export class Reporter {
   attempted(
     endpoint: Endpoint,
     delivery: LeasedDelivery,
-    attempt: number,
+    attemptNumber: number,
     outcome: AttemptOutcome,
     retryInMs: number | undefined,
   ): void {
@@ -74,7 +74,7 @@ export class Reporter {
         endpoint: endpoint.config.label,
         deliveryId: delivery.id,
         event: delivery.event,
-        attempt,
+        attempt: attemptNumber,
         status: outcome.status,
         error: outcome.error?.message,
         retryInMs,
@@ -90,7 +90,7 @@ export class Reporter {
         endpointId: endpoint.id,
         deliveryId: delivery.id,
         event: delivery.event,
-        attempt,
+        attempt: attemptNumber,
         ok,
         status: outcome.status,
         error: outcome.error,

@@ -6,9 +6,7 @@
  *
  * @module
  */
-import { randomUUID } from "node:crypto";
 import { EventBus } from "@attesta/events";
-import { toDeadLetter } from "./dead-letter";
 import { DispatcherClosedError } from "./dispatcher-closed-error";
 import {
   assertEventSource,
@@ -17,6 +15,7 @@ import {
   sumStats,
   validateDeadline,
 } from "./dispatcher-support";
+import { createSchedulerHost, createStoreContext, type DispatcherSide } from "./dispatcher-wiring";
 import { EndpointAdmin, type EndpointInfo, type RemoveEndpointOptions } from "./endpoint-admin";
 import type { DispatcherEvents, FailureSummary } from "./operator-events";
 import { Reporter } from "./reporter";
@@ -26,10 +25,9 @@ import type { Endpoint } from "./router/endpoint";
 import { PayloadBytes } from "./router/payload-bytes";
 import { resolveConfigs } from "./router/resolve-configs";
 import { Router } from "./router/router";
-import type { OperatorEvent, SchedulerHost } from "./scheduler/endpoint-scheduler";
+import type { OperatorEvent } from "./scheduler/endpoint-scheduler";
 import { Scheduler } from "./scheduler/scheduler";
-import type { DeliveryRecord, DeliveryStore, StoreContext } from "./store/delivery-store";
-import { summarizeFailure } from "./transport/failure-summary";
+import type { DeliveryRecord, DeliveryStore } from "./store/delivery-store";
 import { SharedAgent } from "./transport/shared-agent";
 import type {
   CloseOptions,
@@ -43,7 +41,7 @@ import type {
   WebhookConfig,
   WebhookDispatcherOptions,
 } from "./types";
-import { WebhookDeliveryError } from "./webhook-delivery-error";
+import { Waiters } from "./waiters";
 
 const OPEN = 0;
 const CLOSING = 1;
@@ -116,7 +114,7 @@ export class WebhookDispatcher {
   private readonly scheduler: Scheduler;
   private readonly reporter: Reporter;
   private state = OPEN;
-  private waiters: { done: () => boolean; resolve: () => void }[] = [];
+  private readonly waiters = new Waiters();
   private readonly undelivered: DeadLetter[] = [];
   private closing: Promise<CloseReport> | undefined;
 
@@ -152,9 +150,17 @@ export class WebhookDispatcher {
       void this.agent.destroy();
       throw error;
     }
+    const side: DispatcherSide = {
+      store: this.store,
+      router: this.router,
+      reporter: this.reporter,
+      deadLettered: (letter, endpoint, last) => this.deadLettered(letter, endpoint, last),
+      emit: this.emitOperator,
+      settled: () => this.waiters.check(),
+    };
     this.scheduler = new Scheduler(
       this.router,
-      this.schedulerHost(),
+      createSchedulerHost(side),
       this.options.maxResponseBytes,
       this.agent,
     );
@@ -163,12 +169,12 @@ export class WebhookDispatcher {
       scheduler: this.scheduler,
       store: this.store,
       emit: this.emitOperator,
-      waitFor: (done) => this.waitFor(done),
+      waitFor: (done) => this.waiters.waitFor(done),
       warnUnsigned: (ids) => this.warnUnsigned(ids),
     });
     this.admin.remember(configs, resolved);
     // Endpoints come and go at run time, so bodies are always shared between them.
-    this.store.open(this.storeContext(new PayloadBytes(true)));
+    this.store.open(createStoreContext(side, new PayloadBytes(true)));
     this.warnUnsigned(resolved.filter((config) => config.secret === undefined).map((c) => c.id));
     this.deliveries = {
       get: (id) => this.store.get(id),
@@ -213,7 +219,7 @@ export class WebhookDispatcher {
     // An endpoint with nothing owed before its mark stays so, so each is checked until it is
     // done and never again: with 1,000 endpoints a settle costs O(1), not a scan of all of them.
     let done = 0;
-    return this.waitFor(() => {
+    return this.waiters.waitFor(() => {
       while (done < endpoints.length) {
         const endpoint = endpoints[done] as Endpoint;
         // A removed endpoint owes nothing here any more.
@@ -433,91 +439,8 @@ export class WebhookDispatcher {
     const taken = this.router.route(event);
     if (taken > 0) this.scheduler.wake();
     // An eviction settles an event that flush() may be waiting for.
-    if (this.waiters.length > 0) this.settled();
+    if (this.waiters.waiting) this.waiters.check();
     return taken;
-  }
-
-  private schedulerHost(): SchedulerHost {
-    return {
-      store: this.store,
-      now: Date.now,
-      attempted: (endpoint, delivery, attempt, outcome, retryInMs) =>
-        this.reporter.attempted(endpoint, delivery, attempt, outcome, retryInMs),
-      deadLettered: (endpoint, delivery, reason, attempts, last) =>
-        this.deadLettered(
-          toDeadLetter(endpoint, {
-            deliveryId: delivery.id,
-            body: delivery.body,
-            reason,
-            attempts,
-            status: last?.status,
-            error: last?.error,
-          }),
-          endpoint,
-          last === undefined
-            ? undefined
-            : summarizeFailure({
-                errorKind: last.errorKind,
-                status: last.status,
-                error: last.error,
-                responseBody: last.responseBody,
-              }),
-        ),
-      operatorEvent: this.emitOperator,
-      settled: () => this.settled(),
-      crashed: (endpoint, delivery, error) =>
-        this.reporter.log("error", "recording a delivery attempt failed", {
-          endpoint: endpoint.config.label,
-          deliveryId: delivery.id,
-          error,
-        }),
-    };
-  }
-
-  private storeContext(payloads: PayloadBytes): StoreContext {
-    return {
-      serialize: (event) => payloads.serialize(event),
-      mintId: randomUUID,
-      now: Date.now,
-      limits: (endpointId) => {
-        const config = this.router.endpoint(endpointId)?.config;
-        return {
-          maxPending: config?.maxQueueSize ?? 10_000,
-          overflow: config?.overflow ?? "drop-oldest",
-        };
-      },
-      onUnserializable: (record, cause, event) => {
-        const endpoint = this.router.endpoint(record.endpointId);
-        if (endpoint === undefined) return;
-        endpoint.countFailed();
-        const why = cause instanceof Error ? cause.message : String(cause);
-        const message = `${endpoint.config.label}: event data cannot be sent: ${why}`;
-        const context = {
-          endpoint: endpoint.config.label,
-          deliveryId: record.id,
-          attempt: 0,
-          cause,
-        };
-        this.deadLettered(
-          toDeadLetter(endpoint, {
-            deliveryId: record.id,
-            body: record.body,
-            event,
-            reason: "unserializable",
-            attempts: record.attempts,
-            error: new WebhookDeliveryError(message, context),
-          }),
-          endpoint,
-          { kind: "unserializable", message },
-        );
-      },
-      onCommitError: (error, lost) =>
-        this.reporter.log(
-          "error",
-          `the ${this.store.kind} store failed to commit; ${lost} delivery(ies) lost`,
-          { error },
-        ),
-    };
   }
 
   private deadLettered(letter: DeadLetter, endpoint: Endpoint, last?: FailureSummary): void {
@@ -556,22 +479,10 @@ export class WebhookDispatcher {
     );
   }
 
-  private settled(): void {
-    if (this.waiters.length === 0) return;
-    const pending = this.waiters.filter((waiter) => !waiter.done());
-    for (const waiter of this.waiters) if (!pending.includes(waiter)) waiter.resolve();
-    this.waiters = pending;
-  }
-
-  private waitFor(done: () => boolean): Promise<void> {
-    if (done()) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ done, resolve }));
-  }
-
   private async shutdown(): Promise<CloseReport> {
     const timedOut = await this.deadline.race(this.flush());
     if (timedOut) this.scheduler.abort();
-    await this.waitFor(() => this.scheduler.idle);
+    await this.waiters.waitFor(() => this.scheduler.idle);
     await this.scheduler.close(timedOut);
     try {
       await this.store.close();

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, request, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { close, listen } from "../../test/support/http";
-import type { AttestaVerificationError } from "../verification-error";
+import type { AttestaVerificationError } from "../protocol/verification-error";
 import { readRawBody } from "./read-raw-body";
 
 let server: Server | undefined;

@@ -5,8 +5,8 @@
  */
 import { Buffer } from "node:buffer";
 import type { IncomingMessage } from "node:http";
-import { payloadTooLarge } from "../payload-too-large";
-import { AttestaVerificationError } from "../verification-error";
+import { payloadTooLarge } from "../protocol/payload-too-large";
+import { AttestaVerificationError } from "../protocol/verification-error";
 
 /**
  * Reads `req` to the end and calls `done` once with its bytes, refusing more
@@ -57,7 +57,11 @@ export function readRawBody(
     if (settled) return;
     settled = true;
     if (error === null) {
-      done(null, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
+      const [only] = chunks;
+      done(
+        null,
+        chunks.length === 1 && only !== undefined ? only : Buffer.concat(chunks, received),
+      );
     } else {
       // Stop pulling bytes; the response is sent with Connection: close.
       req.pause();

@@ -1,7 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { sign } from "./sign";
-import { signAsync } from "./sign-async";
+import { sign, signAsync } from "../index";
 
 describe("sign (node:crypto)", () => {
   it("returns sha256= and the lower-case hex HMAC-SHA256 of the body", () => {

@@ -1,9 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { BODY, malformedSignatures, SECRET } from "../../test/support/deliveries";
-import { sign } from "./sign";
-import { verifySignature } from "./verify-signature";
-import { verifySignatureAsync } from "./verify-signature-async";
+import { sign, verifySignature, verifySignatureAsync } from "../index";
 
 const reference = (body: string | Buffer, secret: string) =>
   `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;

@@ -1,10 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { BODY, malformedSignatures, SECRET } from "../../test/support/deliveries";
-import { sign } from "./sign";
-import { signAsync } from "./sign-async";
-import { verifySignature } from "./verify-signature";
-import { verifySignatureAsync } from "./verify-signature-async";
+import { sign, signAsync, verifySignature, verifySignatureAsync } from "./index";
 
 const reference = (body: string, secret: string) =>
   `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
@@ -77,5 +74,29 @@ describe("signAsync and verifySignatureAsync (Web Crypto)", () => {
       TypeError,
     );
     await expect(signAsync(BODY, "")).rejects.toThrow(TypeError);
+  });
+});
+
+describe("ed25519 on a runtime whose Web Crypto lacks it", () => {
+  it("rejects with an error that says so and how to proceed, then works once it is there", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { signStandardWebhookAsync } = await import("./index");
+    const { privateKey } = generateKeyPairSync("ed25519");
+    const seed = privateKey.export({ format: "der", type: "pkcs8" }).subarray(-32);
+    const message = { id: "msg_1", timestamp: 1, secret: `whsk_${seed.toString("base64")}` };
+    const subtle = globalThis.crypto.subtle;
+    const importKey = subtle.importKey;
+    // Stands in for a runtime without Ed25519: the algorithm is refused at import.
+    subtle.importKey = (async () => {
+      throw new DOMException("Unrecognized algorithm name", "NotSupportedError");
+    }) as typeof importKey;
+    try {
+      await expect(signStandardWebhookAsync(BODY, message)).rejects.toThrow(
+        /Web Crypto does not support Ed25519.*Fix: use whsec_ \(v1, HMAC\) secrets/,
+      );
+    } finally {
+      subtle.importKey = importKey;
+    }
+    await expect(signStandardWebhookAsync(BODY, message)).resolves.toMatch(/^v1a,/);
   });
 });

@@ -3,14 +3,19 @@
  *
  * @module
  */
-import { sign } from "../../src/node/sign";
+import { sign } from "../../src/index";
+
+/** A body timestamp as the sender writes it, `ms` milliseconds ago: recent enough for `maxAgeSec`. */
+export function isoNow(ms = 0): string {
+  return `${new Date(Date.now() - ms).toISOString().slice(0, -1)}+00:00`;
+}
 
 export const SECRET = "whsec_test_secret";
 export const OLD_SECRET = "whsec_previous_secret";
 
 export const BODY = JSON.stringify({
   event: "APPROVED",
-  timestamp: "2025-06-15T14:32:18.123+00:00",
+  timestamp: isoNow(),
   data: { agent_id: "agent-7", action_name: "deploy", risk_score: 0.12, risk_level: "low" },
 });
 

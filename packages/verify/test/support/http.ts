@@ -130,3 +130,65 @@ export function postSlowly(
     pump();
   });
 }
+
+export interface FloodOutcome {
+  status: number;
+  connection: string | undefined;
+  /** The server ended the connection while the client was still sending. */
+  closedByServer: boolean;
+  bytesWritten: number;
+}
+
+/**
+ * Declares a `declaredBytes` body and keeps writing it as fast as the socket
+ * drains, for at most `watchMs` after the response arrives. Reports whether
+ * the server closed the connection (what it should do with a body it will
+ * not read) or kept reading and discarding it. Bounded: stops by itself.
+ */
+export function flood(
+  url: string,
+  headers: OutgoingHttpHeaders,
+  declaredBytes: number,
+  watchMs = 3000,
+): Promise<FloodOutcome> {
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  return new Promise((resolve, reject) => {
+    let bytesWritten = 0;
+    let status = 0;
+    let connection: string | undefined;
+    let settled = false;
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    const req = request(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": declaredBytes, ...headers },
+    });
+    const finish = (closedByServer: boolean): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      req.destroy();
+      if (status === 0) reject(new Error("the server closed the connection without a response"));
+      else resolve({ status, connection, closedByServer, bytesWritten });
+    };
+    const pump = (): void => {
+      // biome-ignore lint/nursery/noUnmodifiedLoopCondition: settled is set by the response and close callbacks between pump calls; a pump resumed by "drain" must stop once they ran.
+      while (!settled && bytesWritten + chunk.length <= declaredBytes) {
+        bytesWritten += chunk.length;
+        if (!req.write(chunk)) {
+          req.once("drain", pump);
+          return;
+        }
+      }
+    };
+    req.on("response", (res) => {
+      status = res.statusCode ?? 0;
+      const value = res.headers.connection;
+      connection = typeof value === "string" ? value.toLowerCase() : undefined;
+      res.resume();
+      deadline = setTimeout(() => finish(false), watchMs);
+    });
+    req.on("error", () => finish(true));
+    req.on("close", () => finish(true));
+    pump();
+  });
+}

@@ -16,16 +16,19 @@ export interface PythonDelivery {
 
 const MAKE_DELIVERIES = String.raw`
 import base64, hashlib, hmac, json, sys
+from datetime import datetime, timezone
 secret = sys.argv[1].encode()
+# Sent now, as the Python library stamps deliveries, so receivers' age checks pass.
+now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 payloads = [
-    ("default separators", {"event": "APPROVED", "timestamp": "2025-06-15T14:32:18.123+00:00",
+    ("default separators", {"event": "APPROVED", "timestamp": now,
       "data": {"agent_id": "agent-7", "action_name": "deploy", "risk_score": 1.0, "risk_level": "low"}}, None),
-    ("compact separators", {"event": "DENIED", "timestamp": "2025-06-15T14:32:18.123+00:00",
+    ("compact separators", {"event": "DENIED", "timestamp": now,
       "data": {"agent_id": "a", "action_name": "rm -rf /", "reason": "too risky", "risk_score": 0.95}}, (",", ":")),
-    ("ASCII escapes of non-ASCII text", {"event": "ESCALATED", "timestamp": "2025-06-15T14:32:18.123+00:00",
+    ("ASCII escapes of non-ASCII text", {"event": "ESCALATED", "timestamp": now,
       "data": {"agent_id": "r\u00e9sum\u00e9-\u65e5\u672c-\U0001F600", "action_name": "caf\u00e9 \"quoted\" \\ back\nslash",
                "reason": "\u2028 line separator"}}, None),
-    ("floats, exponents and big integers", {"event": "RISK_SCORED", "timestamp": "2025-06-15T14:32:18.123+00:00",
+    ("floats, exponents and big integers", {"event": "RISK_SCORED", "timestamp": now,
       "data": {"agent_id": "x", "action_name": "y", "risk_score": 1e-07, "risk_level": "critical",
                "metadata": {"big": 12345678901234567890, "neg": -0.0, "f": 100.0, "t": True, "n": None}}}, (",", ":")),
 ]
@@ -59,7 +62,7 @@ export function pythonDeliveries(secret: string): PythonDelivery[] {
   return deliveries;
 }
 
-const CHECK_SIGNATURES = String.raw`
+const CHECK_SIGNATURES = `
 import base64, hashlib, hmac, json, sys
 results = []
 for item in json.load(sys.stdin):
@@ -78,4 +81,26 @@ export function pythonVerifies(
   return JSON.parse(
     execFileSync("python3", ["-c", CHECK_SIGNATURES], { input, encoding: "utf8" }),
   ) as boolean[];
+}
+
+const STANDARD_SIGNATURES = `
+import base64, hashlib, hmac, json, sys
+out = []
+for item in json.load(sys.stdin):
+    key = base64.b64decode(item["secret"].removeprefix("whsec_"))
+    content = f"{item['id']}.{item['timestamp']}.".encode() + base64.b64decode(item["body"])
+    out.append("v1," + base64.b64encode(hmac.new(key, content, hashlib.sha256).digest()).decode())
+print(json.dumps(out))
+`;
+
+/** Standard Webhooks `v1` signatures computed by Python's `hmac`, one per item. */
+export function pythonStandardSignatures(
+  items: { body: Uint8Array; id: string; timestamp: number; secret: string }[],
+): string[] {
+  const input = JSON.stringify(
+    items.map((item) => ({ ...item, body: Buffer.from(item.body).toString("base64") })),
+  );
+  return JSON.parse(
+    execFileSync("python3", ["-c", STANDARD_SIGNATURES], { input, encoding: "utf8" }),
+  ) as string[];
 }

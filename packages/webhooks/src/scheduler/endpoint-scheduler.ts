@@ -10,7 +10,7 @@ import type { AttemptOutcome } from "../transport/attempt-outcome";
 import type { EndpointTransport } from "../transport/endpoint-transport";
 import { summarizeFailure } from "../transport/failure-summary";
 import type { WebhookDeliveryError } from "../webhook-delivery-error";
-import { retryIn, toAttemptRecord, toResult } from "./attempt-records";
+import { retryIn, toResult } from "./attempt-records";
 import type { BreakerPermit } from "./circuit-breaker";
 import { EndpointHealth } from "./endpoint-health";
 import type { FlightSlots } from "./flight-slots";
@@ -245,7 +245,8 @@ export class EndpointScheduler {
     const delays = endpoint.config.delivery.retry;
     const verdict = judgeAttempt(outcome, delivery.attemptsInSeries + 1, delays, this.closing);
     const at = verdict.next === "retry" ? host.now() + verdict.delayMs : 0;
-    host.store.recordAttempt(delivery.id, toAttemptRecord(attempt, outcome), toResult(verdict, at));
+    // The outcome is an AttemptRecord itself: recorded without a copy.
+    host.store.recordAttempt(delivery.id, outcome, toResult(verdict, at));
     if (verdict.next === "delivered") endpoint.countDelivered();
     else if (verdict.next === "retry") {
       this.waiting.set(delivery.id, {

@@ -5,6 +5,7 @@
  */
 import type { DispatchableEvent, OverflowPolicy } from "../types";
 import { DueHeap } from "./due-heap";
+import { HeldList } from "./held-list";
 import { MemoryDelivery } from "./memory-delivery";
 import { RingBuffer } from "./ring-buffer";
 
@@ -23,7 +24,7 @@ export class EndpointQueue {
   readonly fresh: RingBuffer<DispatchableEvent | MemoryDelivery>;
   /** Fresh events accepted so far. */
   accepted = 0;
-  readonly held = new Set<MemoryDelivery>();
+  readonly held = new HeldList();
   readonly scheduled = new DueHeap();
 
   constructor(
@@ -40,10 +41,8 @@ export class EndpointQueue {
       return undefined;
     }
     if (this.overflow === "drop-newest") return event;
-    const oldest = this.fresh.shift();
-    this.fresh.push(event);
     this.accepted++;
-    return oldest;
+    return this.fresh.pushEvicting(event);
   }
 
   /** Seq of the fresh item `index` places behind the front. */
@@ -57,7 +56,7 @@ export class EndpointQueue {
 
   pendingBefore(mark: number): boolean {
     if (this.fresh.length > 0 && this.freshSeq(0) < mark) return true;
-    for (const delivery of this.held) if (delivery.seq < mark) return true;
+    for (const delivery of this.held.values()) if (delivery.seq < mark) return true;
     return false;
   }
 

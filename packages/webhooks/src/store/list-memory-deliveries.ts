@@ -35,19 +35,21 @@ function toFilter(query: DeliveryQuery): Filter {
   };
 }
 
-function matchesEvent(filter: Filter, event: DispatchableEvent): boolean {
-  return (
-    (filter.event === undefined || event.type.toUpperCase() === filter.event) &&
-    event.timestamp >= filter.since
-  );
+function matchesEvent(filter: Filter, event: string, createdAt: number): boolean {
+  return (filter.event === undefined || event === filter.event) && createdAt >= filter.since;
 }
 
 function matches(filter: Filter, delivery: MemoryDelivery): boolean {
   return (
     (filter.status === undefined || delivery.status === filter.status) &&
     (filter.endpoint === undefined || delivery.endpointId === filter.endpoint) &&
-    matchesEvent(filter, delivery.source)
+    matchesEvent(filter, delivery.event, delivery.createdAt)
   );
+}
+
+function matchesFresh(filter: Filter, item: DispatchableEvent | MemoryDelivery): boolean {
+  if (item instanceof MemoryDelivery) return matchesEvent(filter, item.event, item.createdAt);
+  return matchesEvent(filter, item.type.toUpperCase(), item.timestamp);
 }
 
 /**
@@ -64,19 +66,22 @@ export function listMemoryDeliveries(
   if (filter.status === undefined || filter.status === "pending") {
     for (const [endpointId, queue] of source.queues) {
       if (filter.endpoint !== undefined && filter.endpoint !== endpointId) continue;
-      for (const delivery of queue.held) if (matches(filter, delivery)) found.push(delivery);
+      for (const delivery of queue.held.values()) {
+        if (matches(filter, delivery)) found.push(delivery);
+      }
       let taken = 0;
       for (let index = 0; index < queue.fresh.length && taken < filter.limit; index++) {
         const item = queue.fresh.at(index);
-        const event = item instanceof MemoryDelivery ? item.source : item;
-        if (event === undefined || !matchesEvent(filter, event)) continue;
+        if (item === undefined || !matchesFresh(filter, item)) continue;
         found.push(source.mint(queue, endpointId, index));
         taken++;
       }
     }
   }
   if (filter.status !== "pending") {
-    for (const delivery of source.settled) if (matches(filter, delivery)) found.push(delivery);
+    for (const delivery of source.settled) {
+      if (delivery.status !== "pending" && matches(filter, delivery)) found.push(delivery);
+    }
   }
   found.sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
   return found.slice(0, filter.limit).map((delivery) => delivery.toRecord());

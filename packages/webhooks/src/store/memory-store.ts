@@ -18,6 +18,7 @@ import type {
 import { EndpointQueue } from "./endpoint-queue";
 import { listMemoryDeliveries } from "./list-memory-deliveries";
 import { MemoryDelivery } from "./memory-delivery";
+import { RingBuffer } from "./ring-buffer";
 
 /** Options of `new MemoryStore(options)`. */
 export interface MemoryStoreOptions {
@@ -53,10 +54,17 @@ export class MemoryStore implements DeliveryStore {
   readonly maxSettled: number;
   private context: StoreContext | undefined;
   private readonly queues = new Map<string, EndpointQueue>();
-  /** Minted pending deliveries by id. */
-  private readonly pending = new Map<string, MemoryDelivery>();
-  /** Delivered and dead deliveries by id, in the order they settled. */
-  private readonly settled = new Map<string, MemoryDelivery>();
+  /**
+   * Every minted delivery the store still knows, pending or settled. A
+   * delivery enters once (minted) and leaves once (forgotten), so the map
+   * keeps a steady size instead of growing and shrinking per delivery.
+   */
+  private readonly byId = new Map<string, MemoryDelivery>();
+  /** Settled deliveries in the order they settled, to forget the oldest first. */
+  private readonly settledOrder: RingBuffer<MemoryDelivery> | undefined;
+  // The queue of the latest enqueue: with one endpoint per event type this skips the map lookup.
+  private lastEndpointId: string | undefined;
+  private lastQueue: EndpointQueue | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     if (typeof options !== "object" || options === null) {
@@ -74,6 +82,7 @@ export class MemoryStore implements DeliveryStore {
       );
     }
     this.maxSettled = maxSettled;
+    this.settledOrder = maxSettled > 0 ? new RingBuffer(maxSettled) : undefined;
   }
 
   open(context: StoreContext): void {
@@ -86,12 +95,17 @@ export class MemoryStore implements DeliveryStore {
   }
 
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
-    const queue = this.queues.get(endpointId) ?? this.queueFor(endpointId);
+    let queue = this.lastQueue;
+    if (endpointId !== this.lastEndpointId || queue === undefined) {
+      queue = this.queueFor(endpointId);
+      this.lastEndpointId = endpointId;
+      this.lastQueue = queue;
+    }
     const dropped = queue.push(event);
     if (dropped === undefined || !(dropped instanceof MemoryDelivery)) return dropped;
     // Minted by list() while it waited: it leaves without ever being attempted.
-    this.pending.delete(dropped.id);
-    return dropped.source;
+    this.byId.delete(dropped.id);
+    return dropped.source ?? event;
   }
 
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
@@ -101,6 +115,8 @@ export class MemoryStore implements DeliveryStore {
       const delivery = this.nextDue(queue, endpointId, now);
       if (delivery === undefined) break;
       if (!this.ensureBody(delivery)) continue;
+      // Out of the ring for good: the body is all that is needed from here on.
+      delivery.source = undefined;
       delivery.leased = true;
       leased.push(delivery);
     }
@@ -160,28 +176,27 @@ export class MemoryStore implements DeliveryStore {
   }
 
   get(id: string): DeliveryRecord | undefined {
-    return (this.pending.get(id) ?? this.settled.get(id))?.toRecord();
+    return this.byId.get(id)?.toRecord();
   }
 
   list(query: DeliveryQuery = {}): DeliveryRecord[] {
     return listMemoryDeliveries(query, {
       queues: this.queues,
-      settled: this.settled.values(),
+      settled: this.byId.values(),
       mint: (queue, endpointId, index) => this.mintListed(queue, endpointId, index),
     });
   }
 
   redeliver(id: string, now: number): boolean {
-    const delivery = this.settled.get(id);
-    if (delivery === undefined || delivery.deadReason === "unserializable") return false;
-    this.settled.delete(id);
+    const delivery = this.byId.get(id);
+    if (delivery === undefined || delivery.status === "pending") return false;
+    if (delivery.deadReason === "unserializable") return false;
     const queue = this.queueFor(delivery.endpointId);
     delivery.status = "pending";
     delivery.settledAt = undefined;
     delivery.deadReason = undefined;
     delivery.attemptsInSeries = 0;
     delivery.seq = queue.accepted - 0.5;
-    this.pending.set(id, delivery);
     queue.schedule(delivery, now);
     return true;
   }
@@ -225,14 +240,14 @@ export class MemoryStore implements DeliveryStore {
     const delivery = queue.mintFresh(0, this.ctx.mintId, endpointId) as MemoryDelivery;
     queue.fresh.shift();
     queue.held.add(delivery);
-    this.pending.set(delivery.id, delivery);
+    this.byId.set(delivery.id, delivery);
     return delivery;
   }
 
   private mintListed(queue: EndpointQueue, endpointId: string, index: number): MemoryDelivery {
     const delivery = queue.mintFresh(index, this.ctx.mintId, endpointId) as MemoryDelivery;
-    this.pending.set(delivery.id, delivery);
-    if (!delivery.serialized) {
+    this.byId.set(delivery.id, delivery);
+    if (!delivery.serialized && delivery.source !== undefined) {
       try {
         delivery.body = this.ctx.serialize(delivery.source);
         delivery.serialized = true;
@@ -245,20 +260,21 @@ export class MemoryStore implements DeliveryStore {
 
   /** Serialises once; an event that cannot be serialised settles dead here. */
   private ensureBody(delivery: MemoryDelivery): boolean {
-    if (delivery.serialized) return true;
+    const source = delivery.source;
+    if (delivery.serialized || source === undefined) return true;
     try {
-      delivery.body = this.ctx.serialize(delivery.source);
+      delivery.body = this.ctx.serialize(source);
       delivery.serialized = true;
       return true;
     } catch (error) {
       this.settle(delivery, "dead", "unserializable");
-      this.ctx.onUnserializable(delivery.toRecord(), error, delivery.source);
+      this.ctx.onUnserializable(delivery.toRecord(), error, source);
       return false;
     }
   }
 
   private leasedDelivery(id: string): MemoryDelivery {
-    const delivery = this.pending.get(id);
+    const delivery = this.byId.get(id);
     if (delivery === undefined || !delivery.leased) {
       throw new Error(
         `@attesta/webhooks: delivery ${id} is not leased from this MemoryStore. Fix: only settle deliveries that lease() handed out, once.`,
@@ -273,13 +289,20 @@ export class MemoryStore implements DeliveryStore {
     delivery.nextAttemptAt = undefined;
     delivery.settledAt = this.ctx.now();
     delivery.deadReason = reason;
-    this.queues.get(delivery.endpointId)?.held.delete(delivery);
-    this.pending.delete(delivery.id);
-    if (this.maxSettled === 0) return;
-    this.settled.set(delivery.id, delivery);
-    if (this.settled.size > this.maxSettled) {
-      const oldest = this.settled.keys().next();
-      if (oldest.done !== true) this.settled.delete(oldest.value);
+    delivery.source = undefined;
+    this.queues.get(delivery.endpointId)?.held.remove(delivery);
+    if (this.settledOrder === undefined) {
+      this.byId.delete(delivery.id);
+      return;
+    }
+    this.byId.set(delivery.id, delivery);
+    delivery.settledEntries++;
+    const forgotten = this.settledOrder.pushEvicting(delivery);
+    if (forgotten === undefined) return;
+    forgotten.settledEntries--;
+    // Still in the ring from a later settlement, or redelivered meanwhile: keep it.
+    if (forgotten.settledEntries === 0 && forgotten.status !== "pending") {
+      this.byId.delete(forgotten.id);
     }
   }
 }

@@ -65,3 +65,29 @@ describe("RingBuffer at and replace", () => {
     expect(queue.drain()).toEqual(["c", "d", "E"]);
   });
 });
+
+describe("RingBuffer pushEvicting", () => {
+  it("appends while there is room, then evicts the oldest item for each new one", () => {
+    const queue = new RingBuffer<number>(3);
+    expect([1, 2, 3].map((item) => queue.pushEvicting(item))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(queue.pushEvicting(4)).toBe(1);
+    expect(queue.pushEvicting(5)).toBe(2);
+    expect(queue.removed).toBe(2);
+    expect(queue.length).toBe(3);
+    expect(queue.drain()).toEqual([3, 4, 5]);
+  });
+
+  it("evicts in order after the buffer grew and wrapped", () => {
+    const queue = new RingBuffer<number>(40);
+    for (let i = 0; i < 30; i++) queue.push(i);
+    for (let i = 0; i < 25; i++) queue.shift();
+    for (let i = 30; i < 65; i++) queue.push(i);
+    expect(queue.length).toBe(40);
+    expect(queue.pushEvicting(65)).toBe(25);
+    expect(queue.drain()).toEqual(Array.from({ length: 40 }, (_, n) => n + 26));
+  });
+});

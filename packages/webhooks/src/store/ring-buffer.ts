@@ -58,6 +58,23 @@ export class RingBuffer<T> {
     return true;
   }
 
+  /**
+   * Appends `item`; when full, evicts the oldest item to make room and
+   * returns it (the same as `shift` then `push`, in one step).
+   */
+  pushEvicting(item: T): T | undefined {
+    if (this.count < this.capacity) {
+      this.push(item);
+      return undefined;
+    }
+    // Full at capacity: the array is fully grown, so the tail slot is the head slot.
+    const evicted = this.items[this.head];
+    this.items[this.head] = item;
+    this.head = this.head + 1 === this.items.length ? 0 : this.head + 1;
+    this.removed++;
+    return evicted;
+  }
+
   /** Removes and returns the oldest item, or `undefined` when empty. */
   shift(): T | undefined {
     if (this.count === 0) return undefined;

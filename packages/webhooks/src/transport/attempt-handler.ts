@@ -150,11 +150,13 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
     this.deadlines.remove(this);
     const durationMs = performance.now() - this.startedAt;
     const outcome: AttemptOutcome = {
+      attempt: this.context.attempt,
       startedAt: Math.floor(performance.timeOrigin + this.startedAt),
       durationMs,
       status,
       error,
       errorKind,
+      errorMessage: error?.message,
       retryable,
       retryAfterMs,
       responseBody: this.captured === undefined ? undefined : capturedText(this.captured),

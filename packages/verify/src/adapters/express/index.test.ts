@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { BODY, malformedSignatures, OLD_SECRET, SECRET } from "../../../test/support/deliveries";
 import { close, listen, post, postSlowly } from "../../../test/support/http";
 import { pythonDeliveries } from "../../../test/support/python";
-import { sign } from "../../node/sign";
+import { sign } from "../../index";
 import { AttestaVerificationError, verifyAttesta } from "./index";
 
 const headers = (signature: string) => ({ "x-attesta-signature": signature });
@@ -360,6 +360,53 @@ describe("verifyAttesta (Express) options", () => {
       const res = await post(`${url}/hook`, BODY);
       expect(res.status).toBe(418);
       expect(res.json).toEqual({ handled: "missing_signature" });
+    } finally {
+      await close(server);
+    }
+  });
+
+  it("hands an onError that throws or rejects to next(err), and the server keeps serving", async () => {
+    const app = express();
+    const handled: string[] = [];
+    app.post(
+      "/throws",
+      verifyAttesta({
+        secret: SECRET,
+        onError: () => {
+          throw new Error("onError threw");
+        },
+      }),
+      (_req, res) => {
+        res.sendStatus(204);
+      },
+    );
+    app.post(
+      "/rejects",
+      verifyAttesta({
+        secret: SECRET,
+        onError: async () => Promise.reject(new Error("onError rejected")),
+      }),
+      (_req, res) => {
+        res.sendStatus(204);
+      },
+    );
+    app.use(
+      (error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+        handled.push(error.message);
+        res.status(500).json({ handled: error.message });
+      },
+    );
+    const { url, server } = await serve(app);
+    try {
+      // A forged request with a body read first, and one refused on headers alone.
+      const forged = await post(`${url}/throws`, BODY, headers(sign(BODY, "wrong")));
+      expect(forged.status).toBe(500);
+      expect(forged.json).toEqual({ handled: "onError threw" });
+      expect((await post(`${url}/rejects`, BODY)).json).toEqual({ handled: "onError rejected" });
+      expect((await post(`${url}/rejects`, BODY, headers(sign(BODY, "wrong")))).status).toBe(500);
+      expect(handled).toEqual(["onError threw", "onError rejected", "onError rejected"]);
+      // Still alive: a valid delivery goes through.
+      expect((await post(`${url}/throws`, BODY, headers(sign(BODY, SECRET)))).status).toBe(204);
     } finally {
       await close(server);
     }

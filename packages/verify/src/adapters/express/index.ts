@@ -5,15 +5,15 @@
  */
 import type { WebhookPayload } from "@attesta/events";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { bodyAlreadyParsed } from "../../body-already-parsed";
-import { SIGNATURE_HEADER } from "../../constants";
+import { createMiddleware } from "../../middleware/create-middleware";
+import { type BaseVerifyOptions, resolveOptions } from "../../middleware/resolve-options";
+import { hasUnreadBody } from "../../node/close-unread-body";
+import { nodeEngine } from "../../node/node-primitives";
 import { readRawBody } from "../../node/read-raw-body";
 import { savedRawBody } from "../../node/saved-raw-body";
-import { verifySignature } from "../../node/verify-signature";
-import { parseDelivery } from "../../parse-delivery";
-import { payloadTooLarge } from "../../payload-too-large";
-import { type BaseVerifyOptions, resolveOptions } from "../../resolve-options";
-import { AttestaVerificationError } from "../../verification-error";
+import { bodyAlreadyParsed } from "../../protocol/body-already-parsed";
+import { payloadTooLarge } from "../../protocol/payload-too-large";
+import type { AttestaVerificationError } from "../../protocol/verification-error";
 
 declare global {
   // Express merges this global interface into its Request type.
@@ -30,14 +30,21 @@ export interface ExpressVerifyOptions extends BaseVerifyOptions {
   /**
    * Writes the response for a rejected delivery. Default: status
    * `error.status` with JSON `{ "error": error.message }`. Call `next(error)`
-   * to hand it to Express's error handlers instead.
+   * to hand it to Express's error handlers instead; a throw or a rejected
+   * promise goes there too.
    */
   onError?: (
     error: AttestaVerificationError,
     req: Request,
     res: Response,
     next: NextFunction,
-  ) => void;
+  ) => void | Promise<void>;
+}
+
+interface ExpressContext {
+  req: Request;
+  res: Response;
+  next: NextFunction;
 }
 
 const FIX =
@@ -45,8 +52,6 @@ const FIX =
   'app.post("/webhooks/attesta", verifyAttesta({ secret }), handler) with app.use(express.json()) registered after it ' +
   'or scoped to other routes; or parse this route with express.raw({ type: "application/json" }); ' +
   "or keep the bytes with express.json({ verify: (req, _res, buf) => { req.rawBody = buf; } }).";
-
-const EMPTY = new Uint8Array(0);
 
 function defaultOnError(error: AttestaVerificationError, _req: Request, res: Response): void {
   res.status(error.status).json({ error: error.message });
@@ -64,15 +69,39 @@ function bytesFromEarlierParser(req: Request): Uint8Array | null | undefined {
   return null;
 }
 
+function readBody({ req }: ExpressContext, limit: number): Promise<Uint8Array> {
+  const earlier = bytesFromEarlierParser(req);
+  if (earlier === undefined) return Promise.reject(bodyAlreadyParsed(FIX));
+  if (earlier !== null) {
+    return earlier.byteLength > limit
+      ? Promise.reject(payloadTooLarge(limit))
+      : Promise.resolve(earlier);
+  }
+  return new Promise((resolve, reject) =>
+    readRawBody(req, limit, (error, body) => (error ? reject(error) : resolve(body))),
+  );
+}
+
+/** Resolves once `res` is sent, with whether its status is 2xx; false if the client left first. */
+function answered(res: Response): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (): void =>
+      resolve(res.writableFinished && res.statusCode < 300 && res.statusCode >= 200);
+    res.once("finish", done);
+    res.once("close", done);
+  });
+}
+
 /**
  * Express middleware that verifies an Attesta delivery and sets `req.attesta`
  * to the typed payload. Mount it on the webhook route before any JSON
  * parser: it reads the raw stream itself (enforcing `maxBodyBytes` while
  * reading), or uses the Buffer `express.raw()` left in `req.body`, or
  * `req.rawBody` if the app saved it. Rejections never reach your handler:
- * 401 for a missing or invalid signature, 413 for an oversized body, 400 for
- * a body that is not a JSON payload, 500 if a parser already consumed the
- * bytes (logged once with the fix).
+ * 401 for a missing, invalid or expired signature, 413 for an oversized body,
+ * 400 for a body that is not a JSON payload, 500 if a parser already consumed
+ * the bytes (logged once with the fix). A delivery your handler already
+ * answered 2xx is answered 200 `{"duplicate":true}` without running it.
  *
  * @example
  * ```ts
@@ -87,53 +116,51 @@ function bytesFromEarlierParser(req: Request): Uint8Array | null | undefined {
  * ```
  */
 export function verifyAttesta(options: ExpressVerifyOptions): RequestHandler {
-  const { secret, maxBodyBytes, onError = defaultOnError } = resolveOptions(options);
-  let warned = false;
-
-  const reject = (error: unknown, req: Request, res: Response, next: NextFunction): void => {
-    if (!(error instanceof AttestaVerificationError)) {
-      next(error);
-      return;
-    }
-    if (error.code === "body_already_parsed" && !warned) {
-      warned = true;
-      console.error(error.message);
-    }
-    // Unread bytes of an oversized body are not worth draining.
-    if (error.code === "payload_too_large") res.setHeader("Connection", "close");
-    onError(error, req, res, next);
-  };
-
-  return (req, res, next) => {
-    const signature = req.headers[SIGNATURE_HEADER] as string | undefined;
-    const accept = (raw: Uint8Array): void => {
-      try {
-        if (raw.byteLength > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
-        req.attesta = parseDelivery(raw, signature, secret, verifySignature);
-      } catch (error) {
-        reject(error, req, res, next);
-        return;
+  const resolved = resolveOptions(options);
+  const onError = resolved.onError ?? defaultOnError;
+  const handle = createMiddleware<ExpressContext>(resolved, nodeEngine, {
+    header: ({ req }, name) => {
+      const value = req.headers[name];
+      return typeof value === "string" && value !== "" ? value : undefined;
+    },
+    body: readBody,
+    reject: ({ req, res, next }, error) => {
+      if (error.code === "payload_too_large" || hasUnreadBody(req)) {
+        res.setHeader("Connection", "close");
       }
+      // Express 5 hands a rejected promise to next(err) only for the route's own
+      // return value; this call is nested, so both failure paths are routed by hand.
+      try {
+        const result = onError(error, req, res, next);
+        if (result instanceof Promise) result.catch(next);
+      } catch (thrown) {
+        next(thrown);
+      }
+    },
+    duplicate: ({ res }) => {
+      res.status(200).json({ duplicate: true });
+    },
+    proceed: ({ req, res, next }, payload) => {
+      req.attesta = payload;
+      const outcome = answered(res);
       next();
-    };
-    const earlier = bytesFromEarlierParser(req);
-    if (earlier === undefined) {
-      reject(bodyAlreadyParsed(FIX), req, res, next);
-    } else if (earlier !== null) {
-      accept(earlier);
-    } else if (signature === undefined || signature === "") {
-      // Refuse before reading: an unsigned request's body is irrelevant.
-      accept(EMPTY);
-    } else {
-      readRawBody(req, maxBodyBytes, (error, raw) => {
-        if (error) reject(error, req, res, next);
-        else accept(raw);
-      });
-    }
+      return outcome;
+    },
+  });
+  return (req, res, next) => {
+    handle({ req, res, next }).catch((error: unknown) => {
+      // After the handler answered, only a replay store failure lands here.
+      if (res.headersSent)
+        console.error("@attesta/verify: could not record a delivery in the replay store:", error);
+      else next(error);
+    });
   };
 }
 
 export type { WebhookPayload } from "@attesta/events";
-export { DEFAULT_MAX_BODY_BYTES } from "../../resolve-options";
-export type { VerificationErrorCode } from "../../verification-error";
-export { AttestaVerificationError } from "../../verification-error";
+export { DEFAULT_MAX_AGE_SEC, DEFAULT_MAX_BODY_BYTES } from "../../middleware/resolve-options";
+export type { ReceiverScheme } from "../../protocol/types";
+export type { VerificationErrorCode } from "../../protocol/verification-error";
+export { AttestaVerificationError } from "../../protocol/verification-error";
+export { MemoryReplayStore } from "../../replay/memory-replay-store";
+export type { ReplayStore } from "../../replay/replay-store";

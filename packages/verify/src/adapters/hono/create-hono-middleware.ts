@@ -1,16 +1,15 @@
 /**
- * The Hono middleware, parameterised by the verification function so the
- * `node` build uses node:crypto and the portable build uses plain JS.
+ * The Hono middleware, parameterised by the engine so the `node` build uses
+ * node:crypto and the web build Web Crypto.
  *
  * @module
  */
 import type { WebhookPayload } from "@attesta/events";
-import type { Context, MiddlewareHandler } from "hono";
-import { assertSignaturePresent } from "../../assert-signature-present";
-import { SIGNATURE_HEADER } from "../../constants";
-import { parseDelivery, type VerifyFn } from "../../parse-delivery";
-import { type BaseVerifyOptions, resolveOptions } from "../../resolve-options";
-import { AttestaVerificationError } from "../../verification-error";
+import type { Context, MiddlewareHandler, Next } from "hono";
+import type { Engine } from "../../engine/engine";
+import { createMiddleware } from "../../middleware/create-middleware";
+import { type BaseVerifyOptions, resolveOptions } from "../../middleware/resolve-options";
+import type { AttestaVerificationError } from "../../protocol/verification-error";
 import { readHonoBody } from "./read-hono-body";
 
 /**
@@ -41,35 +40,62 @@ export interface HonoVerifyOptions extends BaseVerifyOptions {
   onError?: (error: AttestaVerificationError, c: Context) => Response | Promise<Response>;
 }
 
+interface HonoContext {
+  c: Context<AttestaEnv>;
+  next: Next;
+}
+
 function defaultOnError(error: AttestaVerificationError, c: Context): Response {
   return c.json({ error: error.message }, error.status);
 }
 
+/** True when the request declared a body that was never read. */
+function bodyUnread(c: Context): boolean {
+  const declared = c.req.header("content-length");
+  const hasBody =
+    c.req.header("transfer-encoding") !== undefined || (declared !== undefined && declared !== "0");
+  return hasBody && !c.req.raw.bodyUsed;
+}
+
 /**
- * Builds the Hono middleware around `verify`.
+ * Builds the Hono middleware around `engine`.
  *
  * @example
  * ```ts
- * export const verifyAttesta = (options: HonoVerifyOptions) => createHonoMiddleware(options, verifySignature);
+ * export const verifyAttesta = (options: HonoVerifyOptions) => createHonoMiddleware(options, nodeEngine);
  * ```
  */
 export function createHonoMiddleware(
   options: HonoVerifyOptions,
-  verify: VerifyFn,
+  engine: Engine,
 ): MiddlewareHandler<AttestaEnv> {
-  const { secret, maxBodyBytes, onError = defaultOnError } = resolveOptions(options);
-
+  const resolved = resolveOptions(options);
+  const onError = resolved.onError ?? defaultOnError;
+  const handle = createMiddleware<HonoContext>(resolved, engine, {
+    header: ({ c }, name) => c.req.header(name) || undefined,
+    body: ({ c }, limit) => readHonoBody(c.req, limit),
+    reject: async ({ c }, error) => {
+      const response = await onError(error, c);
+      // On Node, an unread body would otherwise be read and discarded to keep the connection.
+      if (error.code === "payload_too_large" || bodyUnread(c)) {
+        try {
+          response.headers.set("Connection", "close");
+        } catch {
+          // An onError response with immutable headers (Response.redirect) is sent as it is.
+        }
+      }
+      c.res = response;
+    },
+    duplicate: ({ c }) => {
+      c.res = c.json({ duplicate: true }, 200);
+    },
+    proceed: async ({ c, next }, payload) => {
+      c.set("attesta", payload);
+      await next();
+      return c.res.status >= 200 && c.res.status < 300;
+    },
+  });
   return async (c, next) => {
-    let payload: WebhookPayload;
-    try {
-      const signature = c.req.header(SIGNATURE_HEADER);
-      assertSignaturePresent(signature);
-      payload = parseDelivery(await readHonoBody(c.req, maxBodyBytes), signature, secret, verify);
-    } catch (error) {
-      if (!(error instanceof AttestaVerificationError)) throw error;
-      return onError(error, c);
-    }
-    c.set("attesta", payload);
-    await next();
+    await handle({ c, next });
   };
 }

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { Hono } from "hono";
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BODY, malformedSignatures, OLD_SECRET, SECRET } from "../../../test/support/deliveries";
 import { post, postSlowly } from "../../../test/support/http";
 import { pythonDeliveries } from "../../../test/support/python";
-import { sign } from "../../node/sign";
+import { type HeaderPair, sign, signatureHeaders } from "../../index";
 import { type AttestaEnv, type HonoVerifyOptions, verifyAttesta as verifyNode } from "./index";
 import { verifyAttesta as verifyWeb } from "./web";
 
@@ -186,4 +187,47 @@ describe("verifyAttesta (Hono) on @hono/node-server at 127.0.0.1", () => {
   it("answers 400 for a signed body that is not JSON", async () => {
     expect((await post(url, "plain", headers(sign("plain", SECRET)))).status).toBe(400);
   });
+});
+
+describe("verifyAttesta (Hono) with Standard Webhooks, node:crypto and Web Crypto builds", () => {
+  const WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  // The reference Go library's ed25519 test key, and its public key.
+  const WHSK = "whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk=";
+  const seed = Buffer.from(WHSK.slice(5), "base64");
+  const pkcs8 = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]);
+  const WHPK = `whpk_${createPublicKey(
+    createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" }),
+  )
+    .export({ format: "der", type: "spki" })
+    .subarray(-32)
+    .toString("base64")}`;
+
+  for (const [build, verifyAttesta] of [
+    ["node:crypto build", verifyNode],
+    ["web build", verifyWeb],
+  ] as const) {
+    it(`accepts v1 and v1a signatures and refuses forgeries (${build})`, async () => {
+      const seen: unknown[] = [];
+      const app = new Hono<AttestaEnv>();
+      app.post(
+        "/hook",
+        verifyAttesta({ secret: [WHSEC, WHPK], scheme: "standard-webhooks" }),
+        (c) => {
+          seen.push(c.get("attesta"));
+          return c.body(null, 204);
+        },
+      );
+      const send = (headers: HeaderPair[]) =>
+        app.request("/hook", { method: "POST", body: BODY, headers });
+      const attempt = (id: string, secret: string) =>
+        signatureHeaders(BODY, { scheme: "standard-webhooks", id, timestamp: new Date(), secret });
+      expect((await send(attempt("msg_v1", WHSEC))).status).toBe(204);
+      expect((await send(attempt("msg_v1a", WHSK))).status).toBe(204);
+      expect((await send(attempt("msg_other", "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAA"))).status).toBe(
+        401,
+      );
+      expect(await (await send(attempt("msg_v1", WHSEC))).json()).toEqual({ duplicate: true });
+      expect(seen).toHaveLength(2);
+    });
+  }
 });

@@ -4,8 +4,8 @@
  * @module
  */
 import type { HonoRequest } from "hono";
-import { payloadTooLarge } from "../../payload-too-large";
-import { AttestaVerificationError } from "../../verification-error";
+import { payloadTooLarge } from "../../protocol/payload-too-large";
+import { AttestaVerificationError } from "../../protocol/verification-error";
 
 /**
  * Reads the body of `req` up to `limit` bytes, leaving it readable for later

@@ -5,7 +5,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-import { verifySignature } from "../../web/verify-signature";
+import { webCryptoEngine } from "../../web/web-crypto-primitives";
 import {
   type AttestaEnv,
   createHonoMiddleware,
@@ -33,11 +33,11 @@ import {
  * ```
  */
 export function verifyAttesta(options: HonoVerifyOptions): MiddlewareHandler<AttestaEnv> {
-  return createHonoMiddleware(options, verifySignature);
+  return createHonoMiddleware(options, webCryptoEngine);
 }
 
 export type { WebhookPayload } from "@attesta/events";
-export { DEFAULT_MAX_BODY_BYTES } from "../../resolve-options";
-export type { VerificationErrorCode } from "../../verification-error";
-export { AttestaVerificationError } from "../../verification-error";
+export { DEFAULT_MAX_BODY_BYTES } from "../../middleware/resolve-options";
+export type { VerificationErrorCode } from "../../protocol/verification-error";
+export { AttestaVerificationError } from "../../protocol/verification-error";
 export type { AttestaEnv, HonoVerifyOptions } from "./create-hono-middleware";

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { BODY, malformedSignatures, OLD_SECRET, SECRET } from "../../../test/support/deliveries";
 import { close, listen, post, postSlowly } from "../../../test/support/http";
 import { pythonDeliveries } from "../../../test/support/python";
-import { sign } from "../../node/sign";
+import { sign } from "../../index";
 import { type KoaVerifyOptions, verifyAttesta } from "./index";
 
 const headers = (signature: string) => ({ "x-attesta-signature": signature });

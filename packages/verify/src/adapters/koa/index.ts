@@ -4,17 +4,16 @@
  * @module
  */
 import type { WebhookPayload } from "@attesta/events";
-import type { Middleware, ParameterizedContext } from "koa";
-import { assertSignaturePresent } from "../../assert-signature-present";
-import { bodyAlreadyParsed } from "../../body-already-parsed";
-import { SIGNATURE_HEADER } from "../../constants";
+import type { Middleware, Next, ParameterizedContext } from "koa";
+import { createMiddleware } from "../../middleware/create-middleware";
+import { type BaseVerifyOptions, resolveOptions } from "../../middleware/resolve-options";
+import { hasUnreadBody } from "../../node/close-unread-body";
+import { nodeEngine } from "../../node/node-primitives";
 import { readRawBody } from "../../node/read-raw-body";
 import { savedRawBody } from "../../node/saved-raw-body";
-import { verifySignature } from "../../node/verify-signature";
-import { parseDelivery } from "../../parse-delivery";
-import { payloadTooLarge } from "../../payload-too-large";
-import { type BaseVerifyOptions, resolveOptions } from "../../resolve-options";
-import { AttestaVerificationError } from "../../verification-error";
+import { bodyAlreadyParsed } from "../../protocol/body-already-parsed";
+import { payloadTooLarge } from "../../protocol/payload-too-large";
+import type { AttestaVerificationError } from "../../protocol/verification-error";
 
 /** State the middleware adds: `ctx.state.attesta`. */
 export interface AttestaState {
@@ -30,6 +29,11 @@ export interface KoaVerifyOptions extends BaseVerifyOptions {
    * to hand it to Koa's error handling instead.
    */
   onError?: (error: AttestaVerificationError, ctx: ParameterizedContext) => void | Promise<void>;
+}
+
+interface KoaContext {
+  ctx: ParameterizedContext<AttestaState>;
+  next: Next;
 }
 
 const FIX =
@@ -50,14 +54,27 @@ function bytesFromEarlierParser(ctx: ParameterizedContext): Uint8Array | null | 
   return null;
 }
 
+async function readBody({ ctx }: KoaContext, limit: number): Promise<Uint8Array> {
+  const earlier = bytesFromEarlierParser(ctx);
+  if (earlier === undefined) throw bodyAlreadyParsed(FIX);
+  if (earlier !== null) {
+    if (earlier.byteLength > limit) throw payloadTooLarge(limit);
+    return earlier;
+  }
+  return new Promise((resolve, reject) =>
+    readRawBody(ctx.req, limit, (error, body) => (error ? reject(error) : resolve(body))),
+  );
+}
+
 /**
  * Koa middleware that verifies an Attesta delivery and sets
  * `ctx.state.attesta` to the typed payload. It reads `ctx.req` itself,
  * enforcing `maxBodyBytes` while reading, or uses `ctx.request.rawBody` when
  * a body parser kept it. Rejections never reach later middleware: 401 for a
- * missing or invalid signature, 413 for an oversized body, 400 for a body
- * that is not a JSON payload, 500 if a parser consumed the bytes without
- * keeping them (logged once with the fix).
+ * missing, invalid or expired signature, 413 for an oversized body, 400 for
+ * a body that is not a JSON payload, 500 if a parser consumed the bytes
+ * without keeping them (logged once with the fix). A delivery later
+ * middleware already answered 2xx is answered 200 `{"duplicate":true}`.
  *
  * @example
  * ```ts
@@ -73,39 +90,34 @@ function bytesFromEarlierParser(ctx: ParameterizedContext): Uint8Array | null | 
  * ```
  */
 export function verifyAttesta(options: KoaVerifyOptions): Middleware<AttestaState> {
-  const { secret, maxBodyBytes, onError = defaultOnError } = resolveOptions(options);
-  let warned = false;
-
-  return async (ctx, next) => {
-    try {
-      const signature = ctx.get(SIGNATURE_HEADER);
-      const earlier = bytesFromEarlierParser(ctx);
-      if (earlier === undefined) throw bodyAlreadyParsed(FIX);
-      assertSignaturePresent(signature);
-      const raw =
-        earlier ??
-        (await new Promise<Uint8Array>((resolve, reject) =>
-          readRawBody(ctx.req, maxBodyBytes, (error, body) =>
-            error ? reject(error) : resolve(body),
-          ),
-        ));
-      if (raw.byteLength > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
-      ctx.state.attesta = parseDelivery(raw, signature, secret, verifySignature);
-    } catch (error) {
-      if (!(error instanceof AttestaVerificationError)) throw error;
-      if (error.code === "body_already_parsed" && !warned) {
-        warned = true;
-        console.error(error.message);
+  const resolved = resolveOptions(options);
+  const onError = resolved.onError ?? defaultOnError;
+  const handle = createMiddleware<KoaContext>(resolved, nodeEngine, {
+    header: ({ ctx }, name) => ctx.get(name) || undefined,
+    body: readBody,
+    reject: ({ ctx }, error) => {
+      if (error.code === "payload_too_large" || hasUnreadBody(ctx.req)) {
+        ctx.set("Connection", "close");
       }
-      if (error.code === "payload_too_large") ctx.set("Connection", "close");
-      await onError(error, ctx);
-      return;
-    }
-    await next();
-  };
+      return onError(error, ctx);
+    },
+    duplicate: ({ ctx }) => {
+      ctx.status = 200;
+      ctx.body = { duplicate: true };
+    },
+    proceed: async ({ ctx, next }, payload) => {
+      ctx.state.attesta = payload;
+      await next();
+      return ctx.status >= 200 && ctx.status < 300;
+    },
+  });
+  return (ctx, next) => handle({ ctx, next });
 }
 
 export type { WebhookPayload } from "@attesta/events";
-export { DEFAULT_MAX_BODY_BYTES } from "../../resolve-options";
-export type { VerificationErrorCode } from "../../verification-error";
-export { AttestaVerificationError } from "../../verification-error";
+export { DEFAULT_MAX_AGE_SEC, DEFAULT_MAX_BODY_BYTES } from "../../middleware/resolve-options";
+export type { ReceiverScheme } from "../../protocol/types";
+export type { VerificationErrorCode } from "../../protocol/verification-error";
+export { AttestaVerificationError } from "../../protocol/verification-error";
+export { MemoryReplayStore } from "../../replay/memory-replay-store";
+export type { ReplayStore } from "../../replay/replay-store";

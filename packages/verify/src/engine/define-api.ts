@@ -1,0 +1,175 @@
+/**
+ * The public signing and verification functions, defined once over two
+ * engines: one whose primitives are synchronous and one used by the `…Async`
+ * functions. Each build (node, web) calls this with its own engines.
+ *
+ * @module
+ */
+import { assertSignableBody } from "../protocol/assert-signable-body";
+import { headerValue } from "../protocol/header-value";
+import {
+  SIGNATURE_HEADER,
+  WEBHOOK_ID_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+} from "../protocol/headers";
+import { normalizeSecrets } from "../protocol/normalize-secrets";
+import { messageTimestamp, signingPlan, toleranceOption } from "../protocol/signing-plan";
+import { singleVerificationKey, verificationKeys } from "../protocol/standard-key";
+import { DEFAULT_TOLERANCE_SEC } from "../protocol/standard-message";
+import type {
+  HeaderPair,
+  HeaderSource,
+  SecretOrSecrets,
+  SenderScheme,
+  SignableBody,
+} from "../protocol/types";
+import { signAttesta, verifyAttestaSignature } from "./attesta-scheme";
+import type { Engine } from "./engine";
+import { all, andThen, type MaybePromise } from "./maybe-promise";
+import { checkStandard, signStandard } from "./standard-scheme";
+
+/** A Standard Webhooks message to sign. */
+export interface StandardMessage {
+  /** The message id (`webhook-id`): the delivery id, stable across retries; no ".". */
+  id: string;
+  /** The attempt time: a `Date` or whole Unix seconds, fresh for each attempt. */
+  timestamp: Date | number;
+  /** `whsec_` HMAC secrets and/or `whsk_` ed25519 keys; one signature each. */
+  secret: SecretOrSecrets;
+}
+
+/** Options of `verifyStandardWebhook`. */
+export interface StandardVerifyOptions {
+  /** Largest accepted distance between `webhook-timestamp` and now, in seconds; `false` skips it. Default 300. */
+  toleranceSec?: number | false;
+  /** The current time, as a `Date` or Unix seconds. Default: the clock. */
+  now?: Date | number;
+}
+
+/** What `signatureHeaders` needs for one attempt. */
+export interface SignatureHeadersOptions extends StandardMessage {
+  /** Which headers to produce. Default `"attesta"`. */
+  scheme?: SenderScheme;
+}
+
+function nowSeconds(now: Date | number | undefined): number {
+  if (now === undefined) return Date.now() / 1000;
+  return now instanceof Date ? now.getTime() / 1000 : now;
+}
+
+/** Runs `fn`, turning a synchronous throw into a rejection. */
+async function later<T>(fn: () => MaybePromise<T>): Promise<T> {
+  return fn();
+}
+
+function signStandardWith(engine: Engine, body: SignableBody, message: StandardMessage) {
+  const timestamp = messageTimestamp(message?.id, message?.timestamp);
+  assertSignableBody(body);
+  const { standard } = signingPlan("standard-webhooks", message.secret);
+  return signStandard(engine, body, message.id, timestamp, standard);
+}
+
+function verifyStandardWith(
+  engine: Engine,
+  body: SignableBody,
+  headers: HeaderSource,
+  secret: SecretOrSecrets,
+  options: StandardVerifyOptions = {},
+): MaybePromise<boolean> {
+  const keys =
+    typeof secret === "string"
+      ? singleVerificationKey(secret)
+      : verificationKeys(normalizeSecrets(secret), "secret", false);
+  const tolerance = toleranceOption(
+    options.toleranceSec,
+    "options.toleranceSec",
+    DEFAULT_TOLERANCE_SEC,
+  );
+  assertSignableBody(body);
+  if (headers === null || (typeof headers !== "object" && typeof headers !== "function")) {
+    return false;
+  }
+  const message = {
+    id: headerValue(headers, WEBHOOK_ID_HEADER),
+    timestamp: headerValue(headers, WEBHOOK_TIMESTAMP_HEADER),
+    signature: headerValue(headers, WEBHOOK_SIGNATURE_HEADER),
+  };
+  const now = nowSeconds(options.now);
+  return andThen(checkStandard(engine, body, message, keys, tolerance, now), (o) => o === "ok");
+}
+
+function signatureHeadersWith(
+  engine: Engine,
+  body: SignableBody,
+  options: SignatureHeadersOptions,
+): MaybePromise<HeaderPair[]> {
+  const plan = signingPlan(options?.scheme ?? "attesta", options?.secret);
+  assertSignableBody(body);
+  const attesta = plan.attesta === undefined ? undefined : signAttesta(engine, body, plan.attesta);
+  if (plan.standard.length === 0) {
+    return andThen(attesta ?? "", (value): HeaderPair[] => [[SIGNATURE_HEADER, value]]);
+  }
+  const timestamp = messageTimestamp(options.id, options.timestamp);
+  const standard = signStandard(engine, body, options.id, timestamp, plan.standard);
+  return andThen(all([attesta ?? "", standard]), ([attestaValue = "", standardValue = ""]) => {
+    const pairs: HeaderPair[] = [];
+    if (plan.attesta !== undefined) pairs.push([SIGNATURE_HEADER, attestaValue]);
+    pairs.push(
+      [WEBHOOK_ID_HEADER, options.id],
+      [WEBHOOK_TIMESTAMP_HEADER, String(timestamp)],
+      [WEBHOOK_SIGNATURE_HEADER, standardValue],
+    );
+    return pairs;
+  });
+}
+
+/**
+ * Builds the public functions of one build. `sync` must have synchronous
+ * primitives (its results are returned as is); `async` backs the `…Async`
+ * functions.
+ *
+ * @example
+ * ```ts
+ * export const { sign, verifySignature } = defineApi(nodeEngine, nodeEngine);
+ * ```
+ */
+export function defineApi(sync: Engine, async: Engine) {
+  return {
+    sign: (body: SignableBody, secret: string): string => signAttesta(sync, body, secret) as string,
+    signAsync: (body: SignableBody, secret: string): Promise<string> =>
+      later(() => signAttesta(async, body, secret)),
+    verifySignature: (
+      body: SignableBody,
+      signature: string | null | undefined,
+      secret: SecretOrSecrets,
+    ): boolean => verifyAttestaSignature(sync, body, signature, secret) as boolean,
+    verifySignatureAsync: (
+      body: SignableBody,
+      signature: string | null | undefined,
+      secret: SecretOrSecrets,
+    ): Promise<boolean> => later(() => verifyAttestaSignature(async, body, signature, secret)),
+    signStandardWebhook: (body: SignableBody, message: StandardMessage): string =>
+      signStandardWith(sync, body, message) as string,
+    signStandardWebhookAsync: (body: SignableBody, message: StandardMessage): Promise<string> =>
+      later(() => signStandardWith(async, body, message)),
+    verifyStandardWebhook: (
+      body: SignableBody,
+      headers: HeaderSource,
+      secret: SecretOrSecrets,
+      options?: StandardVerifyOptions,
+    ): boolean => verifyStandardWith(sync, body, headers, secret, options) as boolean,
+    verifyStandardWebhookAsync: (
+      body: SignableBody,
+      headers: HeaderSource,
+      secret: SecretOrSecrets,
+      options?: StandardVerifyOptions,
+    ): Promise<boolean> => later(() => verifyStandardWith(async, body, headers, secret, options)),
+    signatureHeaders: (body: SignableBody, options: SignatureHeadersOptions): HeaderPair[] =>
+      signatureHeadersWith(sync, body, options) as HeaderPair[],
+    signatureHeadersAsync: (
+      body: SignableBody,
+      options: SignatureHeadersOptions,
+    ): Promise<HeaderPair[]> => later(() => signatureHeadersWith(async, body, options)),
+  };
+}
