@@ -8,6 +8,12 @@ import { approvedData, report, startHangingServer } from "./shared.mjs";
 
 const gc = globalThis.gc ?? (() => {});
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `done()` holds or `ms` have passed. */
+async function within(ms, done) {
+  const deadline = performance.now() + ms;
+  while (!done() && performance.now() < deadline) await sleep(10);
+}
 const [kind, url, ...rest] = process.argv.slice(2);
 
 async function sockets(statsUrl) {
@@ -97,7 +103,7 @@ async function hanging(healthyUrl, events, withNeighbour) {
   while (delivered() < events) await sleep(1);
   const seconds = (performance.now() - start) / 1000;
   // Let the hanging endpoint's first attempts time out, so the breaker has its chance.
-  if (withNeighbour) for (let i = 0; i < 300 && !opened; i++) await sleep(10);
+  if (withNeighbour) await within(3000, () => opened);
   await dispatcher.close({ deadlineMs: 0 });
   hangingServer.close();
   report({
