@@ -210,10 +210,15 @@ export class EndpointScheduler {
   private start(delivery: LeasedDelivery, permit: BreakerPermit): void {
     this.running++;
     if (this.waiting.size > 0) this.waiting.delete(delivery.id);
-    void this.attempt(delivery, permit);
+    // The slot belongs to the origin it was taken for, even if the URL changes meanwhile.
+    void this.attempt(delivery, permit, this.endpoint.config.origin);
   }
 
-  private async attempt(delivery: LeasedDelivery, permit: BreakerPermit): Promise<void> {
+  private async attempt(
+    delivery: LeasedDelivery,
+    permit: BreakerPermit,
+    origin: string,
+  ): Promise<void> {
     const attempt = delivery.attempts + 1;
     try {
       const outcome = await this.transport.send({
@@ -222,7 +227,6 @@ export class EndpointScheduler {
         body: delivery.body,
         attempt,
       });
-      this.slots.release(this.endpoint.config.origin);
       this.settle(delivery, attempt, outcome);
       // Aborted attempts say nothing about the endpoint.
       if (outcome.errorKind !== "aborted") {
@@ -232,7 +236,10 @@ export class EndpointScheduler {
     } catch (error) {
       // settle() handles every expected outcome; this guard keeps one failure from stopping the loop.
       this.host.crashed(this.endpoint, delivery, error);
+      // A probe that never reported must not leave the breaker waiting for it.
+      this.health.cancel(permit);
     } finally {
+      this.slots.release(origin);
       this.running--;
       this.pump();
       this.host.settled();
