@@ -140,8 +140,8 @@ try {
       ["--expose-gc"],
     );
     fleetRounds.push({ many, one, ratio: many.deliveriesPerSecond / one.deliveriesPerSecond });
-    const alone = await runCase("fleet.mjs", ["hanging", `${counting.base}/hook`, "2000", "alone"]);
-    const beside = await runCase("fleet.mjs", ["hanging", `${counting.base}/hook`, "2000", "with"]);
+    const alone = await runCase("fleet.mjs", ["hanging", `${counting.base}/hook`, "5000", "alone"]);
+    const beside = await runCase("fleet.mjs", ["hanging", `${counting.base}/hook`, "5000", "with"]);
     hangingRounds.push({
       alone,
       beside,
