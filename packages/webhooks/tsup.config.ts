@@ -8,7 +8,7 @@ const { version } = JSON.parse(
 };
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: { index: "src/index.ts", "sqlite/index": "src/sqlite/index.ts" },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

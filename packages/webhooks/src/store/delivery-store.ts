@@ -227,4 +227,10 @@ export interface StoreContext {
   onUnserializable(record: DeliveryRecord, error: unknown, event: DispatchableEvent): void;
   /** Called when an enqueue made durable failed to commit; the dispatcher reports it. */
   onCommitError(error: unknown, lost: number): void;
+  /**
+   * Called when the store made deliveries pending on its own, not through a
+   * dispatcher call (a redelivery requested by another process on a shared
+   * file): the dispatcher should lease again. Optional.
+   */
+  wake?(): void;
 }

@@ -17,6 +17,9 @@ import { BlockedAddressError } from "./blocked-address-error";
 import type { Deadline, DeadlineList } from "./deadline-list";
 import { readReceiverError } from "./receiver-error";
 
+// Read once: the getter crosses into the runtime, and the origin never changes.
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** 3xx is retried like 5xx: it is never followed, and may be a temporary misrouting. */
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500 || (status >= 300 && status < 400);
@@ -151,7 +154,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
     const durationMs = performance.now() - this.startedAt;
     const outcome: AttemptOutcome = {
       attempt: this.context.attempt,
-      startedAt: Math.floor(performance.timeOrigin + this.startedAt),
+      startedAt: Math.floor(TIME_ORIGIN + this.startedAt),
       durationMs,
       status,
       error,

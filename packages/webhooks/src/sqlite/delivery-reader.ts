@@ -1,0 +1,149 @@
+/**
+ * The read side of a SqliteStore file: records for `get` and `list`, and the
+ * pending rows a dispatcher resumes. Used by the store and by read-only
+ * inspection from another process.
+ *
+ * @module
+ */
+import type {
+  AttemptErrorKind,
+  AttemptRecord,
+  DeadReason,
+  DeliveryQuery,
+  DeliveryRecord,
+  DeliveryStatus,
+} from "../store/delivery-store";
+import type { SqliteDatabase } from "./open-database";
+
+export interface DeliveryRow {
+  seq: number;
+  id: string;
+  endpoint_id: string;
+  event: string;
+  body: Uint8Array;
+  status: DeliveryStatus;
+  attempts: number;
+  series_start: number;
+  created_at: number;
+  next_attempt_at: number | null;
+  settled_at: number | null;
+  dead_reason: DeadReason | null;
+}
+
+interface AttemptRow {
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  status: number | null;
+  error_kind: AttemptErrorKind | null;
+  error_message: string | null;
+  response_body: string | null;
+}
+
+const DEFAULT_LIMIT = 100;
+
+export class DeliveryReader {
+  readonly #db: SqliteDatabase;
+  readonly #byId;
+  readonly #attempts;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.#byId = db.prepare("SELECT * FROM deliveries WHERE id = ?");
+    this.#attempts = db.prepare("SELECT * FROM attempts WHERE delivery_seq = ? ORDER BY attempt");
+  }
+
+  row(id: string): DeliveryRow | undefined {
+    return this.#byId.get(id) as DeliveryRow | undefined;
+  }
+
+  get(id: string): DeliveryRecord | undefined {
+    const row = this.row(id);
+    return row === undefined ? undefined : this.#toRecord(row);
+  }
+
+  /** Matching deliveries, oldest first (by `createdAt`). */
+  list(query: DeliveryQuery = {}): DeliveryRecord[] {
+    const { sql, params } = listQuery(query);
+    const rows = this.#db.prepare(sql).all(...params) as DeliveryRow[];
+    return rows.map((row) => this.#toRecord(row));
+  }
+
+  /** Every pending row, oldest first: what a dispatcher resumes. */
+  pending(): IterableIterator<DeliveryRow> {
+    return this.#db
+      .prepare("SELECT * FROM deliveries WHERE status = 'pending' ORDER BY seq")
+      .iterate() as IterableIterator<DeliveryRow>;
+  }
+
+  /** Deliveries per status. */
+  counts(): Record<DeliveryStatus, number> {
+    const counts: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, dead: 0 };
+    const rows = this.#db
+      .prepare("SELECT status, count(*) AS n FROM deliveries GROUP BY status")
+      .all() as { status: DeliveryStatus; n: number }[];
+    for (const { status, n } of rows) counts[status] = n;
+    return counts;
+  }
+
+  maxSeq(): number {
+    return (
+      (this.#db.prepare("SELECT max(seq) FROM deliveries").pluck().get() as number | null) ?? 0
+    );
+  }
+
+  #toRecord(row: DeliveryRow): DeliveryRecord {
+    const attempts = this.#attempts.all(row.seq) as AttemptRow[];
+    return {
+      id: row.id,
+      endpointId: row.endpoint_id,
+      event: row.event,
+      body: row.body,
+      status: row.status,
+      attempts: row.attempts,
+      createdAt: row.created_at,
+      ...(row.status === "pending" && row.next_attempt_at !== null
+        ? { nextAttemptAt: row.next_attempt_at }
+        : {}),
+      ...(row.settled_at === null ? {} : { settledAt: row.settled_at }),
+      ...(row.dead_reason === null ? {} : { deadReason: row.dead_reason }),
+      attemptLog: attempts.map(toAttempt),
+    };
+  }
+}
+
+function toAttempt(row: AttemptRow): AttemptRecord {
+  return {
+    attempt: row.attempt,
+    startedAt: row.started_at,
+    durationMs: row.duration_ms,
+    ...(row.status === null ? {} : { status: row.status }),
+    ...(row.error_kind === null ? {} : { errorKind: row.error_kind }),
+    ...(row.error_message === null ? {} : { errorMessage: row.error_message }),
+    ...(row.response_body === null ? {} : { responseBody: row.response_body }),
+  };
+}
+
+function listQuery(query: DeliveryQuery): { sql: string; params: (string | number)[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (query.status !== undefined) {
+    where.push("status = ?");
+    params.push(query.status);
+  }
+  if (query.endpoint !== undefined) {
+    where.push("endpoint_id = ?");
+    params.push(query.endpoint);
+  }
+  if (query.event !== undefined) {
+    where.push("event = ?");
+    params.push(query.event.toUpperCase());
+  }
+  if (query.since !== undefined) {
+    where.push("created_at >= ?");
+    params.push(typeof query.since === "number" ? query.since : query.since.getTime());
+  }
+  params.push(query.limit ?? DEFAULT_LIMIT);
+  const filter = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+  return { sql: `SELECT * FROM deliveries ${filter} ORDER BY created_at, seq LIMIT ?`, params };
+}

@@ -1,0 +1,104 @@
+/**
+ * The schema of a SqliteStore file as an ordered list of migrations. The
+ * file's `PRAGMA user_version` says how many have run; opening a file runs
+ * the missing ones in one transaction, so a crash mid-upgrade leaves the file
+ * at its old version, never half-migrated.
+ *
+ * Rules for adding one: append, never edit a released step; each step only
+ * adds or reshapes, and keeps every row it finds.
+ *
+ * @module
+ */
+import type { Database } from "better-sqlite3";
+
+/** `PRAGMA application_id` of every SqliteStore file: "ATST" in ASCII. */
+export const APPLICATION_ID = 0x41545354;
+
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  up(db: Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "deliveries, attempts and the owner row",
+    up(db) {
+      db.exec(`
+        CREATE TABLE deliveries (
+          seq             INTEGER PRIMARY KEY,
+          id              TEXT    NOT NULL UNIQUE,
+          endpoint_id     TEXT    NOT NULL,
+          event           TEXT    NOT NULL,
+          body            BLOB    NOT NULL,
+          status          TEXT    NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+          attempts        INTEGER NOT NULL DEFAULT 0,
+          created_at      INTEGER NOT NULL,
+          next_attempt_at INTEGER,
+          settled_at      INTEGER,
+          dead_reason     TEXT
+        );
+        -- Partial: a fresh (pending) row never touches it, so enqueues stay cheap.
+        CREATE INDEX deliveries_settled ON deliveries (status, settled_at)
+          WHERE settled_at IS NOT NULL;
+        CREATE TABLE attempts (
+          delivery_seq  INTEGER NOT NULL,
+          attempt       INTEGER NOT NULL,
+          started_at    INTEGER NOT NULL,
+          duration_ms   INTEGER NOT NULL,
+          status        INTEGER,
+          error_kind    TEXT,
+          error_message TEXT,
+          response_body TEXT,
+          PRIMARY KEY (delivery_seq, attempt)
+        ) WITHOUT ROWID;
+        CREATE TABLE owner (
+          slot         INTEGER PRIMARY KEY CHECK (slot = 1),
+          token        TEXT    NOT NULL,
+          pid          INTEGER NOT NULL,
+          host         TEXT    NOT NULL,
+          started_at   INTEGER NOT NULL,
+          heartbeat_at INTEGER NOT NULL
+        );
+      `);
+    },
+  },
+  {
+    version: 2,
+    description:
+      "redelivery requests from other processes, retry series, list by endpoint and time",
+    up(db) {
+      db.exec(`
+        CREATE TABLE requests (
+          seq          INTEGER PRIMARY KEY,
+          kind         TEXT    NOT NULL CHECK (kind IN ('redeliver')),
+          delivery_id  TEXT    NOT NULL,
+          requested_at INTEGER NOT NULL
+        );
+        ALTER TABLE deliveries ADD COLUMN series_start INTEGER NOT NULL DEFAULT 0;
+      `);
+    },
+  },
+];
+
+/** The version a file has once every migration ran. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/**
+ * Brings `db` from its `user_version` to `target` in one transaction. The
+ * caller has checked that the file is ours (or empty) and not newer.
+ */
+export function migrate(db: Database, target: number = SCHEMA_VERSION): void {
+  const upgrade = db.transaction(() => {
+    const from = db.pragma("user_version", { simple: true }) as number;
+    if (from === 0) db.pragma(`application_id = ${APPLICATION_ID}`);
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= from || migration.version > target) continue;
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  });
+  // IMMEDIATE: two processes opening a fresh file at once must not both create tables.
+  upgrade.immediate();
+}

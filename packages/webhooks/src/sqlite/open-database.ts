@@ -1,0 +1,124 @@
+/**
+ * Opens a SqliteStore file: checks that it is ours (or new), refuses a
+ * corrupt, foreign or newer file with an error that names it, and migrates an
+ * older one.
+ *
+ * @module
+ */
+import Database from "better-sqlite3";
+import { APPLICATION_ID, migrate, SCHEMA_VERSION } from "./migrations";
+import { SqliteStoreError } from "./sqlite-store-error";
+
+export type SqliteDatabase = Database.Database;
+
+export interface OpenDatabaseOptions {
+  readonly readonly: boolean;
+  /** How long a statement waits for another connection's write lock. */
+  readonly busyTimeoutMs: number;
+  /** `PRAGMA synchronous` for a writable connection. */
+  readonly synchronous?: "normal" | "full";
+}
+
+/** Opens, identifies and (when writable) migrates the file at `path`. */
+export function openDatabase(path: string, options: OpenDatabaseOptions): SqliteDatabase {
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path, {
+      readonly: options.readonly,
+      fileMustExist: options.readonly,
+      timeout: options.busyTimeoutMs,
+    });
+  } catch (error) {
+    throw sqliteFailure(path, error, "open");
+  }
+  try {
+    prepare(db, path, options);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error instanceof SqliteStoreError ? error : sqliteFailure(path, error, "open");
+  }
+}
+
+function prepare(db: SqliteDatabase, path: string, options: OpenDatabaseOptions): void {
+  const applicationId = db.pragma("application_id", { simple: true }) as number;
+  const version = db.pragma("user_version", { simple: true }) as number;
+  const tables = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  const fresh = applicationId === 0 && version === 0 && tables.length === 0;
+  if (!fresh && applicationId !== APPLICATION_ID) throw foreignDatabase(path, tables);
+  if (version > SCHEMA_VERSION) {
+    throw new SqliteStoreError(
+      "newer_schema",
+      path,
+      `${path} has schema version ${version}, written by a newer @attesta/webhooks; this version reads up to ${SCHEMA_VERSION}. Fix: upgrade @attesta/webhooks in this application (files are never downgraded).`,
+    );
+  }
+  if (options.readonly) {
+    if (version < SCHEMA_VERSION) {
+      throw new SqliteStoreError(
+        "older_schema",
+        path,
+        `${path} has schema version ${version}; this version of @attesta/webhooks reads ${SCHEMA_VERSION}. Fix: open it once with a dispatcher (new SqliteStore({ path })), which upgrades it in place.`,
+      );
+    }
+    return;
+  }
+  // auto_vacuum only takes effect before the first table exists.
+  if (fresh) db.pragma("auto_vacuum = INCREMENTAL");
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
+  // Delivery ids are random UUIDs, so their index is written all over: a page
+  // cache that holds it saves a read per insert. Checkpoints (the only fsyncs
+  // under synchronous=NORMAL) every 16 MiB of WAL instead of every 4 MiB.
+  db.pragma("cache_size = -65536");
+  db.pragma("wal_autocheckpoint = 4096");
+  if (version < SCHEMA_VERSION) migrate(db);
+}
+
+function foreignDatabase(path: string, tables: readonly string[]): SqliteStoreError {
+  const shown = tables.slice(0, 5).join(", ") + (tables.length > 5 ? ", …" : "");
+  return new SqliteStoreError(
+    "foreign_database",
+    path,
+    `${path} is a SQLite database of another application (tables: ${shown || "none"}), not a SqliteStore file. Fix: give SqliteStore a path of its own (a new file is created there); this file was left untouched.`,
+  );
+}
+
+/** Turns a better-sqlite3 error into a SqliteStoreError that names the file and the fix. */
+export function sqliteFailure(path: string, error: unknown, doing: string): SqliteStoreError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const detail = error instanceof Error ? error.message : String(error);
+  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
+    return new SqliteStoreError(
+      "not_a_database",
+      path,
+      `${path} is not a readable SQLite database (${detail}); it is corrupt or another kind of file. Fix: point the store at its own file, or move this one away (keep it for inspection) and a new empty store is created at that path.`,
+      error,
+    );
+  }
+  if (code === "SQLITE_CANTOPEN") {
+    return new SqliteStoreError(
+      "io",
+      path,
+      `cannot ${doing} ${path} (${detail}). Fix: create its directory and make it readable and writable by this process.`,
+      error,
+    );
+  }
+  if (code === "SQLITE_BUSY") {
+    return new SqliteStoreError(
+      "io",
+      path,
+      `${path} stayed locked by another connection while trying to ${doing} it (${detail}). Fix: look for a long transaction in another process on this file.`,
+      error,
+    );
+  }
+  return new SqliteStoreError(
+    "io",
+    path,
+    `failed to ${doing} ${path}: ${detail}. Fix: check free disk space and permissions of the file and its directory.`,
+    error,
+  );
+}

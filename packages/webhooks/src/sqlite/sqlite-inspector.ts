@@ -1,0 +1,96 @@
+/**
+ * Read-only access to a SqliteStore file from another process, while its
+ * dispatcher runs: WAL mode lets readers work next to the one writer.
+ *
+ * @module
+ */
+import Database from "better-sqlite3";
+import type { DeliveryQuery, DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
+import { DeliveryReader } from "./delivery-reader";
+import { openDatabase, type SqliteDatabase, sqliteFailure } from "./open-database";
+import { readOwner } from "./owner-lock";
+import { SqliteStoreError, type StoreOwner } from "./sqlite-store-error";
+
+/**
+ * A read-only view of a SqliteStore file, from `SqliteStore.inspect(path)`.
+ * Redeliveries are requests: the owning dispatcher carries them out within
+ * its poll interval (default 1 s), or at its next start when none runs.
+ *
+ * @example
+ * ```ts
+ * import { SqliteStore } from "@attesta/webhooks/sqlite";
+ *
+ * const file = SqliteStore.inspect("./webhooks.db");
+ * for (const d of file.list({ status: "dead", limit: 20 })) console.log(d.id, d.deadReason);
+ * file.requestRedelivery(id);
+ * file.close();
+ * ```
+ */
+export class SqliteInspector {
+  readonly path: string;
+  readonly #db: SqliteDatabase;
+  readonly #reader: DeliveryReader;
+  readonly #busyTimeoutMs: number;
+
+  constructor(path: string, busyTimeoutMs: number) {
+    this.path = path;
+    this.#busyTimeoutMs = busyTimeoutMs;
+    this.#db = openDatabase(path, { readonly: true, busyTimeoutMs });
+    this.#reader = new DeliveryReader(this.#db);
+  }
+
+  get(id: string): DeliveryRecord | undefined {
+    return this.#read(() => this.#reader.get(id));
+  }
+
+  /** Matching deliveries, oldest first; `limit` defaults to 100. */
+  list(query?: DeliveryQuery): DeliveryRecord[] {
+    return this.#read(() => this.#reader.list(query));
+  }
+
+  /** Deliveries per status. */
+  counts(): Record<DeliveryStatus, number> {
+    return this.#read(() => this.#reader.counts());
+  }
+
+  /** The dispatcher that owns the file, if one is open (or was killed without closing it). */
+  owner(): StoreOwner | undefined {
+    return this.#read(() => readOwner(this.#db));
+  }
+
+  /**
+   * Asks the owning dispatcher to redeliver a delivered or dead delivery
+   * under its id. Returns false, asking nothing, when the id is unknown or the
+   * delivery is still pending.
+   */
+  requestRedelivery(id: string): boolean {
+    const row = this.#read(() => this.#reader.row(id));
+    if (row === undefined || row.status === "pending") return false;
+    let writer: SqliteDatabase | undefined;
+    try {
+      writer = new Database(this.path, { fileMustExist: true, timeout: this.#busyTimeoutMs });
+      writer
+        .prepare(
+          "INSERT INTO requests (kind, delivery_id, requested_at) VALUES ('redeliver', ?, ?)",
+        )
+        .run(id, Date.now());
+    } catch (error) {
+      throw sqliteFailure(this.path, error, "write a redelivery request to");
+    } finally {
+      writer?.close();
+    }
+    return true;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  #read<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw error instanceof SqliteStoreError ? error : sqliteFailure(this.path, error, "read");
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Options of the SQLite store and their validation at construction time.
+ *
+ * @module
+ */
+import { invalidOption } from "../invalid-option";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * Options of {@link SqliteStore}. Only `path` is required.
+ */
+export interface SqliteStoreOptions {
+  /** The database file; created when missing. Its directory must exist. */
+  readonly path: string;
+  /**
+   * When enqueued deliveries are committed. `"tick"` (default): buffered and
+   * committed in one transaction on the next turn of the event loop, so
+   * `emit` does no I/O and a crash loses at most what was emitted since the
+   * last commit. `"enqueue"`: one transaction per enqueue, on the emitter's
+   * stack: nothing emitted is lost to a process crash, at the cost of a
+   * commit (tens of microseconds, more with `synchronous: "full"`) per event
+   * and endpoint.
+   */
+  readonly commit?: "tick" | "enqueue";
+  /**
+   * `"normal"` (default): commits survive a killed or crashed process; a power
+   * loss or OS crash can roll back the last commits. `"full"`: every commit is
+   * flushed to the disk before it counts (fsync), surviving power loss too,
+   * at a cost of about a millisecond or more per commit.
+   */
+  readonly synchronous?: "normal" | "full";
+  /** How long settled deliveries are kept, in ms. Defaults: 7 days delivered, 30 days dead. */
+  readonly retention?: { readonly delivered?: number; readonly dead?: number };
+  /** How often expired rows are pruned in the background, in ms. Default 60000. */
+  readonly pruneIntervalMs?: number;
+  /** Rows deleted per pruning transaction (bounded, so writers are never held up long). Default 1000. */
+  readonly pruneBatchSize?: number;
+  /**
+   * The owner's heartbeat age after which another process may take the file
+   * over, in ms. Default 15000. The owner refreshes it every second.
+   */
+  readonly staleLockMs?: number;
+  /** How often the owner refreshes its heartbeat and picks up redelivery requests from other processes, in ms. Default 1000. */
+  readonly pollIntervalMs?: number;
+}
+
+export interface ResolvedSqliteOptions {
+  readonly path: string;
+  readonly commit: "tick" | "enqueue";
+  readonly synchronous: "normal" | "full";
+  readonly retainDeliveredMs: number;
+  readonly retainDeadMs: number;
+  readonly pruneIntervalMs: number;
+  readonly pruneBatchSize: number;
+  readonly staleLockMs: number;
+  readonly pollIntervalMs: number;
+}
+
+export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqliteOptions {
+  if (options === null || typeof options !== "object")
+    throw invalidOption("SqliteStore options", "an object", options, "pass { path }");
+  const { path } = options;
+  if (typeof path !== "string" || path.length === 0)
+    throw invalidOption("SqliteStore path", "a file path", path, 'pass e.g. "./deliveries.db"');
+  const choice = <T extends string>(
+    at: string,
+    value: T | undefined,
+    allowed: T[],
+    fallback: T,
+  ) => {
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value))
+      throw invalidOption(
+        at,
+        allowed.map((a) => `"${a}"`).join(" or "),
+        value,
+        `use "${fallback}"`,
+      );
+    return value;
+  };
+  return {
+    path,
+    commit: choice("SqliteStore commit", options.commit, ["tick", "enqueue"], "tick"),
+    synchronous: choice(
+      "SqliteStore synchronous",
+      options.synchronous,
+      ["normal", "full"],
+      "normal",
+    ),
+    retainDeliveredMs: duration("retention.delivered", options.retention?.delivered, 7 * DAY, 0),
+    retainDeadMs: duration("retention.dead", options.retention?.dead, 30 * DAY, 0),
+    pruneIntervalMs: duration("pruneIntervalMs", options.pruneIntervalMs, 60_000, 1),
+    pruneBatchSize: duration("pruneBatchSize", options.pruneBatchSize, 1000, 1),
+    staleLockMs: duration("staleLockMs", options.staleLockMs, 15_000, 1),
+    pollIntervalMs: duration("pollIntervalMs", options.pollIntervalMs, 1000, 1),
+  };
+}
+
+function duration(at: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < min)
+    throw invalidOption(`SqliteStore ${at}`, `an integer ≥ ${min}`, value, `pass e.g. ${fallback}`);
+  return value;
+}

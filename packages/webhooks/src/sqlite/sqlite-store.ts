@@ -1,0 +1,555 @@
+/**
+ * The durable delivery store: pending deliveries live in memory for the
+ * scheduler and in a SQLite file (WAL mode) for the next process. Writes are
+ * buffered and group-committed once per tick, so `emit` never waits on I/O.
+ *
+ * @module
+ */
+import type {
+  AttemptRecord,
+  AttemptResult,
+  DeadReason,
+  DeliveryQuery,
+  DeliveryRecord,
+  DeliveryStore,
+  LeasedDelivery,
+  StoreContext,
+} from "../store/delivery-store";
+import type { DispatchableEvent } from "../types";
+import { DeliveryReader, type DeliveryRow } from "./delivery-reader";
+import { openDatabase, type SqliteDatabase, sqliteFailure } from "./open-database";
+import { OwnerLock } from "./owner-lock";
+import { type PendingEntry, PendingQueue } from "./pending-queue";
+import { Pruner } from "./pruner";
+import { SqliteInspector } from "./sqlite-inspector";
+import { SqliteStoreError } from "./sqlite-store-error";
+import {
+  type ResolvedSqliteOptions,
+  resolveSqliteOptions,
+  type SqliteStoreOptions,
+} from "./sqlite-store-options";
+import { StoreMaintenance } from "./store-maintenance";
+import { CommitFailure, StoreWriter } from "./store-writer";
+
+const BUSY_TIMEOUT_MS = 5000;
+
+interface OpenParts {
+  readonly db: SqliteDatabase;
+  readonly context: StoreContext;
+  readonly lock: OwnerLock;
+  readonly writer: StoreWriter;
+  readonly reader: DeliveryReader;
+  readonly pruner: Pruner;
+  readonly maintenance: StoreMaintenance;
+}
+
+/**
+ * A {@link DeliveryStore} on a SQLite file: deliveries survive a crash or a
+ * restart, every attempt is recorded, settled deliveries are pruned after
+ * their retention. One dispatcher owns a file at a time; other processes read
+ * it with {@link SqliteStore.inspect}.
+ *
+ * @example
+ * ```ts
+ * import { WebhookDispatcher } from "@attesta/webhooks";
+ * import { SqliteStore } from "@attesta/webhooks/sqlite";
+ *
+ * const dispatcher = new WebhookDispatcher(bus, configs, {
+ *   store: new SqliteStore({ path: "./webhooks.db" }),
+ * });
+ * ```
+ */
+export class SqliteStore implements DeliveryStore {
+  readonly kind = "sqlite";
+  readonly durable = true;
+  readonly path: string;
+  readonly #options: ResolvedSqliteOptions;
+  #parts: OpenParts | undefined;
+  #state: "new" | "open" | "fenced" | "closed" = "new";
+  readonly #queues = new Map<string, PendingQueue>();
+  readonly #byId = new Map<string, PendingEntry>();
+  #seq = 0;
+  /** Order of acceptance, shared by every endpoint (only its rise matters). */
+  #order = 0;
+  #commitScheduled = false;
+  #fenceReported = false;
+  #waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  readonly #commitSoon = () => {
+    this.#commitScheduled = false;
+    this.#commit(false);
+  };
+
+  constructor(options: SqliteStoreOptions) {
+    this.#options = resolveSqliteOptions(options);
+    this.path = this.#options.path;
+  }
+
+  /**
+   * Opens a file read-only, for another process than its dispatcher (a CLI,
+   * a dashboard): list and get deliveries, and request redeliveries that the
+   * owning dispatcher picks up within its poll interval.
+   */
+  static inspect(path: string): SqliteInspector {
+    return new SqliteInspector(path, BUSY_TIMEOUT_MS);
+  }
+
+  open(context: StoreContext): void {
+    if (this.#state !== "new")
+      throw new SqliteStoreError(
+        "closed",
+        this.path,
+        `${this.path}: open() was already called. Fix: use one SqliteStore per dispatcher.`,
+      );
+    const o = this.#options;
+    const db = openDatabase(o.path, {
+      readonly: false,
+      busyTimeoutMs: BUSY_TIMEOUT_MS,
+      synchronous: o.synchronous,
+    });
+    try {
+      const lock = new OwnerLock(db);
+      lock.acquire(o.path, context.now(), o.staleLockMs);
+      const reader = new DeliveryReader(db);
+      const pruner = new Pruner(db, {
+        deliveredMs: o.retainDeliveredMs,
+        deadMs: o.retainDeadMs,
+        batchSize: o.pruneBatchSize,
+      });
+      const writer = new StoreWriter(db, lock);
+      const maintenance = new StoreMaintenance(db, o, {
+        heartbeat: () => this.#commit(true),
+        redeliver: (id) => this.redeliver(id, context.now()),
+        prune: () => this.#pruneBatch(),
+        wake: () => context.wake?.(),
+      });
+      this.#parts = { db, context, lock, writer, reader, pruner, maintenance };
+      this.#seq = reader.maxSeq();
+      for (const row of reader.pending()) this.#resume(row);
+    } catch (error) {
+      db.close();
+      this.#parts = undefined;
+      throw error instanceof SqliteStoreError ? error : sqliteFailure(o.path, error, "read");
+    }
+    this.#state = "open";
+    this.#parts.maintenance.start();
+  }
+
+  enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
+    const { context, writer } = this.#require();
+    const queue = this.#queue(endpointId);
+    const { maxPending, overflow } = context.limits(endpointId);
+    let dropped: DispatchableEvent | undefined;
+    if (queue.size >= maxPending) {
+      const victim = overflow === "drop-oldest" ? queue.takeOldest() : undefined;
+      if (victim === undefined) return event;
+      dropped = this.#evict(victim);
+    }
+    const entry: PendingEntry = {
+      seq: ++this.#seq,
+      order: ++this.#order,
+      id: "",
+      endpointId,
+      event: "",
+      body: undefined,
+      source: event,
+      attempts: 0,
+      seriesStart: 0,
+      // Routing time: the bus stamps every event as it is emitted. Due at once,
+      // whatever the timestamp says.
+      createdAt: event.timestamp,
+      dueAt: context.now(),
+      leased: false,
+      live: true,
+      state: "buffered",
+    };
+    queue.pushFresh(entry);
+    writer.add(entry);
+    if (this.#options.commit === "enqueue") this.#commit(false);
+    else this.#scheduleCommit();
+    return dropped;
+  }
+
+  lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
+    if (this.#state !== "open") return [];
+    if (this.#require().writer.hasInserts) this.#commit(false);
+    const queue = this.#queues.get(endpointId);
+    const leased: LeasedDelivery[] = [];
+    if (queue === undefined) return leased;
+    while (leased.length < limit) {
+      const entry = queue.takeDue(now);
+      if (entry === undefined) break;
+      entry.leased = true;
+      leased.push(toLeased(entry));
+    }
+    return leased;
+  }
+
+  nextDueAt(endpointId: string): number | undefined {
+    return this.#queues.get(endpointId)?.peek()?.dueAt;
+  }
+
+  recordAttempt(id: string, attempt: AttemptRecord, result: AttemptResult): void {
+    const { writer } = this.#require();
+    const entry = this.#byId.get(id);
+    if (entry === undefined) {
+      this.#recordLate(id, attempt, result);
+      return;
+    }
+    entry.attempts = Math.max(entry.attempts, attempt.attempt);
+    if (entry.state === "stored") writer.recordAttempt(entry.seq, attempt);
+    if (result.status === "retry") {
+      if (entry.leased) {
+        entry.leased = false;
+        entry.dueAt = result.at;
+        this.#queue(entry.endpointId).pushLater(entry);
+      }
+      this.#writeState(entry, { pending: result.at });
+    } else {
+      this.#settle(entry, result.status, result.status === "dead" ? result.reason : null);
+    }
+    this.#scheduleCommit();
+  }
+
+  release(id: string): void {
+    const entry = this.#byId.get(id);
+    if (entry === undefined || !entry.leased) return;
+    entry.leased = false;
+    entry.dueAt = this.#require().context.now();
+    this.#queue(entry.endpointId).pushLater(entry);
+  }
+
+  abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
+    this.#flushInserts();
+    const queue = this.#queues.get(endpointId);
+    if (queue === undefined) return [];
+    // Leased deliveries are left to their holder, which settles them with recordAttempt.
+    const victims = queue.waiting();
+    queue.clearWaiting();
+    for (const entry of victims) this.#settle(entry, "dead", reason);
+    this.#scheduleCommit();
+    return victims.map(toLeased);
+  }
+
+  pendingCount(endpointId: string): number {
+    return this.#queues.get(endpointId)?.size ?? 0;
+  }
+
+  mark(_endpointId: string): number {
+    return this.#order + 1;
+  }
+
+  pendingBefore(endpointId: string, mark: number): boolean {
+    return this.#queues.get(endpointId)?.pendingBefore(mark) ?? false;
+  }
+
+  get(id: string): DeliveryRecord | undefined {
+    this.#flushAll();
+    return this.#require().reader.get(id);
+  }
+
+  list(query?: DeliveryQuery): DeliveryRecord[] {
+    this.#flushAll();
+    return this.#require().reader.list(query);
+  }
+
+  redeliver(id: string, now: number): boolean {
+    this.#flushAll();
+    if (this.#byId.has(id)) return false;
+    const row = this.#require().reader.row(id);
+    if (row === undefined || row.status === "pending" || row.dead_reason === "unserializable")
+      return false;
+    const entry = this.#resume({ ...row, next_attempt_at: now, series_start: row.attempts });
+    this.#writeState(entry, { pending: now });
+    this.#scheduleCommit();
+    return true;
+  }
+
+  persisted(): Promise<void> {
+    if (this.#parts === undefined || this.#parts.writer.empty) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
+      this.#scheduleCommit();
+    });
+  }
+
+  /**
+   * Commits everything buffered now, on the caller's stack. The store does
+   * this by itself once per tick; call it to commit at a point of your choice.
+   */
+  commit(): void {
+    this.#commit(false);
+  }
+
+  /** `heartbeat` commits even an empty buffer, refreshing the owner row. */
+  #commit(heartbeat: boolean): void {
+    const parts = this.#parts;
+    if (parts === undefined || (parts.writer.empty && !heartbeat)) {
+      this.#settleWaiters();
+      return;
+    }
+    const unserializable = this.#serializeBuffered(parts);
+    let failure: SqliteStoreError | undefined;
+    let lost = 0;
+    try {
+      if (this.#state === "fenced") {
+        lost = parts.writer.discard();
+        failure = this.#lockLost();
+      } else parts.writer.commit(parts.context.now());
+    } catch (error) {
+      if (!(error instanceof CommitFailure)) throw error;
+      lost = error.lost;
+      if (error.lockLost) this.#state = "fenced";
+      failure = error.lockLost
+        ? this.#lockLost()
+        : sqliteFailure(this.path, error.error, "write to");
+    }
+    this.#settleWaiters(failure);
+    // A fenced store reports each lost batch, not every heartbeat.
+    if (
+      failure !== undefined &&
+      (lost > 0 || failure.code !== "lock_lost" || !this.#fenceReported)
+    ) {
+      this.#fenceReported ||= failure.code === "lock_lost";
+      parts.context.onCommitError(failure, lost);
+    }
+    for (const [entry, error, event] of unserializable) {
+      const record = parts.reader.get(entry.id);
+      if (record !== undefined) parts.context.onUnserializable(record, error, event);
+    }
+  }
+
+  /** Deletes every settled delivery past its retention now; returns how many. */
+  prune(): number {
+    let total = 0;
+    for (let n = this.#pruneBatch(); n > 0; n = this.#pruneBatch()) total += n;
+    this.#require().pruner.shrink();
+    return total;
+  }
+
+  async close(): Promise<void> {
+    const parts = this.#parts;
+    if (this.#state === "closed" || parts === undefined) return;
+    parts.maintenance.stop();
+    this.#commit(false);
+    this.#state = "closed";
+    this.#parts = undefined;
+    try {
+      parts.lock.release();
+    } finally {
+      parts.db.close();
+    }
+  }
+
+  #pruneBatch(): number {
+    this.#flushAll();
+    return this.#require().pruner.pruneBatch(this.#require().context.now());
+  }
+
+  #require(): OpenParts {
+    if (this.#parts === undefined) {
+      throw new SqliteStoreError(
+        "closed",
+        this.path,
+        `the SqliteStore on ${this.path} is ${this.#state === "new" ? "not open yet" : "closed"}. Fix: hand it to a WebhookDispatcher (which opens it) and do not use it after close().`,
+      );
+    }
+    return this.#parts;
+  }
+
+  #queue(endpointId: string): PendingQueue {
+    let queue = this.#queues.get(endpointId);
+    if (queue === undefined) {
+      queue = new PendingQueue();
+      this.#queues.set(endpointId, queue);
+    }
+    return queue;
+  }
+
+  #resume(row: DeliveryRow): PendingEntry {
+    const entry: PendingEntry = {
+      seq: row.seq,
+      order: ++this.#order,
+      id: row.id,
+      endpointId: row.endpoint_id,
+      event: row.event,
+      body: row.body,
+      source: undefined,
+      attempts: row.attempts,
+      seriesStart: row.series_start,
+      createdAt: row.created_at,
+      dueAt: row.next_attempt_at ?? row.created_at,
+      leased: false,
+      live: true,
+      state: "stored",
+    };
+    this.#queue(entry.endpointId).pushLater(entry);
+    this.#byId.set(entry.id, entry);
+    return entry;
+  }
+
+  /** Removes an unleased entry for drop-oldest; returns its event. */
+  #evict(entry: PendingEntry): DispatchableEvent {
+    this.#queue(entry.endpointId).remove(entry);
+    this.#byId.delete(entry.id);
+    const { writer } = this.#require();
+    if (entry.state === "stored") writer.delete(entry.seq);
+    else if (entry.state === "buffered") writer.trimEvicted();
+    return entry.source ?? eventFromBody(entry);
+  }
+
+  #settle(entry: PendingEntry, status: "delivered" | "dead", reason: DeadReason | null): void {
+    this.#queue(entry.endpointId).remove(entry);
+    this.#byId.delete(entry.id);
+    this.#writeState(entry, { status, reason });
+  }
+
+  #writeState(
+    entry: PendingEntry,
+    change: { pending: number } | { status: "delivered" | "dead"; reason: DeadReason | null },
+  ): void {
+    if (entry.state !== "stored") return;
+    const now = this.#require().context.now();
+    this.#require().writer.setState(
+      entry.seq,
+      "pending" in change
+        ? {
+            status: "pending",
+            attempts: entry.attempts,
+            seriesStart: entry.seriesStart,
+            nextAttemptAt: change.pending,
+            settledAt: null,
+            deadReason: null,
+          }
+        : {
+            status: change.status,
+            attempts: entry.attempts,
+            seriesStart: entry.seriesStart,
+            nextAttemptAt: null,
+            settledAt: now,
+            deadReason: change.reason,
+          },
+    );
+  }
+
+  /** An attempt for a delivery no longer pending here (abandoned while in flight): recorded, and a success still counts. */
+  #recordLate(id: string, attempt: AttemptRecord, result: AttemptResult): void {
+    this.#flushAll();
+    const { reader, writer, context } = this.#require();
+    const row = reader.row(id);
+    if (row === undefined) return;
+    const attempts = Math.max(row.attempts, attempt.attempt);
+    writer.recordAttempt(row.seq, attempt);
+    if (result.status === "delivered") {
+      writer.setState(row.seq, {
+        status: "delivered",
+        attempts,
+        seriesStart: row.series_start,
+        nextAttemptAt: null,
+        settledAt: context.now(),
+        deadReason: null,
+      });
+    } else {
+      writer.setState(row.seq, {
+        status: row.status,
+        attempts,
+        seriesStart: row.series_start,
+        nextAttemptAt: row.next_attempt_at,
+        settledAt: row.settled_at,
+        deadReason: row.dead_reason,
+      });
+    }
+    this.#scheduleCommit();
+  }
+
+  /** Serialises the buffered entries; returns those whose data is not JSON, now dead. */
+  #serializeBuffered(parts: OpenParts): [PendingEntry, unknown, DispatchableEvent][] {
+    const failed: [PendingEntry, unknown, DispatchableEvent][] = [];
+    let lastSource: DispatchableEvent | undefined;
+    let lastBody: Uint8Array | undefined;
+    const { inserts } = parts.writer;
+    for (let i = parts.writer.insertHead; i < inserts.length; i++) {
+      const entry = inserts[i];
+      const source = entry?.source;
+      if (entry === undefined || !entry.live || entry.body !== undefined || source === undefined)
+        continue;
+      entry.id = parts.context.mintId();
+      this.#byId.set(entry.id, entry);
+      entry.event = source.type.toUpperCase();
+      try {
+        // One event fans out to several endpoints in a row: serialise it once.
+        entry.body =
+          source === lastSource && lastBody !== undefined
+            ? lastBody
+            : parts.context.serialize(source);
+        lastSource = source;
+        lastBody = entry.body;
+      } catch (error) {
+        this.#queue(entry.endpointId).remove(entry);
+        this.#byId.delete(entry.id);
+        entry.deadReason = "unserializable";
+        entry.source = undefined;
+        failed.push([entry, error, source]);
+      }
+    }
+    return failed;
+  }
+
+  #flushInserts(): void {
+    if (this.#parts?.writer.hasInserts) this.#commit(false);
+  }
+
+  #flushAll(): void {
+    if (this.#parts !== undefined && !this.#parts.writer.empty) this.#commit(false);
+  }
+
+  #scheduleCommit(): void {
+    if (this.#commitScheduled) return;
+    this.#commitScheduled = true;
+    setImmediate(this.#commitSoon);
+  }
+
+  #settleWaiters(error?: unknown): void {
+    if (this.#waiters.length === 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) {
+      if (error === undefined) waiter.resolve();
+      else waiter.reject(error);
+    }
+  }
+
+  #lockLost(): SqliteStoreError {
+    return new SqliteStoreError(
+      "lock_lost",
+      this.path,
+      `another process took ${this.path} over (this process's heartbeat was older than ${this.#options.staleLockMs} ms, for instance after a long event-loop stall); this dispatcher stopped sending and writing. Fix: restart it, and raise staleLockMs if the stall was expected.`,
+    );
+  }
+}
+
+function toLeased(entry: PendingEntry): LeasedDelivery {
+  return {
+    id: entry.id,
+    endpointId: entry.endpointId,
+    event: entry.event,
+    body: entry.body ?? new Uint8Array(0),
+    attempts: entry.attempts,
+    attemptsInSeries: entry.attempts - entry.seriesStart,
+    createdAt: entry.createdAt,
+  };
+}
+
+/** Rebuilds the bus event of a stored body, for a drop-oldest report once the event itself is released. */
+function eventFromBody(entry: PendingEntry): DispatchableEvent {
+  const parsed = JSON.parse(Buffer.from(entry.body ?? []).toString("utf8")) as {
+    event: string;
+    timestamp: string | number;
+    data: unknown;
+  };
+  const { timestamp } = parsed;
+  return {
+    type: parsed.event.toLowerCase(),
+    timestamp: typeof timestamp === "number" ? timestamp : Date.parse(timestamp),
+    data: parsed.data,
+  };
+}

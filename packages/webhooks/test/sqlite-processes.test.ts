@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { SqliteStore } from "../src/sqlite/index";
+import { tempDbPath } from "./sqlite/temp-file";
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const dist = here("../dist/sqlite/index.js");
+if (!existsSync(dist))
+  throw new Error('dist/ is missing: run "pnpm --filter @attesta/webhooks build" first');
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+/** Starts a node script; resolves with the child and its first line of output. */
+async function start(args: string[]): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  children.push(child);
+  let out = "";
+  child.stdout?.setEncoding("utf8");
+  while (!out.includes("\n")) {
+    const [chunk] = (await Promise.race([
+      once(child.stdout as NodeJS.ReadableStream, "data"),
+      once(child, "exit").then(() => [""]),
+    ])) as [string];
+    if (chunk === "" && child.exitCode !== null) break;
+    out += chunk;
+  }
+  return { child, line: out.split("\n")[0] ?? "" };
+}
+
+const owner = (mode: "hold" | "try", path: string) =>
+  start([here("./sqlite/store-owner.mjs"), mode, path]);
+
+const parse = (line: string, tag: string) => {
+  expect(line.startsWith(`${tag} `), line).toBe(true);
+  return JSON.parse(line.slice(tag.length + 1)) as Record<string, unknown>;
+};
+
+describe("SqliteStore across processes", () => {
+  it("refuses a second dispatcher process while the owner lives, and hands the file over once it is killed", async () => {
+    const path = tempDbPath();
+    const holder = await owner("hold", path);
+    expect(holder.line).toBe("READY");
+
+    const refused = parse((await owner("try", path)).line, "LOCKED");
+    expect(refused.code).toBe("locked");
+    expect(refused.owner).toMatchObject({ pid: holder.child.pid });
+    expect(String(refused.message)).toContain(path);
+
+    // Reading keeps working next to the owner.
+    const inspector = SqliteStore.inspect(path);
+    expect(inspector.counts().pending).toBe(3);
+    expect(inspector.owner()?.pid).toBe(holder.child.pid);
+    inspector.close();
+
+    holder.child.kill("SIGKILL");
+    await once(holder.child, "exit");
+    // Same host, dead pid: taken over at once, nothing lost.
+    expect(parse((await owner("try", path)).line, "OPENED")).toEqual({ pending: 3 });
+  });
+
+  it("lets exactly one of two processes that open a new file at once own it", async () => {
+    const path = tempDbPath();
+    const [a, b] = await Promise.all([owner("hold", path), owner("hold", path)]);
+    const lines = [a.line, b.line].map((line) => line.split(" ")[0]).sort();
+    expect(lines).toEqual(["LOCKED", "READY"]);
+  });
+});
+
+describe("@attesta/webhooks main entry", () => {
+  const loaded = async (file: string, how: "import" | "require") => {
+    const { line } = await start([here("./sqlite/loaded-modules.mjs"), here(file), how]);
+    return JSON.parse(line) as string[];
+  };
+
+  it("never loads better-sqlite3, as ESM or CommonJS", async () => {
+    expect(await loaded("../dist/index.js", "import")).toEqual([]);
+    expect(await loaded("../dist/index.cjs", "require")).toEqual([]);
+  });
+
+  it("(control) the sqlite subpath does load it, so the check above can fail", async () => {
+    const esm = await loaded("../dist/sqlite/index.js", "import");
+    const cjs = await loaded("../dist/sqlite/index.cjs", "require");
+    expect(
+      esm.some((entry) => entry.startsWith("cache:") && entry.includes("better-sqlite3")),
+    ).toBe(true);
+    expect(
+      cjs.some((entry) => entry.startsWith("cache:") && entry.includes("better-sqlite3")),
+    ).toBe(true);
+  });
+});
