@@ -8,7 +8,11 @@ const { version } = JSON.parse(
 };
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "sqlite/index": "src/sqlite/index.ts" },
+  entry: {
+    index: "src/index.ts",
+    "bullmq/index": "src/bullmq/index.ts",
+    "sqlite/index": "src/sqlite/index.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

@@ -7,10 +7,32 @@ const { version } = JSON.parse(
   version: string;
 };
 
+// The Redis suites spawn worker processes and restart redis-server: they run after the
+// timing-sensitive in-process suites, one file at a time, so neither slows the other.
+const redisSuites = "test/bullmq/**/*.test.ts";
+
 export default defineConfig({
   define: { __ATTESTA_WEBHOOKS_VERSION__: JSON.stringify(version) },
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     reporters: ["default", ["json", { outputFile: ".test-results.json" }]],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "dispatcher",
+          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: [redisSuites],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "bullmq",
+          include: [redisSuites],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -108,7 +108,91 @@ console.log(
 );
 console.log(`   goal <= 64 MiB:       ${verdict(rss.rssIncreaseMiB <= 64)}`);
 
-// 4. the cost of the OpenTelemetry hooks with no SDK registered: the same cases with
+// 4. fleet: 1,000 endpoints on one origin, against a receiver that counts its sockets.
+async function startCountingReceiver() {
+  const child = spawn(process.execPath, [here("counting-receiver.mjs")], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const [chunk] = await once(child.stdout, "data");
+  const [port, statsPort] = String(chunk).trim().split(" ").map(Number);
+  return {
+    base: `http://127.0.0.1:${port}`,
+    stats: `http://127.0.0.1:${statsPort}/`,
+    stop: () => child.stdin.end(),
+  };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const counting = await startCountingReceiver();
+const fleetRounds = [];
+const hangingRounds = [];
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    // A fresh receiver peak per round would need a restart; its peak over all rounds bounds each.
+    const many = await runCase(
+      "fleet.mjs",
+      ["fleet", counting.base, counting.stats, "1000", "20"],
+      ["--expose-gc"],
+    );
+    const one = await runCase(
+      "fleet.mjs",
+      ["fleet", counting.base, counting.stats, "1", "20000"],
+      ["--expose-gc"],
+    );
+    fleetRounds.push({ many, one, ratio: many.deliveriesPerSecond / one.deliveriesPerSecond });
+    const alone = await runCase("fleet.mjs", ["hanging", `${counting.base}/hook`, "5000", "alone"]);
+    const beside = await runCase("fleet.mjs", ["hanging", `${counting.base}/hook`, "5000", "with"]);
+    hangingRounds.push({
+      alone,
+      beside,
+      ratio: beside.deliveriesPerSecond / alone.deliveriesPerSecond,
+    });
+  }
+} finally {
+  counting.stop();
+}
+for (const { many, one } of fleetRounds) {
+  if (many.delivered !== many.expected || one.delivered !== one.expected)
+    throw new Error("a fleet round did not deliver every event");
+}
+const fleetRatio = median(fleetRounds.map((r) => r.ratio));
+const last = fleetRounds.at(-1).many;
+const peakClient = Math.max(
+  ...fleetRounds.map((r) => Math.max(r.many.peakSockets, r.one.peakSockets)),
+);
+const peakServer = Math.max(...fleetRounds.map((r) => r.many.serverPeakSockets));
+console.log(
+  "\n4. 1,000 endpoints x 20 events on one origin (signed), vs 1 endpoint x 20,000 events",
+);
+console.log(
+  `   delivered:            ${last.delivered} of ${last.expected} in every round; sockets at most ${peakClient} (receiver saw ${peakServer}; cap ${last.maxSockets}: ${verdict(peakClient <= last.maxSockets && peakServer <= last.maxSockets)})`,
+);
+console.log(
+  `   RSS growth:           ${fleetRounds.map((r) => fmt(r.many.rssGrowthMiB, 1)).join(", ")} MiB (1,000 endpoints, per round)`,
+);
+console.log(
+  `   deliveries/s:         1,000 endpoints ${fleetRounds.map((r) => fmt(r.many.deliveriesPerSecond, 0)).join(", ")}; 1 endpoint ${fleetRounds.map((r) => fmt(r.one.deliveriesPerSecond, 0)).join(", ")}`,
+);
+console.log(
+  `   ratio:                ${fmt(fleetRatio)}x  (median of per-round ratios; goal >= 0.7: ${verdict(fleetRatio >= 0.7)})\n`,
+);
+
+// 5. a hanging endpoint with 200 queued deliveries next to a healthy one
+const hangingRatio = median(hangingRounds.map((r) => r.ratio));
+const worstOpen = Math.max(...hangingRounds.map((r) => r.beside.failuresBeforeOpen));
+const allOpened = hangingRounds.every((r) => r.beside.breakerOpened);
+console.log("5. healthy endpoint alone vs next to a hanging one (200 queued, timeoutMs 500)");
+console.log(
+  `   deliveries/s:         alone ${hangingRounds.map((r) => fmt(r.alone.deliveriesPerSecond, 0)).join(", ")}; beside ${hangingRounds.map((r) => fmt(r.beside.deliveriesPerSecond, 0)).join(", ")}`,
+);
+console.log(
+  `   ratio:                ${fmt(hangingRatio)}x  (median of per-round ratios; goal >= 0.9: ${verdict(hangingRatio >= 0.9)})`,
+);
+console.log(
+  `   breaker:              opened in every round: ${allOpened}; failures before it opened, at most ${worstOpen} (goal <= 10: ${verdict(allOpened && worstOpen <= 10)})`,
+);
+
+// 6. the cost of the OpenTelemetry hooks with no SDK registered: the same cases with
 // @opentelemetry/api installed (telemetry on, no-op tracer and meter) and made
 // unresolvable (no telemetry at all), alternating, median of the per-round ratios.
 const blockOtel = ["--require", here("../test/fixtures/block-otel.cjs")];
@@ -136,7 +220,7 @@ const medianOf = (values) => [...values].sort((a, b) => a - b)[Math.floor(values
 const emitCost = medianOf(emitRatios);
 const rateCost = medianOf(rateRatios);
 console.log(
-  `4. OpenTelemetry API installed, no SDK registered, against the API not installed (${ROUNDS} alternating rounds, median ratio)`,
+  `6. OpenTelemetry API installed, no SDK registered, against the API not installed (${ROUNDS} alternating rounds, median ratio)`,
 );
 console.log(
   `   emit cost:            ${fmt(emitCost, 3)}x  (rounds ${emitRatios.map((r) => fmt(r, 3)).join(", ")}; goal <= 1.05: ${verdict(emitCost <= 1.05)})`,

@@ -6,11 +6,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { toDeadLetter } from "./dead-letter";
+import type { FailureSummary } from "./operator-events";
 import type { Reporter } from "./reporter";
+import type { Endpoint } from "./router/endpoint";
 import type { PayloadBytes } from "./router/payload-bytes";
 import type { Router } from "./router/router";
-import type { SchedulerHost } from "./scheduler/endpoint-scheduler";
+import type { OperatorEvent, SchedulerHost } from "./scheduler/endpoint-scheduler";
 import type { DeliveryStore, StoreContext } from "./store/delivery-store";
+import { summarizeFailure } from "./transport/failure-summary";
 import type { DeadLetter } from "./types";
 import { WebhookDeliveryError } from "./webhook-delivery-error";
 
@@ -19,8 +22,13 @@ export interface DispatcherSide {
   readonly store: DeliveryStore;
   readonly router: Router;
   readonly reporter: Reporter;
-  /** Hands a dead letter to the hook (and to the close report while closing). */
-  deadLettered(letter: DeadLetter): void;
+  /**
+   * Hands a dead letter to the hook (and to the close report while closing),
+   * and reports `delivery.dead` with the last failure.
+   */
+  deadLettered(letter: DeadLetter, endpoint: Endpoint, last: FailureSummary | undefined): void;
+  /** Emits an operator event on `dispatcher.events`. */
+  emit(event: OperatorEvent): void;
   /** Something settled: flush() and close() check again. */
   settled(): void;
 }
@@ -43,7 +51,17 @@ export function createSchedulerHost(side: DispatcherSide): SchedulerHost {
           status: last?.status,
           error: last?.error,
         }),
+        endpoint,
+        last === undefined
+          ? undefined
+          : summarizeFailure({
+              errorKind: last.errorKind,
+              status: last.status,
+              error: last.error,
+              responseBody: last.responseBody,
+            }),
       ),
+    operatorEvent: (event) => side.emit(event),
     settled: () => side.settled(),
     crashed: (endpoint, delivery, error) =>
       reporter.log("error", "recording a delivery attempt failed", {
@@ -73,7 +91,9 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
       if (endpoint === undefined) return;
       endpoint.countFailed();
       const label = endpoint.config.label;
-      const error = new WebhookDeliveryError(`${label}: event data cannot be serialised as JSON`, {
+      const why = cause instanceof Error ? cause.message : String(cause);
+      const message = `${label}: event data cannot be sent: ${why}`;
+      const error = new WebhookDeliveryError(message, {
         endpoint: label,
         deliveryId: record.id,
         attempt: 0,
@@ -88,6 +108,8 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
           attempts: record.attempts,
           error,
         }),
+        endpoint,
+        { kind: "unserializable", message },
       );
     },
     onCommitError: (error, lost) =>

@@ -6,9 +6,19 @@
  */
 
 export { DispatcherClosedError } from "./dispatcher-closed-error";
+export type { EndpointInfo, RemoveEndpointOptions } from "./endpoint-admin";
+export type {
+  DisableReason,
+  DispatcherEvents,
+  EndpointRef,
+  FailureSummary,
+} from "./operator-events";
 export { toWebhookPayload } from "./router/to-webhook-payload";
 export { backoffDelay } from "./scheduler/backoff-delay";
+export type { BreakerState, CircuitBreakerOptions } from "./scheduler/circuit-breaker";
+export { DEFAULT_DISABLE_AFTER_MS } from "./scheduler/endpoint-health";
 export { parseRetryAfter } from "./scheduler/parse-retry-after";
+export { type RetrySchedule, SVIX_SCHEDULE } from "./scheduler/retry-schedule";
 export type {
   AttemptErrorKind,
   AttemptRecord,
@@ -22,6 +32,10 @@ export type {
   StoreContext,
 } from "./store/delivery-store";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store";
+export { BLOCKED_RANGES, type NetworkOptions } from "./transport/address-policy";
+export { BlockedAddressError } from "./transport/blocked-address-error";
+export { redactUrl } from "./transport/redact-url";
+export { DEFAULT_MAX_SOCKETS } from "./transport/shared-agent";
 export type {
   CloseOptions,
   CloseReport,
@@ -41,6 +55,7 @@ export type {
   WebhookLogger,
 } from "./types";
 export { VERSION } from "./version";
+export { WebhookBlockedAddressError } from "./webhook-blocked-address-error";
 export { WebhookConnectionError } from "./webhook-connection-error";
 export type { DeliveryErrorContext } from "./webhook-delivery-error";
 export { WebhookDeliveryError } from "./webhook-delivery-error";

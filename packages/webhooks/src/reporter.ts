@@ -6,6 +6,7 @@
  */
 import type { ResolvedOptions } from "./resolve-options";
 import type { Endpoint } from "./router/endpoint";
+import type { OperatorEvent } from "./scheduler/endpoint-scheduler";
 import type { LeasedDelivery } from "./store/delivery-store";
 import type { AttemptOutcome } from "./transport/attempt-outcome";
 import type { DeadLetter, DispatchableEvent } from "./types";
@@ -19,10 +20,13 @@ export class Reporter {
   refused = 0;
   private unreportedRefusals = 0;
   private warnTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Hook failures not yet reported, per hook, with the latest error. */
+  private readonly hookFailures = new Map<string, { count: number; error: unknown }>();
 
   constructor(
     private readonly options: ResolvedOptions,
-    private readonly endpoints: readonly Endpoint[],
+    private readonly endpoints: () => readonly Endpoint[],
+    private readonly emit: (event: OperatorEvent) => void,
   ) {}
 
   /** Whether successful attempts need reporting (an onAttempt hook is set). */
@@ -45,7 +49,7 @@ export class Reporter {
         dropped: endpoint.dropped,
       });
     } catch (error) {
-      this.log("error", "onDrop hook threw", { error });
+      this.hookFailed("onDrop", error);
     }
   }
 
@@ -95,30 +99,44 @@ export class Reporter {
         retryInMs,
       });
     } catch (error) {
-      this.log("error", "onAttempt hook threw", { error });
+      this.hookFailed("onAttempt", error);
     }
   }
 
-  deadLettered(letter: DeadLetter): void {
+  deadLettered(letter: DeadLetter, label: string): void {
     const onDeadLetter = this.options.onDeadLetter;
     if (onDeadLetter === undefined) {
+      // Only the fields that have a value: no "status: undefined" in log lines.
+      const fields: Record<string, unknown> = { endpoint: label, event: letter.payload.event };
+      if (letter.status !== undefined) fields.status = letter.status;
+      if (letter.error !== undefined) fields.error = letter.error.message;
       this.log(
         "warn",
         `delivery ${letter.deliveryId} not delivered (${letter.reason}) after ${letter.attempts} attempt(s); set onDeadLetter to keep the payload`,
-        {
-          endpoint: this.endpoints[letter.endpointIndex]?.config.label,
-          event: letter.payload.event,
-          status: letter.status,
-          error: letter.error?.message,
-        },
+        fields,
       );
       return;
     }
     try {
       onDeadLetter(letter);
     } catch (error) {
-      this.log("error", "onDeadLetter hook threw", { error, deliveryId: letter.deliveryId });
+      this.hookFailed("onDeadLetter", error);
     }
+  }
+
+  /**
+   * A user hook threw. Reported like drops: at most one line per hook per
+   * second, with the count, so a hook that always throws cannot flood the
+   * log or slow `emit`.
+   */
+  hookFailed(hook: string, error: unknown): void {
+    const entry = this.hookFailures.get(hook);
+    if (entry === undefined) this.hookFailures.set(hook, { count: 1, error });
+    else {
+      entry.count++;
+      entry.error = error;
+    }
+    this.scheduleWarnings();
   }
 
   /** Writes pending warnings now (at close). */
@@ -147,7 +165,7 @@ export class Reporter {
 
   private readonly reportWarnings = (): void => {
     this.warnTimer = undefined;
-    for (const endpoint of this.endpoints) {
+    for (const endpoint of this.endpoints()) {
       const drops = endpoint.takeUnreportedDrops();
       if (drops === 0) continue;
       const { maxQueueSize, overflow, label } = endpoint.config;
@@ -156,12 +174,23 @@ export class Reporter {
         `dropped ${drops} event(s): queue full (maxQueueSize ${maxQueueSize}, overflow "${overflow}")`,
         { endpoint: label, droppedTotal: endpoint.dropped },
       );
+      this.emit({
+        name: "delivery.dropped",
+        data: { endpointId: endpoint.id, reason: "queue_full", count: drops },
+      });
     }
     if (this.unreportedRefusals > 0) {
-      this.log("warn", `refused ${this.unreportedRefusals} event(s) emitted after close()`, {
+      const count = this.unreportedRefusals;
+      this.unreportedRefusals = 0;
+      this.log("warn", `refused ${count} event(s) emitted after close()`, {
         refusedTotal: this.refused,
       });
-      this.unreportedRefusals = 0;
+      this.emit({ name: "delivery.dropped", data: { reason: "closed", count } });
     }
+    for (const [hook, { count, error }] of this.hookFailures) {
+      this.log("error", `${hook} hook threw ${count} time(s) in the last second`, { error });
+      this.emit({ name: "dispatcher.hook_failed", data: { hook, error, count } });
+    }
+    this.hookFailures.clear();
   };
 }

@@ -6,6 +6,8 @@
 import { invalidOption, typeName } from "./invalid-option";
 import type { DeliveryStore } from "./store/delivery-store";
 import { MemoryStore } from "./store/memory-store";
+import type { NetworkOptions } from "./transport/address-policy";
+import type { SharedAgentOptions } from "./transport/shared-agent";
 import type { WebhookDispatcherOptions, WebhookLogger } from "./types";
 
 /** Dispatcher options after validation, defaults applied. */
@@ -16,9 +18,22 @@ export interface ResolvedOptions {
   readonly onDrop: WebhookDispatcherOptions["onDrop"];
   readonly maxResponseBytes: number;
   readonly store: DeliveryStore;
+  /** Shared connections and the SSRF guard; validated by `SharedAgent`. */
+  readonly connections: SharedAgentOptions;
 }
 
-const KNOWN_KEYS = ["logger", "onAttempt", "onDeadLetter", "onDrop", "maxResponseBytes", "store"];
+const KNOWN_KEYS = [
+  "logger",
+  "onAttempt",
+  "onDeadLetter",
+  "onDrop",
+  "maxResponseBytes",
+  "store",
+  "network",
+  "maxSockets",
+  "connectionsPerOrigin",
+  "keepAliveTimeoutMs",
+];
 
 const STORE_METHODS = [
   "open",
@@ -124,5 +139,11 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     onDrop: input.onDrop as ResolvedOptions["onDrop"],
     maxResponseBytes,
     store: resolveStore(input.store),
+    connections: {
+      network: input.network as NetworkOptions | undefined,
+      maxSockets: input.maxSockets as number | undefined,
+      connectionsPerOrigin: input.connectionsPerOrigin as number | undefined,
+      keepAliveTimeoutMs: input.keepAliveTimeoutMs as number | undefined,
+    },
   };
 }

@@ -5,7 +5,10 @@
  * @module
  */
 import type { EventType, WebhookPayload } from "@attesta/events";
+import type { CircuitBreakerOptions } from "./scheduler/circuit-breaker";
+import type { RetrySchedule } from "./scheduler/retry-schedule";
 import type { DeadReason, DeliveryStatus, DeliveryStore } from "./store/delivery-store";
+import type { NetworkOptions } from "./transport/address-policy";
 import type { WebhookDeliveryError } from "./webhook-delivery-error";
 
 /**
@@ -60,8 +63,11 @@ export interface WebhookConfig {
   id?: string;
   /** `http:` or `https:` URL the events are POSTed to. Redirects are not followed. */
   url: string;
-  /** Event types to deliver. Default `[]`: all eight pipeline events. */
-  events?: readonly EventType[];
+  /**
+   * Event names to deliver: pipeline types (`"approved"`) or the names of a
+   * custom `EventBus<MyEvents>`. Default `[]`: every event the bus emits.
+   */
+  events?: readonly (EventType | (string & {}))[];
   /** Shared secret; when set, each request carries `X-Attesta-Signature: sha256=<hex>`. Default: unsigned. */
   secret?: string;
   /** Limit for one attempt, from connecting until the response body is read. Default `5000`. */
@@ -74,6 +80,33 @@ export interface WebhookConfig {
   retryMaxDelayMs?: number;
   /** Requests in flight at once (also the number of keep-alive connections). Default `10`. */
   concurrency?: number;
+  /**
+   * When to retry: `"exponential"` (default; `retryCount` doubling steps from
+   * `retryBaseDelayMs`), `"svix"` (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h,
+   * ±20%), or the waits in ms (`[1000, 60000]`, one retry each).
+   */
+  retrySchedule?: RetrySchedule;
+  /** Shortest wait after a `Retry-After` (so `Retry-After: 0` cannot cause a storm). Default `1000`. */
+  retryMinDelayMs?: number;
+  /** Shortest wait after a 429 or a timeout. Default `5000`. */
+  overloadDelayMs?: number;
+  /** ± random share of each wait of an explicit `retrySchedule` array (0 to 1). Default `0` (`0.2` for `"svix"`). */
+  retryJitter?: number;
+  /** When attempts stop for a while after failures; see `CircuitBreakerOptions`. */
+  circuitBreaker?: CircuitBreakerOptions;
+  /** Disable the endpoint after failing without a success for this long, in ms. Default 5 days. */
+  disableAfterMs?: number;
+  /** Disable the endpoint at once when it answers 410 Gone. Default `true`. */
+  disableOnGone?: boolean;
+  /** Most deliveries per second to this endpoint. Default: no limit. */
+  rateLimit?: number;
+  /** Deliveries allowed at once after an idle spell, with `rateLimit`. Default `max(1, rateLimit)`. */
+  rateLimitBurst?: number;
+  /**
+   * One delivery in flight at a time, in emit order, retries included (for
+   * receivers that need order). Implies `concurrency: 1`. Default `false`.
+   */
+  ordered?: boolean;
   /** Events waiting for this endpoint before the overflow policy applies. Default `10000`. */
   maxQueueSize?: number;
   /** See {@link OverflowPolicy}. Default `"drop-oldest"`. */
@@ -191,6 +224,18 @@ export interface WebhookDispatcherOptions {
    * The dispatcher opens and closes it; give each dispatcher its own store.
    */
   store?: DeliveryStore;
+  /**
+   * SSRF guard for endpoint URLs that come from your own customers:
+   * `{ denyPrivate: true, allow: ["10.1.0.0/16", "hooks.internal"] }`. Every
+   * address is checked when a connection is made. Default: no check.
+   */
+  network?: NetworkOptions;
+  /** Sockets open at once across all endpoints. Default `256`. */
+  maxSockets?: number;
+  /** Sockets per origin, shared by the endpoints on it. Default `64`. */
+  connectionsPerOrigin?: number;
+  /** An unused keep-alive socket is closed after this long, in ms. Default `4000`. */
+  keepAliveTimeoutMs?: number;
 }
 
 /** Counters of one endpoint, as returned by `stats()`. */
@@ -221,6 +266,8 @@ export interface DispatcherStats extends Omit<EndpointStats, "url" | "id"> {
   /** Events the dispatcher saw after `close()` and refused. */
   readonly refused: number;
   readonly endpoints: readonly EndpointStats[];
+  /** Sockets of the shared connections: open now, the most at once, and the cap. */
+  readonly sockets?: { readonly open: number; readonly peak: number; readonly max: number };
 }
 
 /**

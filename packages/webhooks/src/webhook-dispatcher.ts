@@ -6,19 +6,31 @@
  *
  * @module
  */
+import { EventBus } from "@attesta/events";
 import { DispatcherClosedError } from "./dispatcher-closed-error";
-import { assertEventSource, sumStats, validateDeadline, waitUntil } from "./dispatcher-support";
+import {
+  assertEventSource,
+  assertUnsubscribe,
+  CloseDeadline,
+  sumStats,
+  validateDeadline,
+} from "./dispatcher-support";
 import { createSchedulerHost, createStoreContext, type DispatcherSide } from "./dispatcher-wiring";
+import { EndpointAdmin, type EndpointInfo, type RemoveEndpointOptions } from "./endpoint-admin";
+import type { DispatcherEvents, FailureSummary } from "./operator-events";
 import { Reporter } from "./reporter";
 import { type ResolvedOptions, resolveOptions } from "./resolve-options";
 import { resolveListQuery, resolveRecoverQuery } from "./resolve-query";
+import type { Endpoint } from "./router/endpoint";
 import { PayloadBytes } from "./router/payload-bytes";
 import { resolveConfigs } from "./router/resolve-configs";
 import { Router } from "./router/router";
+import type { OperatorEvent } from "./scheduler/endpoint-scheduler";
 import { Scheduler } from "./scheduler/scheduler";
 import type { DeliveryRecord, DeliveryStore } from "./store/delivery-store";
 import { TracedTransport } from "./telemetry/traced-transport";
 import { WebhookTelemetry } from "./telemetry/webhook-telemetry";
+import { SharedAgent } from "./transport/shared-agent";
 import type {
   CloseOptions,
   CloseReport,
@@ -84,14 +96,27 @@ export class WebhookDispatcher {
    * ```
    */
   readonly deliveries: Deliveries;
+  /**
+   * What the dispatcher reports about itself, typed by {@link DispatcherEvents}:
+   * endpoints failing, recovered, disabled, enabled, breaker changes, dead
+   * deliveries, drops and hook failures.
+   *
+   * @example
+   * ```ts
+   * dispatcher.events.on("endpoint.disabled", ({ data }) => alert(`${data.url}: ${data.reason}`));
+   * ```
+   */
+  readonly events = new EventBus<DispatcherEvents>();
   private readonly options: ResolvedOptions;
+  private readonly agent: SharedAgent;
+  private readonly admin: EndpointAdmin;
+  private readonly deadline = new CloseDeadline();
   private readonly store: DeliveryStore;
   private readonly router: Router;
   private readonly scheduler: Scheduler;
   private readonly reporter: Reporter;
   /** Spans and metrics, when @opentelemetry/api is installed. */
   private readonly telemetry: WebhookTelemetry | undefined;
-  private readonly unsubscribe: () => void;
   private state = OPEN;
   private readonly waiters = new Waiters();
   private readonly undelivered: DeadLetter[] = [];
@@ -118,24 +143,47 @@ export class WebhookDispatcher {
     this.router = new Router(resolved, this.store, (endpoint, event, reason) =>
       this.reporter.dropped(endpoint, event, reason),
     );
-    this.reporter = new Reporter(this.options, this.router.endpoints);
+    this.reporter = new Reporter(this.options, () => this.router.endpoints, this.emitOperator);
+    // Subscribed before anything is opened: a bus that gives back no unsubscribe function is
+    // refused here, instead of leaving a half-closed dispatcher at close().
+    this.agent = new SharedAgent(this.options.connections, "options");
+    try {
+      // The dispatcher stays subscribed after close(), so that later events are counted as refused.
+      assertUnsubscribe(bus.onAny(this.onEvent));
+    } catch (error) {
+      void this.agent.destroy();
+      throw error;
+    }
     const side: DispatcherSide = {
       store: this.store,
       router: this.router,
       reporter: this.reporter,
-      deadLettered: (letter) => this.deadLettered(letter),
+      deadLettered: (letter, endpoint, last) => this.deadLettered(letter, endpoint, last),
+      emit: this.emitOperator,
       settled: () => this.waiters.check(),
     };
     const host = createSchedulerHost(side);
-    const telemetry = WebhookTelemetry.create(this.router.endpoints, this.store);
+    const telemetry = WebhookTelemetry.create(() => this.router.endpoints, this.store);
     this.telemetry = telemetry;
     this.scheduler = new Scheduler(
       this.router,
       telemetry ? telemetry.observe(host) : host,
       this.options.maxResponseBytes,
-      telemetry && ((config, max) => new TracedTransport(config, max, telemetry)),
+      this.agent,
+      telemetry && ((config, max, agent) => new TracedTransport(config, max, agent, telemetry)),
     );
-    this.store.open(createStoreContext(side, new PayloadBytes(this.router.fansOut)));
+    this.admin = new EndpointAdmin({
+      router: this.router,
+      scheduler: this.scheduler,
+      store: this.store,
+      emit: this.emitOperator,
+      waitFor: (done) => this.waiters.waitFor(done),
+      warnUnsigned: (ids) => this.warnUnsigned(ids),
+    });
+    this.admin.remember(configs, resolved);
+    // Endpoints come and go at run time, so bodies are always shared between them.
+    this.store.open(createStoreContext(side, new PayloadBytes(true)));
+    this.warnUnsigned(resolved.filter((config) => config.secret === undefined).map((c) => c.id));
     this.deliveries = {
       get: (id) => this.store.get(id),
       list: (query) => this.store.list(resolveListQuery(query)),
@@ -144,7 +192,6 @@ export class WebhookDispatcher {
     if (this.router.endpoints.some((endpoint) => this.store.pendingCount(endpoint.id) > 0)) {
       this.scheduler.wake();
     }
-    this.unsubscribe = bus.onAny(this.onEvent);
   }
 
   /**
@@ -177,11 +224,20 @@ export class WebhookDispatcher {
   flush(): Promise<void> {
     const { endpoints } = this.router;
     const marks = endpoints.map((endpoint) => this.store.mark(endpoint.id));
-    return this.waiters.waitFor(() =>
-      endpoints.every(
-        (endpoint, index) => !this.store.pendingBefore(endpoint.id, marks[index] ?? 0),
-      ),
-    );
+    // An endpoint with nothing owed before its mark stays so, so each is checked until it is
+    // done and never again: with 1,000 endpoints a settle costs O(1), not a scan of all of them.
+    let done = 0;
+    return this.waiters.waitFor(() => {
+      while (done < endpoints.length) {
+        const endpoint = endpoints[done] as Endpoint;
+        // A removed endpoint owes nothing here any more.
+        if (this.router.endpoint(endpoint.id) === endpoint) {
+          if (this.store.pendingBefore(endpoint.id, marks[done] ?? 0)) return false;
+        }
+        done++;
+      }
+      return true;
+    });
   }
 
   /**
@@ -244,11 +300,14 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Unsubscribes from the bus, lets queued and in-flight deliveries finish
-   * (until `deadlineMs`, if given), then aborts what is left, closes the
+   * Stops taking events, lets queued and in-flight deliveries finish (until
+   * `deadlineMs`, if given), then aborts what is left, closes the
    * connections and the store, and reports every delivery that ended
-   * undelivered since the call. Later events are refused: `dispatch` throws
-   * `DispatcherClosedError`. Calling it again returns the same report.
+   * undelivered since the call. Later events are refused and counted
+   * (`stats().refused`, a warning and `delivery.dropped`): `dispatch` throws
+   * `DispatcherClosedError`. Calling it again returns the same report; a
+   * shorter `deadlineMs` in the later call brings the deadline forward. A bad
+   * `deadlineMs` rejects the returned promise.
    *
    * @example
    * ```ts
@@ -257,12 +316,102 @@ export class WebhookDispatcher {
    * ```
    */
   close(options: CloseOptions = {}): Promise<CloseReport> {
-    validateDeadline(options.deadlineMs);
+    const deadlineMs = options?.deadlineMs;
+    try {
+      validateDeadline(deadlineMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.deadline.shorten(deadlineMs);
     if (this.closing !== undefined) return this.closing;
     this.state = CLOSING;
-    this.unsubscribe();
-    this.closing = this.shutdown(options.deadlineMs);
+    this.closing = this.shutdown();
     return this.closing;
+  }
+
+  /**
+   * Adds an endpoint while events flow and returns its id (`config.id`, or a
+   * new random `ep_…`). Validated like the constructor's configs.
+   *
+   * @throws TypeError naming the field and the fix; DispatcherClosedError after `close()`.
+   * @example
+   * ```ts
+   * const id = dispatcher.addEndpoint({ url: "https://tenant-7.example.com/hooks", secret, events: ["denied"] });
+   * ```
+   */
+  addEndpoint(config: WebhookConfig): string {
+    this.assertOpen("addEndpoint()");
+    return this.admin.add(config);
+  }
+
+  /**
+   * Changes an endpoint's options; what is not in `patch` stays, and a key
+   * set to `undefined` goes back to its default. Deliveries already owed are
+   * sent with the new config. Circuit-breaker and auto-disable settings
+   * apply to an endpoint added after the change.
+   *
+   * @example
+   * ```ts
+   * dispatcher.updateEndpoint(id, { url: "https://tenant-7.example.com/v2/hooks", rateLimit: 20 });
+   * ```
+   */
+  updateEndpoint(id: string, patch: Partial<WebhookConfig>): void {
+    this.assertOpen(`updateEndpoint("${id}")`);
+    this.admin.update(id, patch);
+  }
+
+  /**
+   * Removes an endpoint. With `drain` (the default) it stops receiving
+   * events and the promise resolves once what it was owed is delivered or
+   * dead; with `drain: false` that is dead-lettered at once (`removed`).
+   *
+   * @example
+   * ```ts
+   * const { abandoned } = await dispatcher.removeEndpoint(id, { drain: false });
+   * ```
+   */
+  removeEndpoint(id: string, options?: RemoveEndpointOptions): Promise<{ abandoned: number }> {
+    this.assertOpen(`removeEndpoint("${id}")`);
+    return this.admin.remove(id, options);
+  }
+
+  /**
+   * Every endpoint, with its health and what it is owed; never its secret.
+   *
+   * @example
+   * ```ts
+   * for (const e of dispatcher.endpoints()) if (e.state === "disabled") console.warn(e.id, e.disabledReason);
+   * ```
+   */
+  endpoints(): EndpointInfo[] {
+    return this.admin.list();
+  }
+
+  /**
+   * Enables a disabled endpoint: the deliveries it kept are sent. Returns
+   * false when it was not disabled.
+   *
+   * @example
+   * ```ts
+   * dispatcher.events.on("endpoint.disabled", ({ data }) => scheduleCheck(data.endpointId));
+   * dispatcher.enableEndpoint(id);
+   * ```
+   */
+  enableEndpoint(id: string): boolean {
+    return this.admin.enable(id);
+  }
+
+  /**
+   * Stops attempts to an endpoint; its events are still queued (up to
+   * `maxQueueSize`) for when it is enabled. Returns false when already disabled.
+   *
+   * @example
+   * ```ts
+   * dispatcher.disableEndpoint(id);
+   * ```
+   */
+  disableEndpoint(id: string): boolean {
+    return this.admin.disable(id);
   }
 
   /**
@@ -277,7 +426,11 @@ export class WebhookDispatcher {
     const endpoints = this.scheduler.loops.map(({ endpoint, inFlight }) =>
       endpoint.stats(this.store.pendingCount(endpoint.id) - inFlight, inFlight),
     );
-    return sumStats(endpoints, this.reporter.refused);
+    const { openSockets, peakSockets, maxSockets } = this.agent;
+    return {
+      ...sumStats(endpoints, this.reporter.refused),
+      sockets: { open: openSockets, peak: peakSockets, max: maxSockets },
+    };
   }
 
   // The bus handler: must stay O(1) per endpoint, allocation-free and must never throw.
@@ -298,17 +451,48 @@ export class WebhookDispatcher {
     return taken;
   }
 
-  private deadLettered(letter: DeadLetter): void {
+  private deadLettered(letter: DeadLetter, endpoint: Endpoint, last?: FailureSummary): void {
     if (this.state !== OPEN) this.undelivered.push(letter);
     this.telemetry?.deadLettered(letter);
-    this.reporter.deadLettered(letter);
+    this.reporter.deadLettered(letter, endpoint.config.label);
+    this.emitOperator({
+      name: "delivery.dead",
+      data: {
+        endpointId: endpoint.id,
+        url: endpoint.config.label,
+        deliveryId: letter.deliveryId,
+        event: letter.payload.event,
+        reason: letter.reason,
+        attempts: letter.attempts,
+        ...(last === undefined ? {} : { lastFailure: last }),
+      },
+    });
   }
 
-  private async shutdown(deadlineMs: number | undefined): Promise<CloseReport> {
-    const timedOut = await waitUntil(this.flush(), deadlineMs);
+  /** Emits on `events`; a throwing listener is the bus's business (its onError). */
+  private readonly emitOperator = (event: OperatorEvent): void => {
+    this.events.emit({ type: event.name, data: event.data } as never);
+  };
+
+  private assertOpen(call: string): void {
+    if (this.state !== OPEN) throw new DispatcherClosedError("", call);
+  }
+
+  /** One warning per batch of endpoints without a secret: their requests cannot be verified. */
+  private warnUnsigned(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    this.reporter.log(
+      "warn",
+      `${ids.length} endpoint(s) have no secret, so their requests are unsigned and receivers cannot verify them. Fix: set secret on each endpoint (the receiver checks X-Attesta-Signature).`,
+      { endpoints: ids },
+    );
+  }
+
+  private async shutdown(): Promise<CloseReport> {
+    const timedOut = await this.deadline.race(this.flush());
     if (timedOut) this.scheduler.abort();
     await this.waiters.waitFor(() => this.scheduler.idle);
-    await this.scheduler.close();
+    await this.scheduler.close(timedOut);
     this.telemetry?.close();
     try {
       await this.store.close();

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { describeReceiverError, type ReceiverError } from "./transport/receiver-error";
 import { type DeliveryErrorContext, WebhookDeliveryError } from "./webhook-delivery-error";
 
 /**
@@ -25,9 +26,24 @@ export class WebhookResponseError extends WebhookDeliveryError {
   /** Whether this status is retried (408, 429, 5xx and 3xx). */
   readonly retryable: boolean;
 
-  constructor(status: number, retryable: boolean, context: DeliveryErrorContext) {
-    super(`${context.endpoint} answered HTTP ${status} (attempt ${context.attempt})`, context);
+  /** The receiver's own error code from its response body (`error.code`), when it sent one. */
+  readonly receiverCode: string | undefined;
+  /** The receiver's own error message from its response body, when it sent one. */
+  readonly receiverMessage: string | undefined;
+
+  constructor(
+    status: number,
+    retryable: boolean,
+    context: DeliveryErrorContext,
+    receiver?: ReceiverError,
+  ) {
+    super(
+      `${context.endpoint} answered HTTP ${status}${describeReceiverError(receiver)} (attempt ${context.attempt})`,
+      context,
+    );
     this.status = status;
     this.retryable = retryable;
+    this.receiverCode = receiver?.code;
+    this.receiverMessage = receiver?.message;
   }
 }

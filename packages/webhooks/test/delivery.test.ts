@@ -181,16 +181,39 @@ describe("events filter", () => {
     expect(a?.headers["x-attesta-delivery"]).not.toBe(b?.headers["x-attesta-delivery"]);
   });
 
-  it("ignores event types outside the pipeline", async () => {
+  it("routes the events of a custom bus: [] means every event, names select", async () => {
     const receiver = await startReceiver();
     defer(() => receiver.close());
-    const bus = new EventBus<{ approved: unknown; custom_thing: unknown }>();
-    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url }], { logger: null });
+    const bus = new EventBus<{
+      approved: object;
+      "order.placed": object;
+      "order.shipped": object;
+    }>();
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [
+        { url: `${receiver.url}?all`, events: [] },
+        { url: `${receiver.url}?orders`, events: ["order.placed"] },
+      ],
+      { logger: null },
+    );
     defer(() => dispatcher.close());
-    bus.emit({ type: "custom_thing", data: {} });
+    bus.emit({ type: "order.placed", data: { id: 1 } });
+    bus.emit({ type: "order.shipped", data: { id: 1 } });
     bus.emit({ type: "approved", data: {} });
     await dispatcher.flush();
-    expect(receiver.requests.map((r) => r.headers["x-attesta-event"])).toEqual(["approved"]);
+    const seen = (query: string) =>
+      receiver.requests
+        .filter((r) => r.path.endsWith(query))
+        .map((r) => r.headers["x-attesta-event"])
+        .sort();
+    expect(seen("?all")).toEqual(["approved", "order.placed", "order.shipped"]);
+    expect(seen("?orders")).toEqual(["order.placed"]);
+    expect(dispatcher.stats().endpoints.map((e) => e.enqueued)).toEqual([3, 1]);
+    const body = JSON.parse(
+      receiver.requests.find((r) => r.path.endsWith("?orders"))!.body.toString(),
+    );
+    expect(body).toMatchObject({ event: "ORDER.PLACED", data: { id: 1 } });
   });
 });
 

@@ -110,14 +110,28 @@ describe("close()", () => {
     expect(new Set(receiver.requests.map((r) => tagOf(r.body))).size).toBe(300);
   });
 
-  it("unsubscribes from the bus", async () => {
+  it("counts and reports a plain bus.emit after close() as refused", async () => {
     const bus = new EventBus();
+    const warnings: string[] = [];
+    const drops: DroppedEvent[] = [];
     const dispatcher = new WebhookDispatcher(bus, [{ url: "http://127.0.0.1:9/never" }], {
-      logger: null,
+      logger: { warn: (message) => warnings.push(message), error: () => {} },
+      onDrop: (drop) => drops.push(drop),
     });
-    expect(bus.listenerCount()).toBe(1);
+    const reported: number[] = [];
+    dispatcher.events.on("delivery.dropped", ({ data }) => {
+      if (data.reason === "closed") reported.push(data.count);
+    });
     await dispatcher.close();
-    expect(bus.listenerCount()).toBe(0);
+    // Still subscribed, only to count what arrives too late.
+    expect(bus.listenerCount()).toBe(1);
+    bus.emit({ type: "approved", data: sampleData("approved") });
+    bus.emit({ type: "denied", data: sampleData("denied") });
+    expect(dispatcher.stats().refused).toBe(2);
+    expect(drops.map((drop) => drop.reason)).toEqual(["closed", "closed"]);
+    await until(() => reported.length > 0, 3000);
+    expect(reported).toEqual([2]);
+    expect(warnings).toContain("refused 2 event(s) emitted after close()");
   });
 
   it("aborts at the deadline and reports every undelivered payload", async () => {
@@ -242,9 +256,37 @@ describe("close()", () => {
     expect(warnings.some((message) => message.includes("refused 1 event"))).toBe(true);
   });
 
-  it("validates the deadline", () => {
+  it("rejects a bad deadline instead of throwing, and still closes on a good one", async () => {
     const dispatcher = new WebhookDispatcher(new EventBus(), [], { logger: null });
-    expect(() => dispatcher.close({ deadlineMs: -1 })).toThrow(/deadlineMs/);
+    let closing: Promise<unknown> | undefined;
+    expect(() => {
+      closing = dispatcher.close({ deadlineMs: Number.NaN });
+    }).not.toThrow();
+    await expect(closing).rejects.toThrow(
+      /close\(\{ deadlineMs \}\) must be a number ≥ 0; got NaN/,
+    );
+    await expect(dispatcher.close({ deadlineMs: -1 })).rejects.toThrow(/deadlineMs/);
+    await expect(dispatcher.close({ deadlineMs: 10 })).resolves.toMatchObject({ timedOut: false });
+  });
+
+  it("lets a second close({ deadlineMs }) shorten a close that is already running", async () => {
+    const receiver = await startReceiver(() => {});
+    defer(() => receiver.close());
+    const bus = new EventBus();
+    const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, timeoutMs: 60_000 }], {
+      logger: null,
+    });
+    bus.emit({ type: "approved", data: sampleData("approved") });
+    await receiver.waitForRequests(1);
+    const started = performance.now();
+    const graceful = dispatcher.close();
+    const hurried = dispatcher.close({ deadlineMs: 50 });
+    expect(hurried).toBe(graceful);
+    const report = await hurried;
+    expect(report.timedOut).toBe(true);
+    expect(report.undelivered).toHaveLength(1);
+    // Generous bound: without the shorter deadline this close would wait for the 60 s timeout.
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
 

@@ -56,11 +56,19 @@ describe("logging", () => {
       },
     });
     defer(() => dispatcher.close());
+    const reported: { hook: string; count: number }[] = [];
+    dispatcher.events.on("dispatcher.hook_failed", ({ data }) => reported.push(data));
     bus.emit({ type: "approved", data: sampleData("approved", 1) });
     bus.emit({ type: "approved", data: sampleData("approved", 2) });
     await dispatcher.flush();
     expect(dispatcher.stats().delivered).toBe(2);
-    expect(lines.filter((line) => line.message === "onAttempt hook threw")).toHaveLength(2);
+    // Rate-limited like drop warnings: one line per hook per second, with the count.
+    expect(lines.filter((line) => line.message.startsWith("onAttempt hook threw"))).toHaveLength(0);
+    await dispatcher.close();
+    expect(lines.filter((line) => line.message.startsWith("onAttempt hook threw"))).toEqual([
+      expect.objectContaining({ message: "onAttempt hook threw 2 time(s) in the last second" }),
+    ]);
+    expect(reported).toEqual([expect.objectContaining({ hook: "onAttempt", count: 2 })]);
   });
 });
 
@@ -74,7 +82,7 @@ describe("construction", () => {
           { url: "mailto:ops@example.com" },
         ]),
     ).toThrow(
-      /^@attesta\/webhooks: config\[1\]\.url must be an http: or https: URL; got "mailto:ops@example.com"\. Fix:/,
+      /^@attesta\/webhooks: config\[1\]\.url must be an http: or https: URL; got "REDACTED@example.com"\. Fix:/,
     );
     expect(bus.listenerCount()).toBe(0);
   });
@@ -85,12 +93,12 @@ describe("construction", () => {
     );
   });
 
-  it("rejects unknown event types in the filter", () => {
+  it("rejects event names the bus cannot emit", () => {
     expect(
       () =>
         new WebhookDispatcher(new EventBus(), [
-          { url: "https://ok.example.com", events: ["aproved" as never] },
+          { url: "https://ok.example.com", events: ["DENIED" as never] },
         ]),
-    ).toThrow(/config\[0\]\.events\[0\] must be a known event type; got "aproved"/);
+    ).toThrow(/config\[0\]\.events\[0\] must be an event name as the bus emits it; got "DENIED"/);
   });
 });

@@ -13,7 +13,13 @@ import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
 import { deadUrl, type Responder, startReceiver } from "./support/receiver";
 
-const fast = { retryBaseDelayMs: 5, retryMaxDelayMs: 20 } satisfies Partial<WebhookConfig>;
+// No floors on the waits: these tests are about which failures are retried, not about pacing.
+const fast = {
+  retryBaseDelayMs: 5,
+  retryMaxDelayMs: 20,
+  retryMinDelayMs: 0,
+  overloadDelayMs: 0,
+} satisfies Partial<WebhookConfig>;
 
 async function run(responder: Responder, config: Partial<WebhookConfig>, url?: string) {
   const receiver = await startReceiver(responder);

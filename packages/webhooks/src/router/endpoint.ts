@@ -25,7 +25,7 @@ export class Endpoint {
   constructor(
     /** Position in the `configs` array. */
     readonly index: number,
-    readonly config: ResolvedConfig,
+    public config: ResolvedConfig,
   ) {
     this.id = config.id;
   }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { typeName } from "../invalid-option";
 import type { DispatchableEvent } from "../types";
 import { toWebhookPayload } from "./to-webhook-payload";
 
@@ -23,10 +24,19 @@ export class PayloadBytes {
     this.cache = shared ? new WeakMap() : undefined;
   }
 
-  /** Throws when the data is not JSON-serialisable (a cycle, a BigInt). */
+  /**
+   * Throws when the data is not a JSON object (receivers answer such a body
+   * with 400 `invalid_payload`) or cannot be serialised (a cycle, a BigInt).
+   */
   serialize(event: DispatchableEvent): Buffer {
     const cached = this.cache?.get(event);
     if (cached !== undefined) return cached;
+    const { data } = event;
+    if (typeof data !== "object" || data === null || Array.isArray(data)) {
+      throw new TypeError(
+        `@attesta/webhooks: the data of a "${event.type}" event must be a JSON object; got ${typeName(data)}. Fix: emit { type, data: { … } } with an object as data; receivers refuse any other payload.`,
+      );
+    }
     const body = Buffer.from(JSON.stringify(toWebhookPayload(event)), "utf8");
     this.cache?.set(event, body);
     return body;

@@ -1,5 +1,5 @@
-import { EVENT_TYPES } from "@attesta/events";
 import { describe, expect, it } from "vitest";
+import { SVIX_SCHEDULE } from "../scheduler/retry-schedule";
 import { resolveConfigs } from "./resolve-configs";
 
 const url = "https://hooks.example.com/attesta?tenant=1";
@@ -13,7 +13,7 @@ describe("resolveConfigs", () => {
         origin: "https://hooks.example.com",
         path: "/attesta?tenant=1",
         label: "https://hooks.example.com/attesta",
-        events: EVENT_TYPES,
+        events: "all",
         secret: undefined,
         timeoutMs: 5000,
         retryCount: 1,
@@ -22,6 +22,13 @@ describe("resolveConfigs", () => {
         concurrency: 10,
         maxQueueSize: 10_000,
         overflow: "drop-oldest",
+        delivery: {
+          retry: expect.objectContaining({ maxRetries: 1 }),
+          health: {},
+          rateLimit: undefined,
+          rateLimitBurst: undefined,
+          ordered: false,
+        },
       },
     ]);
   });
@@ -49,8 +56,47 @@ describe("resolveConfigs", () => {
     ).toThrow(/config\[1\]\.id "a" is already the id of config\[0\]\. Fix:/);
   });
 
-  it("treats an empty events list as all eight types", () => {
-    expect(resolveConfigs([{ url, events: [] }])[0]?.events).toHaveLength(8);
+  it("treats a missing or empty events list as every event, and takes custom event names", () => {
+    expect(resolveConfigs([{ url, events: [] }])[0]?.events).toBe("all");
+    expect(resolveConfigs([{ url, events: ["order.placed", "approved"] }])[0]?.events).toEqual([
+      "order.placed",
+      "approved",
+    ]);
+  });
+
+  it("resolves the fleet options: retry schedule, health, rate limit, order", () => {
+    const [config] = resolveConfigs([
+      {
+        url,
+        retrySchedule: "svix",
+        circuitBreaker: { consecutiveFailures: 3 },
+        disableAfterMs: 60_000,
+        rateLimit: 20,
+        ordered: true,
+      },
+    ]);
+    expect(config?.delivery.retry.maxRetries).toBe(SVIX_SCHEDULE.length);
+    expect(config?.delivery.health).toEqual({
+      circuitBreaker: { consecutiveFailures: 3 },
+      disableAfterMs: 60_000,
+    });
+    expect(config?.delivery.rateLimit).toBe(20);
+    expect(config?.concurrency).toBe(1);
+  });
+
+  it("never prints the password or query of a URL it cannot parse", () => {
+    const attempt = () => resolveConfigs([{ url: "https://user:PW@host:99999/hook?token=abc" }]);
+    expect(attempt).toThrow(
+      /config\[0\]\.url must be an absolute http\(s\) URL; got "https:\/\/REDACTED@host:99999\/hook\?REDACTED"\. Fix:/,
+    );
+    let message = "";
+    try {
+      attempt();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toContain("PW");
+    expect(message).not.toContain("abc");
   });
 
   it.each([
@@ -75,15 +121,19 @@ describe("resolveConfigs", () => {
       { url, overflow: "block" },
       /config\[0\]\.overflow must be "drop-oldest" or "drop-newest"; got "block"/,
     ],
-    [
-      { url, events: ["approved", "shipped"] },
-      /config\[0\]\.events\[1\] must be a known event type; got "shipped"\. Fix: use one of "risk_scored"/,
-    ],
+    [{ url, events: ["approved", ""] }, /config\[0\]\.events\[1\] must be a non-empty event name/],
     [
       { url, events: ["APPROVED"] },
-      /config\[0\]\.events\[0\] must be a known event type; got "APPROVED"\. Fix: use the lower-case name "approved" \(EventType\.APPROVED\)/,
+      /config\[0\]\.events\[0\] must be an event name as the bus emits it; got "APPROVED"\. Fix: use the lower-case name "approved" \(EventType\.APPROVED\)/,
     ],
-    [{ url, events: "approved" }, /config\[0\]\.events must be an array of event types/],
+    [{ url, events: "approved" }, /config\[0\]\.events must be an array of event names/],
+    [{ url, retrySchedule: "linear" }, /config\[0\]\.retrySchedule must be "exponential", "svix"/],
+    [{ url, rateLimit: 0 }, /config\[0\]\.rateLimit must be a number of deliveries per second/],
+    [
+      { url, ordered: true, concurrency: 4 },
+      /config\[0\]\.concurrency must be 1 \(or left out\) when ordered/,
+    ],
+    [{ url, circuitBreaker: { failureRate: 2 } }, /config\[0\]\.circuitBreaker\.failureRate/],
     [{ url, secret: "" }, /config\[0\]\.secret must be a non-empty string; got an empty string/],
     [
       { url, retries: 3 },

@@ -3,10 +3,16 @@
  *
  * @module
  */
-import { EVENT_TYPES, type EventType } from "@attesta/events";
 import { invalidOption, typeName } from "../invalid-option";
+import { redactUrl } from "../transport/redact-url";
 import type { OverflowPolicy } from "../types";
 import { defaultEndpointId, ENDPOINT_ID_PATTERN } from "./endpoint-id";
+import {
+  DELIVERY_OPTION_KEYS,
+  type DeliveryOptions,
+  resolveDeliveryOptions,
+} from "./resolve-delivery-options";
+import { type EventSelection, resolveEventSelection } from "./route-table";
 
 /** An endpoint config after validation, every option filled in. */
 export interface ResolvedConfig {
@@ -19,8 +25,8 @@ export interface ResolvedConfig {
   readonly path: string;
   /** Origin and path only, safe to log. */
   readonly label: string;
-  /** Event types delivered; all eight when the config listed none. */
-  readonly events: readonly EventType[];
+  /** Event names delivered, or `"all"`: every event the bus emits (no `events`, or `[]`). */
+  readonly events: EventSelection;
   readonly secret: string | undefined;
   readonly timeoutMs: number;
   readonly retryCount: number;
@@ -29,6 +35,8 @@ export interface ResolvedConfig {
   readonly concurrency: number;
   readonly maxQueueSize: number;
   readonly overflow: OverflowPolicy;
+  /** Retry schedule, health, rate limit and ordering. */
+  readonly delivery: DeliveryOptions;
 }
 
 const KNOWN_KEYS = new Set([
@@ -43,6 +51,7 @@ const KNOWN_KEYS = new Set([
   "maxQueueSize",
   "overflow",
   "id",
+  ...DELIVERY_OPTION_KEYS,
 ]);
 
 // setTimeout fires at once for delays above 2^31-1 ms.
@@ -67,7 +76,9 @@ export function resolveConfigs(configs: unknown): ResolvedConfig[] {
       'pass [{ url: "https://…" }]',
     );
   }
-  const resolved = configs.map((config: unknown, index) => resolveConfig(config, index));
+  const resolved = configs.map((config: unknown, index) =>
+    resolveConfig(config, `config[${index}]`, (url) => defaultEndpointId(index, url)),
+  );
   const seen = new Map<string, number>();
   for (const [index, config] of resolved.entries()) {
     const first = seen.get(config.id);
@@ -81,8 +92,15 @@ export function resolveConfigs(configs: unknown): ResolvedConfig[] {
   return resolved;
 }
 
-function resolveConfig(config: unknown, index: number): ResolvedConfig {
-  const at = `config[${index}]`;
+/**
+ * Validates one endpoint config. `id` defaults to `fallbackId(url)`: derived
+ * from the position for constructor configs, random for `addEndpoint`.
+ */
+export function resolveConfig(
+  config: unknown,
+  at: string,
+  fallbackId: (url: string) => string,
+): ResolvedConfig {
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw invalidOption(at, "an object with a url", config, 'pass { url: "https://…" }');
   }
@@ -95,8 +113,8 @@ function resolveConfig(config: unknown, index: number): ResolvedConfig {
     }
   }
   const { url, origin, path, label } = resolveUrl(input.url, `${at}.url`);
-  const id = resolveId(input.id, `${at}.id`) ?? defaultEndpointId(index, url);
-  const events = resolveEvents(input.events, `${at}.events`);
+  const id = resolveId(input.id, `${at}.id`) ?? fallbackId(url);
+  const events = resolveEventSelection(input.events, `${at}.events`);
   const secret = input.secret;
   if (secret !== undefined && (typeof secret !== "string" || secret.length === 0)) {
     // Never echo the value: it may be a real secret with a wrong type.
@@ -121,6 +139,15 @@ function resolveConfig(config: unknown, index: number): ResolvedConfig {
       'use "drop-oldest" (the default) or "drop-newest"',
     );
   }
+  const timeoutMs = readNumberOption(input.timeoutMs, `${at}.timeoutMs`, INTEGER_FROM_1(5000));
+  const retryCount = readNumberOption(input.retryCount, `${at}.retryCount`, {
+    fallback: 1,
+    min: 0,
+    integer: true,
+  });
+  const concurrency = readNumberOption(input.concurrency, `${at}.concurrency`, INTEGER_FROM_1(10));
+  // After the basic options, so their errors come first.
+  const delivery = resolveDeliveryOptions(input, at);
   return {
     id,
     url,
@@ -129,21 +156,18 @@ function resolveConfig(config: unknown, index: number): ResolvedConfig {
     label,
     events,
     secret,
-    timeoutMs: readNumberOption(input.timeoutMs, `${at}.timeoutMs`, INTEGER_FROM_1(5000)),
-    retryCount: readNumberOption(input.retryCount, `${at}.retryCount`, {
-      fallback: 1,
-      min: 0,
-      integer: true,
-    }),
+    timeoutMs,
+    retryCount,
     retryBaseDelayMs,
     retryMaxDelayMs,
-    concurrency: readNumberOption(input.concurrency, `${at}.concurrency`, INTEGER_FROM_1(10)),
+    concurrency: delivery.ordered ? 1 : concurrency,
     maxQueueSize: readNumberOption(
       input.maxQueueSize,
       `${at}.maxQueueSize`,
       INTEGER_FROM_1(10_000),
     ),
     overflow,
+    delivery,
   };
 }
 
@@ -160,18 +184,20 @@ function resolveUrl(
       `pass the endpoint URL, ${example}`,
     );
   let parsed: URL;
+  // Credentials and query strings never reach an error message.
+  const shown = redactUrl(value);
   try {
     parsed = new URL(value);
   } catch {
     throw invalidOption(
       at,
       "an absolute http(s) URL",
-      value,
-      `include the scheme and host, ${example}`,
+      shown,
+      `include the scheme and host, and a port up to 65535, ${example}`,
     );
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw invalidOption(at, "an http: or https: URL", value, `use http:// or https://, ${example}`);
+    throw invalidOption(at, "an http: or https: URL", shown, `use http:// or https://, ${example}`);
   }
   if (parsed.username !== "" || parsed.password !== "") {
     throw new TypeError(
@@ -184,27 +210,6 @@ function resolveUrl(
     path: `${parsed.pathname}${parsed.search}`,
     label: `${parsed.origin}${parsed.pathname}`,
   };
-}
-
-function resolveEvents(value: unknown, at: string): readonly EventType[] {
-  if (value === undefined) return EVENT_TYPES;
-  if (!Array.isArray(value))
-    throw invalidOption(
-      at,
-      "an array of event types",
-      value,
-      'pass e.g. ["approved", "denied"], or [] for all events',
-    );
-  for (const [index, name] of value.entries()) {
-    if (typeof name === "string" && (EVENT_TYPES as readonly string[]).includes(name)) continue;
-    const lower = typeof name === "string" ? name.toLowerCase() : undefined;
-    const fix =
-      lower !== undefined && (EVENT_TYPES as readonly string[]).includes(lower)
-        ? `use the lower-case name "${lower}" (EventType.${lower.toUpperCase()})`
-        : `use one of ${EVENT_TYPES.map((type) => `"${type}"`).join(", ")}`;
-    throw invalidOption(`${at}[${index}]`, "a known event type", name, fix);
-  }
-  return value.length === 0 ? EVENT_TYPES : [...new Set(value as EventType[])];
 }
 
 function resolveId(value: unknown, at: string): string | undefined {

@@ -3,27 +3,34 @@
  *
  * @module
  */
+import type { DispatcherEvents } from "../operator-events";
 import type { Endpoint } from "../router/endpoint";
-import type {
-  AttemptResult,
-  DeadReason,
-  DeliveryStore,
-  LeasedDelivery,
-} from "../store/delivery-store";
+import type { DeadReason, DeliveryStore, LeasedDelivery } from "../store/delivery-store";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import type { EndpointTransport } from "../transport/endpoint-transport";
+import { summarizeFailure } from "../transport/failure-summary";
 import type { WebhookDeliveryError } from "../webhook-delivery-error";
-import { type AttemptVerdict, judgeAttempt, type RetryPolicy } from "./retry-policy";
+import { retryIn, toResult } from "./attempt-records";
+import type { BreakerPermit } from "./circuit-breaker";
+import { EndpointHealth } from "./endpoint-health";
+import type { FlightSlots } from "./flight-slots";
+import { RateLimiter } from "./rate-limiter";
+import { judgeAttempt } from "./retry-policy";
+
+/** An operator event the loop reports. */
+export type OperatorEvent = {
+  [K in keyof DispatcherEvents]: { readonly name: K; readonly data: DispatcherEvents[K] };
+}[keyof DispatcherEvents];
 
 /** What the loop reports to the dispatcher. */
 export interface SchedulerHost {
   readonly store: DeliveryStore;
   now(): number;
-  /** Attempt number `attemptNumber` ended; `retryInMs` is set when another follows. */
+  /** One attempt ended; `retryInMs` is set when another follows. */
   attempted(
     endpoint: Endpoint,
     delivery: LeasedDelivery,
-    attemptNumber: number,
+    attempt: number,
     outcome: AttemptOutcome,
     retryInMs: number | undefined,
   ): void;
@@ -42,43 +49,54 @@ export interface SchedulerHost {
   settled(): void;
   /** Recording an attempt threw (a store failure or a bug): the delivery stays as the store has it. */
   crashed(endpoint: Endpoint, delivery: LeasedDelivery, error: unknown): void;
+  /** Health changes: breaker, failing, recovered, disabled. */
+  operatorEvent(event: OperatorEvent): void;
 }
 
 /** The last failed attempt of a delivery that waits for its retry. */
 export interface LastFailure {
   readonly status: number | undefined;
   readonly error: WebhookDeliveryError | undefined;
+  readonly errorKind?: AttemptOutcome["errorKind"];
+  readonly responseBody?: string | undefined;
 }
 
 interface RetryWait extends LastFailure {
   readonly at: number;
 }
 
-const DELIVERED: AttemptResult = { status: "delivered" };
-
 /**
  * Leases due deliveries of one endpoint from the store, up to `concurrency`
  * at once, hands each attempt to the transport and records how it ended.
  * A delivery waiting for its retry keeps its slot until it is due again, so a
  * failing endpoint backs up into its own store bound, and with
- * `concurrency: 1` retries hold the order. The only timer waits for the next
- * due delivery.
+ * `concurrency: 1` (`ordered`) retries hold the order. Before each lease it
+ * asks the endpoint's health (disabled? breaker open?), its rate limiter and
+ * the shared in-flight slots. The only timer waits for the next due delivery.
  */
 export class EndpointScheduler {
+  readonly health: EndpointHealth;
   private running = 0;
   private readonly waiting = new Map<string, RetryWait>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private closing = false;
-  private readonly policy: RetryPolicy;
+  private limiter: RateLimiter | undefined;
 
   constructor(
     readonly endpoint: Endpoint,
-    private readonly transport: EndpointTransport,
+    private transport: EndpointTransport,
     private readonly host: SchedulerHost,
+    private readonly slots: FlightSlots,
   ) {
-    const { retryCount, retryBaseDelayMs, retryMaxDelayMs } = endpoint.config;
-    this.policy = { retryCount, baseDelayMs: retryBaseDelayMs, maxDelayMs: retryMaxDelayMs };
+    const { config } = endpoint;
+    this.health = new EndpointHealth(
+      { endpointId: endpoint.id, url: config.label },
+      config.delivery.health,
+      host.now,
+      (event) => host.operatorEvent(event),
+    );
+    this.limiter = makeLimiter(endpoint);
   }
 
   /** Deliveries started and not settled: sending, or waiting for their retry. */
@@ -91,19 +109,24 @@ export class EndpointScheduler {
     return this.running === 0;
   }
 
+  /** Takes a changed config: new transport and rate limit; health and queued deliveries stay. */
+  reconfigure(transport: EndpointTransport): void {
+    this.transport = transport;
+    this.limiter = makeLimiter(this.endpoint);
+    this.pump();
+  }
+
   /** Starts every due delivery that fits; arms the timer for the next one. */
   readonly pump = (): void => {
     this.clearTimer();
-    if (this.closing) return;
+    if (this.closing || this.health.disabled !== undefined) return;
     const now = this.host.now();
     let held = 0;
     let heldUntil = Number.POSITIVE_INFINITY;
-    if (this.waiting.size > 0) {
-      for (const wait of this.waiting.values()) {
-        if (wait.at <= now) continue;
-        held++;
-        if (wait.at < heldUntil) heldUntil = wait.at;
-      }
+    for (const wait of this.waiting.values()) {
+      if (wait.at <= now) continue;
+      held++;
+      if (wait.at < heldUntil) heldUntil = wait.at;
     }
     const free = this.endpoint.config.concurrency - this.running - held;
     if (free <= 0) {
@@ -111,76 +134,141 @@ export class EndpointScheduler {
       return;
     }
     const store = this.host.store;
-    const leased = store.lease(this.endpoint.id, now, free);
-    for (let i = 0; i < leased.length; i++) this.start(leased[i] as LeasedDelivery);
-    if (leased.length < free) this.arm(store.nextDueAt(this.endpoint.id), now);
+    const due = store.nextDueAt(this.endpoint.id);
+    if (due === undefined) return;
+    if (due > now) {
+      this.arm(due, now);
+      return;
+    }
+    const permit = this.health.acquire();
+    if (permit === undefined) {
+      this.arm(this.health.probeAt, now);
+      return;
+    }
+    const wanted = this.allowedByRate(permit === "probe" ? 1 : free, now);
+    const granted =
+      wanted === 0 ? 0 : this.slots.take(this.endpoint.config.origin, wanted, this.pump);
+    const leased = granted === 0 ? [] : store.lease(this.endpoint.id, now, granted);
+    for (let i = leased.length; i < granted; i++) this.slots.release(this.endpoint.config.origin);
+    for (let i = leased.length; i < wanted; i++) this.limiter?.giveBack();
+    if (leased.length === 0) this.health.cancel(permit);
+    for (let i = 0; i < leased.length; i++) this.start(leased[i] as LeasedDelivery, permit);
+    if (leased.length < granted) this.arm(store.nextDueAt(this.endpoint.id), now);
+    else if (wanted < free && permit === "normal" && this.limiter !== undefined) {
+      // Held back by the rate limit: come back when the next token is there.
+      this.arm(now + Math.max(1, this.limiter.nextIn()), now);
+    }
   };
 
   /**
    * Gives up: running attempts end as `aborted`, and every pending delivery
-   * the store holds for the endpoint is dead-lettered as `closed`.
+   * the store holds for the endpoint is dead-lettered as `reason`.
    */
-  abort(): void {
+  abort(reason: DeadReason = "closed"): number {
     this.closing = true;
     this.clearTimer();
+    this.slots.forget(this.pump);
     this.transport.abandonAll();
-    for (const delivery of this.host.store.abandon(this.endpoint.id, "closed")) {
+    const abandoned = this.host.store.abandon(this.endpoint.id, reason);
+    for (const delivery of abandoned) {
       this.endpoint.countFailed();
       const last = this.waiting.get(delivery.id);
-      this.host.deadLettered(this.endpoint, delivery, "closed", delivery.attempts, last);
+      this.host.deadLettered(this.endpoint, delivery, reason, delivery.attempts, last);
     }
     this.waiting.clear();
     this.host.settled();
+    return abandoned.length;
   }
 
-  /** Closes the transport's connections. */
-  close(): Promise<void> {
+  /** Stops for good without abandoning anything (the endpoint was removed after draining). */
+  stop(): void {
+    this.closing = true;
     this.clearTimer();
-    return this.transport.close();
+    this.slots.forget(this.pump);
   }
 
-  private start(delivery: LeasedDelivery): void {
+  /** Stops the timer (the shared connections are closed by the scheduler). */
+  close(): void {
+    this.stop();
+  }
+
+  /** How many of `wanted` attempts the rate limit lets start now; arms the timer when none. */
+  private allowedByRate(wanted: number, now: number): number {
+    const limiter = this.limiter;
+    if (limiter === undefined) return wanted;
+    let allowed = 0;
+    let wait = 0;
+    while (allowed < wanted) {
+      wait = limiter.take();
+      if (wait > 0) break;
+      allowed++;
+    }
+    if (allowed === 0) this.arm(now + wait, now);
+    return allowed;
+  }
+
+  private start(delivery: LeasedDelivery, permit: BreakerPermit): void {
     this.running++;
     if (this.waiting.size > 0) this.waiting.delete(delivery.id);
-    void this.sendNextAttempt(delivery);
+    // The slot belongs to the origin it was taken for, even if the URL changes meanwhile.
+    void this.attempt(delivery, permit, this.endpoint.config.origin);
   }
 
-  /** Sends the delivery's next attempt and records how it ended. */
-  private async sendNextAttempt(delivery: LeasedDelivery): Promise<void> {
-    const attemptNumber = delivery.attempts + 1;
+  private async attempt(
+    delivery: LeasedDelivery,
+    permit: BreakerPermit,
+    origin: string,
+  ): Promise<void> {
+    const attempt = delivery.attempts + 1;
     try {
       const outcome = await this.transport.send({
         deliveryId: delivery.id,
         event: delivery.event,
         body: delivery.body,
-        attempt: attemptNumber,
+        attempt,
         createdAt: delivery.createdAt,
       });
-      this.settle(delivery, attemptNumber, outcome);
+      this.settle(delivery, attempt, outcome);
+      // Aborted attempts say nothing about the endpoint.
+      if (outcome.errorKind !== "aborted") {
+        const failure = summarizeFailure(outcome);
+        this.health.record(permit, failure === undefined ? { ok: true } : { ok: false, failure });
+      } else this.health.cancel(permit);
     } catch (error) {
       // settle() handles every expected outcome; this guard keeps one failure from stopping the loop.
       this.host.crashed(this.endpoint, delivery, error);
+      // A probe that never reported must not leave the breaker waiting for it.
+      this.health.cancel(permit);
     } finally {
+      this.slots.release(origin);
       this.running--;
       this.pump();
       this.host.settled();
     }
   }
 
-  private settle(delivery: LeasedDelivery, attemptNumber: number, outcome: AttemptOutcome): void {
+  private settle(delivery: LeasedDelivery, attempt: number, outcome: AttemptOutcome): void {
     const { endpoint, host } = this;
-    endpoint.countAttempt(attemptNumber);
-    const verdict = judgeAttempt(outcome, delivery.attemptsInSeries + 1, this.policy, this.closing);
+    endpoint.countAttempt(attempt);
+    const delays = endpoint.config.delivery.retry;
+    const verdict = judgeAttempt(outcome, delivery.attemptsInSeries + 1, delays, this.closing);
     const at = verdict.next === "retry" ? host.now() + verdict.delayMs : 0;
+    // The outcome is an AttemptRecord itself: recorded without a copy.
     host.store.recordAttempt(delivery.id, outcome, toResult(verdict, at));
     if (verdict.next === "delivered") endpoint.countDelivered();
     else if (verdict.next === "retry") {
-      this.waiting.set(delivery.id, { at, status: outcome.status, error: outcome.error });
+      this.waiting.set(delivery.id, {
+        at,
+        status: outcome.status,
+        error: outcome.error,
+        errorKind: outcome.errorKind,
+        responseBody: outcome.responseBody,
+      });
     }
-    host.attempted(endpoint, delivery, attemptNumber, outcome, retryIn(verdict));
+    host.attempted(endpoint, delivery, attempt, outcome, retryIn(verdict));
     if (verdict.next === "dead") {
       endpoint.countFailed();
-      host.deadLettered(endpoint, delivery, verdict.reason, attemptNumber, outcome);
+      host.deadLettered(endpoint, delivery, verdict.reason, attempt, outcome);
     }
   }
 
@@ -199,12 +287,7 @@ export class EndpointScheduler {
   }
 }
 
-function retryIn(verdict: AttemptVerdict): number | undefined {
-  return verdict.next === "retry" ? verdict.delayMs : undefined;
-}
-
-function toResult(verdict: AttemptVerdict, at: number): AttemptResult {
-  if (verdict.next === "delivered") return DELIVERED;
-  if (verdict.next === "retry") return { status: "retry", at };
-  return { status: "dead", reason: verdict.reason };
+function makeLimiter(endpoint: Endpoint): RateLimiter | undefined {
+  const { rateLimit, rateLimitBurst } = endpoint.config.delivery;
+  return rateLimit === undefined ? undefined : new RateLimiter(rateLimit, rateLimitBurst);
 }

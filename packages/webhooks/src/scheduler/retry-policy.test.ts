@@ -2,8 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import { WebhookDeliveryError } from "../webhook-delivery-error";
 import { judgeAttempt } from "./retry-policy";
+import { RetryDelays } from "./retry-schedule";
 
-const policy = { retryCount: 2, baseDelayMs: 100, maxDelayMs: 1000 };
+const policy = new RetryDelays({
+  retryCount: 2,
+  retryBaseDelayMs: 100,
+  retryMaxDelayMs: 1000,
+  retryMinDelayMs: 0,
+});
 const context = { endpoint: "http://127.0.0.1/hook", deliveryId: "d", attempt: 1 };
 
 function outcome(fields: Partial<AttemptOutcome>): AttemptOutcome {
@@ -55,5 +61,24 @@ describe("judgeAttempt", () => {
       reason: "rejected",
     });
     expect(judgeAttempt(failed(), 1, policy, true)).toEqual({ next: "dead", reason: "closed" });
+  });
+
+  it("never retries an address the network policy refused", () => {
+    expect(judgeAttempt(failed({ errorKind: "blocked_address" }), 1, policy, false)).toEqual({
+      next: "dead",
+      reason: "blocked_address",
+    });
+  });
+
+  it("waits at least the overload delay after a 429 or a timeout", () => {
+    const overloaded = new RetryDelays({ retryCount: 2, overloadDelayMs: 800 });
+    expect(judgeAttempt(failed({ status: 429 }), 1, overloaded, false)).toEqual({
+      next: "retry",
+      delayMs: 800,
+    });
+    expect(judgeAttempt(failed({ errorKind: "timeout" }), 1, overloaded, false)).toEqual({
+      next: "retry",
+      delayMs: 800,
+    });
   });
 });

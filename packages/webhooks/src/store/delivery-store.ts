@@ -19,9 +19,16 @@ export type DeliveryStatus = "pending" | "delivered" | "dead";
  * Why a delivery was given up: every attempt failed (`exhausted`), the
  * receiver refused it for good (`rejected`, a 4xx other than 408/429),
  * `close()` gave up on it (`closed`), its data is not JSON (`unserializable`),
- * or the connection was refused by the network policy (`blocked_address`).
+ * the connection was refused by the network policy (`blocked_address`), or
+ * its endpoint was removed without draining (`removed`).
  */
-export type DeadReason = "exhausted" | "rejected" | "closed" | "unserializable" | "blocked_address";
+export type DeadReason =
+  | "exhausted"
+  | "rejected"
+  | "closed"
+  | "unserializable"
+  | "blocked_address"
+  | "removed";
 
 /** What kind of failure an attempt ended with; stored, so it is a plain string. */
 export type AttemptErrorKind =

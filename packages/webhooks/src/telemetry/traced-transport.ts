@@ -6,6 +6,7 @@
 import type { ResolvedConfig } from "../router/resolve-configs";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import { type AttemptRequest, EndpointTransport } from "../transport/endpoint-transport";
+import type { SharedAgent } from "../transport/shared-agent";
 import { type AttemptTarget, attemptTarget } from "./attempt-target";
 import type { WebhookTelemetry } from "./webhook-telemetry";
 
@@ -20,9 +21,10 @@ export class TracedTransport extends EndpointTransport {
   constructor(
     config: ResolvedConfig,
     maxResponseBytes: number,
+    agent: SharedAgent,
     private readonly telemetry: WebhookTelemetry,
   ) {
-    super(config, maxResponseBytes);
+    super(config, maxResponseBytes, agent);
     this.target = attemptTarget(config);
   }
 

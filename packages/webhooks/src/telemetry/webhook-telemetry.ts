@@ -62,7 +62,7 @@ export class WebhookTelemetry {
 
   /** The telemetry of a dispatcher, or `undefined` when `@opentelemetry/api` is not installed. */
   static create(
-    endpoints: readonly Endpoint[],
+    endpoints: () => readonly Endpoint[],
     store: DeliveryStore,
   ): WebhookTelemetry | undefined {
     const api = loadOtel();
@@ -71,7 +71,7 @@ export class WebhookTelemetry {
 
   private constructor(
     private readonly api: OtelApi,
-    endpoints: readonly Endpoint[],
+    endpoints: () => readonly Endpoint[],
     store: DeliveryStore,
   ) {
     this.tracer = api.trace.getTracer(SCOPE, VERSION);
@@ -91,7 +91,8 @@ export class WebhookTelemetry {
     });
     // Read only when a metric reader collects: nothing is counted on the delivery path.
     this.observeQueues = (result) => {
-      for (const endpoint of endpoints) {
+      // Endpoints can be added and removed while the dispatcher runs.
+      for (const endpoint of endpoints()) {
         result.observe(this.queueDepth, store.pendingCount(endpoint.id), {
           "attesta.webhooks.endpoint": endpoint.id,
         });

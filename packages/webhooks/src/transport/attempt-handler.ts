@@ -7,12 +7,15 @@
 import type { Dispatcher } from "undici";
 import { parseRetryAfter } from "../scheduler/parse-retry-after";
 import type { AttemptErrorKind } from "../store/delivery-store";
+import { WebhookBlockedAddressError } from "../webhook-blocked-address-error";
 import { WebhookConnectionError } from "../webhook-connection-error";
 import { type DeliveryErrorContext, WebhookDeliveryError } from "../webhook-delivery-error";
 import { WebhookResponseError } from "../webhook-response-error";
 import { WebhookTimeoutError } from "../webhook-timeout-error";
 import { type AttemptOutcome, RESPONSE_CAPTURE_BYTES } from "./attempt-outcome";
+import { BlockedAddressError } from "./blocked-address-error";
 import type { Deadline, DeadlineList } from "./deadline-list";
+import { readReceiverError } from "./receiver-error";
 
 // Read once: the getter crosses into the runtime, and the origin never changes.
 const TIME_ORIGIN = performance.timeOrigin;
@@ -46,6 +49,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
   private retryAfter: string | string[] | undefined;
   private received = 0;
   private captured: Buffer[] | undefined;
+  private contentType: string | undefined;
 
   constructor(
     private readonly context: DeliveryErrorContext,
@@ -73,6 +77,12 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
 
   /** Reports a failure to even start the request, or a broken response. */
   fail(cause: unknown): void {
+    if (cause instanceof BlockedAddressError) {
+      // The network policy refused the address: trying again cannot help.
+      const error = new WebhookBlockedAddressError({ ...this.context, cause });
+      this.finish(undefined, error, "blocked_address", false, undefined, true);
+      return;
+    }
     const error = new WebhookConnectionError({ ...this.context, cause });
     this.finish(undefined, error, "connection", true, undefined, true);
   }
@@ -90,6 +100,8 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
   ): void {
     this.status = statusCode;
     this.retryAfter = headers["retry-after"];
+    const type = headers["content-type"];
+    this.contentType = typeof type === "string" ? type : undefined;
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -120,7 +132,9 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
       return;
     }
     const retryable = isRetryableStatus(status);
-    const error = new WebhookResponseError(status, retryable, this.context);
+    const body = this.captured === undefined ? undefined : capturedText(this.captured);
+    const receiver = readReceiverError(body, this.contentType);
+    const error = new WebhookResponseError(status, retryable, this.context, receiver);
     const retryAfterMs = retryable ? parseRetryAfter(this.retryAfter) : undefined;
     this.finish(status, error, "http_status", retryable, retryAfterMs, requestDone);
   }

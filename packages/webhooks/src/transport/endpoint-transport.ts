@@ -4,13 +4,12 @@
  * @module
  */
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, sign } from "@attesta/verify";
-import type { Pool } from "undici";
 import type { ResolvedConfig } from "../router/resolve-configs";
 import { VERSION } from "../version";
 import { AttemptHandler } from "./attempt-handler";
 import type { AttemptOutcome } from "./attempt-outcome";
-import { createPool } from "./create-pool";
 import { DeadlineList } from "./deadline-list";
+import type { SharedAgent } from "./shared-agent";
 
 const USER_AGENT = `attesta-webhooks/${VERSION}`;
 
@@ -40,7 +39,6 @@ export interface AttemptRequest {
  * ```
  */
 export class EndpointTransport {
-  private pool: Pool | undefined;
   private aborted = false;
   // One timer for all running attempts instead of a setTimeout/clearTimeout pair per request.
   private readonly deadlines = new DeadlineList();
@@ -49,6 +47,8 @@ export class EndpointTransport {
   constructor(
     private readonly config: ResolvedConfig,
     private readonly maxResponseBytes: number,
+    /** The dispatcher's connections, shared by every endpoint. */
+    private readonly agent: SharedAgent,
   ) {}
 
   send(request: AttemptRequest): Promise<AttemptOutcome> {
@@ -82,9 +82,12 @@ export class EndpointTransport {
         resolve,
       );
       try {
-        this.pool ??= createPool(config.origin, config.concurrency, config.timeoutMs);
         const body = request.body;
-        this.pool.dispatch({ path: config.path, method: "POST", headers, body }, handler);
+        const origin = config.origin;
+        this.agent.dispatcher.dispatch(
+          { origin, path: config.path, method: "POST", headers, body },
+          handler,
+        );
       } catch (error) {
         handler.fail(error);
       }
@@ -97,15 +100,9 @@ export class EndpointTransport {
     for (const entry of this.deadlines.removeAll()) (entry as AttemptHandler).abandon();
   }
 
-  /** Closes the keep-alive connections. */
-  async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    if (pool === undefined) return;
-    // After abandonAll(), a request still connecting has no controller to cancel it, and a graceful
-    // close would wait for it until the connect timeout: destroy so close() keeps its deadline.
-    if (this.aborted) await pool.destroy().catch(() => undefined);
-    else await pool.close().catch(() => pool.destroy());
+  /** Whether `abandonAll()` was called. */
+  get abandoned(): boolean {
+    return this.aborted;
   }
 
   private headerName(event: string): string {

@@ -1,0 +1,345 @@
+/**
+ * The emitting side of the distributed mode: the local dispatcher's router,
+ * with a Redis outbox for a store.
+ *
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import { type JobsOptions, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { toDeadLetter } from "../dead-letter";
+import { DispatcherClosedError } from "../dispatcher-closed-error";
+import { invalidOption } from "../invalid-option";
+import { Reporter } from "../reporter";
+import { resolveOptions } from "../resolve-options";
+import { PayloadBytes } from "../router/payload-bytes";
+import { Router } from "../router/router";
+import type { DeadReason } from "../store/delivery-store";
+import type {
+  DeadLetter,
+  DispatchableEvent,
+  EndpointStats,
+  EventSource,
+  WebhookDispatcherOptions,
+} from "../types";
+import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
+import { type DistributedEndpointConfig, queueNameFor, resolveEndpoints } from "./endpoints";
+import { BACKOFF_TYPE, type DeliveryJobData } from "./job-data";
+import { type OutgoingDelivery, RedisOutbox } from "./outbox";
+import { waitWithDeadline } from "./wait-with-deadline";
+
+/** Options of `new WebhookProducer(bus, configs, options)`. */
+export interface WebhookProducerOptions
+  extends RedisQueueOptions,
+    Pick<WebhookDispatcherOptions, "logger" | "onDrop" | "onDeadLetter"> {
+  /** Delivered jobs kept in Redis for inspection, per endpoint. Default `1000`. */
+  keepDelivered?: number;
+  /** Dead letters kept in Redis per endpoint; older ones are removed. Default `10000`. */
+  keepDead?: number;
+}
+
+/** Counters of one producer process. */
+export interface ProducerStats {
+  /** Deliveries written to Redis. */
+  readonly persisted: number;
+  /** Deliveries waiting in this process for Redis. */
+  readonly buffered: number;
+  /** Pipelines written to Redis (one per endpoint per batch of up to 500): the producer's round trips. */
+  readonly writes: number;
+  /** Failed writes to Redis, each retried. */
+  readonly writeErrors: number;
+  /** Per endpoint: routed (`enqueued`) and dropped by the in-memory bound. */
+  readonly endpoints: readonly Pick<EndpointStats, "id" | "url" | "enqueued" | "dropped">[];
+}
+
+/** What `close()` resolves to. */
+export interface ProducerCloseReport {
+  /** Whether the deadline came before every buffered delivery reached Redis. */
+  readonly timedOut: boolean;
+  /** Deliveries never written to Redis (`closed` at the deadline, or `unserializable`), also passed to `onDeadLetter`. */
+  readonly undelivered: readonly DeadLetter[];
+  readonly stats: ProducerStats;
+}
+
+const BATCH_SIZE = 500;
+const RETRY_MIN_MS = 50;
+const RETRY_MAX_MS = 2000;
+
+/**
+ * Subscribes to a bus and enqueues one BullMQ job per event and matching
+ * endpoint. `emit` only pays for the router's in-memory enqueue; a
+ * background loop writes batches to Redis and retries them until Redis
+ * answers, under the same delivery ids, so a retried write never duplicates
+ * a job.
+ *
+ * @example
+ * ```ts
+ * import { EventBus } from "@attesta/events";
+ * import { WebhookProducer } from "@attesta/webhooks/bullmq";
+ *
+ * const bus = new EventBus();
+ * const producer = new WebhookProducer(bus, [{ id: "billing", url: "https://billing.example.com/hooks" }], {
+ *   connection: "redis://127.0.0.1:6379",
+ * });
+ * bus.emit({ type: "approved", data });
+ * await producer.persisted(); // in Redis now
+ * await producer.close({ deadlineMs: 5000 });
+ * ```
+ */
+export class WebhookProducer {
+  private readonly router: Router;
+  private readonly reporter: Reporter;
+  private readonly outbox: RedisOutbox;
+  private readonly bytes: PayloadBytes;
+  private readonly queues = new Map<string, Queue>();
+  private readonly redis: Redis;
+  private readonly unsubscribe: () => void;
+  private sending: OutgoingDelivery[] = [];
+  private pumping = false;
+  private closed = false;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private waiters: { target: number; resolve: () => void }[] = [];
+  private readonly undelivered: DeadLetter[] = [];
+  private counts = { persisted: 0, settled: 0, writes: 0, writeErrors: 0, accepted: 0 };
+
+  constructor(
+    bus: EventSource,
+    configs: readonly DistributedEndpointConfig[],
+    options: WebhookProducerOptions,
+  ) {
+    if (typeof (bus as Partial<EventSource> | null)?.onAny !== "function") {
+      throw new TypeError(
+        "@attesta/webhooks: bus must be an EventBus (an object with onAny). Fix: pass new EventBus() from @attesta/events.",
+      );
+    }
+    const endpoints = resolveEndpoints(configs);
+    const { connection, prefix, keepDelivered, keepDead, ...hooks } = options;
+    this.reporter = new Reporter(resolveOptions(hooks), endpoints);
+    const keyPrefix = resolvePrefix(prefix);
+    const retention = {
+      delivered: positiveInteger(keepDelivered, "options.keepDelivered", 1000),
+      dead: positiveInteger(keepDead, "options.keepDead", 10_000),
+    };
+    this.outbox = new RedisOutbox(endpoints, this.schedulePump);
+    this.router = new Router(
+      endpoints.map((endpoint) => endpoint.config),
+      this.outbox,
+      (endpoint, event, reason) => this.reporter.dropped(endpoint, event, reason),
+    );
+    this.bytes = new PayloadBytes(this.router.fansOut);
+    // No offline queue: a write fails at once while Redis is away, and the outbox, bounded
+    // per endpoint, holds what is owed instead of an unbounded ioredis command queue.
+    this.redis = openRedis(connection, { enableOfflineQueue: false });
+    this.redis.on("error", (error) => this.reporter.log("debug", "redis error", { error }));
+    for (const endpoint of this.router.endpoints) {
+      const defaultJobOptions: JobsOptions = {
+        attempts: endpoint.config.retryCount + 1,
+        backoff: { type: BACKOFF_TYPE },
+        removeOnComplete: { count: retention.delivered },
+        removeOnFail: { count: retention.dead },
+      };
+      const queue = new Queue(queueNameFor(endpoint.id), {
+        connection: this.redis,
+        prefix: keyPrefix,
+        defaultJobOptions,
+      });
+      queue.on("error", (error) => this.reporter.log("debug", "queue error", { error }));
+      this.queues.set(endpoint.id, queue);
+    }
+    this.unsubscribe = bus.onAny(this.onEvent);
+  }
+
+  /**
+   * Routes an event exactly as if the bus had emitted it; returns how many
+   * endpoints took it.
+   *
+   * @throws DispatcherClosedError after `close()`.
+   */
+  dispatch(event: DispatchableEvent): number {
+    if (this.closed) throw new DispatcherClosedError(event.type);
+    return this.route(event);
+  }
+
+  /** Resolves once every delivery routed before the call is in Redis (or reported undelivered). */
+  persisted(): Promise<void> {
+    const target = this.counts.accepted;
+    if (this.counts.settled >= target) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ target, resolve }));
+  }
+
+  stats(): ProducerStats {
+    return {
+      persisted: this.counts.persisted,
+      buffered: this.outbox.length + this.sending.length,
+      writes: this.counts.writes,
+      writeErrors: this.counts.writeErrors,
+      endpoints: this.router.endpoints.map((endpoint) => {
+        const { id, url, enqueued, dropped } = endpoint.stats(0, 0);
+        return { id, url, enqueued, dropped };
+      }),
+    };
+  }
+
+  /**
+   * Unsubscribes, writes what is buffered (until `deadlineMs`, if given),
+   * reports what is left as undelivered, and closes the Redis connection.
+   */
+  async close(options: { deadlineMs?: number } = {}): Promise<ProducerCloseReport> {
+    if (!this.closed) {
+      this.closed = true;
+      this.unsubscribe();
+    }
+    const timedOut = await waitWithDeadline(this.persisted(), options.deadlineMs);
+    this.stopped = true;
+    this.wake?.();
+    for (const delivery of [...this.sending.splice(0), ...this.outbox.drain(randomUUID)]) {
+      this.undelivered.push(this.deadLetter(delivery, "closed", new Uint8Array(0)));
+    }
+    this.resolveWaiters();
+    await Promise.all(
+      [...this.queues.values()].map((queue) => queue.close().catch(() => undefined)),
+    );
+    this.redis.disconnect();
+    this.reporter.flushWarnings();
+    return { timedOut, undelivered: this.undelivered.slice(), stats: this.stats() };
+  }
+
+  // The bus handler: O(1) per endpoint, no I/O, never throws.
+  private readonly onEvent = (event: DispatchableEvent): void => {
+    if (this.closed) {
+      this.reporter.refusedEvent();
+      this.router.refuse(event);
+      return;
+    }
+    this.route(event);
+  };
+
+  private route(event: DispatchableEvent): number {
+    const before = this.outbox.length;
+    const taken = this.router.route(event);
+    // Evictions (drop-oldest) settle deliveries persisted() may be waiting for.
+    const evicted = taken - (this.outbox.length - before);
+    this.counts.accepted += taken;
+    if (evicted > 0) this.settle(evicted);
+    return taken;
+  }
+
+  private readonly schedulePump = (): void => {
+    if (this.pumping || this.stopped) return;
+    this.pumping = true;
+    setImmediate(() => void this.pump());
+  };
+
+  private async pump(): Promise<void> {
+    let failures = 0;
+    try {
+      while (!this.stopped && (this.sending.length > 0 || this.outbox.length > 0)) {
+        if (this.sending.length === 0) this.sending = this.outbox.take(BATCH_SIZE, randomUUID);
+        try {
+          const written = await this.write(this.sending);
+          this.counts.persisted += written;
+          const batch = this.sending.length;
+          this.sending = [];
+          failures = 0;
+          this.settle(batch);
+        } catch (error) {
+          this.counts.writeErrors++;
+          if (failures++ === 0) {
+            this.reporter.log("warn", "writing deliveries to Redis failed; retrying", { error });
+          }
+          await this.sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(failures, 10)));
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** One addBulk (one pipeline) per endpoint queue; a failed write is retried whole, ids unchanged. */
+  private async write(batch: readonly OutgoingDelivery[]): Promise<number> {
+    const perQueue = new Map<
+      string,
+      { name: string; data: DeliveryJobData; opts: JobsOptions }[]
+    >();
+    let written = 0;
+    for (const delivery of batch) {
+      let body: Buffer;
+      try {
+        body = this.bytes.serialize(delivery.event);
+      } catch {
+        // Reported once: a retried write of this batch skips it again without a second letter.
+        if (!this.undelivered.some((letter) => letter.deliveryId === delivery.id)) {
+          this.deadLetter(delivery, "unserializable", new Uint8Array(0));
+        }
+        continue;
+      }
+      const jobs = perQueue.get(delivery.endpoint.id) ?? [];
+      jobs.push({
+        name: delivery.event.type.toUpperCase(),
+        data: { body: body.toString("utf8"), createdAt: delivery.createdAt },
+        opts: { jobId: delivery.id },
+      });
+      perQueue.set(delivery.endpoint.id, jobs);
+      written++;
+    }
+    await Promise.all(
+      [...perQueue].map(async ([id, jobs]) => {
+        await (this.queues.get(id) as Queue).addBulk(jobs);
+        this.counts.writes++;
+      }),
+    );
+    return written;
+  }
+
+  private deadLetter(delivery: OutgoingDelivery, reason: DeadReason, body: Uint8Array): DeadLetter {
+    const letter = toDeadLetter(delivery.endpoint, {
+      deliveryId: delivery.id,
+      body,
+      event: delivery.event,
+      reason,
+      attempts: 0,
+    });
+    delivery.endpoint.countFailed();
+    if (reason === "unserializable") this.undelivered.push(letter);
+    this.reporter.deadLettered(letter);
+    return letter;
+  }
+
+  /** Waits before the next write attempt; `close()` cuts it short through `wake`. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  private settle(count: number): void {
+    this.counts.settled += count;
+    this.resolveWaiters();
+  }
+
+  private resolveWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const settled = this.stopped ? Number.POSITIVE_INFINITY : this.counts.settled;
+    this.waiters = this.waiters.filter((waiter) => {
+      if (waiter.target > settled) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+}
+
+/** Validates an optional integer option ≥ 1. */
+export function positiveInteger(value: unknown, at: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw invalidOption(at, "an integer ≥ 1", value, `pass e.g. ${fallback}, or leave it out`);
+  }
+  return value;
+}

@@ -1,0 +1,159 @@
+/**
+ * The operator's view of the distributed mode: cluster-wide stats, delivery
+ * records with their attempts, dead letters and redelivery.
+ *
+ * @module
+ */
+import { type Job, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Endpoint } from "../router/endpoint";
+import type { DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
+import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
+import { type DistributedEndpointConfig, queueNameFor, resolveEndpoints } from "./endpoints";
+import type { DeliveryJobData, StoredAttempt } from "./job-data";
+import { type DistributedStats, readEndpointStats, statsKeyFor, totalStats } from "./stats";
+
+/** A delivery as held in Redis, with every attempt recorded for it. */
+export interface DistributedDelivery extends Omit<DeliveryRecord, "attemptLog"> {
+  /** Every attempt, oldest first, with what followed it. */
+  readonly attemptLog: readonly StoredAttempt[];
+  /** BullMQ's reason for the last failure, for dead letters. */
+  readonly failedReason?: string;
+}
+
+/**
+ * Reads and repairs the queues of a cluster from any process: stats over
+ * every worker, a delivery's attempt log, dead letters, redelivery.
+ *
+ * @example
+ * ```ts
+ * import { WebhookQueues } from "@attesta/webhooks/bullmq";
+ *
+ * const queues = new WebhookQueues(endpoints, { connection: process.env.REDIS_URL });
+ * for (const letter of await queues.deadLetters()) await queues.redeliver(letter.id);
+ * console.log(await queues.stats());
+ * await queues.close();
+ * ```
+ */
+export class WebhookQueues {
+  private readonly endpoints: readonly Endpoint[];
+  private readonly queues = new Map<string, Queue>();
+  private readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(configs: readonly DistributedEndpointConfig[], options: RedisQueueOptions) {
+    this.endpoints = resolveEndpoints(configs);
+    this.prefix = resolvePrefix(options.prefix);
+    this.redis = openRedis(options.connection, { maxRetriesPerRequest: 3 });
+    this.redis.on("error", () => undefined);
+    for (const endpoint of this.endpoints) {
+      const queue = new Queue(queueNameFor(endpoint.id), {
+        connection: this.redis,
+        prefix: this.prefix,
+      });
+      queue.on("error", () => undefined);
+      this.queues.set(endpoint.id, queue);
+    }
+  }
+
+  /** Counters over the whole cluster, per endpoint and in total. */
+  async stats(): Promise<DistributedStats> {
+    const endpoints = await Promise.all(
+      this.endpoints.map((endpoint) =>
+        readEndpointStats(
+          this.queue(endpoint.id),
+          this.redis,
+          { id: endpoint.id, url: endpoint.config.url },
+          statsKeyFor(this.prefix, queueNameFor(endpoint.id)),
+        ),
+      ),
+    );
+    return totalStats(endpoints);
+  }
+
+  /** A delivery by id, with its attempt log; undefined when no endpoint queue holds it. */
+  async get(deliveryId: string): Promise<DistributedDelivery | undefined> {
+    for (const endpoint of this.endpoints) {
+      const job = await this.queue(endpoint.id).getJob(deliveryId);
+      if (job !== undefined) return this.toRecord(endpoint, job as Job<DeliveryJobData>);
+    }
+    return undefined;
+  }
+
+  /** Dead letters, newest first: of one endpoint, or of all. */
+  async deadLetters(
+    query: { endpoint?: string; limit?: number } = {},
+  ): Promise<DistributedDelivery[]> {
+    const limit = query.limit ?? 100;
+    const endpoints = this.endpoints.filter(
+      (endpoint) => query.endpoint === undefined || endpoint.id === query.endpoint,
+    );
+    const records: DistributedDelivery[] = [];
+    for (const endpoint of endpoints) {
+      const jobs = await this.queue(endpoint.id).getFailed(0, limit - 1);
+      for (const job of jobs)
+        records.push(await this.toRecord(endpoint, job as Job<DeliveryJobData>));
+    }
+    return records.sort((a, b) => (b.settledAt ?? 0) - (a.settledAt ?? 0)).slice(0, limit);
+  }
+
+  /**
+   * Puts a dead letter back into its queue under the same delivery id, with
+   * a fresh retry budget; attempt numbers continue. Returns false when no
+   * dead letter has that id.
+   */
+  async redeliver(deliveryId: string): Promise<boolean> {
+    for (const endpoint of this.endpoints) {
+      const job = await this.queue(endpoint.id).getJob(deliveryId);
+      if (job === undefined) continue;
+      if ((await job.getState()) !== "failed") return false;
+      await job.retry("failed", { resetAttemptsMade: true });
+      return true;
+    }
+    return false;
+  }
+
+  /** Closes the connection. */
+  async close(): Promise<void> {
+    await Promise.all(
+      [...this.queues.values()].map((queue) => queue.close().catch(() => undefined)),
+    );
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private queue(id: string): Queue {
+    return this.queues.get(id) as Queue;
+  }
+
+  private async toRecord(
+    endpoint: Endpoint,
+    job: Job<DeliveryJobData>,
+  ): Promise<DistributedDelivery> {
+    const [state, logs] = await Promise.all([
+      job.getState(),
+      this.queue(endpoint.id).getJobLogs(job.id as string, 0, -1, true),
+    ]);
+    const attemptLog: StoredAttempt[] = logs.logs.map((line) => JSON.parse(line) as StoredAttempt);
+    const last = job.returnvalue as StoredAttempt | null | undefined;
+    if (state === "completed" && last) attemptLog.push(last);
+    const status: DeliveryStatus =
+      state === "completed" ? "delivered" : state === "failed" ? "dead" : "pending";
+    const lastRecord = attemptLog.at(-1);
+    return {
+      id: job.id as string,
+      endpointId: endpoint.id,
+      event: job.name,
+      body: Buffer.from(job.data.body, "utf8"),
+      status,
+      attempts: Math.max(job.attemptsStarted, attemptLog.length),
+      createdAt: job.data.createdAt,
+      ...(state === "delayed" ? { nextAttemptAt: job.timestamp + job.delay } : {}),
+      ...(job.finishedOn === undefined || status === "pending"
+        ? {}
+        : { settledAt: job.finishedOn }),
+      ...(status === "dead" ? { deadReason: lastRecord?.deadReason ?? "exhausted" } : {}),
+      ...(status === "dead" && job.failedReason ? { failedReason: job.failedReason } : {}),
+      attemptLog,
+    };
+  }
+}
