@@ -16,9 +16,12 @@
  * - `--deps=none`: no runtime, optional or peer dependencies at all;
  *   `--deps=optional-peers`: only peer dependencies, each marked optional;
  * - `--max-size=<n>KiB`: the ESM entry, bundled for a neutral (non-Node)
- *   platform and minified with esbuild, then gzipped, stays within budget.
+ *   platform and minified with esbuild, then gzipped, stays within budget;
+ * - `--bin-only`: a command-line package with no importable entry: exports
+ *   holds only `./package.json`, and every `bin` target is a packed dist/
+ *   file that starts with a `#!/usr/bin/env node` line.
  *
- * Usage: node ../../scripts/check-package.mjs [--deps=none|optional-peers] [--max-size=5KiB]
+ * Usage: node ../../scripts/check-package.mjs [--deps=none|optional-peers] [--max-size=5KiB] [--bin-only]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -44,6 +47,7 @@ try {
   runTool("attw", [tarball]);
   checkMetadata();
   packed = checkTarball(tarball);
+  if (args.binOnly) checkBins(packed);
   if (args.deps) checkDependencies(args.deps);
   minGzip = args.maxSize === undefined ? undefined : await checkSizeBudget(args.maxSize);
 } finally {
@@ -72,12 +76,13 @@ function parseArgs(argv) {
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, "").split("=");
     if (key === "deps" && (value === "none" || value === "optional-peers")) out.deps = value;
+    else if (key === "bin-only" && value === undefined) out.binOnly = true;
     else if (key === "max-size" && /^\d+(\.\d+)?(KiB|B)?$/.test(value ?? "")) {
       const n = Number.parseFloat(value);
       out.maxSize = value.endsWith("KiB") ? Math.round(n * 1024) : n;
     } else {
       console.error(
-        `check-package: unknown argument ${arg}. Use --deps=none|optional-peers and --max-size=<n>KiB.`,
+        `check-package: unknown argument ${arg}. Use --deps=none|optional-peers, --max-size=<n>KiB and --bin-only.`,
       );
       process.exit(2);
     }
@@ -113,7 +118,11 @@ function checkMetadata() {
   }
   if (exportsMap["./package.json"] !== "./package.json")
     fail('exports must include "./package.json"');
-  if (!exportsMap["."]) fail('exports must include "."');
+  if (args.binOnly) {
+    const extra = Object.keys(exportsMap).filter((key) => key !== "./package.json");
+    if (extra.length > 0)
+      fail(`a bin-only package exports only ./package.json; got ${extra.join(", ")}`);
+  } else if (!exportsMap["."]) fail('exports must include "."');
   for (const [subpath, target] of Object.entries(exportsMap)) {
     if (subpath !== "./package.json") checkConditions(subpath, target, []);
   }
@@ -231,6 +240,19 @@ function checkTarball(tarball) {
   if (!paths.some((path) => path.startsWith("dist/")))
     fail("tarball contains no dist/ files (build first)");
   return info;
+}
+
+function checkBins(info) {
+  const bins = typeof pkg.bin === "string" ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {});
+  if (Object.keys(bins).length === 0) fail("a bin-only package needs a bin field");
+  const packedPaths = new Set(info.files.map((file) => file.path));
+  for (const [name, target] of Object.entries(bins)) {
+    const path = target.replace(/^\.\//, "");
+    if (!path.startsWith("dist/")) fail(`bin ${name} must point into dist/; got ${target}`);
+    if (!packedPaths.has(path)) fail(`bin ${name} (${target}) is not in the tarball (build first)`);
+    else if (!readFileSync(join(cwd, path), "utf8").startsWith("#!/usr/bin/env node\n"))
+      fail(`bin ${name} (${target}) must start with "#!/usr/bin/env node"`);
+  }
 }
 
 function checkDependencies(mode) {

@@ -19,5 +19,7 @@ export default defineConfig({
   sourcemap: false,
   target: "es2022",
   treeshake: true,
+  // import.meta.url for the CommonJS build: the telemetry loads its optional peer with createRequire.
+  shims: true,
   define: { __ATTESTA_WEBHOOKS_VERSION__: JSON.stringify(version) },
 });

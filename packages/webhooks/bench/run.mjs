@@ -191,3 +191,40 @@ console.log(
 console.log(
   `   breaker:              opened in every round: ${allOpened}; failures before it opened, at most ${worstOpen} (goal <= 10: ${verdict(allOpened && worstOpen <= 10)})`,
 );
+
+// 6. the cost of the OpenTelemetry hooks with no SDK registered: the same cases with
+// @opentelemetry/api installed (telemetry on, no-op tracer and meter) and made
+// unresolvable (no telemetry at all), alternating, median of the per-round ratios.
+const blockOtel = ["--require", here("../test/fixtures/block-otel.cjs")];
+const otelReceiver = await startReceiver();
+const emitRatios = [];
+const rateRatios = [];
+try {
+  // A B, then B A: neither variant always runs first.
+  const pair = async (round, file, args) => {
+    const a = round % 2 === 0 ? await runCase(file, args) : undefined;
+    const b = await runCase(file, args, blockOtel);
+    return [a ?? (await runCase(file, args)), b];
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    const [withApi, withoutApi] = await pair(round, "emit-cost.mjs", ["dispatcher"]);
+    emitRatios.push(withApi.nsPerEmit / withoutApi.nsPerEmit);
+    const rateArgs = [otelReceiver.url, String(CONNECTIONS), String(SECONDS)];
+    const [rateWith, rateWithout] = await pair(round, "throughput.mjs", rateArgs);
+    rateRatios.push(rateWith.deliveriesPerSecond / rateWithout.deliveriesPerSecond);
+  }
+} finally {
+  otelReceiver.stop();
+}
+const medianOf = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const emitCost = medianOf(emitRatios);
+const rateCost = medianOf(rateRatios);
+console.log(
+  `6. OpenTelemetry API installed, no SDK registered, against the API not installed (${ROUNDS} alternating rounds, median ratio)`,
+);
+console.log(
+  `   emit cost:            ${fmt(emitCost, 3)}x  (rounds ${emitRatios.map((r) => fmt(r, 3)).join(", ")}; goal <= 1.05: ${verdict(emitCost <= 1.05)})`,
+);
+console.log(
+  `   deliveries/s:         ${fmt(rateCost, 3)}x  (rounds ${rateRatios.map((r) => fmt(r, 3)).join(", ")}; goal >= 0.95: ${verdict(rateCost >= 0.95)})\n`,
+);

@@ -28,6 +28,8 @@ import { Router } from "./router/router";
 import type { OperatorEvent } from "./scheduler/endpoint-scheduler";
 import { Scheduler } from "./scheduler/scheduler";
 import type { DeliveryRecord, DeliveryStore } from "./store/delivery-store";
+import { TracedTransport } from "./telemetry/traced-transport";
+import { WebhookTelemetry } from "./telemetry/webhook-telemetry";
 import { SharedAgent } from "./transport/shared-agent";
 import type {
   CloseOptions,
@@ -113,6 +115,8 @@ export class WebhookDispatcher {
   private readonly router: Router;
   private readonly scheduler: Scheduler;
   private readonly reporter: Reporter;
+  /** Spans and metrics, when @opentelemetry/api is installed. */
+  private readonly telemetry: WebhookTelemetry | undefined;
   private state = OPEN;
   private readonly waiters = new Waiters();
   private readonly undelivered: DeadLetter[] = [];
@@ -158,11 +162,15 @@ export class WebhookDispatcher {
       emit: this.emitOperator,
       settled: () => this.waiters.check(),
     };
+    const host = createSchedulerHost(side);
+    const telemetry = WebhookTelemetry.create(() => this.router.endpoints, this.store);
+    this.telemetry = telemetry;
     this.scheduler = new Scheduler(
       this.router,
-      createSchedulerHost(side),
+      telemetry ? telemetry.observe(host) : host,
       this.options.maxResponseBytes,
       this.agent,
+      telemetry && ((config, max, agent) => new TracedTransport(config, max, agent, telemetry)),
     );
     this.admin = new EndpointAdmin({
       router: this.router,
@@ -445,6 +453,7 @@ export class WebhookDispatcher {
 
   private deadLettered(letter: DeadLetter, endpoint: Endpoint, last?: FailureSummary): void {
     if (this.state !== OPEN) this.undelivered.push(letter);
+    this.telemetry?.deadLettered(letter);
     this.reporter.deadLettered(letter, endpoint.config.label);
     this.emitOperator({
       name: "delivery.dead",
@@ -484,6 +493,7 @@ export class WebhookDispatcher {
     if (timedOut) this.scheduler.abort();
     await this.waiters.waitFor(() => this.scheduler.idle);
     await this.scheduler.close(timedOut);
+    this.telemetry?.close();
     try {
       await this.store.close();
     } catch (error) {

@@ -226,6 +226,7 @@ export class EndpointScheduler {
         event: delivery.event,
         body: delivery.body,
         attempt,
+        createdAt: delivery.createdAt,
       });
       this.settle(delivery, attempt, outcome);
       // Aborted attempts say nothing about the endpoint.

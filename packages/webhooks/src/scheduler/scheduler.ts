@@ -4,12 +4,23 @@
  * @module
  */
 import type { Endpoint } from "../router/endpoint";
+import type { ResolvedConfig } from "../router/resolve-configs";
 import type { Router } from "../router/router";
 import type { DeadReason } from "../store/delivery-store";
 import { EndpointTransport } from "../transport/endpoint-transport";
 import type { SharedAgent } from "../transport/shared-agent";
 import { EndpointScheduler, type SchedulerHost } from "./endpoint-scheduler";
 import { FlightSlots } from "./flight-slots";
+
+/** Makes the transport of one endpoint (the telemetry substitutes a traced one). */
+export type TransportFactory = (
+  config: ResolvedConfig,
+  maxResponseBytes: number,
+  agent: SharedAgent,
+) => EndpointTransport;
+
+const plainTransport: TransportFactory = (config, maxResponseBytes, agent) =>
+  new EndpointTransport(config, maxResponseBytes, agent);
 
 /**
  * One `EndpointScheduler` per endpoint, in the order they were added. `wake`
@@ -29,6 +40,7 @@ export class Scheduler {
     private readonly host: SchedulerHost,
     private readonly maxResponseBytes: number,
     readonly agent: SharedAgent,
+    private readonly createTransport: TransportFactory = plainTransport,
   ) {
     this.slots = new FlightSlots(agent.connectionsPerOrigin, agent.maxSockets);
     for (const endpoint of router.endpoints) this.add(endpoint);
@@ -44,7 +56,7 @@ export class Scheduler {
 
   /** Starts the loop of a new endpoint. */
   add(endpoint: Endpoint): EndpointScheduler {
-    const transport = new EndpointTransport(endpoint.config, this.maxResponseBytes, this.agent);
+    const transport = this.createTransport(endpoint.config, this.maxResponseBytes, this.agent);
     const loop = new EndpointScheduler(endpoint, transport, this.host, this.slots);
     this.byId.set(endpoint.id, loop);
     this.list = [...this.list, loop];
@@ -53,7 +65,7 @@ export class Scheduler {
 
   /** The endpoint's config changed: its loop sends with the new one from now on. */
   reconfigure(endpoint: Endpoint): void {
-    const transport = new EndpointTransport(endpoint.config, this.maxResponseBytes, this.agent);
+    const transport = this.createTransport(endpoint.config, this.maxResponseBytes, this.agent);
     this.byId.get(endpoint.id)?.reconfigure(transport);
   }
 

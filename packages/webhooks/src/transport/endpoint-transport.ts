@@ -21,6 +21,10 @@ export interface AttemptRequest {
   readonly body: Uint8Array;
   /** 1 for the first attempt of the delivery, counted over its whole life. */
   readonly attempt: number;
+  /** Epoch ms the delivery was routed (for its telemetry). */
+  readonly createdAt?: number;
+  /** Extra name/value pairs sent as they are, e.g. a `traceparent` from the telemetry. */
+  readonly headers?: readonly string[];
 }
 
 /**
@@ -62,6 +66,7 @@ export class EndpointTransport {
     ];
     if (config.secret !== undefined)
       headers.push(SIGNATURE_HEADER, sign(request.body, config.secret));
+    if (request.headers !== undefined) headers.push(...request.headers);
     const context = {
       endpoint: config.label,
       deliveryId: request.deliveryId,

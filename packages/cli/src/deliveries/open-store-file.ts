@@ -1,0 +1,43 @@
+/**
+ * Opening a SqliteStore file read-only, with the errors a user can act on.
+ *
+ * @module
+ */
+import { existsSync } from "node:fs";
+import type { SqliteInspector } from "@attesta/webhooks/sqlite";
+import { ioError, usageError } from "../cli-error";
+
+/** The inspector of the store file `path`; the caller closes it. */
+export async function openStoreFile(path: string | undefined): Promise<SqliteInspector> {
+  if (path === undefined) {
+    throw usageError(
+      "--db is required.",
+      "pass the file given to new SqliteStore({ path }), e.g. --db ./webhooks.db.",
+    );
+  }
+  if (!existsSync(path)) {
+    throw ioError(
+      `--db ${path}: no such file.`,
+      "pass the path of the SqliteStore file (relative to the current directory).",
+    );
+  }
+  let sqlite: typeof import("@attesta/webhooks/sqlite");
+  try {
+    sqlite = await import("@attesta/webhooks/sqlite");
+  } catch (error) {
+    throw ioError(
+      "reading a SqliteStore file needs better-sqlite3, which is not installed.",
+      "install it next to @attesta/cli: npm install better-sqlite3.",
+      error,
+    );
+  }
+  try {
+    return sqlite.SqliteStore.inspect(path);
+  } catch (error) {
+    throw ioError(
+      `--db ${path}: cannot open it as a SqliteStore file (${(error as Error).message}).`,
+      "pass a file written by SqliteStore; it must be readable.",
+      error,
+    );
+  }
+}

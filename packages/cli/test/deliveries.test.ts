@@ -1,0 +1,178 @@
+/**
+ * `attesta deliveries` against real SqliteStore files written by a real
+ * dispatcher in another process, and redeliveries it carries out.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { runCli } from "./support/cli";
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
+const dir = mkdtempSync(join(tmpdir(), "attesta-deliveries-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+/** A receiver that refuses DENIED with 410 (dead at once) unless `acceptAll`. */
+async function receiver(acceptAll: boolean) {
+  const ids: string[] = [];
+  const server = createServer((req, res) => {
+    ids.push(String(req.headers["x-attesta-delivery"]));
+    const refuse = !acceptAll && req.headers["x-attesta-event"] === "denied";
+    req.resume().on("end", () => res.writeHead(refuse ? 410 : 204).end());
+  });
+  servers.push(server);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`, ids };
+}
+
+/** Runs the application fixture to completion on `db` (asynchronously: the receiver lives in this process). */
+async function runApp(db: string, url: string, events: string[], wait = 0) {
+  const child = spawn(
+    process.execPath,
+    [join(fixtures, "store-run.mjs"), db, url, events.join(","), String(wait)],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  const [code] = await once(child, "close");
+  clearTimeout(timer);
+  expect(code, stderr).toBe(0);
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}");
+}
+
+async function listJson(db: string, ...args: string[]) {
+  const result = await runCli(["deliveries", "list", "--db", db, "--json", ...args]);
+  expect(result.code, result.stderr).toBe(0);
+  return result.stdout
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+describe("attesta deliveries", () => {
+  it("lists, shows, redelivers and recovers; the dispatcher then sends them again", async () => {
+    const db = join(dir, "webhooks.db");
+    const first = await receiver(false);
+    expect(await runApp(db, first.url, ["approved", "denied", "approved", "denied"])).toMatchObject(
+      {
+        delivered: 2,
+        failed: 2,
+      },
+    );
+
+    const all = await listJson(db);
+    expect(all.map((d) => [d.event, d.status])).toEqual([
+      ["APPROVED", "delivered"],
+      ["DENIED", "dead"],
+      ["APPROVED", "delivered"],
+      ["DENIED", "dead"],
+    ]);
+    const dead = await listJson(db, "--status", "dead");
+    expect(dead.map((d) => d.dead_reason)).toEqual(["rejected", "rejected"]);
+
+    const table = await runCli(["deliveries", "list", "--db", db, "--event", "denied"]);
+    const rows = table.stdout.trim().split("\n");
+    expect(rows[0]).toMatch(/^ID +CREATED +ENDPOINT +EVENT +STATUS +ATTEMPTS +LAST$/);
+    expect(rows.slice(1).every((row) => /DENIED +dead \(rejected\) +1 +HTTP 410$/.test(row))).toBe(
+      true,
+    );
+
+    const shown = await runCli(["deliveries", "show", dead[0].id, "--db", db]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain("status      dead (rejected)");
+    expect(shown.stdout).toMatch(/#1 {2}\S+ {2}HTTP 410/);
+    expect(shown.stdout).toContain('{"event":"DENIED","timestamp":');
+
+    const redeliver = await runCli([
+      "deliveries",
+      "redeliver",
+      all[0].id,
+      "no-such-id",
+      "--db",
+      db,
+    ]);
+    expect(redeliver.code).toBe(1);
+    expect(redeliver.stdout).toContain(`✓ ${all[0].id}: redelivery requested`);
+    expect(redeliver.stdout).toContain("✗ no-such-id: not requested (unknown id)");
+
+    const recover = await runCli(["deliveries", "recover", "--db", db]);
+    expect(recover.code).toBe(0);
+    expect(recover.stderr).toContain("requesting redelivery: 2 of 2 (100%)");
+    expect(recover.stdout).toContain("redelivery requested for 2 of 2 dead deliveries");
+
+    // The application starts again on the same file; its endpoint is healthy now.
+    const second = await receiver(true);
+    expect(await runApp(db, second.url, [], 3)).toMatchObject({ delivered: 3 });
+    expect([...second.ids].sort()).toEqual([all[0].id, dead[0].id, dead[1].id].sort());
+    expect(await listJson(db, "--status", "dead")).toHaveLength(0);
+  });
+
+  it("counts with --dry-run and filters recover by endpoint and time", async () => {
+    const db = join(dir, "dry-run.db");
+    const target = await receiver(false);
+    await runApp(db, target.url, ["denied", "denied", "denied"]);
+    const dry = await runCli(["deliveries", "recover", "--db", db, "--dry-run", "--json"]);
+    expect(JSON.parse(dry.stdout)).toEqual({ matched: 3, requested: 0, dry_run: true });
+    const future = await runCli([
+      "deliveries",
+      "recover",
+      "--db",
+      db,
+      "--since",
+      "2999-01-01T00:00:00Z",
+      "--json",
+    ]);
+    expect(JSON.parse(future.stdout)).toMatchObject({ matched: 0, requested: 0 });
+    const other = await runCli([
+      "deliveries",
+      "recover",
+      "--db",
+      db,
+      "--endpoint",
+      "billing",
+      "--json",
+    ]);
+    expect(JSON.parse(other.stdout)).toMatchObject({ matched: 0 });
+  });
+
+  it("explains a missing --db (2), a missing file (3) and a bad filter (2)", async () => {
+    const none = await runCli(["deliveries", "list"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("--db is required. Fix:");
+    const missing = await runCli(["deliveries", "list", "--db", join(dir, "nope.db")]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain("no such file. Fix:");
+    const since = await runCli([
+      "deliveries",
+      "list",
+      "--db",
+      join(dir, "nope.db"),
+      "--since",
+      "yesterday",
+    ]);
+    expect(since.code).toBe(2);
+    expect(since.stderr).toContain(
+      '--since must be a duration (30m, 2h, 1d) or an ISO 8601 date; got "yesterday". Fix:',
+    );
+    const sub = await runCli(["deliveries", "purge", "--db", "x"]);
+    expect(sub.code).toBe(2);
+    expect(sub.stderr).toContain('unknown deliveries command "purge". Fix:');
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * `attesta send` and `attesta trigger` against real receivers, and their failures.
+ */
+import { once } from "node:events";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { verifySignature } from "@attesta/verify";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { runCli } from "./support/cli";
+
+const SECRET = "whsec_send_test";
+const dir = mkdtempSync(join(tmpdir(), "attesta-send-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
+});
+
+/** A plain node:http receiver that records requests and answers `status`. */
+async function receiver(status: number, answer = "") {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(status, { "content-type": "application/json" }).end(answer);
+    });
+  });
+  servers.push(server);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/in`, received };
+}
+
+describe("attesta send", () => {
+  it("sends the wire format: compact body, signature, delivery id, event header", async () => {
+    const target = await receiver(204);
+    const data = join(dir, "data.json");
+    writeFileSync(
+      data,
+      JSON.stringify({
+        agent_id: "agent-7",
+        action_name: "deploy",
+        risk_score: 0.2,
+        risk_level: "low",
+      }),
+    );
+    const result = await runCli([
+      "send",
+      "APPROVED",
+      "--url",
+      target.url,
+      "--secret",
+      SECRET,
+      "--data",
+      `@${data}`,
+      "--timestamp",
+      "2025-06-15T14:32:18.123Z",
+      "--header",
+      "X-Trace: t-1",
+    ]);
+    expect(result.code).toBe(0);
+    const [request] = target.received;
+    expect(request?.body.toString()).toBe(
+      '{"event":"APPROVED","timestamp":"2025-06-15T14:32:18.123+00:00","data":{"agent_id":"agent-7","action_name":"deploy","risk_score":0.2,"risk_level":"low"}}',
+    );
+    expect(
+      verifySignature(request!.body, request!.headers["x-attesta-signature"] as string, SECRET),
+    ).toBe(true);
+    expect(request?.headers).toMatchObject({
+      "content-type": "application/json",
+      "x-attesta-event": "approved",
+      "x-trace": "t-1",
+    });
+    expect(request?.headers["x-attesta-delivery"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(request?.headers["user-agent"]).toMatch(/^attesta-cli\/\d+\.\d+\.\d+/);
+  });
+
+  it("exits 1 on a non-2xx answer and shows the answer", async () => {
+    const target = await receiver(422, '{"error":"nope"}');
+    const result = await runCli([
+      "send",
+      "denied",
+      "--url",
+      target.url,
+      "--secret",
+      SECRET,
+      "--json",
+    ]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      event: "DENIED",
+      status: 422,
+      ok: false,
+      response: '{"error":"nope"}',
+    });
+  });
+
+  it("exits 3 with a fix when nothing listens at the URL", async () => {
+    const target = await receiver(204);
+    await new Promise((resolve) => servers.pop()!.close(resolve));
+    const result = await runCli(["send", "approved", "--url", target.url, "--secret", SECRET]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe(
+      `@attesta/cli: could not deliver to ${target.url}: ECONNREFUSED. Fix: check that the receiver is running and the URL's host and port are right (e.g. start one with attesta listen).\n`,
+    );
+  });
+
+  it("refuses --data that is not a JSON object (exit 2)", async () => {
+    const result = await runCli([
+      "send",
+      "approved",
+      "--url",
+      "http://127.0.0.1:9/",
+      "--secret",
+      "s",
+      "--data",
+      "[1]",
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--data must be a JSON object (the event's data). Fix:");
+    const invalid = await runCli([
+      "send",
+      "approved",
+      "--url",
+      "http://127.0.0.1:9/",
+      "--secret",
+      "s",
+      "--data",
+      "{",
+    ]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain("--data is not valid JSON");
+  });
+});
+
+describe("attesta trigger", () => {
+  it("sends only the named events, and exits 1 when one is refused", async () => {
+    const target = await receiver(500, "down");
+    const result = await runCli([
+      "trigger",
+      "approved",
+      "denied",
+      "--url",
+      target.url,
+      "--secret",
+      SECRET,
+    ]);
+    expect(result.code).toBe(1);
+    expect(target.received.map((request) => request.headers["x-attesta-event"])).toEqual([
+      "approved",
+      "denied",
+    ]);
+    expect(result.stdout.trim().split("\n").at(-1)).toBe("0 of 2 accepted");
+  });
+
+  it("refuses an unknown event before sending anything (exit 2)", async () => {
+    const target = await receiver(204);
+    const result = await runCli([
+      "trigger",
+      "approved",
+      "rejected",
+      "--url",
+      target.url,
+      "--secret",
+      SECRET,
+    ]);
+    expect(result.code).toBe(2);
+    expect(target.received).toHaveLength(0);
+  });
+});
