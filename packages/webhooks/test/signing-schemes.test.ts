@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { EventBus, EventType } from "@attesta/events";
 import { verifySignature, verifyStandardWebhook } from "@attesta/verify";
 import { describe, expect, it } from "vitest";
-import { WebhookDispatcher, type WebhookConfig } from "../src/index";
+import { type WebhookConfig, WebhookDispatcher } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
 import { ok, type Responder, startReceiver } from "./support/receiver";
