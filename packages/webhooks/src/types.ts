@@ -68,8 +68,20 @@ export interface WebhookConfig {
    * custom `EventBus<MyEvents>`. Default `[]`: every event the bus emits.
    */
   events?: readonly (EventType | (string & {}))[];
-  /** Shared secret; when set, each request carries `X-Attesta-Signature: sha256=<hex>`. Default: unsigned. */
-  secret?: string;
+  /**
+   * Shared secret; when set, each request carries `X-Attesta-Signature: sha256=<hex>`.
+   * Several secrets (key rotation) give one Standard Webhooks signature each; the
+   * Attesta header uses the first HMAC secret. Default: unsigned.
+   */
+  secret?: string | readonly string[];
+  /**
+   * Which signature headers go out. `"attesta"` (default): `X-Attesta-Signature`
+   * only, byte-identical to the Python library. `"standard-webhooks"`: `webhook-id`
+   * (the delivery id), `webhook-timestamp` (fresh per attempt) and `webhook-signature`
+   * (`v1,<base64>` over `id.timestamp.body`, keyed by a `whsec_` secret; `v1a` for a
+   * `whsk_` ed25519 key). `"both"`: all of them, for migrating receivers.
+   */
+  scheme?: "attesta" | "standard-webhooks" | "both";
   /** Limit for one attempt, from connecting until the response body is read. Default `5000`. */
   timeoutMs?: number;
   /** Retries after the first attempt (`0`: one attempt only). Default `1`. */

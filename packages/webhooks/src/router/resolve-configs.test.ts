@@ -15,6 +15,7 @@ describe("resolveConfigs", () => {
         label: "https://hooks.example.com/attesta",
         events: "all",
         secret: undefined,
+        scheme: "attesta",
         timeoutMs: 5000,
         retryCount: 1,
         retryBaseDelayMs: 500,
@@ -147,8 +148,8 @@ describe("resolveConfigs", () => {
   });
 
   it("never echoes a secret of the wrong type", () => {
-    const attempt = () => resolveConfigs([{ url, secret: ["whsec_real_secret_value"] }]);
-    expect(attempt).toThrow(/secret must be a non-empty string; got a value of type an array/);
+    const attempt = () => resolveConfigs([{ url, secret: { key: "whsec_real_secret_value" } }]);
+    expect(attempt).toThrow(/secret must be a non-empty string; got a value of type /);
     expect(attempt).not.toThrow(/whsec_real_secret_value/);
   });
 

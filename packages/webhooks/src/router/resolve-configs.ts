@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { invalidOption, typeName } from "../invalid-option";
+import type { SenderScheme } from "@attesta/verify";
+import { invalidOption } from "../invalid-option";
 import { redactUrl } from "../transport/redact-url";
 import type { OverflowPolicy } from "../types";
 import { defaultEndpointId, ENDPOINT_ID_PATTERN } from "./endpoint-id";
@@ -12,6 +13,7 @@ import {
   type DeliveryOptions,
   resolveDeliveryOptions,
 } from "./resolve-delivery-options";
+import { resolveSigning } from "./resolve-signing";
 import { type EventSelection, resolveEventSelection } from "./route-table";
 
 /** An endpoint config after validation, every option filled in. */
@@ -27,7 +29,10 @@ export interface ResolvedConfig {
   readonly label: string;
   /** Event names delivered, or `"all"`: every event the bus emits (no `events`, or `[]`). */
   readonly events: EventSelection;
-  readonly secret: string | undefined;
+  /** One secret, or several for key rotation (each signs); undefined when unsigned. */
+  readonly secret: string | readonly string[] | undefined;
+  /** Which signature headers go out: `X-Attesta-Signature`, Standard Webhooks, or both. */
+  readonly scheme: SenderScheme;
   readonly timeoutMs: number;
   readonly retryCount: number;
   readonly retryBaseDelayMs: number;
@@ -50,6 +55,7 @@ const KNOWN_KEYS = new Set([
   "concurrency",
   "maxQueueSize",
   "overflow",
+  "scheme",
   "id",
   ...DELIVERY_OPTION_KEYS,
 ]);
@@ -115,13 +121,7 @@ export function resolveConfig(
   const { url, origin, path, label } = resolveUrl(input.url, `${at}.url`);
   const id = resolveId(input.id, `${at}.id`) ?? fallbackId(url);
   const events = resolveEventSelection(input.events, `${at}.events`);
-  const secret = input.secret;
-  if (secret !== undefined && (typeof secret !== "string" || secret.length === 0)) {
-    // Never echo the value: it may be a real secret with a wrong type.
-    throw new TypeError(
-      `@attesta/webhooks: ${at}.secret must be a non-empty string; got ${typeof secret === "string" ? "an empty string" : `a value of type ${typeName(secret)}`}. Fix: pass the shared secret, or leave secret out to send unsigned requests.`,
-    );
-  }
+  const { secret, scheme } = resolveSigning(input.secret, input.scheme, at);
   const retryBaseDelayMs = readNumberOption(input.retryBaseDelayMs, `${at}.retryBaseDelayMs`, {
     fallback: 500,
     min: 0,
@@ -156,6 +156,7 @@ export function resolveConfig(
     label,
     events,
     secret,
+    scheme,
     timeoutMs,
     retryCount,
     retryBaseDelayMs,

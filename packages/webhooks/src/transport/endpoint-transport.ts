@@ -3,7 +3,13 @@
  *
  * @module
  */
-import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, sign } from "@attesta/verify";
+import {
+  DELIVERY_HEADER,
+  EVENT_HEADER,
+  SIGNATURE_HEADER,
+  sign,
+  signatureHeaders,
+} from "@attesta/verify";
 import type { ResolvedConfig } from "../router/resolve-configs";
 import { VERSION } from "../version";
 import { AttemptHandler } from "./attempt-handler";
@@ -64,8 +70,7 @@ export class EndpointTransport {
       EVENT_HEADER,
       this.headerName(request.event),
     ];
-    if (config.secret !== undefined)
-      headers.push(SIGNATURE_HEADER, sign(request.body, config.secret));
+    this.pushSignature(headers, request);
     if (request.headers !== undefined) headers.push(...request.headers);
     const context = {
       endpoint: config.label,
@@ -103,6 +108,24 @@ export class EndpointTransport {
   /** Whether `abandonAll()` was called. */
   get abandoned(): boolean {
     return this.aborted;
+  }
+
+  private pushSignature(headers: string[], request: AttemptRequest): void {
+    const { secret, scheme } = this.config;
+    if (secret === undefined) return;
+    // The default path stays one HMAC call: byte-identical to what Python receivers verify.
+    if (scheme === "attesta" && typeof secret === "string") {
+      headers.push(SIGNATURE_HEADER, sign(request.body, secret));
+      return;
+    }
+    // Standard Webhooks signs the attempt's own timestamp, so every attempt is signed afresh.
+    const pairs = signatureHeaders(request.body, {
+      scheme,
+      secret,
+      id: request.deliveryId,
+      timestamp: new Date(),
+    });
+    for (const [name, value] of pairs) headers.push(name, value);
   }
 
   private headerName(event: string): string {
