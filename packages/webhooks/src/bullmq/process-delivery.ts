@@ -11,7 +11,7 @@ import { type Job, UnrecoverableError, WaitingError } from "bullmq";
 import { toDeadLetter } from "../dead-letter";
 import type { Reporter } from "../reporter";
 import type { Endpoint } from "../router/endpoint";
-import { judgeAttempt, type RetryPolicy } from "../scheduler/retry-policy";
+import { judgeAttempt } from "../scheduler/retry-policy";
 import type { LeasedDelivery } from "../store/delivery-store";
 import type { EndpointTransport } from "../transport/endpoint-transport";
 import type { DeliveryJobData, StoredAttempt } from "./job-data";
@@ -56,12 +56,8 @@ function toLeased(endpoint: Endpoint, job: Job<DeliveryJobData>, body: Buffer): 
 
 /** Builds the processor function of one endpoint's BullMQ worker. */
 export function createProcessor(endpoint: Endpoint, host: ProcessorHost) {
-  const { retryCount, retryBaseDelayMs, retryMaxDelayMs } = endpoint.config;
-  const policy: RetryPolicy = {
-    retryCount,
-    baseDelayMs: retryBaseDelayMs,
-    maxDelayMs: retryMaxDelayMs,
-  };
+  // The endpoint's retry schedule, built from its config exactly as for the local dispatcher.
+  const delays = endpoint.config.delivery.retry;
   return async (
     job: Job<DeliveryJobData>,
     token?: string,
@@ -82,7 +78,7 @@ export function createProcessor(endpoint: Endpoint, host: ProcessorHost) {
       throw new WaitingError();
     }
     endpoint.countAttempt(attempt);
-    const verdict = judgeAttempt(outcome, delivery.attemptsInSeries + 1, policy, false);
+    const verdict = judgeAttempt(outcome, delivery.attemptsInSeries + 1, delays, false);
     const retryInMs = verdict.next === "retry" ? verdict.delayMs : undefined;
     const { status, errorKind, errorMessage, responseBody } = outcome;
     // The outcome is an AttemptRecord; only its record fields, the unset ones left out, go to Redis.
@@ -117,6 +113,7 @@ export function createProcessor(endpoint: Endpoint, host: ProcessorHost) {
         status: outcome.status,
         error: outcome.error,
       }),
+      endpoint.config.label,
     );
     // Unrecoverable: BullMQ fails the job now, whatever attempts its options still allow.
     throw new UnrecoverableError(`${verdict.reason}: ${message}`);

@@ -5,11 +5,13 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
+import { EventBus } from "@attesta/events";
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { toDeadLetter } from "../dead-letter";
 import { DispatcherClosedError } from "../dispatcher-closed-error";
 import { invalidOption } from "../invalid-option";
+import type { DispatcherEvents } from "../operator-events";
 import { Reporter } from "../reporter";
 import { resolveOptions } from "../resolve-options";
 import { PayloadBytes } from "../router/payload-bytes";
@@ -87,6 +89,8 @@ const RETRY_MAX_MS = 2000;
  * ```
  */
 export class WebhookProducer {
+  /** What this producer reports about itself: drops, dead deliveries, hook failures. */
+  readonly events = new EventBus<DispatcherEvents>();
   private readonly router: Router;
   private readonly reporter: Reporter;
   private readonly outbox: RedisOutbox;
@@ -115,26 +119,32 @@ export class WebhookProducer {
     }
     const endpoints = resolveEndpoints(configs);
     const { connection, prefix, keepDelivered, keepDead, ...hooks } = options;
-    this.reporter = new Reporter(resolveOptions(hooks), endpoints);
+    this.reporter = new Reporter(
+      resolveOptions(hooks),
+      () => this.router.endpoints,
+      (event) => this.events.emit({ type: event.name, data: event.data } as never),
+    );
     const keyPrefix = resolvePrefix(prefix);
     const retention = {
       delivered: positiveInteger(keepDelivered, "options.keepDelivered", 1000),
       dead: positiveInteger(keepDead, "options.keepDead", 10_000),
     };
-    this.outbox = new RedisOutbox(endpoints, this.schedulePump);
+    // The outbox holds the router's own endpoints, so what it counts shows in stats().
     this.router = new Router(
       endpoints.map((endpoint) => endpoint.config),
-      this.outbox,
+      { enqueue: (endpointId, event) => this.outbox.enqueue(endpointId, event) },
       (endpoint, event, reason) => this.reporter.dropped(endpoint, event, reason),
     );
-    this.bytes = new PayloadBytes(this.router.fansOut);
+    this.outbox = new RedisOutbox(this.router.endpoints, this.schedulePump);
+    // As in the local dispatcher: one serialisation per event, shared by every endpoint it goes to.
+    this.bytes = new PayloadBytes(true);
     // No offline queue: a write fails at once while Redis is away, and the outbox, bounded
     // per endpoint, holds what is owed instead of an unbounded ioredis command queue.
     this.redis = openRedis(connection, { enableOfflineQueue: false });
     this.redis.on("error", (error) => this.reporter.log("debug", "redis error", { error }));
     for (const endpoint of this.router.endpoints) {
       const defaultJobOptions: JobsOptions = {
-        attempts: endpoint.config.retryCount + 1,
+        attempts: endpoint.config.delivery.retry.maxRetries + 1,
         backoff: { type: BACKOFF_TYPE },
         removeOnComplete: { count: retention.delivered },
         removeOnFail: { count: retention.dead },
@@ -302,7 +312,7 @@ export class WebhookProducer {
     });
     delivery.endpoint.countFailed();
     if (reason === "unserializable") this.undelivered.push(letter);
-    this.reporter.deadLettered(letter);
+    this.reporter.deadLettered(letter, delivery.endpoint.config.label);
     return letter;
   }
 

@@ -5,13 +5,15 @@
  *
  * @module
  */
+import { EventBus } from "@attesta/events";
 import { type Job, MetricsTime, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import type { DispatcherEvents } from "../operator-events";
 import { Reporter } from "../reporter";
 import { resolveOptions } from "../resolve-options";
 import type { Endpoint } from "../router/endpoint";
-import { backoffDelay } from "../scheduler/backoff-delay";
 import { EndpointTransport } from "../transport/endpoint-transport";
+import { SharedAgent } from "../transport/shared-agent";
 import type { EndpointStats, WebhookDispatcherOptions } from "../types";
 import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
 import { type DistributedEndpointConfig, queueNameFor, resolveEndpoints } from "./endpoints";
@@ -61,8 +63,12 @@ interface Running {
  * crashed process is picked up by another once its lock expires.
  */
 export class WebhookWorkers {
+  /** What this process reports about its deliveries: dead deliveries, hook failures. */
+  readonly events = new EventBus<DispatcherEvents>();
   private readonly running: Running[] = [];
   private readonly redis: Redis;
+  /** This process's connections, shared by its endpoints: one socket cap per worker process. */
+  private readonly agent: SharedAgent;
   private readonly reporter: Reporter;
   private deadlinePassed = false;
   private handedBack = 0;
@@ -74,7 +80,11 @@ export class WebhookWorkers {
     const { connection, prefix, lockDurationMs, stalledIntervalMs, maxStalledCount, ...hooks } =
       options;
     const resolved = resolveOptions(hooks);
-    this.reporter = new Reporter(resolved, endpoints);
+    this.reporter = new Reporter(
+      resolved,
+      () => endpoints,
+      (event) => this.events.emit({ type: event.name, data: event.data } as never),
+    );
     const keyPrefix = resolvePrefix(prefix);
     const lockDuration = positiveInteger(lockDurationMs, "options.lockDurationMs", 30_000);
     const locks = {
@@ -87,10 +97,15 @@ export class WebhookWorkers {
       maxStalledCount: positiveInteger(maxStalledCount, "options.maxStalledCount", 3),
     };
     // Commands wait out a Redis restart instead of failing: workers must never need a restart.
+    this.agent = new SharedAgent(resolved.connections, "options");
     this.redis = openRedis(connection, { maxRetriesPerRequest: null });
     this.redis.on("error", (error) => this.reporter.log("debug", "redis error", { error }));
     for (const endpoint of endpoints) {
-      const transport = new EndpointTransport(endpoint.config, resolved.maxResponseBytes);
+      const transport = new EndpointTransport(
+        endpoint.config,
+        resolved.maxResponseBytes,
+        this.agent,
+      );
       const name = queueNameFor(endpoint.id);
       const queue = new Queue(name, { connection: this.redis, prefix: keyPrefix });
       queue.on("error", (error) => this.reporter.log("debug", "queue error", { error }));
@@ -121,7 +136,7 @@ export class WebhookWorkers {
           running.inFlight--;
         }
       };
-      const { retryBaseDelayMs, retryMaxDelayMs } = endpoint.config;
+      const delays = endpoint.config.delivery.retry;
       const worker = new Worker<DeliveryJobData, StoredAttempt>(name, processor, {
         connection: this.redis,
         prefix: keyPrefix,
@@ -133,7 +148,7 @@ export class WebhookWorkers {
           backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
             error instanceof AttemptFailedError
               ? error.retryInMs
-              : backoffDelay(attemptsMade, retryBaseDelayMs, retryMaxDelayMs),
+              : (delays.delayFor(attemptsMade) ?? 0),
         },
       });
       worker.on("error", (error) =>
@@ -188,12 +203,9 @@ export class WebhookWorkers {
       }
       await closed;
     }
-    await Promise.all(
-      this.running.map(async ({ queue, transport }) => {
-        await queue.close().catch(() => undefined);
-        await transport.close();
-      }),
-    );
+    await Promise.all(this.running.map(({ queue }) => queue.close().catch(() => undefined)));
+    // Every worker is closed, so no request runs any more: this only closes idle sockets.
+    await this.agent.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
     this.reporter.flushWarnings();
     return { timedOut, handedBack: this.handedBack };
