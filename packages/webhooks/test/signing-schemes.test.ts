@@ -33,9 +33,9 @@ describe("signature schemes on the wire", () => {
     const [request] = await deliverOne({ secret: "s3cret" });
     expect(request).toBeDefined();
     if (request === undefined) return;
-    expect(verifySignature(request.body, request.headers["x-attesta-signature"], "s3cret")).toBe(
-      true,
-    );
+    expect(
+      verifySignature(request.body, String(request.headers["x-attesta-signature"]), "s3cret"),
+    ).toBe(true);
     expect(Object.keys(request.headers).filter((name) => name.startsWith("webhook-"))).toEqual([]);
   });
 
@@ -62,9 +62,9 @@ describe("signature schemes on the wire", () => {
     const [request] = await deliverOne({ secret, scheme: "both" });
     expect(request).toBeDefined();
     if (request === undefined) return;
-    expect(verifySignature(request.body, request.headers["x-attesta-signature"], secret)).toBe(
-      true,
-    );
+    expect(
+      verifySignature(request.body, String(request.headers["x-attesta-signature"]), secret),
+    ).toBe(true);
     expect(verifyStandardWebhook(request.body, request.headers, secret)).toBe(true);
   });
 
