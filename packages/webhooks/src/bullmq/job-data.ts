@@ -15,6 +15,8 @@ export interface DeliveryJobData {
   readonly body: string;
   /** Epoch ms when the producer took the delivery from its outbox. */
   readonly createdAt: number;
+  /** Runs a worker's open circuit breaker postponed without an attempt. */
+  readonly postponed?: number;
 }
 
 /**

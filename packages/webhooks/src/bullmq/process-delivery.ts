@@ -7,13 +7,16 @@
  *
  * @module
  */
-import { type Job, UnrecoverableError, WaitingError } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, WaitingError } from "bullmq";
 import { toDeadLetter } from "../dead-letter";
 import type { Reporter } from "../reporter";
 import type { Endpoint } from "../router/endpoint";
+import type { EndpointHealth } from "../scheduler/endpoint-health";
+import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
 import { judgeAttempt } from "../scheduler/retry-policy";
 import type { LeasedDelivery } from "../store/delivery-store";
 import type { EndpointTransport } from "../transport/endpoint-transport";
+import { summarizeFailure } from "../transport/failure-summary";
 import type { DeliveryJobData, StoredAttempt } from "./job-data";
 
 /** Thrown to BullMQ for a failed attempt that will be retried; carries the policy's delay. */
@@ -37,7 +40,12 @@ export interface ProcessorHost {
   handedBack(): void;
   /** Stores a failed attempt's record (a job log line) and counts it cluster-wide. */
   recordFailure(job: Job<DeliveryJobData>, record: StoredAttempt): Promise<void>;
+  /** Emits an operator event on the workers' `events`. */
+  emit(event: OperatorEvent): void;
 }
+
+// While the breaker is half open and its probe is out, a job waits this long before it asks again.
+const PROBE_WAIT_MS = 1000;
 
 /** The delivery as the shared reporter and dead-letter builder see it. */
 function toLeased(endpoint: Endpoint, job: Job<DeliveryJobData>, body: Buffer): LeasedDelivery {
@@ -46,16 +54,26 @@ function toLeased(endpoint: Endpoint, job: Job<DeliveryJobData>, body: Buffer): 
     endpointId: endpoint.id,
     event: job.name,
     body,
-    // attemptsStarted counts this run, and runs cut short by a crashed worker.
-    attempts: Math.max(0, job.attemptsStarted - 1),
+    // attemptsStarted counts this run, runs cut short by a crashed worker, and runs the breaker postponed.
+    attempts: Math.max(0, job.attemptsStarted - 1 - (job.data.postponed ?? 0)),
     // attemptsMade counts failed attempts of this series: a redelivery resets it.
     attemptsInSeries: job.attemptsMade,
     createdAt: job.data.createdAt,
   };
 }
 
+/**
+ * The breaker of this process is open for the endpoint: the job waits until
+ * the probe time, its retry series untouched, and the run is counted so that
+ * attempt numbers skip it.
+ */
+async function postpone(job: Job<DeliveryJobData>, token: string | undefined, at: number) {
+  await job.updateData({ ...job.data, postponed: (job.data.postponed ?? 0) + 1 });
+  await job.moveToDelayed(at, token);
+}
+
 /** Builds the processor function of one endpoint's BullMQ worker. */
-export function createProcessor(endpoint: Endpoint, host: ProcessorHost) {
+export function createProcessor(endpoint: Endpoint, health: EndpointHealth, host: ProcessorHost) {
   // The endpoint's retry schedule, built from its config exactly as for the local dispatcher.
   const delays = endpoint.config.delivery.retry;
   return async (
@@ -63,6 +81,11 @@ export function createProcessor(endpoint: Endpoint, host: ProcessorHost) {
     token?: string,
     signal?: AbortSignal,
   ): Promise<StoredAttempt> => {
+    const permit = health.acquire();
+    if (permit === undefined) {
+      await postpone(job, token, health.probeAt ?? Date.now() + PROBE_WAIT_MS);
+      throw new DelayedError();
+    }
     const delivery = toLeased(endpoint, job, Buffer.from(job.data.body, "utf8"));
     const attempt = delivery.attempts + 1;
     const outcome = await host.transport.send({
@@ -71,6 +94,10 @@ export function createProcessor(endpoint: Endpoint, host: ProcessorHost) {
       body: delivery.body,
       attempt,
     });
+    const failure = summarizeFailure(outcome);
+    // Aborted attempts say nothing about the endpoint.
+    if (outcome.errorKind === "aborted") health.cancel(permit);
+    else health.record(permit, failure === undefined ? { ok: true } : { ok: false, failure });
     if (outcome.error !== undefined && signal?.aborted && host.handingBack()) {
       // Shutdown deadline: the job goes back to its queue for another worker, its series intact.
       await job.moveToWait(token);
@@ -104,17 +131,27 @@ export function createProcessor(endpoint: Endpoint, host: ProcessorHost) {
     const message = outcome.error?.message ?? `attempt ${attempt} failed`;
     if (verdict.next === "retry") throw new AttemptFailedError(message, verdict.delayMs);
     endpoint.countFailed();
-    host.reporter.deadLettered(
-      toDeadLetter(endpoint, {
+    const letter = toDeadLetter(endpoint, {
+      deliveryId: delivery.id,
+      body: delivery.body,
+      reason: verdict.reason,
+      attempts: attempt,
+      status: outcome.status,
+      error: outcome.error,
+    });
+    host.reporter.deadLettered(letter, endpoint.config.label);
+    host.emit({
+      name: "delivery.dead",
+      data: {
+        endpointId: endpoint.id,
+        url: endpoint.config.label,
         deliveryId: delivery.id,
-        body: delivery.body,
+        event: delivery.event,
         reason: verdict.reason,
         attempts: attempt,
-        status: outcome.status,
-        error: outcome.error,
-      }),
-      endpoint.config.label,
-    );
+        ...(failure === undefined ? {} : { lastFailure: failure }),
+      },
+    });
     // Unrecoverable: BullMQ fails the job now, whatever attempts its options still allow.
     throw new UnrecoverableError(`${verdict.reason}: ${message}`);
   };

@@ -312,7 +312,19 @@ export class WebhookProducer {
     });
     delivery.endpoint.countFailed();
     if (reason === "unserializable") this.undelivered.push(letter);
-    this.reporter.deadLettered(letter, delivery.endpoint.config.label);
+    const { endpoint } = delivery;
+    this.reporter.deadLettered(letter, endpoint.config.label);
+    this.events.emit({
+      type: "delivery.dead",
+      data: {
+        endpointId: endpoint.id,
+        url: endpoint.config.label,
+        deliveryId: delivery.id,
+        event: letter.payload.event,
+        reason,
+        attempts: 0,
+      },
+    });
     return letter;
   }
 

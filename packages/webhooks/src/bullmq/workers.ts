@@ -12,6 +12,8 @@ import type { DispatcherEvents } from "../operator-events";
 import { Reporter } from "../reporter";
 import { resolveOptions } from "../resolve-options";
 import type { Endpoint } from "../router/endpoint";
+import { EndpointHealth } from "../scheduler/endpoint-health";
+import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
 import { EndpointTransport } from "../transport/endpoint-transport";
 import { SharedAgent } from "../transport/shared-agent";
 import type { EndpointStats, WebhookDispatcherOptions } from "../types";
@@ -26,7 +28,17 @@ import { waitWithDeadline } from "./wait-with-deadline";
 /** Options of `startWebhookWorkers(configs, options)`. */
 export interface WebhookWorkersOptions
   extends RedisQueueOptions,
-    Pick<WebhookDispatcherOptions, "logger" | "onAttempt" | "onDeadLetter" | "maxResponseBytes"> {
+    Pick<
+      WebhookDispatcherOptions,
+      | "logger"
+      | "onAttempt"
+      | "onDeadLetter"
+      | "maxResponseBytes"
+      | "network"
+      | "maxSockets"
+      | "connectionsPerOrigin"
+      | "keepAliveTimeoutMs"
+    > {
   /**
    * How long a job stays locked to this process without a renewal (renewed
    * every half of it while the attempt runs); the job of a crashed process is
@@ -80,11 +92,7 @@ export class WebhookWorkers {
     const { connection, prefix, lockDurationMs, stalledIntervalMs, maxStalledCount, ...hooks } =
       options;
     const resolved = resolveOptions(hooks);
-    this.reporter = new Reporter(
-      resolved,
-      () => endpoints,
-      (event) => this.events.emit({ type: event.name, data: event.data } as never),
-    );
+    this.reporter = new Reporter(resolved, () => endpoints, this.emit);
     const keyPrefix = resolvePrefix(prefix);
     const lockDuration = positiveInteger(lockDurationMs, "options.lockDurationMs", 30_000);
     const locks = {
@@ -110,7 +118,16 @@ export class WebhookWorkers {
       const queue = new Queue(name, { connection: this.redis, prefix: keyPrefix });
       queue.on("error", (error) => this.reporter.log("debug", "queue error", { error }));
       const statsKey = statsKeyFor(keyPrefix, name);
-      const judge = createProcessor(endpoint, {
+      // The breaker lives in this process: each worker process judges the endpoint by its own
+      // attempts. Disabling would need cluster-wide state, so it is left off here.
+      const health = new EndpointHealth(
+        { endpointId: endpoint.id, url: endpoint.config.label },
+        { ...endpoint.config.delivery.health, disableOnGone: false, disableAfterMs: Infinity },
+        Date.now,
+        this.emit,
+      );
+      const judge = createProcessor(endpoint, health, {
+        emit: this.emit,
         transport,
         reporter: this.reporter,
         handingBack: () => this.deadlinePassed,
@@ -166,6 +183,11 @@ export class WebhookWorkers {
       this.running.push(running);
     }
   }
+
+  /** Emits on `events`; a throwing listener is the bus's business (its onError). */
+  private readonly emit = (event: OperatorEvent): void => {
+    this.events.emit({ type: event.name, data: event.data } as never);
+  };
 
   /** Resolves once every worker is connected and its queue's cluster-wide concurrency is set. */
   async ready(): Promise<void> {

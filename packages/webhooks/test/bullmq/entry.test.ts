@@ -28,11 +28,12 @@ function importWithoutQueueModules(entry: string): { status: number | null; stde
 describe("@attesta/webhooks entry points", () => {
   it("the main entry never loads bullmq or ioredis", () => {
     expect(importWithoutQueueModules(dist("index.js"))).toMatchObject({ status: 0 });
-  });
+    // A fresh Node can take seconds to start on a busy machine: the child's own limit applies.
+  }, 30_000);
 
   it("the bullmq subpath does load them (so the check above can fail)", () => {
     const result = importWithoutQueueModules(dist("bullmq/index.js"));
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/loaded (bullmq|ioredis)/);
-  });
+  }, 30_000);
 });

@@ -97,6 +97,8 @@ describe("@attesta/webhooks/bullmq delivery semantics", () => {
     const honoured = await cluster(status([429, 204], { "retry-after": "1" }), {
       retryCount: 1,
       retryMaxDelayMs: 30_000,
+      // Only Retry-After sets this wait: no 5 s floor after a 429.
+      overloadDelayMs: 0,
     });
     const capped = await cluster(status([503, 204], { "retry-after": "120" }), {
       retryCount: 1,
