@@ -5,6 +5,7 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
+import { EndpointRecords, type SecretResolver } from "./endpoint-records";
 import { invalidOption } from "./invalid-option";
 import type { DisableReason } from "./operator-events";
 import type { Endpoint } from "./router/endpoint";
@@ -54,6 +55,7 @@ export interface AdminHost {
   /** Resolves once `done()` holds, checked whenever a delivery settles. */
   waitFor(done: () => boolean): Promise<void>;
   warnUnsigned(ids: readonly string[]): void;
+  log(level: "warn" | "error", message: string, fields: Record<string, unknown>): void;
 }
 
 const mintId = (): string => `ep_${randomBytes(8).toString("hex")}`;
@@ -61,8 +63,11 @@ const mintId = (): string => `ep_${randomBytes(8).toString("hex")}`;
 /** Keeps the configs as given (secrets included, in memory only) so that patches can be merged. */
 export class EndpointAdmin {
   private readonly given = new Map<string, Record<string, unknown>>();
+  private readonly records: EndpointRecords;
 
-  constructor(private readonly host: AdminHost) {}
+  constructor(private readonly host: AdminHost) {
+    this.records = new EndpointRecords(host.store);
+  }
 
   /** Remembers the constructor's configs, by resolved id. */
   remember(configs: readonly WebhookConfig[], resolved: readonly ResolvedConfig[]): void {
@@ -78,14 +83,71 @@ export class EndpointAdmin {
         `@attesta/webhooks: addEndpoint(config).id "${resolved.id}" is already the id of an endpoint. Fix: give every endpoint its own id, or call updateEndpoint("${resolved.id}", patch).`,
       );
     }
+    const given = { ...(config as object) } as Record<string, unknown>;
+    // Stored first: when the store refuses, nothing was added.
+    this.records.save(resolved.id, given);
+    this.attach(resolved, given, false);
+    return resolved.id;
+  }
+
+  /**
+   * Stores the constructor's configs (they win over stored copies with the
+   * same id) and adds back the stored endpoints that are not among them. One
+   * whose secret cannot be found is added disabled (`secret_missing`), so it
+   * never sends unsigned requests.
+   */
+  restore(resolveSecret: SecretResolver | undefined): void {
+    for (const [id, given] of this.given) {
+      try {
+        this.records.save(id, given);
+      } catch (error) {
+        this.host.log("error", `storing the config of endpoint "${id}" failed`, {
+          endpointId: id,
+          error,
+        });
+      }
+    }
+    const restored = this.records.load(new Set(this.given.keys()), resolveSecret, (id, error) =>
+      this.host.log("error", `options.secrets("${id}") threw; the endpoint stays disabled`, {
+        endpointId: id,
+        error,
+      }),
+    );
+    const missing: string[] = [];
+    for (const { id, config, secretMissing } of restored) {
+      let resolved: ResolvedConfig;
+      try {
+        resolved = resolveConfig(config, `stored endpoint "${id}"`, () => id);
+      } catch (error) {
+        // Left in the store: a later version or a fixed config may take it.
+        this.host.log("error", `stored endpoint "${id}" is not a valid config; not restored`, {
+          endpointId: id,
+          error,
+        });
+        continue;
+      }
+      this.attach(resolved, config, secretMissing);
+      if (secretMissing) missing.push(id);
+    }
+    if (missing.length > 0) {
+      this.host.log(
+        "warn",
+        `${missing.length} restored endpoint(s) had a secret that was not stored and options.secrets did not give it back, so they stay disabled (reason "secret_missing") and keep their deliveries. Fix: pass options.secrets, or call updateEndpoint(id, { secret }).`,
+        { endpoints: missing },
+      );
+    }
+  }
+
+  private attach(resolved: ResolvedConfig, given: Record<string, unknown>, hold: boolean): void {
     const endpoint = this.host.router.add(resolved);
-    this.given.set(resolved.id, { ...(config as object) });
+    this.given.set(resolved.id, given);
     this.host.scheduler.add(endpoint);
     this.host.emit({ name: "endpoint.added", data: ref(endpoint) });
-    if (resolved.secret === undefined) this.host.warnUnsigned([resolved.id]);
+    // Disabled before anything is leased: the store resumes its deliveries, but they wait.
+    if (hold) this.hold(resolved.id);
+    else if (resolved.secret === undefined) this.host.warnUnsigned([resolved.id]);
     // A durable store may hold deliveries for this id from before a restart.
     if (this.host.store.pendingCount(resolved.id) > 0) this.host.scheduler.wake();
-    return resolved.id;
   }
 
   update(id: string, patch: Partial<WebhookConfig>): void {
@@ -106,6 +168,7 @@ export class EndpointAdmin {
     // A key patched to undefined goes back to its default (e.g. { secret: undefined }).
     for (const [key, value] of Object.entries(patch)) if (value === undefined) delete merged[key];
     const resolved = resolveConfig(merged, at, () => id);
+    this.records.save(id, merged);
     this.host.router.update(endpoint, resolved);
     this.given.set(id, merged);
     this.host.scheduler.reconfigure(endpoint);
@@ -113,6 +176,11 @@ export class EndpointAdmin {
       name: "endpoint.updated",
       data: { ...ref(endpoint), changed: Object.keys(patch) },
     });
+    // The secret it was waiting for: it may send again.
+    const loop = this.host.scheduler.loop(id);
+    if (loop?.health.disabled === "secret_missing" && resolved.secret !== undefined) {
+      this.enable(id);
+    }
   }
 
   async remove(id: string, options: RemoveEndpointOptions = {}): Promise<{ abandoned: number }> {
@@ -127,12 +195,25 @@ export class EndpointAdmin {
     const abandoned = scheduler.remove(id, drain ? undefined : "removed");
     router.forget(endpoint);
     this.given.delete(id);
+    try {
+      this.records.remove(id);
+    } catch (error) {
+      this.host.log("error", `forgetting the stored config of endpoint "${id}" failed`, {
+        endpointId: id,
+        error,
+      });
+    }
     this.host.emit({ name: "endpoint.removed", data: { ...ref(endpoint), abandoned } });
     return { abandoned };
   }
 
   enable(id: string): boolean {
     const loop = this.host.scheduler.loop(this.find(id, "enableEndpoint").id);
+    if (loop?.health.disabled === "secret_missing" && loop.endpoint.config.secret === undefined) {
+      throw new TypeError(
+        `@attesta/webhooks: enableEndpoint("${id}") refused: the endpoint was restored without its secret, so its requests would be unsigned. Fix: call updateEndpoint("${id}", { secret }), which enables it.`,
+      );
+    }
     if (loop === undefined || !loop.health.enable()) return false;
     const pending = this.host.store.pendingCount(id);
     this.host.emit({ name: "endpoint.enabled", data: { ...ref(loop.endpoint), pending } });
@@ -161,6 +242,22 @@ export class EndpointAdmin {
         circuit: health?.state ?? "closed",
         pending: this.host.store.pendingCount(endpoint.id),
       };
+    });
+  }
+
+  /**
+   * Disabled at once; reported again on the next microtask, because during the
+   * constructor nobody can listen on `events` yet.
+   */
+  private hold(id: string): void {
+    const loop = this.host.scheduler.loop(id);
+    loop?.health.disable("secret_missing");
+    queueMicrotask(() => {
+      if (loop === undefined || loop.health.disabled !== "secret_missing") return;
+      this.host.emit({
+        name: "endpoint.disabled",
+        data: { ...ref(loop.endpoint), reason: "secret_missing" },
+      });
     });
   }
 

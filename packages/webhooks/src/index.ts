@@ -7,6 +7,7 @@
 
 export { DispatcherClosedError } from "./dispatcher-closed-error";
 export type { EndpointInfo, RemoveEndpointOptions } from "./endpoint-admin";
+export type { SecretResolver } from "./endpoint-records";
 export type {
   DisableReason,
   DispatcherEvents,
@@ -30,6 +31,7 @@ export type {
   DeliveryStore,
   LeasedDelivery,
   StoreContext,
+  StoredEndpoint,
 } from "./store/delivery-store";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store";
 export { BLOCKED_RANGES, type NetworkOptions } from "./transport/address-policy";

@@ -42,7 +42,13 @@ export type DisableReason =
   /** Every attempt failed for longer than `disableAfterMs`. */
   | "failing"
   /** `disableEndpoint(id)` was called. */
-  | "manual";
+  | "manual"
+  /**
+   * Restored from a durable store without its secret (the `secrets` option
+   * gave none): kept off so that it never sends unsigned requests. Fix:
+   * `updateEndpoint(id, { secret })`.
+   */
+  | "secret_missing";
 
 /**
  * Event map of `dispatcher.events`. Names are `subject.what-happened`.

@@ -18,6 +18,7 @@ export interface ResolvedOptions {
   readonly onDrop: WebhookDispatcherOptions["onDrop"];
   readonly maxResponseBytes: number;
   readonly store: DeliveryStore;
+  readonly secrets: WebhookDispatcherOptions["secrets"];
   /** Shared connections and the SSRF guard; validated by `SharedAgent`. */
   readonly connections: SharedAgentOptions;
 }
@@ -29,6 +30,7 @@ const KNOWN_KEYS = [
   "onDrop",
   "maxResponseBytes",
   "store",
+  "secrets",
   "network",
   "maxSockets",
   "connectionsPerOrigin",
@@ -101,7 +103,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
       );
     }
   }
-  for (const hook of ["onAttempt", "onDeadLetter", "onDrop"] as const) {
+  for (const hook of ["onAttempt", "onDeadLetter", "onDrop", "secrets"] as const) {
     if (input[hook] !== undefined && typeof input[hook] !== "function") {
       throw new TypeError(
         `@attesta/webhooks: options.${hook} must be a function; got ${typeName(input[hook])}. Fix: pass a function or leave it out.`,
@@ -137,6 +139,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     onAttempt: input.onAttempt as ResolvedOptions["onAttempt"],
     onDeadLetter: input.onDeadLetter as ResolvedOptions["onDeadLetter"],
     onDrop: input.onDrop as ResolvedOptions["onDrop"],
+    secrets: input.secrets as ResolvedOptions["secrets"],
     maxResponseBytes,
     store: resolveStore(input.store),
     connections: {

@@ -237,6 +237,17 @@ export interface WebhookDispatcherOptions {
    */
   store?: DeliveryStore;
   /**
+   * Gives back the secret of an endpoint restored from a durable store
+   * (`SqliteStore` keeps endpoint configs added at run time, but not their
+   * secrets unless `storeSecrets: true`). Called once per restored signed
+   * endpoint at construction, e.g. with a lookup in your secret manager
+   * cache. When it returns `undefined` (or throws), the endpoint is kept
+   * disabled (`"secret_missing"`, a warning and `endpoint.disabled`) with
+   * its deliveries until `updateEndpoint(id, { secret })`: it never sends
+   * unsigned requests. Default: none.
+   */
+  secrets?: (endpointId: string) => string | undefined;
+  /**
    * SSRF guard for endpoint URLs that come from your own customers:
    * `{ denyPrivate: true, allow: ["10.1.0.0/16", "hooks.internal"] }`. Every
    * address is checked when a connection is made. Default: no check.

@@ -179,11 +179,14 @@ export class WebhookDispatcher {
       emit: this.emitOperator,
       waitFor: (done) => this.waiters.waitFor(done),
       warnUnsigned: (ids) => this.warnUnsigned(ids),
+      log: (level, message, fields) => this.reporter.log(level, message, fields),
     });
     this.admin.remember(configs, resolved);
     // Endpoints come and go at run time, so bodies are always shared between them.
     this.store.open(createStoreContext(side, new PayloadBytes(true)));
     this.warnUnsigned(resolved.filter((config) => config.secret === undefined).map((c) => c.id));
+    // Endpoints added at run time before a restart come back from a durable store.
+    this.admin.restore(this.options.secrets);
     this.deliveries = {
       get: (id) => this.store.get(id),
       list: (query) => this.store.list(resolveListQuery(query)),

@@ -7,7 +7,7 @@ import {
   SqliteStoreLockedError,
   type SqliteStoreOptions,
 } from "../src/sqlite/index";
-import { migrate } from "../src/sqlite/migrations";
+import { migrate, SCHEMA_VERSION } from "../src/sqlite/migrations";
 import type { DeliveryStore } from "../src/store/delivery-store";
 import { tempDbPath } from "./sqlite/temp-file";
 import { attempt, describeStoreContract, event, testContext } from "./support/store-contract";
@@ -203,7 +203,7 @@ describe("SqliteStore files", () => {
     old.close();
 
     const store = openAt(path);
-    expect(peek(path, (db) => db.pragma("user_version", { simple: true }))).toBe(2);
+    expect(peek(path, (db) => db.pragma("user_version", { simple: true }))).toBe(SCHEMA_VERSION);
     expect(store.pendingCount("a")).toBe(1);
     expect(store.nextDueAt("a")).toBe(5000);
     expect(store.get("11111111-1111-4111-8111-111111111111")).toMatchObject({

@@ -6,7 +6,12 @@
  * @module
  */
 import { invalidOption } from "../invalid-option";
-import type { DispatcherEvents, EndpointRef, FailureSummary } from "../operator-events";
+import type {
+  DisableReason,
+  DispatcherEvents,
+  EndpointRef,
+  FailureSummary,
+} from "../operator-events";
 import {
   type BreakerPermit,
   type BreakerTransition,
@@ -58,7 +63,7 @@ export class EndpointHealth {
   private reportedFailing = false;
   private lastFailure: FailureSummary | undefined;
   private inARow = 0;
-  private disabledFor: "gone" | "failing" | "manual" | undefined;
+  private disabledFor: DisableReason | undefined;
 
   constructor(
     private readonly ref: EndpointRef,
@@ -99,7 +104,7 @@ export class EndpointHealth {
   }
 
   /** Why the endpoint is disabled, or `undefined` while it is enabled. */
-  get disabled(): "gone" | "failing" | "manual" | undefined {
+  get disabled(): DisableReason | undefined {
     return this.disabledFor;
   }
 
@@ -136,7 +141,7 @@ export class EndpointHealth {
   }
 
   /** Stops attempts until `enable()`; reported once. */
-  disable(reason: "gone" | "failing" | "manual"): void {
+  disable(reason: DisableReason): void {
     if (this.disabledFor !== undefined) return;
     this.disabledFor = reason;
     this.report({

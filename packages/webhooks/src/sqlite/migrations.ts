@@ -80,6 +80,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: "endpoint configs added at run time (secrets only when opted in)",
+    up(db) {
+      // config is the JSON of the config as given; signed says a secret is needed on restore.
+      db.exec(`
+        CREATE TABLE endpoints (
+          seq        INTEGER PRIMARY KEY,
+          id         TEXT    NOT NULL UNIQUE,
+          config     TEXT    NOT NULL,
+          signed     INTEGER NOT NULL CHECK (signed IN (0, 1)),
+          updated_at INTEGER NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 /** The version a file has once every migration ran. */

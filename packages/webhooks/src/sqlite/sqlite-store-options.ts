@@ -43,6 +43,16 @@ export interface SqliteStoreOptions {
   readonly staleLockMs?: number;
   /** How often the owner refreshes its heartbeat and picks up redelivery requests from other processes, in ms. Default 1000. */
   readonly pollIntervalMs?: number;
+  /**
+   * Whether endpoint secrets are written to the file with the endpoint
+   * configs. Default `false`: configs are stored without `secret`, and a
+   * restarted dispatcher gets it back from its `secrets` option. With `true`
+   * the file (and its WAL and backups) holds every secret in plain text:
+   * anyone who can read it can sign requests your receivers will trust.
+   * Protect it like the secrets themselves (file mode 0600, encrypted disk,
+   * no copies in logs or tickets).
+   */
+  readonly storeSecrets?: boolean;
 }
 
 export interface ResolvedSqliteOptions {
@@ -55,6 +65,7 @@ export interface ResolvedSqliteOptions {
   readonly pruneBatchSize: number;
   readonly staleLockMs: number;
   readonly pollIntervalMs: number;
+  readonly storeSecrets: boolean;
 }
 
 export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqliteOptions {
@@ -94,7 +105,15 @@ export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqlit
     pruneBatchSize: duration("pruneBatchSize", options.pruneBatchSize, 1000, 1),
     staleLockMs: duration("staleLockMs", options.staleLockMs, 15_000, 1),
     pollIntervalMs: duration("pollIntervalMs", options.pollIntervalMs, 1000, 1),
+    storeSecrets: flag("storeSecrets", options.storeSecrets),
   };
+}
+
+function flag(at: string, value: boolean | undefined): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean")
+    throw invalidOption(`SqliteStore ${at}`, "true or false", value, "pass true, or leave it out");
+  return value;
 }
 
 function duration(at: string, value: number | undefined, fallback: number, min: number): number {

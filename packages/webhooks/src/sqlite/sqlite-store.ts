@@ -14,9 +14,11 @@ import type {
   DeliveryStore,
   LeasedDelivery,
   StoreContext,
+  StoredEndpoint,
 } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
 import { DeliveryReader, type DeliveryRow } from "./delivery-reader";
+import { EndpointTable } from "./endpoint-table";
 import { openDatabase, type SqliteDatabase, sqliteFailure } from "./open-database";
 import { OwnerLock } from "./owner-lock";
 import { type PendingEntry, PendingQueue } from "./pending-queue";
@@ -41,6 +43,7 @@ interface OpenParts {
   readonly reader: DeliveryReader;
   readonly pruner: Pruner;
   readonly maintenance: StoreMaintenance;
+  readonly endpoints: EndpointTable;
 }
 
 /**
@@ -63,6 +66,8 @@ export class SqliteStore implements DeliveryStore {
   readonly kind = "sqlite";
   readonly durable = true;
   readonly path: string;
+  /** `storeSecrets`: whether endpoint secrets are written with their configs. */
+  readonly keepsSecrets: boolean;
   readonly #options: ResolvedSqliteOptions;
   #parts: OpenParts | undefined;
   #state: "new" | "open" | "fenced" | "closed" = "new";
@@ -82,6 +87,7 @@ export class SqliteStore implements DeliveryStore {
   constructor(options: SqliteStoreOptions) {
     this.#options = resolveSqliteOptions(options);
     this.path = this.#options.path;
+    this.keepsSecrets = this.#options.storeSecrets;
   }
 
   /**
@@ -122,7 +128,8 @@ export class SqliteStore implements DeliveryStore {
         prune: () => this.#pruneBatch(),
         wake: () => context.wake?.(),
       });
-      this.#parts = { db, context, lock, writer, reader, pruner, maintenance };
+      const endpoints = new EndpointTable(db, lock);
+      this.#parts = { db, context, lock, writer, reader, pruner, maintenance, endpoints };
       this.#seq = reader.maxSeq();
       for (const row of reader.pending()) this.#resume(row);
     } catch (error) {
@@ -338,6 +345,53 @@ export class SqliteStore implements DeliveryStore {
     } finally {
       parts.db.close();
     }
+  }
+
+  /**
+   * Keeps an endpoint config in the file. Throws SqliteStoreError when it
+   * holds a secret and `storeSecrets` is off (the dispatcher strips it), or
+   * when another process owns the file now.
+   */
+  saveEndpoint(endpoint: StoredEndpoint): void {
+    if (!this.keepsSecrets && endpoint.config.secret !== undefined) {
+      throw new SqliteStoreError(
+        "io",
+        this.path,
+        `saveEndpoint("${endpoint.id}") was given a secret while storeSecrets is off; nothing was written. Fix: strip secret from the config, or pass storeSecrets: true to write secrets on purpose.`,
+      );
+    }
+    this.#writeEndpoint(() => this.#require().endpoints.save(endpoint, this.#now()));
+  }
+
+  removeEndpoint(id: string): void {
+    this.#writeEndpoint(() => this.#require().endpoints.remove(id, this.#now()));
+  }
+
+  /** The endpoint configs in the file, in the order they were first saved. */
+  loadEndpoints(): StoredEndpoint[] {
+    try {
+      return this.#require().endpoints.load();
+    } catch (error) {
+      throw error instanceof SqliteStoreError ? error : sqliteFailure(this.path, error, "read");
+    }
+  }
+
+  #writeEndpoint(write: () => boolean): void {
+    if (this.#state === "fenced") throw this.#lockLost();
+    let owned: boolean;
+    try {
+      owned = write();
+    } catch (error) {
+      throw error instanceof SqliteStoreError ? error : sqliteFailure(this.path, error, "write");
+    }
+    if (!owned) {
+      this.#state = "fenced";
+      throw this.#lockLost();
+    }
+  }
+
+  #now(): number {
+    return this.#require().context.now();
   }
 
   #pruneBatch(): number {

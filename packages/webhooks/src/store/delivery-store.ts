@@ -121,6 +121,21 @@ export interface DeliveryQuery {
 }
 
 /**
+ * An endpoint config as a durable store keeps it, so that a restarted
+ * dispatcher gets back the endpoints added at run time.
+ */
+export interface StoredEndpoint {
+  readonly id: string;
+  /**
+   * The config as given (plain JSON). It holds `secret` only when the store
+   * opted in with `keepsSecrets`; otherwise the dispatcher strips it first.
+   */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Whether the endpoint had a secret: a restored one without it stays disabled until it has one. */
+  readonly signed: boolean;
+}
+
+/**
  * What is owed and what happened. One instance serves one dispatcher; the
  * dispatcher calls `open` once before any other method and `close` last.
  */
@@ -207,6 +222,25 @@ export interface DeliveryStore {
 
   /** Commits what is buffered and releases the file or memory. */
   close(): Promise<void>;
+
+  /**
+   * Whether `saveEndpoint` may receive secrets. Unless `true`, the dispatcher
+   * removes `secret` from every config before it reaches the store.
+   */
+  readonly keepsSecrets?: boolean;
+
+  /**
+   * Keeps an endpoint config (replacing the one with the same id). Optional:
+   * a store without it (the memory store) keeps no endpoints, and a restart
+   * knows only the constructor's configs. Called after `open`.
+   */
+  saveEndpoint?(endpoint: StoredEndpoint): void;
+
+  /** Forgets the endpoint config with this id (`removeEndpoint`). Optional, with `saveEndpoint`. */
+  removeEndpoint?(id: string): void;
+
+  /** Every endpoint config kept, oldest first. Optional, with `saveEndpoint`; called once after `open`. */
+  loadEndpoints?(): StoredEndpoint[];
 }
 
 /** What the dispatcher gives its store at `open`. */

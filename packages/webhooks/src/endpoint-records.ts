@@ -1,0 +1,78 @@
+/**
+ * Endpoint configs kept in a durable store: what is written (never a secret
+ * unless the store opted in) and how a restored config gets its secret back.
+ *
+ * @module
+ */
+import type { DeliveryStore, StoredEndpoint } from "./store/delivery-store";
+
+/** The `secrets` option: the secret of a restored endpoint, e.g. from a secret manager. */
+export type SecretResolver = (endpointId: string) => string | undefined;
+
+/** A stored config ready to be added again, with its secret when one was found. */
+export interface RestoredConfig {
+  readonly id: string;
+  readonly config: Record<string, unknown>;
+  /** It had a secret when saved and none could be found: keep it disabled. */
+  readonly secretMissing: boolean;
+}
+
+/** Writes and reads endpoint configs through the optional methods of a store. */
+export class EndpointRecords {
+  constructor(private readonly store: DeliveryStore) {}
+
+  /** Keeps `given` (the config as the user passed it, patches merged) under `id`. */
+  save(id: string, given: Readonly<Record<string, unknown>>): void {
+    if (this.store.saveEndpoint === undefined) return;
+    const { secret, ...rest } = given;
+    const signed = secret !== undefined;
+    const config = this.store.keepsSecrets === true && signed ? { ...rest, secret } : rest;
+    this.store.saveEndpoint({ id, config: { ...config, id }, signed });
+  }
+
+  remove(id: string): void {
+    this.store.removeEndpoint?.(id);
+  }
+
+  /**
+   * The stored endpoints whose id is not in `skip` (constructor configs win),
+   * with their secrets: the stored one when the store keeps secrets, else the
+   * one `resolve` gives. A resolver that throws counts as "not found"; its
+   * error goes to `onResolveError` (which must not log the secret: it never
+   * has it).
+   */
+  load(
+    skip: ReadonlySet<string>,
+    resolve: SecretResolver | undefined,
+    onResolveError: (id: string, error: unknown) => void,
+  ): RestoredConfig[] {
+    const restored: RestoredConfig[] = [];
+    for (const stored of this.store.loadEndpoints?.() ?? []) {
+      if (skip.has(stored.id)) continue;
+      restored.push(withSecret(stored, resolve, onResolveError));
+    }
+    return restored;
+  }
+}
+
+function withSecret(
+  stored: StoredEndpoint,
+  resolve: SecretResolver | undefined,
+  onResolveError: (id: string, error: unknown) => void,
+): RestoredConfig {
+  const config: Record<string, unknown> = { ...stored.config, id: stored.id };
+  if (!stored.signed || config.secret !== undefined) {
+    return { id: stored.id, config, secretMissing: false };
+  }
+  let secret: unknown;
+  try {
+    secret = resolve?.(stored.id);
+  } catch (error) {
+    onResolveError(stored.id, error);
+  }
+  if (typeof secret === "string" && secret.length > 0) {
+    return { id: stored.id, config: { ...config, secret }, secretMissing: false };
+  }
+  delete config.secret;
+  return { id: stored.id, config, secretMissing: true };
+}

@@ -1,0 +1,69 @@
+/**
+ * The `endpoints` table: endpoint configs added at run time, so that a
+ * restarted dispatcher gets them back. Written at once (an admin call, never
+ * on the emit path), in a transaction that re-checks the owner row.
+ *
+ * @module
+ */
+import type { StoredEndpoint } from "../store/delivery-store";
+import type { SqliteDatabase } from "./open-database";
+import type { OwnerLock } from "./owner-lock";
+
+interface EndpointRow {
+  id: string;
+  config: string;
+  signed: number;
+}
+
+export class EndpointTable {
+  readonly #db: SqliteDatabase;
+  readonly #lock: OwnerLock;
+  readonly #upsert;
+  readonly #delete;
+
+  constructor(db: SqliteDatabase, lock: OwnerLock) {
+    this.#db = db;
+    this.#lock = lock;
+    // The seq of a replaced row is kept, so restore order stays the order of first addition.
+    this.#upsert = db.prepare(
+      `INSERT INTO endpoints (id, config, signed, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET config = excluded.config, signed = excluded.signed,
+         updated_at = excluded.updated_at`,
+    );
+    this.#delete = db.prepare("DELETE FROM endpoints WHERE id = ?");
+  }
+
+  /** False when another process owns the file now (nothing is written). */
+  save(endpoint: StoredEndpoint, now: number): boolean {
+    const config = JSON.stringify(endpoint.config);
+    return this.#owned(now, () => {
+      this.#upsert.run(endpoint.id, config, endpoint.signed ? 1 : 0, now);
+    });
+  }
+
+  remove(id: string, now: number): boolean {
+    return this.#owned(now, () => {
+      this.#delete.run(id);
+    });
+  }
+
+  load(): StoredEndpoint[] {
+    const rows = this.#db
+      .prepare("SELECT id, config, signed FROM endpoints ORDER BY seq")
+      .all() as EndpointRow[];
+    return rows.map((row) => ({
+      id: row.id,
+      config: JSON.parse(row.config) as Record<string, unknown>,
+      signed: row.signed === 1,
+    }));
+  }
+
+  #owned(now: number, write: () => void): boolean {
+    const run = this.#db.transaction(() => {
+      if (!this.#lock.confirm(now)) return false;
+      write();
+      return true;
+    });
+    return run.immediate();
+  }
+}
