@@ -23,6 +23,8 @@ export interface DispatcherSide {
   deadLettered(letter: DeadLetter): void;
   /** Something settled: flush() and close() check again. */
   settled(): void;
+  /** The store made deliveries pending by itself (a redelivery requested by another process): lease again. */
+  wake(): void;
 }
 
 /** What the per-endpoint loops report, turned into hooks, counters and dead letters. */
@@ -90,6 +92,7 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
         }),
       );
     },
+    wake: () => side.wake(),
     onCommitError: (error, lost) =>
       reporter.log(
         "error",

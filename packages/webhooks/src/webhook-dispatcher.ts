@@ -121,6 +121,7 @@ export class WebhookDispatcher {
       reporter: this.reporter,
       deadLettered: (letter) => this.deadLettered(letter),
       settled: () => this.waiters.check(),
+      wake: () => this.scheduler.wake(),
     };
     const host = createSchedulerHost(side);
     this.scheduler = new Scheduler(this.router, host, this.options.maxResponseBytes);
