@@ -127,6 +127,23 @@ describe("pnpm demo", () => {
     expect(summary).toMatch(/^\s*delivery\s+\d+ HTTP attempts, \d+ ms of request time/m);
   });
 
+  it("kills the sender with SIGKILL while deliveries are pending and resumes them all from the file", () => {
+    const killed =
+      /killed pid \d+ \(SIGKILL\) after (\d+) events were on disk: .*the file still owes (\d+) \(ledger (\d+), audit (\d+)\)/.exec(
+        run.stdout,
+      );
+    expect(killed, run.stdout).not.toBeNull();
+    const [, events, owed, ledger, audit] = (killed ?? []).map(Number);
+    // The audit receiver is down at the kill: every one of its deliveries is still owed.
+    expect(audit).toBe(events);
+    expect(ledger + audit).toBe(owed);
+    expect(run.stdout).toContain(`resumed ${owed} pending deliveries`);
+    const summary = run.stdout.slice(run.stdout.lastIndexOf("Summary"));
+    expect(summary).toMatch(
+      new RegExp(`^\\s*recovered\\s+${owed} of ${owed} deliveries pending at the SIGKILL`, "m"),
+    );
+  });
+
   it("writes plain text when stdout is not a terminal", () => {
     expect(stripVTControlCharacters(run.stdout)).toBe(run.stdout);
   });

@@ -6,18 +6,25 @@
  * WebhookDispatcher delivers them in the background to Express, Koa and Hono
  * receivers guarded by verifyAttesta, one endpoint fails once and is retried,
  * a forged request is turned away with 401, and close() drains what is still
- * in flight. Everything listens on
+ * in flight. Deliveries live in a SqliteStore file; in a last act a sender
+ * process is killed with SIGKILL while deliveries are pending, and a new
+ * dispatcher resumes them from its file. Everything listens on
  * 127.0.0.1 with an ephemeral port; the process exits 0 only if every
  * delivery arrived verified and every forgery was rejected.
  *
  * @module
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { EventBus } from "@attesta/events";
 import { sign } from "@attesta/verify";
 import { WebhookDispatcher } from "@attesta/webhooks";
+import { SqliteStore } from "@attesta/webhooks/sqlite";
+import { crashAct } from "./crash-act.mjs";
 import { Inbox, startReceivers } from "./receivers.mjs";
 import { actions } from "./scenario.mjs";
 import { LiveTable, painter, wantsColour } from "./table.mjs";
@@ -44,6 +51,10 @@ const secrets = {
   auditNew: secret("audit_2025_06"),
   auditOld: secret("audit_2025_01"),
 };
+
+// The store's files live in a scratch directory, removed at the end.
+const dir = mkdtempSync(join(tmpdir(), "attesta-demo-"));
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 
 const inbox = new Inbox();
 const receivers = await startReceivers({
@@ -81,6 +92,12 @@ out(
   paint(
     "dim",
     "EventBus → WebhookDispatcher → receivers guarded by verifyAttesta, all on 127.0.0.1",
+  ),
+);
+out(
+  paint(
+    "dim",
+    "Deliveries are kept in a SQLite file (SqliteStore): nothing owed is lost to a crash",
   ),
 );
 out();
@@ -192,6 +209,7 @@ const dispatcher = new WebhookDispatcher(bus, configs, {
   },
   // Every attempt and dead letter is already in the table.
   logger: null,
+  store: new SqliteStore({ path: join(dir, "webhooks.db") }),
 });
 
 let emitted = 0;
@@ -329,6 +347,9 @@ const rejected = rejectedBy.length;
 
 await Promise.all(receivers.map((receiver) => receiver.close()));
 
+out();
+const crash = await crashAct({ dir, out, paint });
+
 const expected = actions.reduce((total, action) => {
   const types = [...action.before, ...action.after].map((event) => event.type);
   return (
@@ -378,6 +399,11 @@ line(
   undelivered === 0 ? "green" : "red",
 );
 line(
+  "recovered",
+  `${crash.recovered} of ${crash.pending} deliveries pending at the SIGKILL, resumed from the file under the same ids (${crash.repeated} repeated: in flight at the kill)`,
+  crash.ok ? "green" : "red",
+);
+line(
   "emit",
   `${emitted} events, ${emitMs.toFixed(2)} ms in total inside bus.emit() (${((emitMs / emitted) * 1000).toFixed(0)} µs each)`,
 );
@@ -406,7 +432,8 @@ const ok =
   tally.verified === expected &&
   rejected === receivers.length &&
   stragglerOk &&
-  tally.deadLetters === 0;
+  tally.deadLetters === 0 &&
+  crash.ok;
 if (!ok) out(paint("red", "demo: something went wrong, see the rows above"));
 clearTimeout(watchdog);
 process.exitCode = ok ? 0 : 1;

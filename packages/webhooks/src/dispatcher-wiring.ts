@@ -31,6 +31,8 @@ export interface DispatcherSide {
   emit(event: OperatorEvent): void;
   /** Something settled: flush() and close() check again. */
   settled(): void;
+  /** The store made deliveries pending by itself (a redelivery requested by another process): lease again. */
+  wake(): void;
 }
 
 /** What the per-endpoint loops report, turned into hooks, counters and dead letters. */
@@ -112,6 +114,7 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
         { kind: "unserializable", message },
       );
     },
+    wake: () => side.wake(),
     onCommitError: (error, lost) =>
       reporter.log(
         "error",

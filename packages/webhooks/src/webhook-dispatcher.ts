@@ -161,6 +161,7 @@ export class WebhookDispatcher {
       deadLettered: (letter, endpoint, last) => this.deadLettered(letter, endpoint, last),
       emit: this.emitOperator,
       settled: () => this.waiters.check(),
+      wake: () => this.scheduler.wake(),
     };
     const host = createSchedulerHost(side);
     const telemetry = WebhookTelemetry.create(() => this.router.endpoints, this.store);

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { EventBus } from "@attesta/events";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStore, SqliteStoreLockedError } from "../src/sqlite/index";
@@ -28,6 +30,24 @@ function open(path: string, config: WebhookConfig) {
   });
   dispatchers.push(dispatcher);
   return { bus, dispatcher };
+}
+
+const distSqlite = new URL("../dist/sqlite/index.js", import.meta.url).href;
+
+/** Asks for a redelivery from another node process, as a CLI or a dashboard would. */
+async function requestRedeliveryFromAnotherProcess(path: string, id: string): Promise<string> {
+  const script = `import { SqliteStore } from ${JSON.stringify(distSqlite)};
+const file = SqliteStore.inspect(process.argv[1]);
+console.log(file.requestRedelivery(process.argv[2]));
+file.close();`;
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    "--input-type=module",
+    "-e",
+    script,
+    path,
+    id,
+  ]);
+  return stdout.trim();
 }
 
 const deliveryId = (r: Receiver, i: number) => r.requests[i]?.headers["x-attesta-delivery"];
@@ -108,5 +128,29 @@ describe("WebhookDispatcher on a SqliteStore", () => {
     await until(() => hooks.requests.length === 2);
     expect(deliveryId(hooks, 1)).toBe(id);
     expect(hooks.requests[1]?.body).toEqual(hooks.requests[0]?.body);
+  });
+
+  it("sends a redelivery requested by another process while it runs, with no new event", async () => {
+    const path = tempDbPath();
+    // Refuses the first request for good (a 4xx: dead at once), accepts the rest.
+    const hooks = await receiver((_req, res, index) =>
+      index === 0 ? res.writeHead(422).end("no") : res.writeHead(200).end("ok"),
+    );
+    const { bus, dispatcher } = open(path, { url: hooks.url, retryBaseDelayMs: 10 });
+    bus.emit({ type: "approved", data: sampleData("approved", 1) });
+    await dispatcher.flush();
+    const [dead] = dispatcher.deliveries.list({ status: "dead" });
+    expect(dead?.deadReason).toBe("rejected");
+    expect(hooks.requests).toHaveLength(1);
+
+    expect(await requestRedeliveryFromAnotherProcess(path, dead?.id ?? "")).toBe("true");
+    // Nothing is emitted from here on: only the owner's poll can pick the request up.
+    await until(() => hooks.requests.length === 2);
+    expect(deliveryId(hooks, 1)).toBe(dead?.id);
+    expect(hooks.requests[1]?.body).toEqual(hooks.requests[0]?.body);
+    await until(() => dispatcher.deliveries.get(dead?.id ?? "")?.status === "delivered");
+    expect(dispatcher.deliveries.get(dead?.id ?? "")?.attemptLog.map((a) => a.status)).toEqual([
+      422, 200,
+    ]);
   });
 });

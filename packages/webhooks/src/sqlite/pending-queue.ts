@@ -18,12 +18,12 @@ export interface PendingEntry {
   readonly seq: number;
   /** Position in the endpoint's order of acceptance (enqueue, redelivery, resume), for `mark`. */
   order: number;
-  /** Minted at the first commit (an entry evicted before it never gets one). */
+  /** Minted at the commit that creates the entry. */
   id: string;
   readonly endpointId: string;
-  /** Upper-case event name; "" until serialised. */
+  /** Upper-case event name. */
   event: string;
-  /** Body bytes; undefined until serialised at commit. */
+  /** Body bytes; undefined only for an entry whose data is not JSON. */
   body: Uint8Array | undefined;
   /** The emitted event, for a drop report; undefined when resumed from the file. */
   source: DispatchableEvent | undefined;
@@ -40,59 +40,154 @@ export interface PendingEntry {
   state: EntryState;
 }
 
+/** Ring capacities: powers of two, so a slot is an index masked. */
+const RING_START = 16;
+const RING_KEEP = 1 << 16;
+
 const before = (a: PendingEntry, b: PendingEntry): boolean =>
   a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq);
 
+/**
+ * One endpoint's pending deliveries. Three places, oldest first: `fresh`
+ * (committed, never attempted, in order of acceptance), the buffer (emitted
+ * since the last commit: bare events, no entry, no id, no body yet), and
+ * `later` (retried, released, resumed, redelivered; a min-heap by due time).
+ * Leased entries sit in none of them until they come back or settle.
+ */
 export class PendingQueue {
-  /**
-   * Pending entries of the endpoint, leased included, in order of
-   * acceptance: entries join with a rising `order`, so the first is the
-   * oldest still owed.
-   */
-  readonly members = new Set<PendingEntry>();
+  readonly endpointId: string;
+  /** Orders handed out so far; an entry's `order` is its position in this count. */
+  accepted = 0;
+  /** Live stored entries, leased included. */
+  #stored = 0;
+  readonly #leased = new Set<PendingEntry>();
   #fresh: PendingEntry[] = [];
   #freshHead = 0;
   #later: PendingEntry[] = [];
+  /**
+   * Events emitted since the last commit, in a ring that is reused from
+   * commit to commit (an emit only stores a pointer); the k-th from the head
+   * has order `bufferOrder + k`.
+   */
+  #ring: (DispatchableEvent | undefined)[] = new Array(RING_START).fill(undefined);
+  #ringHead = 0;
+  #ringCount = 0;
+  #bufferOrder = 0;
+  /** The endpoint's bound, read once per commit generation rather than per emit. */
+  limits: { maxPending: number; overflow: "drop-oldest" | "drop-newest" } | undefined;
+  limitsGeneration = -1;
+
+  constructor(endpointId: string) {
+    this.endpointId = endpointId;
+  }
 
   get size(): number {
-    return this.members.size;
+    return this.#stored + this.#ringCount;
   }
 
-  /** A fresh delivery, due at its creation. */
+  get buffered(): number {
+    return this.#ringCount;
+  }
+
+  nextOrder(): number {
+    return ++this.accepted;
+  }
+
+  /** An emitted event, kept bare until the commit; true when the buffer was empty (the queue just became dirty). */
+  pushBuffered(event: DispatchableEvent): boolean {
+    const order = ++this.accepted;
+    const count = this.#ringCount;
+    if (count === this.#ring.length) this.#growRing();
+    const ring = this.#ring;
+    ring[(this.#ringHead + count) & (ring.length - 1)] = event;
+    this.#ringCount = count + 1;
+    if (count === 0) {
+      this.#bufferOrder = order;
+      return true;
+    }
+    return false;
+  }
+
+  /** Hands the buffered events to the commit, oldest first, with the order of the first. */
+  takeBuffered(): { events: DispatchableEvent[]; firstOrder: number } {
+    const ring = this.#ring;
+    const mask = ring.length - 1;
+    const events: DispatchableEvent[] = new Array(this.#ringCount);
+    for (let k = 0; k < this.#ringCount; k++) {
+      const slot = (this.#ringHead + k) & mask;
+      events[k] = ring[slot] as DispatchableEvent;
+      ring[slot] = undefined;
+    }
+    const firstOrder = this.#bufferOrder;
+    this.#ringHead = 0;
+    this.#ringCount = 0;
+    // A one-off huge burst does not pin its ring for the life of the process.
+    if (ring.length > RING_KEEP) this.#ring = new Array(RING_START).fill(undefined);
+    return { events, firstOrder };
+  }
+
+  #growRing(): void {
+    const ring = this.#ring;
+    const mask = ring.length - 1;
+    const grown: (DispatchableEvent | undefined)[] = new Array(ring.length * 2).fill(undefined);
+    for (let k = 0; k < this.#ringCount; k++) grown[k] = ring[(this.#ringHead + k) & mask];
+    this.#ring = grown;
+    this.#ringHead = 0;
+  }
+
+  /** A fresh delivery just committed, due at once. */
   pushFresh(entry: PendingEntry): void {
     this.#fresh.push(entry);
-    this.members.add(entry);
+    this.#stored++;
   }
 
-  /** A delivery due at `entry.dueAt` (resumed, retried, released, redelivered). */
+  /** A delivery that joins the pending set at `entry.dueAt` (resumed, redelivered). */
   pushLater(entry: PendingEntry): void {
     heapPush(this.#later, entry);
-    this.members.add(entry);
+    this.#stored++;
+  }
+
+  /** A leased delivery back to waiting, at `entry.dueAt` (retry, release). */
+  requeue(entry: PendingEntry): void {
+    entry.leased = false;
+    this.#leased.delete(entry);
+    heapPush(this.#later, entry);
   }
 
   /** Whether an entry accepted before `mark` is still owed. */
   pendingBefore(mark: number): boolean {
-    const first = this.members.values().next();
-    return first.done !== true && first.value.order < mark;
+    this.#dropDead();
+    const fresh = this.#fresh[this.#freshHead];
+    if (fresh !== undefined && fresh.order < mark) return true;
+    if (this.#ringCount > 0 && this.#bufferOrder < mark) return true;
+    for (const entry of this.#leased) if (entry.order < mark) return true;
+    for (const entry of this.#later) if (entry.live && entry.order < mark) return true;
+    return false;
   }
 
   /** Takes the entry out of the pending set (settled, evicted); it is skipped wherever it still waits. */
   remove(entry: PendingEntry): void {
+    if (!entry.live) return;
     entry.live = false;
-    entry.leased = false;
-    this.members.delete(entry);
+    this.#stored--;
+    if (entry.leased) {
+      entry.leased = false;
+      this.#leased.delete(entry);
+    }
   }
 
-  /** Takes the earliest due, unleased entry if it is due at `now`. */
+  /** Takes the earliest due, unleased, committed entry if it is due at `now`, and marks it leased. */
   takeDue(now: number): PendingEntry | undefined {
     const next = this.peek();
     if (next === undefined || next.dueAt > now) return undefined;
     if (next === this.#fresh[this.#freshHead]) this.#shiftFresh();
     else heapPop(this.#later);
+    next.leased = true;
+    this.#leased.add(next);
     return next;
   }
 
-  /** The earliest unleased entry, due or not. */
+  /** The earliest unleased committed entry, due or not. */
   peek(): PendingEntry | undefined {
     this.#dropDead();
     const fresh = this.#fresh[this.#freshHead];
@@ -102,18 +197,33 @@ export class PendingQueue {
     return before(later, fresh) ? later : fresh;
   }
 
-  /** The oldest unleased entry, to evict for drop-oldest. */
-  takeOldest(): PendingEntry | undefined {
+  /** The oldest unleased committed fresh entry, taken out of `fresh` (drop-oldest). */
+  takeOldestFresh(): PendingEntry | undefined {
     this.#dropDead();
     const fresh = this.#fresh[this.#freshHead];
-    if (fresh !== undefined) {
-      this.#shiftFresh();
-      return fresh;
-    }
+    if (fresh !== undefined) this.#shiftFresh();
+    return fresh;
+  }
+
+  /** The oldest buffered event, dropped from the buffer (drop-oldest). */
+  shiftBuffered(): DispatchableEvent | undefined {
+    if (this.#ringCount === 0) return undefined;
+    const ring = this.#ring;
+    const event = ring[this.#ringHead];
+    ring[this.#ringHead] = undefined;
+    this.#ringHead = (this.#ringHead + 1) & (ring.length - 1);
+    this.#ringCount--;
+    this.#bufferOrder++;
+    return event;
+  }
+
+  /** The earliest due waiting entry of the heap (drop-oldest when nothing fresh is left). */
+  takeOldestLater(): PendingEntry | undefined {
+    this.#dropDead();
     return heapPop(this.#later);
   }
 
-  /** Every entry not yet taken (unleased), in no particular order. */
+  /** Every committed entry not taken (unleased), in no particular order. */
   waiting(): PendingEntry[] {
     return [...this.#fresh.slice(this.#freshHead), ...this.#later].filter((entry) => entry.live);
   }

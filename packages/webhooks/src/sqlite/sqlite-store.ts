@@ -32,8 +32,11 @@ import {
 } from "./sqlite-store-options";
 import { StoreMaintenance } from "./store-maintenance";
 import { CommitFailure, StoreWriter } from "./store-writer";
+import { TimeOrderedIds } from "./time-ordered-ids";
 
 const BUSY_TIMEOUT_MS = 5000;
+/** Longest wait of an attempt record for its commit (see #scheduleSettleCommit). */
+const SETTLE_COMMIT_MS = 10;
 
 interface OpenParts {
   readonly db: SqliteDatabase;
@@ -72,13 +75,27 @@ export class SqliteStore implements DeliveryStore {
   #parts: OpenParts | undefined;
   #state: "new" | "open" | "fenced" | "closed" = "new";
   readonly #queues = new Map<string, PendingQueue>();
+  /**
+   * Entries handed out by `lease` (and retried since), by id: only those
+   * come back by id (recordAttempt, release). A fresh entry is not indexed,
+   * so a commit of a large burst does not grow a map by one key per event.
+   */
   readonly #byId = new Map<string, PendingEntry>();
   #seq = 0;
-  /** Order of acceptance, shared by every endpoint (only its rise matters). */
-  #order = 0;
+  /** Endpoints with events emitted since the last commit, in the order they got their first. */
+  #dirty: PendingQueue[] = [];
+  /** The queue of the last enqueue: a burst usually goes to the same endpoints in turn. */
+  #lastQueue: PendingQueue | undefined;
+  /** Counts commits; cached endpoint limits are read again in each. */
+  #generation = 0;
   #commitScheduled = false;
   #fenceReported = false;
   #waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  #settleTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #commitLater = () => {
+    this.#settleTimer = undefined;
+    this.#commit(false);
+  };
   readonly #commitSoon = () => {
     this.#commitScheduled = false;
     this.#commit(false);
@@ -142,35 +159,27 @@ export class SqliteStore implements DeliveryStore {
   }
 
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
-    const { context, writer } = this.#require();
-    const queue = this.#queue(endpointId);
-    const { maxPending, overflow } = context.limits(endpointId);
+    if (this.#parts === undefined) this.#require();
+    let queue = this.#lastQueue;
+    if (queue === undefined || queue.endpointId !== endpointId) {
+      queue = this.#queue(endpointId);
+      this.#lastQueue = queue;
+    }
+    // Read once per tick (each commit starts a generation): endpoint bounds
+    // change rarely, and a lookup per emit is most of what an emit costs.
+    if (queue.limitsGeneration !== this.#generation) {
+      queue.limits = (this.#parts as OpenParts).context.limits(endpointId);
+      queue.limitsGeneration = this.#generation;
+    }
+    const { maxPending, overflow } = queue.limits as NonNullable<PendingQueue["limits"]>;
     let dropped: DispatchableEvent | undefined;
     if (queue.size >= maxPending) {
-      const victim = overflow === "drop-oldest" ? queue.takeOldest() : undefined;
-      if (victim === undefined) return event;
-      dropped = this.#evict(victim);
+      dropped = overflow === "drop-oldest" ? this.#evictOldest(queue) : undefined;
+      if (dropped === undefined) return event;
     }
-    const entry: PendingEntry = {
-      seq: ++this.#seq,
-      order: ++this.#order,
-      id: "",
-      endpointId,
-      event: "",
-      body: undefined,
-      source: event,
-      attempts: 0,
-      seriesStart: 0,
-      // Routing time: the bus stamps every event as it is emitted. Due at once,
-      // whatever the timestamp says.
-      createdAt: event.timestamp,
-      dueAt: context.now(),
-      leased: false,
-      live: true,
-      state: "buffered",
-    };
-    queue.pushFresh(entry);
-    writer.add(entry);
+    // Only the bare event is kept until the commit: the entry, its id and its
+    // body are made there, once per tick, off the emitter's stack.
+    if (queue.pushBuffered(event)) this.#dirty.push(queue);
     if (this.#options.commit === "enqueue") this.#commit(false);
     else this.#scheduleCommit();
     return dropped;
@@ -178,21 +187,31 @@ export class SqliteStore implements DeliveryStore {
 
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
     if (this.#state !== "open") return [];
-    if (this.#require().writer.hasInserts) this.#commit(false);
     const queue = this.#queues.get(endpointId);
     const leased: LeasedDelivery[] = [];
     if (queue === undefined) return leased;
     while (leased.length < limit) {
       const entry = queue.takeDue(now);
-      if (entry === undefined) break;
-      entry.leased = true;
-      leased.push(toLeased(entry));
+      if (entry !== undefined) {
+        this.#byId.set(entry.id, entry);
+        leased.push(toLeased(entry));
+        continue;
+      }
+      // Nothing committed is due, but events wait in the buffer: commit them
+      // now, so a delivery is on disk before its first attempt. Under load
+      // the tick's commit has usually run first, and nothing is written here.
+      if (queue.buffered === 0) break;
+      this.#commit(false);
+      if (queue.buffered > 0) break;
     }
     return leased;
   }
 
   nextDueAt(endpointId: string): number | undefined {
-    return this.#queues.get(endpointId)?.peek()?.dueAt;
+    const queue = this.#queues.get(endpointId);
+    if (queue === undefined) return undefined;
+    // Buffered events are due at once (any time at or before now will do).
+    return queue.buffered > 0 ? 0 : queue.peek()?.dueAt;
   }
 
   recordAttempt(id: string, attempt: AttemptRecord, result: AttemptResult): void {
@@ -206,23 +225,21 @@ export class SqliteStore implements DeliveryStore {
     if (entry.state === "stored") writer.recordAttempt(entry.seq, attempt);
     if (result.status === "retry") {
       if (entry.leased) {
-        entry.leased = false;
         entry.dueAt = result.at;
-        this.#queue(entry.endpointId).pushLater(entry);
+        this.#queue(entry.endpointId).requeue(entry);
       }
       this.#writeState(entry, { pending: result.at });
     } else {
       this.#settle(entry, result.status, result.status === "dead" ? result.reason : null);
     }
-    this.#scheduleCommit();
+    this.#scheduleSettleCommit();
   }
 
   release(id: string): void {
     const entry = this.#byId.get(id);
     if (entry === undefined || !entry.leased) return;
-    entry.leased = false;
     entry.dueAt = this.#require().context.now();
-    this.#queue(entry.endpointId).pushLater(entry);
+    this.#queue(entry.endpointId).requeue(entry);
   }
 
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
@@ -241,8 +258,8 @@ export class SqliteStore implements DeliveryStore {
     return this.#queues.get(endpointId)?.size ?? 0;
   }
 
-  mark(_endpointId: string): number {
-    return this.#order + 1;
+  mark(endpointId: string): number {
+    return this.#queue(endpointId).accepted + 1;
   }
 
   pendingBefore(endpointId: string, mark: number): boolean {
@@ -261,6 +278,7 @@ export class SqliteStore implements DeliveryStore {
 
   redeliver(id: string, now: number): boolean {
     this.#flushAll();
+    // A pending delivery (leased or waiting) is not redelivered: its row says pending.
     if (this.#byId.has(id)) return false;
     const row = this.#require().reader.row(id);
     if (row === undefined || row.status === "pending" || row.dead_reason === "unserializable")
@@ -272,7 +290,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   persisted(): Promise<void> {
-    if (this.#parts === undefined || this.#parts.writer.empty) return Promise.resolve();
+    if (this.#parts === undefined || this.#clean) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.#waiters.push({ resolve, reject });
       this.#scheduleCommit();
@@ -289,12 +307,17 @@ export class SqliteStore implements DeliveryStore {
 
   /** `heartbeat` commits even an empty buffer, refreshing the owner row. */
   #commit(heartbeat: boolean): void {
+    if (this.#settleTimer !== undefined) {
+      clearTimeout(this.#settleTimer);
+      this.#settleTimer = undefined;
+    }
     const parts = this.#parts;
-    if (parts === undefined || (parts.writer.empty && !heartbeat)) {
+    if (parts === undefined || (this.#clean && !heartbeat)) {
       this.#settleWaiters();
       return;
     }
-    const unserializable = this.#serializeBuffered(parts);
+    this.#generation++;
+    const unserializable = this.#materialize(parts);
     let failure: SqliteStoreError | undefined;
     let lost = 0;
     try {
@@ -413,16 +436,17 @@ export class SqliteStore implements DeliveryStore {
   #queue(endpointId: string): PendingQueue {
     let queue = this.#queues.get(endpointId);
     if (queue === undefined) {
-      queue = new PendingQueue();
+      queue = new PendingQueue(endpointId);
       this.#queues.set(endpointId, queue);
     }
     return queue;
   }
 
   #resume(row: DeliveryRow): PendingEntry {
+    const queue = this.#queue(row.endpoint_id);
     const entry: PendingEntry = {
       seq: row.seq,
-      order: ++this.#order,
+      order: queue.nextOrder(),
       id: row.id,
       endpointId: row.endpoint_id,
       event: row.event,
@@ -436,19 +460,24 @@ export class SqliteStore implements DeliveryStore {
       live: true,
       state: "stored",
     };
-    this.#queue(entry.endpointId).pushLater(entry);
-    this.#byId.set(entry.id, entry);
+    queue.pushLater(entry);
     return entry;
   }
 
-  /** Removes an unleased entry for drop-oldest; returns its event. */
-  #evict(entry: PendingEntry): DispatchableEvent {
-    this.#queue(entry.endpointId).remove(entry);
-    this.#byId.delete(entry.id);
-    const { writer } = this.#require();
-    if (entry.state === "stored") writer.delete(entry.seq);
-    else if (entry.state === "buffered") writer.trimEvicted();
-    return entry.source ?? eventFromBody(entry);
+  /** Drops the oldest unleased delivery of a full queue (drop-oldest); returns its event. */
+  #evictOldest(queue: PendingQueue): DispatchableEvent | undefined {
+    const entry = queue.takeOldestFresh();
+    if (entry === undefined) {
+      // Nothing committed waits in order before the buffer: its oldest event goes, never written.
+      const event = queue.shiftBuffered();
+      if (event !== undefined) return event;
+    }
+    const victim = entry ?? queue.takeOldestLater();
+    if (victim === undefined) return undefined;
+    queue.remove(victim);
+    this.#byId.delete(victim.id);
+    if (victim.state === "stored") this.#require().writer.delete(victim.seq);
+    return victim.source ?? eventFromBody(victim);
   }
 
   #settle(entry: PendingEntry, status: "delivered" | "dead", reason: DeadReason | null): void {
@@ -512,48 +541,98 @@ export class SqliteStore implements DeliveryStore {
         deadReason: row.dead_reason,
       });
     }
-    this.#scheduleCommit();
+    this.#scheduleSettleCommit();
   }
 
-  /** Serialises the buffered entries; returns those whose data is not JSON, now dead. */
-  #serializeBuffered(parts: OpenParts): [PendingEntry, unknown, DispatchableEvent][] {
+  /**
+   * Turns the buffered events into entries (seq, id, body) and hands them to
+   * the writer; returns those whose data is not JSON, now dead.
+   */
+  #materialize(parts: OpenParts): [PendingEntry, unknown, DispatchableEvent][] {
     const failed: [PendingEntry, unknown, DispatchableEvent][] = [];
-    let lastSource: DispatchableEvent | undefined;
-    let lastBody: Uint8Array | undefined;
-    const { inserts } = parts.writer;
-    for (let i = parts.writer.insertHead; i < inserts.length; i++) {
-      const entry = inserts[i];
-      const source = entry?.source;
-      if (entry === undefined || !entry.live || entry.body !== undefined || source === undefined)
-        continue;
-      entry.id = parts.context.mintId();
-      this.#byId.set(entry.id, entry);
-      entry.event = source.type.toUpperCase();
-      try {
-        // One event fans out to several endpoints in a row: serialise it once.
-        entry.body =
-          source === lastSource && lastBody !== undefined
-            ? lastBody
-            : parts.context.serialize(source);
-        lastSource = source;
-        lastBody = entry.body;
-      } catch (error) {
-        this.#queue(entry.endpointId).remove(entry);
-        this.#byId.delete(entry.id);
-        entry.deadReason = "unserializable";
-        entry.source = undefined;
-        failed.push([entry, error, source]);
+    if (this.#dirty.length === 0) return failed;
+    const dirty = this.#dirty;
+    this.#dirty = [];
+    const { context, writer } = parts;
+    const now = context.now();
+    // The wall clock, not the context's: ids need a rising time to stay
+    // ordered in the index, whatever clock a test gives the dispatcher.
+    const ids = new TimeOrderedIds(Date.now());
+    // One event fans out to several endpoints: serialise it once per commit.
+    const bodies = dirty.length > 1 ? new Map<DispatchableEvent, Uint8Array>() : undefined;
+    let lastType = "";
+    let lastEvent = "";
+    const upperCase = (type: string): string => {
+      lastType = type;
+      lastEvent = type.toUpperCase();
+      return lastEvent;
+    };
+    for (const queue of dirty) {
+      const { events, firstOrder } = queue.takeBuffered();
+      for (let k = 0; k < events.length; k++) {
+        const source = events[k] as DispatchableEvent;
+        const entry: PendingEntry = {
+          seq: ++this.#seq,
+          order: firstOrder + k,
+          id: ids.next(),
+          endpointId: queue.endpointId,
+          event: source.type === lastType ? lastEvent : upperCase(source.type),
+          body: undefined,
+          source,
+          attempts: 0,
+          seriesStart: 0,
+          // Routing time: the bus stamps every event as it is emitted. Due at once,
+          // whatever the timestamp says.
+          createdAt: source.timestamp,
+          dueAt: now,
+          leased: false,
+          live: true,
+          state: "buffered",
+        };
+        writer.add(entry);
+        try {
+          let body = bodies?.get(source);
+          if (body === undefined) {
+            body = context.serialize(source);
+            bodies?.set(source, body);
+          }
+          entry.body = body;
+        } catch (error) {
+          entry.live = false;
+          entry.deadReason = "unserializable";
+          entry.source = undefined;
+          failed.push([entry, error, source]);
+          continue;
+        }
+        queue.pushFresh(entry);
       }
     }
     return failed;
   }
 
+  /** True when nothing waits to be written. */
+  get #clean(): boolean {
+    return this.#dirty.length === 0 && (this.#parts?.writer.empty ?? true);
+  }
+
   #flushInserts(): void {
-    if (this.#parts?.writer.hasInserts) this.#commit(false);
+    if (this.#dirty.length > 0) this.#commit(false);
   }
 
   #flushAll(): void {
-    if (this.#parts !== undefined && !this.#parts.writer.empty) this.#commit(false);
+    if (!this.#clean) this.#commit(false);
+  }
+
+  /**
+   * Attempt records and settlements wait up to SETTLE_COMMIT_MS for a
+   * commit, so that under load many rounds share one transaction instead of
+   * a commit per tick. Nothing owed can be lost by the wait: a crash inside
+   * it leaves those deliveries pending in the file, and they are sent again
+   * (at least once).
+   */
+  #scheduleSettleCommit(): void {
+    if (this.#commitScheduled || this.#settleTimer !== undefined) return;
+    this.#settleTimer = setTimeout(this.#commitLater, SETTLE_COMMIT_MS);
   }
 
   #scheduleCommit(): void {
