@@ -1,5 +1,5 @@
 import { EventBus } from "@attesta/events";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type DistributedEndpointConfig,
   startWebhookWorkers,
@@ -11,19 +11,14 @@ import { sampleData, tagOf } from "../support/events";
 import { type ReceivedRequest, type Responder, startReceiver } from "../support/receiver";
 import { until } from "../support/until";
 import { eventually } from "./support/eventually";
-import { deletePrefix, sharedRedis, startPrivateRedis, uniquePrefix } from "./support/redis";
+import { startPrivateRedis } from "./support/redis";
+import { useSharedRedis } from "./support/redis-fixture";
 import { startWorkerProcess, type WorkerProcess } from "./support/worker-process";
 
-const redis = await sharedRedis();
-const prefixes: string[] = [];
-afterAll(async () => {
-  for (const prefix of prefixes) await deletePrefix(redis.url, prefix);
-  await redis.close();
-});
+const redis = await useSharedRedis();
 
 function freshPrefix(): string {
-  const prefix = uniquePrefix();
-  prefixes.push(prefix);
+  const prefix = redis.freshPrefix();
   return prefix;
 }
 

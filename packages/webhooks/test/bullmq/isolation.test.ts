@@ -1,5 +1,5 @@
 import { EventBus } from "@attesta/events";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type DistributedEndpointConfig,
   startWebhookWorkers,
@@ -11,19 +11,13 @@ import { sampleData } from "../support/events";
 import { startReceiver } from "../support/receiver";
 import { until } from "../support/until";
 import { eventually } from "./support/eventually";
-import { deletePrefix, sharedRedis, uniquePrefix } from "./support/redis";
+import { useSharedRedis } from "./support/redis-fixture";
 
-const redis = await sharedRedis();
-const prefixes: string[] = [];
-afterAll(async () => {
-  for (const prefix of prefixes) await deletePrefix(redis.url, prefix);
-  await redis.close();
-});
+const redis = await useSharedRedis();
 
 describe("@attesta/webhooks/bullmq isolation", () => {
   it("a dead endpoint does not slow a healthy one, and its concurrency holds across workers", async () => {
-    const prefix = uniquePrefix();
-    prefixes.push(prefix);
+    const prefix = redis.freshPrefix();
     // Accepts every request and never answers.
     const dead = await startReceiver(() => undefined);
     defer(() => dead.close());

@@ -1,6 +1,6 @@
 import { EventBus } from "@attesta/events";
 import { verifySignature } from "@attesta/verify";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type DistributedEndpointConfig,
   startWebhookWorkers,
@@ -13,19 +13,13 @@ import { sampleData } from "../support/events";
 import { type Responder, startReceiver } from "../support/receiver";
 import { until } from "../support/until";
 import { eventually } from "./support/eventually";
-import { deletePrefix, sharedRedis, uniquePrefix } from "./support/redis";
+import { useSharedRedis } from "./support/redis-fixture";
 
-const redis = await sharedRedis();
-const prefixes: string[] = [];
-afterAll(async () => {
-  for (const prefix of prefixes) await deletePrefix(redis.url, prefix);
-  await redis.close();
-});
+const redis = await useSharedRedis();
 
 /** A producer, a worker set and an admin view on one fresh prefix. */
 async function cluster(responder: Responder, config: Partial<DistributedEndpointConfig> = {}) {
-  const prefix = uniquePrefix();
-  prefixes.push(prefix);
+  const prefix = redis.freshPrefix();
   const receiver = await startReceiver(responder);
   defer(() => receiver.close());
   const endpoints: DistributedEndpointConfig[] = [
