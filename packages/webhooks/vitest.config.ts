@@ -14,6 +14,10 @@ const redisSuites = "test/bullmq/**/*.test.ts";
 export default defineConfig({
   define: { __ATTESTA_WEBHOOKS_VERSION__: JSON.stringify(version) },
   test: {
+    // Real servers, child processes and SQLite files: on a loaded 2-core machine a healthy
+    // test can pass 5 s. Each test bounds its own waits; this only stops a stuck one.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     reporters: ["default", ["json", { outputFile: ".test-results.json" }]],
     projects: [
       {
