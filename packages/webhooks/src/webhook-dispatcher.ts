@@ -164,7 +164,11 @@ export class WebhookDispatcher {
       wake: () => this.scheduler.wake(),
     };
     const host = createSchedulerHost(side);
-    const telemetry = WebhookTelemetry.create(() => this.router.endpoints, this.store);
+    const telemetry = WebhookTelemetry.create({
+      endpoints: () => this.router.endpoints,
+      store: this.store,
+      breakerState: (id) => this.scheduler.loop(id)?.health.state,
+    });
     this.telemetry = telemetry;
     this.scheduler = new Scheduler(
       this.router,

@@ -3,6 +3,7 @@
  * read back from the SDK's in-memory exporters.
  */
 
+import type { ServerResponse } from "node:http";
 import { EventBus } from "@attesta/events";
 import { metrics, propagation, SpanKind, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
@@ -20,6 +21,7 @@ import {
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/index";
 import { startReceiver } from "./support/receiver";
+import { until } from "./support/until";
 
 const spans = new InMemorySpanExporter();
 const tracerProvider = new BasicTracerProvider({
@@ -203,5 +205,61 @@ describe("OpenTelemetry", () => {
         },
       }),
     ]);
+  });
+
+  it("reports each endpoint's breaker as closed, open, half_open and closed again", async () => {
+    let probe: ServerResponse | undefined;
+    const receiver = await startReceiver((_req, res, index) => {
+      if (index < 2) res.writeHead(503).end();
+      // The probe is held unanswered so the breaker stays half-open while it is read.
+      else probe = res;
+    });
+    closers.push(() => receiver.close());
+    const bus = new EventBus();
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [
+        {
+          id: "billing",
+          url: receiver.url,
+          secret: "s",
+          retryCount: 0,
+          concurrency: 1,
+          circuitBreaker: { consecutiveFailures: 2, openMs: 100 },
+        },
+      ],
+      { logger: null, onDeadLetter: () => {} },
+    );
+    closers.push(() => dispatcher.close({ deadlineMs: 0 }));
+    const transitions: string[] = [];
+    for (const name of ["endpoint.circuit_opened", "endpoint.recovered"] as const) {
+      dispatcher.events.on(name, () => transitions.push(name));
+    }
+    const breakerOf = async (endpointId: string) => {
+      const status = (await collect()).find(
+        (metric) => metric.descriptor.name === "attesta.webhooks.breaker.status",
+      );
+      const points = status?.dataPoints.filter(
+        (point) => point.attributes["attesta.webhooks.endpoint"] === endpointId,
+      );
+      return Object.fromEntries(
+        (points ?? []).map((point) => [
+          point.attributes["attesta.webhooks.breaker.state"],
+          point.value,
+        ]),
+      );
+    };
+
+    expect(await breakerOf("billing")).toEqual({ closed: 1, half_open: 0, open: 0 });
+    for (let i = 0; i < 3; i++) bus.emit({ type: "denied", data: verdict });
+    await until(() => transitions.includes("endpoint.circuit_opened"));
+    expect(await breakerOf("billing")).toEqual({ closed: 0, half_open: 0, open: 1 });
+    await until(() => probe !== undefined);
+    expect(await breakerOf("billing")).toEqual({ closed: 0, half_open: 1, open: 0 });
+    probe?.writeHead(204).end();
+    await until(() => transitions.includes("endpoint.recovered"));
+    expect(await breakerOf("billing")).toEqual({ closed: 1, half_open: 0, open: 0 });
+    // Two failures and the probe: the open breaker let nothing else through.
+    expect(receiver.requests).toHaveLength(3);
   });
 });

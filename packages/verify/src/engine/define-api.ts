@@ -17,41 +17,17 @@ import { normalizeSecrets } from "../protocol/normalize-secrets";
 import { messageTimestamp, signingPlan, toleranceOption } from "../protocol/signing-plan";
 import { singleVerificationKey, verificationKeys } from "../protocol/standard-key";
 import { DEFAULT_TOLERANCE_SEC } from "../protocol/standard-message";
-import type {
-  HeaderPair,
-  HeaderSource,
-  SecretOrSecrets,
-  SenderScheme,
-  SignableBody,
-} from "../protocol/types";
+import type { HeaderPair, HeaderSource, SecretOrSecrets, SignableBody } from "../protocol/types";
 import { signAttesta, verifyAttestaSignature } from "./attesta-scheme";
 import type { Engine } from "./engine";
 import { all, andThen, type MaybePromise } from "./maybe-promise";
+import type {
+  SignatureHeadersOptions,
+  StandardMessage,
+  StandardVerifyOptions,
+  VerifyApi,
+} from "./public-api";
 import { checkStandard, signStandard } from "./standard-scheme";
-
-/** A Standard Webhooks message to sign. */
-export interface StandardMessage {
-  /** The message id (`webhook-id`): the delivery id, stable across retries; no ".". */
-  id: string;
-  /** The attempt time: a `Date` or whole Unix seconds, fresh for each attempt. */
-  timestamp: Date | number;
-  /** `whsec_` HMAC secrets and/or `whsk_` ed25519 keys; one signature each. */
-  secret: SecretOrSecrets;
-}
-
-/** Options of `verifyStandardWebhook`. */
-export interface StandardVerifyOptions {
-  /** Largest accepted distance between `webhook-timestamp` and now, in seconds; `false` skips it. Default 300. */
-  toleranceSec?: number | false;
-  /** The current time, as a `Date` or Unix seconds. Default: the clock. */
-  now?: Date | number;
-}
-
-/** What `signatureHeaders` needs for one attempt. */
-export interface SignatureHeadersOptions extends StandardMessage {
-  /** Which headers to produce. Default `"attesta"`. */
-  scheme?: SenderScheme;
-}
 
 function nowSeconds(now: Date | number | undefined): number {
   if (now === undefined) return Date.now() / 1000;
@@ -127,49 +103,30 @@ function signatureHeadersWith(
 /**
  * Builds the public functions of one build. `sync` must have synchronous
  * primitives (its results are returned as is); `async` backs the `…Async`
- * functions.
+ * functions. Their documentation is on their types, in `public-api.ts`.
  *
  * @example
  * ```ts
  * export const { sign, verifySignature } = defineApi(nodeEngine, nodeEngine);
  * ```
  */
-export function defineApi(sync: Engine, async: Engine) {
+export function defineApi(sync: Engine, async: Engine): VerifyApi {
   return {
-    sign: (body: SignableBody, secret: string): string => signAttesta(sync, body, secret) as string,
-    signAsync: (body: SignableBody, secret: string): Promise<string> =>
-      later(() => signAttesta(async, body, secret)),
-    verifySignature: (
-      body: SignableBody,
-      signature: string | null | undefined,
-      secret: SecretOrSecrets,
-    ): boolean => verifyAttestaSignature(sync, body, signature, secret) as boolean,
-    verifySignatureAsync: (
-      body: SignableBody,
-      signature: string | null | undefined,
-      secret: SecretOrSecrets,
-    ): Promise<boolean> => later(() => verifyAttestaSignature(async, body, signature, secret)),
-    signStandardWebhook: (body: SignableBody, message: StandardMessage): string =>
-      signStandardWith(sync, body, message) as string,
-    signStandardWebhookAsync: (body: SignableBody, message: StandardMessage): Promise<string> =>
+    sign: (body, secret) => signAttesta(sync, body, secret) as string,
+    signAsync: (body, secret) => later(() => signAttesta(async, body, secret)),
+    verifySignature: (body, signature, secret) =>
+      verifyAttestaSignature(sync, body, signature, secret) as boolean,
+    verifySignatureAsync: (body, signature, secret) =>
+      later(() => verifyAttestaSignature(async, body, signature, secret)),
+    signStandardWebhook: (body, message) => signStandardWith(sync, body, message) as string,
+    signStandardWebhookAsync: (body, message) =>
       later(() => signStandardWith(async, body, message)),
-    verifyStandardWebhook: (
-      body: SignableBody,
-      headers: HeaderSource,
-      secret: SecretOrSecrets,
-      options?: StandardVerifyOptions,
-    ): boolean => verifyStandardWith(sync, body, headers, secret, options) as boolean,
-    verifyStandardWebhookAsync: (
-      body: SignableBody,
-      headers: HeaderSource,
-      secret: SecretOrSecrets,
-      options?: StandardVerifyOptions,
-    ): Promise<boolean> => later(() => verifyStandardWith(async, body, headers, secret, options)),
-    signatureHeaders: (body: SignableBody, options: SignatureHeadersOptions): HeaderPair[] =>
-      signatureHeadersWith(sync, body, options) as HeaderPair[],
-    signatureHeadersAsync: (
-      body: SignableBody,
-      options: SignatureHeadersOptions,
-    ): Promise<HeaderPair[]> => later(() => signatureHeadersWith(async, body, options)),
+    verifyStandardWebhook: (body, headers, secret, options) =>
+      verifyStandardWith(sync, body, headers, secret, options) as boolean,
+    verifyStandardWebhookAsync: (body, headers, secret, options) =>
+      later(() => verifyStandardWith(async, body, headers, secret, options)),
+    signatureHeaders: (body, options) => signatureHeadersWith(sync, body, options) as HeaderPair[],
+    signatureHeadersAsync: (body, options) =>
+      later(() => signatureHeadersWith(async, body, options)),
   };
 }

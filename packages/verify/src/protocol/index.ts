@@ -9,7 +9,7 @@ export type {
   SignatureHeadersOptions,
   StandardMessage,
   StandardVerifyOptions,
-} from "../engine/define-api";
+} from "../engine/public-api";
 export { DEFAULT_MAX_AGE_SEC, DEFAULT_MAX_BODY_BYTES } from "../middleware/resolve-options";
 export { MemoryReplayStore, type MemoryReplayStoreOptions } from "../replay/memory-replay-store";
 export type { ReplayStore } from "../replay/replay-store";

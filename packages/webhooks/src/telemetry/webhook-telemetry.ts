@@ -3,25 +3,14 @@
  *
  * @module
  */
-import type {
-  Attributes,
-  BatchObservableResult,
-  Counter,
-  Histogram,
-  Meter,
-  Observable,
-  Span,
-  SpanContext,
-  Tracer,
-} from "@opentelemetry/api";
-import type { Endpoint } from "../router/endpoint";
+import type { Attributes, Counter, Histogram, Span, SpanContext, Tracer } from "@opentelemetry/api";
 import type { SchedulerHost } from "../scheduler/endpoint-scheduler";
-import type { DeliveryStore } from "../store/delivery-store";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import type { AttemptRequest } from "../transport/endpoint-transport";
 import type { DeadLetter } from "../types";
 import { VERSION } from "../version";
 import type { AttemptTarget } from "./attempt-target";
+import { EndpointGauges, type GaugeSources } from "./endpoint-gauges";
 import { loadOtel, type OtelApi } from "./load-otel";
 
 const SCOPE = "@attesta/webhooks";
@@ -54,25 +43,19 @@ function errorType(outcome: AttemptOutcome): string | undefined {
 export class WebhookTelemetry {
   private readonly producers = new Map<string, SpanContext>();
   private readonly tracer: Tracer;
-  private readonly meter: Meter;
   private readonly duration: Histogram;
   private readonly deadLetters: Counter;
-  private readonly queueDepth: Observable;
-  private readonly observeQueues: (result: BatchObservableResult) => void;
+  private readonly gauges: EndpointGauges;
 
   /** The telemetry of a dispatcher, or `undefined` when `@opentelemetry/api` is not installed. */
-  static create(
-    endpoints: () => readonly Endpoint[],
-    store: DeliveryStore,
-  ): WebhookTelemetry | undefined {
+  static create(sources: GaugeSources): WebhookTelemetry | undefined {
     const api = loadOtel();
-    return api === undefined ? undefined : new WebhookTelemetry(api, endpoints, store);
+    return api === undefined ? undefined : new WebhookTelemetry(api, sources);
   }
 
   private constructor(
     private readonly api: OtelApi,
-    endpoints: () => readonly Endpoint[],
-    store: DeliveryStore,
+    sources: GaugeSources,
   ) {
     this.tracer = api.trace.getTracer(SCOPE, VERSION);
     const meter = api.metrics.getMeter(SCOPE, VERSION);
@@ -85,21 +68,7 @@ export class WebhookTelemetry {
       description: "Deliveries that will not be attempted again.",
       unit: "{delivery}",
     });
-    this.queueDepth = meter.createObservableGauge("attesta.webhooks.queue.depth", {
-      description: "Deliveries pending per endpoint, queued or waiting for a retry.",
-      unit: "{delivery}",
-    });
-    // Read only when a metric reader collects: nothing is counted on the delivery path.
-    this.observeQueues = (result) => {
-      // Endpoints can be added and removed while the dispatcher runs.
-      for (const endpoint of endpoints()) {
-        result.observe(this.queueDepth, store.pendingCount(endpoint.id), {
-          "attesta.webhooks.endpoint": endpoint.id,
-        });
-      }
-    };
-    meter.addBatchObservableCallback(this.observeQueues, [this.queueDepth]);
-    this.meter = meter;
+    this.gauges = new EndpointGauges(meter, sources);
   }
 
   /** Opens the CLIENT span of one attempt (and the delivery's PRODUCER span on its first). */
@@ -147,9 +116,9 @@ export class WebhookTelemetry {
     });
   }
 
-  /** Stops observing the queues (the dispatcher is closed). */
+  /** Stops observing the endpoints (the dispatcher is closed). */
   close(): void {
-    this.meter.removeBatchObservableCallback(this.observeQueues, [this.queueDepth]);
+    this.gauges.close();
     this.producers.clear();
   }
 
