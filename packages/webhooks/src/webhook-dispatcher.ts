@@ -7,27 +7,22 @@
  * @module
  */
 import { EventBus } from "@attesta/events";
+import { createDeliveries, type Deliveries, recoverDead, redeliverOne } from "./delivery-access";
 import { DispatcherClosedError } from "./dispatcher-closed-error";
-import {
-  assertEventSource,
-  assertUnsubscribe,
-  CloseDeadline,
-  sumStats,
-  validateDeadline,
-} from "./dispatcher-support";
+import { flushOwed, Shutdown, type ShutdownParts } from "./dispatcher-shutdown";
+import { assertEventSource, assertUnsubscribe, sumStats } from "./dispatcher-support";
 import { createSchedulerHost, createStoreContext, type DispatcherSide } from "./dispatcher-wiring";
 import { EndpointAdmin, type EndpointInfo, type RemoveEndpointOptions } from "./endpoint-admin";
 import type { DispatcherEvents, FailureSummary } from "./operator-events";
 import { Reporter } from "./reporter";
 import { type ResolvedOptions, resolveOptions } from "./resolve-options";
-import { resolveListQuery, resolveRecoverQuery } from "./resolve-query";
 import type { Endpoint } from "./router/endpoint";
 import { PayloadBytes } from "./router/payload-bytes";
 import { resolveConfigs } from "./router/resolve-configs";
 import { Router } from "./router/router";
 import type { OperatorEvent } from "./scheduler/endpoint-scheduler";
 import { Scheduler } from "./scheduler/scheduler";
-import type { DeliveryRecord, DeliveryStore } from "./store/delivery-store";
+import type { DeliveryStore } from "./store/delivery-store";
 import { TracedTransport } from "./telemetry/traced-transport";
 import { WebhookTelemetry } from "./telemetry/webhook-telemetry";
 import { SharedAgent } from "./transport/shared-agent";
@@ -38,24 +33,17 @@ import type {
   DispatchableEvent,
   DispatcherStats,
   EventSource,
-  ListDeliveriesQuery,
   RecoverOptions,
   WebhookConfig,
   WebhookDispatcherOptions,
 } from "./types";
 import { Waiters } from "./waiters";
 
+export type { Deliveries } from "./delivery-access";
+
 const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
-
-/** Read access to what the store holds: `dispatcher.deliveries`. */
-export interface Deliveries {
-  /** The delivery with this id (`X-Attesta-Delivery`), while the store keeps it. */
-  get(id: string): DeliveryRecord | undefined;
-  /** Matching deliveries, oldest first, at most `limit` (default 100). */
-  list(query?: ListDeliveriesQuery): DeliveryRecord[];
-}
 
 /**
  * Delivers bus events to webhook endpoints: one signed JSON POST per event and
@@ -110,7 +98,6 @@ export class WebhookDispatcher {
   private readonly options: ResolvedOptions;
   private readonly agent: SharedAgent;
   private readonly admin: EndpointAdmin;
-  private readonly deadline = new CloseDeadline();
   private readonly store: DeliveryStore;
   private readonly router: Router;
   private readonly scheduler: Scheduler;
@@ -119,8 +106,8 @@ export class WebhookDispatcher {
   private readonly telemetry: WebhookTelemetry | undefined;
   private state = OPEN;
   private readonly waiters = new Waiters();
-  private readonly undelivered: DeadLetter[] = [];
-  private closing: Promise<CloseReport> | undefined;
+  private readonly parts: ShutdownParts;
+  private readonly shutdown: Shutdown;
 
   /**
    * Validates everything, opens the store (a durable store resumes what it
@@ -179,6 +166,7 @@ export class WebhookDispatcher {
       store: this.store,
       emit: this.emitOperator,
       waitFor: (done) => this.waiters.waitFor(done),
+      settled: () => this.waiters.check(),
       warnUnsigned: (ids) => this.warnUnsigned(ids),
       log: (level, message, fields) => this.reporter.log(level, message, fields),
     });
@@ -188,10 +176,17 @@ export class WebhookDispatcher {
     this.warnUnsigned(resolved.filter((config) => config.secret === undefined).map((c) => c.id));
     // Endpoints added at run time before a restart come back from a durable store.
     this.admin.restore(this.options.secrets);
-    this.deliveries = {
-      get: (id) => this.store.get(id),
-      list: (query) => this.store.list(resolveListQuery(query)),
+    this.deliveries = createDeliveries(this.store);
+    this.parts = {
+      router: this.router,
+      store: this.store,
+      scheduler: this.scheduler,
+      waiters: this.waiters,
+      reporter: this.reporter,
+      telemetry,
+      stats: () => this.stats(),
     };
+    this.shutdown = new Shutdown(this.parts);
     // A durable store may hold deliveries from before a restart.
     if (this.router.endpoints.some((endpoint) => this.store.pendingCount(endpoint.id) > 0)) {
       this.scheduler.wake();
@@ -226,22 +221,7 @@ export class WebhookDispatcher {
    * ```
    */
   flush(): Promise<void> {
-    const { endpoints } = this.router;
-    const marks = endpoints.map((endpoint) => this.store.mark(endpoint.id));
-    // An endpoint with nothing owed before its mark stays so, so each is checked until it is
-    // done and never again: with 1,000 endpoints a settle costs O(1), not a scan of all of them.
-    let done = 0;
-    return this.waiters.waitFor(() => {
-      while (done < endpoints.length) {
-        const endpoint = endpoints[done] as Endpoint;
-        // A removed endpoint owes nothing here any more.
-        if (this.router.endpoint(endpoint.id) === endpoint) {
-          if (this.store.pendingBefore(endpoint.id, marks[done] ?? 0)) return false;
-        }
-        done++;
-      }
-      return true;
-    });
+    return flushOwed(this.parts);
   }
 
   /**
@@ -274,11 +254,7 @@ export class WebhookDispatcher {
    */
   redeliver(id: string): boolean {
     if (this.state !== OPEN) throw new DispatcherClosedError("", `redeliver("${id}")`);
-    const record = typeof id === "string" ? this.store.get(id) : undefined;
-    if (record === undefined || this.scheduler.loop(record.endpointId) === undefined) return false;
-    if (!this.store.redeliver(id, Date.now())) return false;
-    this.scheduler.wake();
-    return true;
+    return redeliverOne(this.store, this.scheduler, id);
   }
 
   /**
@@ -294,13 +270,7 @@ export class WebhookDispatcher {
    */
   recover(options?: RecoverOptions): number {
     if (this.state !== OPEN) throw new DispatcherClosedError("", "recover()");
-    let count = 0;
-    for (const record of this.store.list(resolveRecoverQuery(options))) {
-      if (this.scheduler.loop(record.endpointId) === undefined) continue;
-      if (this.store.redeliver(record.id, Date.now())) count++;
-    }
-    if (count > 0) this.scheduler.wake();
-    return count;
+    return recoverDead(this.store, this.scheduler, options);
   }
 
   /**
@@ -320,17 +290,9 @@ export class WebhookDispatcher {
    * ```
    */
   close(options: CloseOptions = {}): Promise<CloseReport> {
-    const deadlineMs = options?.deadlineMs;
-    try {
-      validateDeadline(deadlineMs);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    this.deadline.shorten(deadlineMs);
-    if (this.closing !== undefined) return this.closing;
-    this.state = CLOSING;
-    this.closing = this.shutdown();
-    return this.closing;
+    return this.shutdown.close(options, (to) => {
+      this.state = to === "closing" ? CLOSING : CLOSED;
+    });
   }
 
   /**
@@ -456,7 +418,7 @@ export class WebhookDispatcher {
   }
 
   private deadLettered(letter: DeadLetter, endpoint: Endpoint, last?: FailureSummary): void {
-    if (this.state !== OPEN) this.undelivered.push(letter);
+    if (this.state !== OPEN) this.shutdown.record(letter);
     this.telemetry?.deadLettered(letter);
     this.reporter.deadLettered(letter, endpoint.config.label);
     this.emitOperator({
@@ -475,6 +437,8 @@ export class WebhookDispatcher {
 
   /** Emits on `events`; a throwing listener is the bus's business (its onError). */
   private readonly emitOperator = (event: OperatorEvent): void => {
+    // Kept across restarts, and no longer owed now: flush() and close() must not wait for it.
+    if (event.name === "endpoint.disabled") this.admin?.states.disabled(event.data);
     this.events.emit({ type: event.name, data: event.data } as never);
   };
 
@@ -490,21 +454,5 @@ export class WebhookDispatcher {
       `${ids.length} endpoint(s) have no secret, so their requests are unsigned and receivers cannot verify them. Fix: set secret on each endpoint (the receiver checks X-Attesta-Signature).`,
       { endpoints: ids },
     );
-  }
-
-  private async shutdown(): Promise<CloseReport> {
-    const timedOut = await this.deadline.race(this.flush());
-    if (timedOut) this.scheduler.abort();
-    await this.waiters.waitFor(() => this.scheduler.idle);
-    await this.scheduler.close(timedOut);
-    this.telemetry?.close();
-    try {
-      await this.store.close();
-    } catch (error) {
-      this.reporter.log("error", `closing the ${this.store.kind} store failed`, { error });
-    }
-    this.state = CLOSED;
-    this.reporter.flushWarnings();
-    return { undelivered: this.undelivered.slice(), timedOut, stats: this.stats() };
   }
 }
