@@ -8,28 +8,20 @@
  */
 import { EventBus } from "@attesta/events";
 import { createDeliveries, type Deliveries, recoverDead, redeliverOne } from "./delivery-access";
+import { assembleDispatcher, type DispatcherParts } from "./dispatcher-assembly";
 import { DispatcherClosedError } from "./dispatcher-closed-error";
-import { flushOwed, Shutdown, type ShutdownParts } from "./dispatcher-shutdown";
-import { assertEventSource, assertUnsubscribe, sumStats } from "./dispatcher-support";
-import { createSchedulerHost, createStoreContext, type DispatcherSide } from "./dispatcher-wiring";
-import { EndpointAdmin, type EndpointInfo, type RemoveEndpointOptions } from "./endpoint-admin";
-import type { DispatcherEvents, FailureSummary } from "./operator-events";
-import { Reporter } from "./reporter";
-import { type ResolvedOptions, resolveOptions } from "./resolve-options";
-import type { Endpoint } from "./router/endpoint";
-import { PayloadBytes } from "./router/payload-bytes";
-import { resolveConfigs } from "./router/resolve-configs";
-import { Router } from "./router/router";
-import type { OperatorEvent } from "./scheduler/endpoint-scheduler";
-import { Scheduler } from "./scheduler/scheduler";
+import { flushOwed } from "./dispatcher-shutdown";
+import { assertEventSource, sumStats } from "./dispatcher-support";
+import type { EndpointAdmin, EndpointInfo, RemoveEndpointOptions } from "./endpoint-admin";
+import type { DispatcherEvents } from "./operator-events";
+import type { Reporter } from "./reporter";
+import type { Router } from "./router/router";
+import type { Scheduler } from "./scheduler/scheduler";
 import type { DeliveryStore } from "./store/delivery-store";
-import { TracedTransport } from "./telemetry/traced-transport";
-import { WebhookTelemetry } from "./telemetry/webhook-telemetry";
-import { SharedAgent } from "./transport/shared-agent";
+import type { SharedAgent } from "./transport/shared-agent";
 import type {
   CloseOptions,
   CloseReport,
-  DeadLetter,
   DispatchableEvent,
   DispatcherStats,
   EventSource,
@@ -95,19 +87,15 @@ export class WebhookDispatcher {
    * ```
    */
   readonly events = new EventBus<DispatcherEvents>();
-  private readonly options: ResolvedOptions;
   private readonly agent: SharedAgent;
   private readonly admin: EndpointAdmin;
   private readonly store: DeliveryStore;
   private readonly router: Router;
   private readonly scheduler: Scheduler;
   private readonly reporter: Reporter;
-  /** Spans and metrics, when @opentelemetry/api is installed. */
-  private readonly telemetry: WebhookTelemetry | undefined;
   private state = OPEN;
   private readonly waiters = new Waiters();
-  private readonly parts: ShutdownParts;
-  private readonly shutdown: Shutdown;
+  private readonly parts: DispatcherParts;
 
   /**
    * Validates everything, opens the store (a durable store resumes what it
@@ -124,73 +112,17 @@ export class WebhookDispatcher {
     options?: WebhookDispatcherOptions,
   ) {
     assertEventSource(bus);
-    const resolved = resolveConfigs(configs);
-    this.options = resolveOptions(options);
-    this.store = this.options.store;
-    this.router = new Router(resolved, this.store, (endpoint, event, reason) =>
-      this.reporter.dropped(endpoint, event, reason),
-    );
-    this.reporter = new Reporter(this.options, () => this.router.endpoints, this.emitOperator);
-    // Subscribed before anything is opened: a bus that gives back no unsubscribe function is
-    // refused here, instead of leaving a half-closed dispatcher at close().
-    this.agent = new SharedAgent(this.options.connections, "options");
-    try {
-      // The dispatcher stays subscribed after close(), so that later events are counted as refused.
-      assertUnsubscribe(bus.onAny(this.onEvent));
-    } catch (error) {
-      void this.agent.destroy();
-      throw error;
-    }
-    const side: DispatcherSide = {
-      store: this.store,
-      router: this.router,
-      reporter: this.reporter,
-      deadLettered: (letter, endpoint, last) => this.deadLettered(letter, endpoint, last),
-      emit: this.emitOperator,
-      settled: () => this.waiters.check(),
-      wake: () => this.scheduler.wake(),
-    };
-    const host = createSchedulerHost(side);
-    const telemetry = WebhookTelemetry.create(() => this.router.endpoints, this.store);
-    this.telemetry = telemetry;
-    this.scheduler = new Scheduler(
-      this.router,
-      telemetry ? telemetry.observe(host) : host,
-      this.options.maxResponseBytes,
-      this.agent,
-      telemetry && ((config, max, agent) => new TracedTransport(config, max, agent, telemetry)),
-    );
-    this.admin = new EndpointAdmin({
-      router: this.router,
-      scheduler: this.scheduler,
-      store: this.store,
-      emit: this.emitOperator,
-      waitFor: (done) => this.waiters.waitFor(done),
-      settled: () => this.waiters.check(),
-      warnUnsigned: (ids) => this.warnUnsigned(ids),
-      log: (level, message, fields) => this.reporter.log(level, message, fields),
-    });
-    this.admin.remember(configs, resolved);
-    // Endpoints come and go at run time, so bodies are always shared between them.
-    this.store.open(createStoreContext(side, new PayloadBytes(true)));
-    this.warnUnsigned(resolved.filter((config) => config.secret === undefined).map((c) => c.id));
-    // Endpoints added at run time before a restart come back from a durable store.
-    this.admin.restore(this.options.secrets);
-    this.deliveries = createDeliveries(this.store);
-    this.parts = {
-      router: this.router,
-      store: this.store,
-      scheduler: this.scheduler,
+    const parts = assembleDispatcher(bus, configs, options, {
+      onEvent: this.onEvent,
+      events: this.events,
       waiters: this.waiters,
-      reporter: this.reporter,
-      telemetry,
+      closing: () => this.state !== OPEN,
       stats: () => this.stats(),
-    };
-    this.shutdown = new Shutdown(this.parts);
-    // A durable store may hold deliveries from before a restart.
-    if (this.router.endpoints.some((endpoint) => this.store.pendingCount(endpoint.id) > 0)) {
-      this.scheduler.wake();
-    }
+    });
+    ({ store: this.store, router: this.router, scheduler: this.scheduler } = parts);
+    ({ reporter: this.reporter, agent: this.agent, admin: this.admin } = parts);
+    this.parts = parts;
+    this.deliveries = createDeliveries(this.store);
   }
 
   /**
@@ -290,7 +222,7 @@ export class WebhookDispatcher {
    * ```
    */
   close(options: CloseOptions = {}): Promise<CloseReport> {
-    return this.shutdown.close(options, (to) => {
+    return this.parts.shutdown.close(options, (to) => {
       this.state = to === "closing" ? CLOSING : CLOSED;
     });
   }
@@ -417,42 +349,7 @@ export class WebhookDispatcher {
     return taken;
   }
 
-  private deadLettered(letter: DeadLetter, endpoint: Endpoint, last?: FailureSummary): void {
-    if (this.state !== OPEN) this.shutdown.record(letter);
-    this.telemetry?.deadLettered(letter);
-    this.reporter.deadLettered(letter, endpoint.config.label);
-    this.emitOperator({
-      name: "delivery.dead",
-      data: {
-        endpointId: endpoint.id,
-        url: endpoint.config.label,
-        deliveryId: letter.deliveryId,
-        event: letter.payload.event,
-        reason: letter.reason,
-        attempts: letter.attempts,
-        ...(last === undefined ? {} : { lastFailure: last }),
-      },
-    });
-  }
-
-  /** Emits on `events`; a throwing listener is the bus's business (its onError). */
-  private readonly emitOperator = (event: OperatorEvent): void => {
-    // Kept across restarts, and no longer owed now: flush() and close() must not wait for it.
-    if (event.name === "endpoint.disabled") this.admin?.states.disabled(event.data);
-    this.events.emit({ type: event.name, data: event.data } as never);
-  };
-
   private assertOpen(call: string): void {
     if (this.state !== OPEN) throw new DispatcherClosedError("", call);
-  }
-
-  /** One warning per batch of endpoints without a secret: their requests cannot be verified. */
-  private warnUnsigned(ids: readonly string[]): void {
-    if (ids.length === 0) return;
-    this.reporter.log(
-      "warn",
-      `${ids.length} endpoint(s) have no secret, so their requests are unsigned and receivers cannot verify them. Fix: set secret on each endpoint (the receiver checks X-Attesta-Signature).`,
-      { endpoints: ids },
-    );
   }
 }
