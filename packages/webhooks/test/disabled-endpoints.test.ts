@@ -50,7 +50,13 @@ describe("disabled endpoints and the memory store", () => {
     const report = await within(dispatcher.close());
     expect(report.timedOut).toBe(false);
     expect(report.kept).toBe(0);
-    expect(report.undelivered.map((l) => [l.endpointId, l.reason, tagOf(Buffer.from(JSON.stringify(l.payload)))])).toEqual([
+    expect(
+      report.undelivered.map((l) => [
+        l.endpointId,
+        l.reason,
+        tagOf(Buffer.from(JSON.stringify(l.payload))),
+      ]),
+    ).toEqual([
       ["off", "disabled", 0],
       ["off", "disabled", 1],
       ["off", "disabled", 2],

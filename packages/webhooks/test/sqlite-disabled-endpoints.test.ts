@@ -3,9 +3,10 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import type { DispatcherEvents } from "../src/index";
 import { SqliteStore } from "../src/sqlite/index";
-import { migrate, SCHEMA_VERSION } from "../src/sqlite/migrations";
+import { SCHEMA_VERSION } from "../src/sqlite/migrations";
 import type { WebhookConfig, WebhookDispatcherOptions } from "../src/types";
 import { WebhookDispatcher } from "../src/webhook-dispatcher";
+import { writeOldFile } from "./sqlite/old-file";
 import { tempDbPath } from "./sqlite/temp-file";
 import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
@@ -83,7 +84,12 @@ describe("disabled endpoints in a SqliteStore", () => {
 
     const second = open(path, configs);
     const [info] = second.dispatcher.endpoints();
-    expect(info).toMatchObject({ id: "t", state: "disabled", disabledReason: "manual", pending: 3 });
+    expect(info).toMatchObject({
+      id: "t",
+      state: "disabled",
+      disabledReason: "manual",
+      pending: 3,
+    });
     expect(info?.disabledSince).toBeLessThanOrEqual(Date.now());
     expect(restoredWarnings(second.warnings)).toHaveLength(1);
     expect(restoredWarnings(second.warnings)[0]?.message).toMatch(/\bt \(manual since /);
@@ -160,19 +166,12 @@ describe("disabled endpoints in a SqliteStore", () => {
 
   it(`upgrades a version 3 file to version ${SCHEMA_VERSION} keeping endpoints and deliveries, then stores disables`, async () => {
     const path = tempDbPath();
-    const old = new Database(path);
-    old.pragma("journal_mode = WAL");
-    migrate(old, 3);
-    old
-      .prepare("INSERT INTO endpoints (id, config, signed, updated_at) VALUES (?, ?, 0, 1000)")
-      .run("tenant", JSON.stringify({ id: "tenant", url: "http://127.0.0.1:9/placeholder" }));
-    old
-      .prepare(
-        `INSERT INTO deliveries (seq, id, endpoint_id, event, body, status, attempts, created_at, next_attempt_at)
-         VALUES (1, '22222222-2222-4222-8222-222222222222', 'tenant', 'APPROVED', ?, 'pending', 0, 1000, 0)`,
-      )
-      .run(Buffer.from('{"event":"APPROVED"}'));
-    old.close();
+    const id = "22222222-2222-4222-8222-222222222222";
+    writeOldFile(path, 3, { id, endpointId: "tenant", attempts: 0 }, (db) => {
+      db.prepare(
+        "INSERT INTO endpoints (id, config, signed, updated_at) VALUES (?, ?, 0, 1000)",
+      ).run("tenant", JSON.stringify({ id: "tenant", url: "http://127.0.0.1:9/placeholder" }));
+    });
 
     const hooks = await receiver();
     const first = open(path, []);
@@ -186,17 +185,15 @@ describe("disabled endpoints in a SqliteStore", () => {
 
     const db = new Database(path, { readonly: true });
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
-    expect(
-      db.prepare("SELECT id, signed, disabled_reason FROM endpoints").all(),
-    ).toEqual([{ id: "tenant", signed: 0, disabled_reason: "manual" }]);
+    expect(db.prepare("SELECT id, signed, disabled_reason FROM endpoints").all()).toEqual([
+      { id: "tenant", signed: 0, disabled_reason: "manual" },
+    ]);
     db.close();
 
     const second = open(path, []);
     expect(second.dispatcher.endpoints()[0]).toMatchObject({ state: "disabled", pending: 1 });
     second.dispatcher.enableEndpoint("tenant");
     await hooks.waitForRequests(1);
-    expect(hooks.requests[0]?.headers["x-attesta-delivery"]).toBe(
-      "22222222-2222-4222-8222-222222222222",
-    );
+    expect(hooks.requests[0]?.headers["x-attesta-delivery"]).toBe(id);
   });
 });

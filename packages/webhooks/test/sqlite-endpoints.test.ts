@@ -7,9 +7,10 @@ import { EventBus } from "@attesta/events";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStore } from "../src/sqlite/index";
-import { migrate, SCHEMA_VERSION } from "../src/sqlite/migrations";
+import { SCHEMA_VERSION } from "../src/sqlite/migrations";
 import type { WebhookConfig, WebhookDispatcherOptions } from "../src/types";
 import { WebhookDispatcher } from "../src/webhook-dispatcher";
+import { writeOldFile } from "./sqlite/old-file";
 import { tempDbPath } from "./sqlite/temp-file";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
@@ -271,23 +272,13 @@ describe("endpoint configs in a SqliteStore", () => {
 
   it(`upgrades a version 2 file to version ${SCHEMA_VERSION} without losing deliveries`, async () => {
     const path = tempDbPath();
-    const old = new Database(path);
-    old.pragma("journal_mode = WAL");
-    migrate(old, 2);
-    old
-      .prepare(
-        `INSERT INTO deliveries (seq, id, endpoint_id, event, body, status, attempts, created_at, next_attempt_at)
-         VALUES (1, '11111111-1111-4111-8111-111111111111', 'static', 'APPROVED', ?, 'pending', 1, 1000, 0)`,
-      )
-      .run(Buffer.from('{"event":"APPROVED"}'));
-    old.close();
+    const id = "11111111-1111-4111-8111-111111111111";
+    writeOldFile(path, 2, { id, endpointId: "static", attempts: 1 });
 
     const hooks = await receiver();
     const { dispatcher } = open(path, [{ id: "static", url: hooks.url }]);
     await hooks.waitForRequests(1);
-    expect(hooks.requests[0]?.headers["x-attesta-delivery"]).toBe(
-      "11111111-1111-4111-8111-111111111111",
-    );
+    expect(hooks.requests[0]?.headers["x-attesta-delivery"]).toBe(id);
     expect(hooks.requests[0]?.body.toString()).toBe('{"event":"APPROVED"}');
     await until(() => dispatcher.stats().delivered === 1);
     const db = new Database(path, { readonly: true });
