@@ -80,15 +80,12 @@ export function assembleDispatcher(
   const agent = subscribe(bus, link.onEvent, new SharedAgent(options.connections, "options"));
   const telemetry = WebhookTelemetry.create(() => router.endpoints, store);
   const side: DispatcherSide = {
-    store,
-    router,
-    reporter,
+    ...{ store, router, reporter, emit },
     deadLettered: (letter, endpoint, last) => {
       if (link.closing()) parts?.shutdown.record(letter);
       telemetry?.deadLettered(letter);
       reportDeadLetter(reporter, emit, letter, endpoint, last);
     },
-    emit,
     settled: () => link.waiters.check(),
     wake: () => scheduler.wake(),
   };
@@ -102,13 +99,9 @@ export function assembleDispatcher(
   );
   const warnUnsigned = (ids: readonly string[]) => warnUnsignedEndpoints(reporter, ids);
   const admin = new EndpointAdmin({
-    router,
-    scheduler,
-    store,
-    emit,
+    ...{ router, scheduler, store, emit, warnUnsigned },
     waitFor: (done) => link.waiters.waitFor(done),
     settled: () => link.waiters.check(),
-    warnUnsigned,
     log: (level, message, fields) => reporter.log(level, message, fields),
   });
   const { waiters, stats } = link;

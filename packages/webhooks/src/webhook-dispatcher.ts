@@ -11,14 +11,13 @@ import { createDeliveries, type Deliveries, recoverDead, redeliverOne } from "./
 import { assembleDispatcher, type DispatcherParts } from "./dispatcher-assembly";
 import { DispatcherClosedError } from "./dispatcher-closed-error";
 import { flushOwed } from "./dispatcher-shutdown";
-import { assertEventSource, sumStats } from "./dispatcher-support";
+import { assertEventSource, collectStats } from "./dispatcher-support";
 import type { EndpointAdmin, EndpointInfo, RemoveEndpointOptions } from "./endpoint-admin";
 import type { DispatcherEvents } from "./operator-events";
 import type { Reporter } from "./reporter";
 import type { Router } from "./router/router";
 import type { Scheduler } from "./scheduler/scheduler";
 import type { DeliveryStore } from "./store/delivery-store";
-import type { SharedAgent } from "./transport/shared-agent";
 import type {
   CloseOptions,
   CloseReport,
@@ -87,7 +86,6 @@ export class WebhookDispatcher {
    * ```
    */
   readonly events = new EventBus<DispatcherEvents>();
-  private readonly agent: SharedAgent;
   private readonly admin: EndpointAdmin;
   private readonly store: DeliveryStore;
   private readonly router: Router;
@@ -120,7 +118,7 @@ export class WebhookDispatcher {
       stats: () => this.stats(),
     });
     ({ store: this.store, router: this.router, scheduler: this.scheduler } = parts);
-    ({ reporter: this.reporter, agent: this.agent, admin: this.admin } = parts);
+    ({ reporter: this.reporter, admin: this.admin } = parts);
     this.parts = parts;
     this.deliveries = createDeliveries(this.store);
   }
@@ -143,7 +141,9 @@ export class WebhookDispatcher {
 
   /**
    * Resolves once every delivery owed before the call has settled (delivered,
-   * dead-lettered or dropped), retries included. Later events are not waited for.
+   * dead-lettered or dropped), retries included. Later events are not waited
+   * for, nor are the kept deliveries of a disabled endpoint (only its running
+   * attempts); disabling an endpoint while this waits stops the wait for it.
    *
    * @example
    * ```ts
@@ -209,7 +209,10 @@ export class WebhookDispatcher {
    * Stops taking events, lets queued and in-flight deliveries finish (until
    * `deadlineMs`, if given), then aborts what is left, closes the
    * connections and the store, and reports every delivery that ended
-   * undelivered since the call. Later events are refused and counted
+   * undelivered since the call. Disabled endpoints are not waited for: a
+   * durable store keeps their deliveries pending for the next process
+   * (`kept`); the memory store cannot, so they are in `undelivered` with
+   * reason `"disabled"`. Later events are refused and counted
    * (`stats().refused`, a warning and `delivery.dropped`): `dispatch` throws
    * `DispatcherClosedError`. Calling it again returns the same report; a
    * shorter `deadlineMs` in the later call brings the deadline forward. A bad
@@ -217,7 +220,7 @@ export class WebhookDispatcher {
    *
    * @example
    * ```ts
-   * const { undelivered, timedOut } = await dispatcher.close({ deadlineMs: 5_000 });
+   * const { undelivered, kept, timedOut } = await dispatcher.close({ deadlineMs: 5_000 });
    * for (const letter of undelivered) await saveForReplay(letter.payload);
    * ```
    */
@@ -286,8 +289,9 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Enables a disabled endpoint: the deliveries it kept are sent. Returns
-   * false when it was not disabled.
+   * Enables a disabled endpoint: the deliveries it kept are sent. A durable
+   * store records it, as it records every disable. Returns false when it was
+   * not disabled.
    *
    * @example
    * ```ts
@@ -301,7 +305,8 @@ export class WebhookDispatcher {
 
   /**
    * Stops attempts to an endpoint; its events are still queued (up to
-   * `maxQueueSize`) for when it is enabled. Returns false when already disabled.
+   * `maxQueueSize`) for when it is enabled, also after a restart with a
+   * durable store. Returns false when already disabled.
    *
    * @example
    * ```ts
@@ -321,14 +326,7 @@ export class WebhookDispatcher {
    * ```
    */
   stats(): DispatcherStats {
-    const endpoints = this.scheduler.loops.map(({ endpoint, inFlight }) =>
-      endpoint.stats(this.store.pendingCount(endpoint.id) - inFlight, inFlight),
-    );
-    const { openSockets, peakSockets, maxSockets } = this.agent;
-    return {
-      ...sumStats(endpoints, this.reporter.refused),
-      sockets: { open: openSockets, peak: peakSockets, max: maxSockets },
-    };
+    return collectStats(this.parts);
   }
 
   // The bus handler: must stay O(1) per endpoint, allocation-free and must never throw.
