@@ -65,6 +65,27 @@ describe("disabled endpoints and the memory store", () => {
     expect(report.stats).toMatchObject({ delivered: 3, failed: 3, queued: 0 });
   });
 
+  it("close() at its deadline gives up on the enabled endpoint as closed and on the disabled one as disabled", async () => {
+    const { receiver, dispatcher, emit } = await setup(
+      // The live endpoint never answers: only the deadline ends its attempt.
+      (req, res) => (req.path.endsWith("?off") ? res.writeHead(204).end() : undefined),
+      (url) => [
+        { id: "live", url },
+        { id: "off", url: `${url}?off` },
+      ],
+    );
+    dispatcher.disableEndpoint("off");
+    emit(1);
+    await receiver.waitForRequests(1);
+    const report = await within(dispatcher.close({ deadlineMs: 100 }));
+    expect(report.timedOut).toBe(true);
+    expect(report.kept).toBe(0);
+    expect(report.undelivered.map((l) => `${l.endpointId} ${l.reason}`).sort()).toEqual([
+      "live closed",
+      "off disabled",
+    ]);
+  });
+
   it("a 410 Gone during close() disables the endpoint; close() then stops waiting for its queue", async () => {
     const { receiver, dispatcher, emit } = await setup(
       (req, res) => res.writeHead(req.path.endsWith("?gone") ? 410 : 204).end(),

@@ -140,6 +140,28 @@ describe("disabled endpoints in a SqliteStore", () => {
     expect(hooks.requests.slice(1).map((r) => tagOf(r.body))).toEqual([1, 2]);
   });
 
+  it("close() at its deadline keeps a disabled endpoint's deliveries in the file and gives up on the enabled one's", async () => {
+    const path = tempDbPath();
+    // Never answers: only the deadline ends the attempt.
+    const hang = await receiver(() => {});
+    const first = open(path, [
+      { id: "live", url: hang.url },
+      { id: "off", url: `${hang.url}?off` },
+    ]);
+    first.dispatcher.disableEndpoint("off");
+    first.emit(2);
+    await hang.waitForRequests(2);
+    dispatchers.splice(0);
+    const report = await first.dispatcher.close({ deadlineMs: 100 });
+    expect(report).toMatchObject({ timedOut: true, kept: 2 });
+    expect(report.undelivered.map((l) => `${l.endpointId} ${l.reason}`)).toEqual([
+      "live closed",
+      "live closed",
+    ]);
+    expect(pendingRows(path, "off")).toBe(2);
+    expect(pendingRows(path, "live")).toBe(0);
+  });
+
   it("keeps an endpoint disabled for failing longer than disableAfterMs disabled across a restart", async () => {
     const path = tempDbPath();
     const hooks = await receiver((_req, res) => res.writeHead(503).end());
