@@ -135,7 +135,7 @@ export class EndpointAdmin {
       }
       this.attach(resolved, config, secretMissing);
       if (secretMissing) this.secretLost.add(id);
-      states.push({ id, disabled: stored.find((e) => e.id === id)?.disabled, secretMissing });
+      states.push({ id, disabled: restored.disabled, secretMissing });
     }
     this.states.restore(states);
   }

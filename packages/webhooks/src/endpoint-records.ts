@@ -16,6 +16,8 @@ export interface RestoredConfig {
   readonly config: Record<string, unknown>;
   /** It had a secret when saved and none could be found: keep it disabled. */
   readonly secretMissing: boolean;
+  /** Set when it was disabled before the restart. */
+  readonly disabled?: EndpointDisabledState;
 }
 
 /** Writes and reads endpoint configs through the optional methods of a store. */
@@ -73,8 +75,9 @@ function withSecret(
   onResolveError: (id: string, error: unknown) => void,
 ): RestoredConfig {
   const config: Record<string, unknown> = { ...stored.config, id: stored.id };
+  const { id, disabled } = stored;
   if (!stored.signed || config.secret !== undefined) {
-    return { id: stored.id, config, secretMissing: false };
+    return { id, config, secretMissing: false, disabled };
   }
   let secret: unknown;
   try {
@@ -83,8 +86,8 @@ function withSecret(
     onResolveError(stored.id, error);
   }
   if (typeof secret === "string" && secret.length > 0) {
-    return { id: stored.id, config: { ...config, secret }, secretMissing: false };
+    return { id, config: { ...config, secret }, secretMissing: false, disabled };
   }
   delete config.secret;
-  return { id: stored.id, config, secretMissing: true };
+  return { id, config, secretMissing: true, disabled };
 }

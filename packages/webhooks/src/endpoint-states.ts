@@ -66,8 +66,10 @@ export class EndpointStates {
       if (state !== undefined) {
         this.hold(id, state.reason, state);
         disabled.push({ id, reason: state.reason, since: new Date(state.since).toISOString() });
-      } else if (secretMissing) {
-        this.hold(id, "secret_missing", undefined);
+      }
+      if (secretMissing) {
+        // Disabled before the restart: it keeps that reason, and still needs its secret.
+        if (state === undefined) this.hold(id, "secret_missing", undefined);
         missing.push(id);
       }
     }

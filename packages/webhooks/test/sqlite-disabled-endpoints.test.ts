@@ -162,6 +162,31 @@ describe("disabled endpoints in a SqliteStore", () => {
     expect(pendingRows(path, "live")).toBe(0);
   });
 
+  it("keeps a disabled endpoint restored without its secret disabled for its own reason; enableEndpoint needs the secret first", async () => {
+    const path = tempDbPath();
+    const hooks = await receiver();
+    const first = open(path, []);
+    first.dispatcher.addEndpoint({ id: "t", url: hooks.url, secret: "whsec_restart-7c1d" });
+    first.dispatcher.disableEndpoint("t");
+    first.emit(1);
+    expect(await first.close()).toMatchObject({ kept: 1 });
+
+    const second = open(path, [], { secrets: () => undefined });
+    expect(second.dispatcher.endpoints()[0]).toMatchObject({
+      state: "disabled",
+      disabledReason: "manual",
+      signed: false,
+    });
+    expect(second.warnings.some((w) => w.message.includes('"secret_missing"'))).toBe(true);
+    expect(() => second.dispatcher.enableEndpoint("t")).toThrow(/updateEndpoint\("t"/);
+    second.dispatcher.updateEndpoint("t", { secret: "whsec_restart-7c1d" });
+    // Disabled by hand: having the secret again does not enable it.
+    expect(second.dispatcher.endpoints()[0]).toMatchObject({ state: "disabled", signed: true });
+    expect(second.dispatcher.enableEndpoint("t")).toBe(true);
+    await hooks.waitForRequests(1);
+    expect(hooks.requests[0]?.headers["x-attesta-signature"]).toMatch(/^sha256=/);
+  });
+
   it("keeps an endpoint disabled for failing longer than disableAfterMs disabled across a restart", async () => {
     const path = tempDbPath();
     const hooks = await receiver((_req, res) => res.writeHead(503).end());
