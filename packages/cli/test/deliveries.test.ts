@@ -24,13 +24,16 @@ afterEach(async () => {
   }
 });
 
-/** A receiver that refuses DENIED with 410 (dead at once) unless `acceptAll`. */
+/**
+ * A receiver that refuses DENIED with 422 (dead at once) unless `acceptAll`. Not 410: that
+ * disables the endpoint too, and the file would bring it back disabled in the next run.
+ */
 async function receiver(acceptAll: boolean) {
   const ids: string[] = [];
   const server = createServer((req, res) => {
     ids.push(String(req.headers["x-attesta-delivery"]));
     const refuse = !acceptAll && req.headers["x-attesta-event"] === "denied";
-    req.resume().on("end", () => res.writeHead(refuse ? 410 : 204).end());
+    req.resume().on("end", () => res.writeHead(refuse ? 422 : 204).end());
   });
   servers.push(server);
   server.listen(0, "127.0.0.1");
@@ -90,14 +93,14 @@ describe("attesta deliveries", () => {
     const table = await runCli(["deliveries", "list", "--db", db, "--event", "denied"]);
     const rows = table.stdout.trim().split("\n");
     expect(rows[0]).toMatch(/^ID +CREATED +ENDPOINT +EVENT +STATUS +ATTEMPTS +LAST$/);
-    expect(rows.slice(1).every((row) => /DENIED +dead \(rejected\) +1 +HTTP 410$/.test(row))).toBe(
+    expect(rows.slice(1).every((row) => /DENIED +dead \(rejected\) +1 +HTTP 422$/.test(row))).toBe(
       true,
     );
 
     const shown = await runCli(["deliveries", "show", dead[0].id, "--db", db]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain("status      dead (rejected)");
-    expect(shown.stdout).toMatch(/#1 {2}\S+ {2}HTTP 410/);
+    expect(shown.stdout).toMatch(/#1 {2}\S+ {2}HTTP 422/);
     expect(shown.stdout).toContain('{"event":"DENIED","timestamp":');
 
     const redeliver = await runCli([

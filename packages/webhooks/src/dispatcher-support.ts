@@ -3,6 +3,10 @@
  *
  * @module
  */
+import type { Reporter } from "./reporter";
+import type { Scheduler } from "./scheduler/scheduler";
+import type { DeliveryStore } from "./store/delivery-store";
+import type { SharedAgent } from "./transport/shared-agent";
 import type { DispatcherStats, EndpointStats, EventSource } from "./types";
 
 /** Throws unless `bus` has `onAny`. */
@@ -55,6 +59,24 @@ export function sumStats(endpoints: readonly EndpointStats[], refused: number): 
     totals.inFlight += entry.inFlight;
   }
   return totals;
+}
+
+/** `dispatcher.stats()`: every endpoint's counters, their totals and the sockets. */
+export function collectStats(parts: {
+  readonly scheduler: Scheduler;
+  readonly store: DeliveryStore;
+  readonly agent: SharedAgent;
+  readonly reporter: Reporter;
+}): DispatcherStats {
+  const { scheduler, store, agent, reporter } = parts;
+  const endpoints = scheduler.loops.map(({ endpoint, inFlight }) =>
+    endpoint.stats(store.pendingCount(endpoint.id) - inFlight, inFlight),
+  );
+  const { openSockets, peakSockets, maxSockets } = agent;
+  return {
+    ...sumStats(endpoints, reporter.refused),
+    sockets: { open: openSockets, peak: peakSockets, max: maxSockets },
+  };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { EndpointRecords, type SecretResolver } from "./endpoint-records";
+import { EndpointStates, type RestoredState } from "./endpoint-states";
 import { invalidOption } from "./invalid-option";
 import type { DisableReason } from "./operator-events";
 import type { Endpoint } from "./router/endpoint";
@@ -29,6 +30,8 @@ export interface EndpointInfo {
   readonly signed: boolean;
   readonly state: "enabled" | "disabled";
   readonly disabledReason?: DisableReason;
+  /** Epoch ms when it was disabled (before a restart, for a state a durable store gave back). */
+  readonly disabledSince?: number;
   /** The circuit breaker: `closed` is healthy. */
   readonly circuit: BreakerState;
   /** Deliveries owed to it (waiting, sending or waiting to retry). */
@@ -54,6 +57,8 @@ export interface AdminHost {
   emit(event: OperatorEvent): void;
   /** Resolves once `done()` holds, checked whenever a delivery settles. */
   waitFor(done: () => boolean): Promise<void>;
+  /** Something changed that flush(), close() or a draining remove waits on. */
+  settled(): void;
   warnUnsigned(ids: readonly string[]): void;
   log(level: "warn" | "error", message: string, fields: Record<string, unknown>): void;
 }
@@ -64,9 +69,14 @@ const mintId = (): string => `ep_${randomBytes(8).toString("hex")}`;
 export class EndpointAdmin {
   private readonly given = new Map<string, Record<string, unknown>>();
   private readonly records: EndpointRecords;
+  /** Restored without their secret: enabling them would send unsigned requests. */
+  private readonly secretLost = new Set<string>();
+  /** Persists disables and enables; the dispatcher hands it every `endpoint.disabled`. */
+  readonly states: EndpointStates;
 
   constructor(private readonly host: AdminHost) {
     this.records = new EndpointRecords(host.store);
+    this.states = new EndpointStates(host, this.records);
   }
 
   /** Remembers the constructor's configs, by resolved id. */
@@ -92,29 +102,26 @@ export class EndpointAdmin {
 
   /**
    * Stores the constructor's configs (they win over stored copies with the
-   * same id) and adds back the stored endpoints that are not among them. One
-   * whose secret cannot be found is added disabled (`secret_missing`), so it
-   * never sends unsigned requests.
+   * same id), adds back the stored endpoints that are not among them, and
+   * gives every endpoint its stored disabled state. One whose secret cannot
+   * be found is added disabled (`secret_missing`), so it never sends
+   * unsigned requests.
    */
   restore(resolveSecret: SecretResolver | undefined): void {
-    for (const [id, given] of this.given) {
-      try {
-        this.records.save(id, given);
-      } catch (error) {
-        this.host.log("error", `storing the config of endpoint "${id}" failed`, {
-          endpointId: id,
-          error,
-        });
-      }
+    for (const [id, given] of this.given) this.saveGiven(id, given);
+    const stored = this.records.stored();
+    const states: RestoredState[] = [];
+    for (const { id, disabled } of stored) {
+      if (this.given.has(id)) states.push({ id, disabled, secretMissing: false });
     }
-    const restored = this.records.load(new Set(this.given.keys()), resolveSecret, (id, error) =>
+    const onResolveError = (id: string, error: unknown) =>
       this.host.log("error", `options.secrets("${id}") threw; the endpoint stays disabled`, {
         endpointId: id,
         error,
-      }),
-    );
-    const missing: string[] = [];
-    for (const { id, config, secretMissing } of restored) {
+      });
+    const skip = new Set(this.given.keys());
+    for (const restored of this.records.withSecrets(stored, skip, resolveSecret, onResolveError)) {
+      const { id, config, secretMissing } = restored;
       let resolved: ResolvedConfig;
       try {
         resolved = resolveConfig(config, `stored endpoint "${id}"`, () => id);
@@ -127,25 +134,34 @@ export class EndpointAdmin {
         continue;
       }
       this.attach(resolved, config, secretMissing);
-      if (secretMissing) missing.push(id);
+      if (secretMissing) this.secretLost.add(id);
+      states.push({ id, disabled: restored.disabled, secretMissing });
     }
-    if (missing.length > 0) {
-      this.host.log(
-        "warn",
-        `${missing.length} restored endpoint(s) had a secret that was not stored and options.secrets did not give it back, so they stay disabled (reason "secret_missing") and keep their deliveries. Fix: pass options.secrets, or call updateEndpoint(id, { secret }).`,
-        { endpoints: missing },
-      );
+    this.states.restore(states);
+  }
+
+  private saveGiven(id: string, given: Record<string, unknown>): void {
+    try {
+      this.records.save(id, given);
+    } catch (error) {
+      this.host.log("error", `storing the config of endpoint "${id}" failed`, {
+        endpointId: id,
+        error,
+      });
     }
   }
 
-  private attach(resolved: ResolvedConfig, given: Record<string, unknown>, hold: boolean): void {
+  /** `secretMissing`: it will be disabled for that, so it is not reported as unsigned. */
+  private attach(
+    resolved: ResolvedConfig,
+    given: Record<string, unknown>,
+    secretMissing: boolean,
+  ): void {
     const endpoint = this.host.router.add(resolved);
     this.given.set(resolved.id, given);
     this.host.scheduler.add(endpoint);
     this.host.emit({ name: "endpoint.added", data: ref(endpoint) });
-    // Disabled before anything is leased: the store resumes its deliveries, but they wait.
-    if (hold) this.hold(resolved.id);
-    else if (resolved.secret === undefined) this.host.warnUnsigned([resolved.id]);
+    if (!secretMissing && resolved.secret === undefined) this.host.warnUnsigned([resolved.id]);
     // A durable store may hold deliveries for this id from before a restart.
     if (this.host.store.pendingCount(resolved.id) > 0) this.host.scheduler.wake();
   }
@@ -176,10 +192,9 @@ export class EndpointAdmin {
       name: "endpoint.updated",
       data: { ...ref(endpoint), changed: Object.keys(patch) },
     });
-    // The secret it was waiting for: it may send again.
-    const loop = this.host.scheduler.loop(id);
-    if (loop?.health.disabled === "secret_missing" && resolved.secret !== undefined) {
-      this.enable(id);
+    // The secret it was waiting for: it may send again, unless it is disabled for another reason.
+    if (resolved.secret !== undefined && this.secretLost.delete(id)) {
+      if (this.host.scheduler.loop(id)?.health.disabled === "secret_missing") this.enable(id);
     }
   }
 
@@ -187,14 +202,20 @@ export class EndpointAdmin {
     const endpoint = this.find(id, "removeEndpoint");
     const { router, scheduler, store } = this.host;
     const loop = scheduler.loop(id);
-    const drain = (options.drain ?? true) && loop?.health.disabled === undefined;
+    const disabled = () => loop?.health.disabled !== undefined;
+    let drain = (options.drain ?? true) && !disabled();
     router.unroute(endpoint);
     if (drain) {
-      await this.host.waitFor(() => store.pendingCount(id) === 0 && (loop?.idle ?? true));
+      // Disabled while draining (410 Gone, say): it cannot drain any more.
+      await this.host.waitFor(
+        () => disabled() || (store.pendingCount(id) === 0 && (loop?.idle ?? true)),
+      );
+      drain = store.pendingCount(id) === 0;
     }
     const abandoned = scheduler.remove(id, drain ? undefined : "removed");
     router.forget(endpoint);
     this.given.delete(id);
+    this.secretLost.delete(id);
     try {
       this.records.remove(id);
     } catch (error) {
@@ -209,12 +230,13 @@ export class EndpointAdmin {
 
   enable(id: string): boolean {
     const loop = this.host.scheduler.loop(this.find(id, "enableEndpoint").id);
-    if (loop?.health.disabled === "secret_missing" && loop.endpoint.config.secret === undefined) {
+    if (this.secretLost.has(id) && loop?.endpoint.config.secret === undefined) {
       throw new TypeError(
         `@attesta/webhooks: enableEndpoint("${id}") refused: the endpoint was restored without its secret, so its requests would be unsigned. Fix: call updateEndpoint("${id}", { secret }), which enables it.`,
       );
     }
     if (loop === undefined || !loop.health.enable()) return false;
+    this.states.enabled(id);
     const pending = this.host.store.pendingCount(id);
     this.host.emit({ name: "endpoint.enabled", data: { ...ref(loop.endpoint), pending } });
     loop.pump();
@@ -238,26 +260,12 @@ export class EndpointAdmin {
         events: endpoint.config.events,
         signed: endpoint.config.secret !== undefined,
         state: disabled === undefined ? "enabled" : "disabled",
-        ...(disabled === undefined ? {} : { disabledReason: disabled }),
+        ...(disabled === undefined
+          ? {}
+          : { disabledReason: disabled, disabledSince: health?.disabledSince }),
         circuit: health?.state ?? "closed",
         pending: this.host.store.pendingCount(endpoint.id),
       };
-    });
-  }
-
-  /**
-   * Disabled at once; reported again on the next microtask, because during the
-   * constructor nobody can listen on `events` yet.
-   */
-  private hold(id: string): void {
-    const loop = this.host.scheduler.loop(id);
-    loop?.health.disable("secret_missing");
-    queueMicrotask(() => {
-      if (loop === undefined || loop.health.disabled !== "secret_missing") return;
-      this.host.emit({
-        name: "endpoint.disabled",
-        data: { ...ref(loop.endpoint), reason: "secret_missing" },
-      });
     });
   }
 

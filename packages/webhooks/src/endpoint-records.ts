@@ -1,10 +1,11 @@
 /**
  * Endpoint configs kept in a durable store: what is written (never a secret
- * unless the store opted in) and how a restored config gets its secret back.
+ * unless the store opted in), whether each is disabled, and how a restored
+ * config gets its secret back.
  *
  * @module
  */
-import type { DeliveryStore, StoredEndpoint } from "./store/delivery-store";
+import type { DeliveryStore, EndpointDisabledState, StoredEndpoint } from "./store/delivery-store";
 
 /** The `secrets` option: the secret of a restored endpoint, e.g. from a secret manager. */
 export type SecretResolver = (endpointId: string) => string | undefined;
@@ -15,6 +16,8 @@ export interface RestoredConfig {
   readonly config: Record<string, unknown>;
   /** It had a secret when saved and none could be found: keep it disabled. */
   readonly secretMissing: boolean;
+  /** Set when it was disabled before the restart. */
+  readonly disabled?: EndpointDisabledState;
 }
 
 /** Writes and reads endpoint configs through the optional methods of a store. */
@@ -34,22 +37,33 @@ export class EndpointRecords {
     this.store.removeEndpoint?.(id);
   }
 
+  /** Keeps whether the endpoint is disabled (`undefined`: enabled). */
+  saveState(id: string, disabled: EndpointDisabledState | undefined): void {
+    this.store.saveEndpointState?.(id, disabled);
+  }
+
+  /** Every endpoint the store keeps, constructor ones included, with its disabled state. */
+  stored(): StoredEndpoint[] {
+    return this.store.loadEndpoints?.() ?? [];
+  }
+
   /**
-   * The stored endpoints whose id is not in `skip` (constructor configs win),
+   * The `stored` endpoints whose id is not in `skip` (constructor configs win),
    * with their secrets: the stored one when the store keeps secrets, else the
    * one `resolve` gives. A resolver that throws counts as "not found"; its
    * error goes to `onResolveError` (which must not log the secret: it never
    * has it).
    */
-  load(
+  withSecrets(
+    stored: readonly StoredEndpoint[],
     skip: ReadonlySet<string>,
     resolve: SecretResolver | undefined,
     onResolveError: (id: string, error: unknown) => void,
   ): RestoredConfig[] {
     const restored: RestoredConfig[] = [];
-    for (const stored of this.store.loadEndpoints?.() ?? []) {
-      if (skip.has(stored.id)) continue;
-      restored.push(withSecret(stored, resolve, onResolveError));
+    for (const endpoint of stored) {
+      if (skip.has(endpoint.id)) continue;
+      restored.push(withSecret(endpoint, resolve, onResolveError));
     }
     return restored;
   }
@@ -61,8 +75,9 @@ function withSecret(
   onResolveError: (id: string, error: unknown) => void,
 ): RestoredConfig {
   const config: Record<string, unknown> = { ...stored.config, id: stored.id };
+  const { id, disabled } = stored;
   if (!stored.signed || config.secret !== undefined) {
-    return { id: stored.id, config, secretMissing: false };
+    return { id, config, secretMissing: false, disabled };
   }
   let secret: unknown;
   try {
@@ -71,8 +86,8 @@ function withSecret(
     onResolveError(stored.id, error);
   }
   if (typeof secret === "string" && secret.length > 0) {
-    return { id: stored.id, config: { ...config, secret }, secretMissing: false };
+    return { id, config: { ...config, secret }, secretMissing: false, disabled };
   }
   delete config.secret;
-  return { id: stored.id, config, secretMissing: true };
+  return { id, config, secretMissing: true, disabled };
 }

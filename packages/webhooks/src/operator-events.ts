@@ -70,6 +70,13 @@ export interface DispatcherEvents {
   /** An endpoint stopped receiving attempts; its deliveries are kept for when it is enabled. */
   "endpoint.disabled": EndpointRef & {
     readonly reason: DisableReason;
+    /** Epoch ms when it was disabled. */
+    readonly since: number;
+    /**
+     * `true` when the endpoint was disabled before a restart and the store
+     * gave that state back: reported again once, right after the constructor.
+     */
+    readonly restored?: boolean;
     readonly lastFailure?: FailureSummary;
   };
   /** A disabled endpoint was enabled again; its kept deliveries are sent. */

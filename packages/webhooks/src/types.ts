@@ -167,8 +167,10 @@ export interface DeliveryAttempt {
  * Why a delivery ended undelivered: `"exhausted"` (every attempt failed),
  * `"rejected"` (a 4xx other than 408/429, which is never retried),
  * `"closed"` (`close()` gave up on it at its deadline), `"unserializable"`
- * (the event data cannot be written as JSON) or `"blocked_address"` (the
- * network policy refused the connection).
+ * (the event data cannot be written as JSON), `"blocked_address"` (the
+ * network policy refused the connection), `"removed"` (its endpoint was
+ * removed with `drain: false`) or `"disabled"` (its endpoint was disabled
+ * when `close()` ran on the memory store, which cannot keep it).
  */
 export type DeadLetterReason = DeadReason;
 
@@ -310,10 +312,21 @@ export interface CloseOptions {
   deadlineMs?: number;
 }
 
-/** What `close()` resolves to. */
+/**
+ * What `close()` resolves to. The deliveries of a disabled endpoint are kept,
+ * not owed now, so `close()` does not wait for them: a durable store
+ * (SqliteStore) leaves them pending in its file for the next process, which
+ * sends them once the endpoint is enabled (`kept`); the memory store cannot,
+ * so they are in `undelivered` with reason `"disabled"`.
+ */
 export interface CloseReport {
   /** Deliveries that ended undelivered after `close()` was called (also passed to `onDeadLetter`). */
   readonly undelivered: readonly DeadLetter[];
+  /**
+   * Deliveries left pending in a durable store for the next process: those of
+   * disabled endpoints. Always 0 with the memory store.
+   */
+  readonly kept: number;
   /** Whether the deadline cut the drain short. */
   readonly timedOut: boolean;
   /** Counters at the end. */

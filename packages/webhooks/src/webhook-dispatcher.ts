@@ -7,55 +7,34 @@
  * @module
  */
 import { EventBus } from "@attesta/events";
+import { createDeliveries, type Deliveries, recoverDead, redeliverOne } from "./delivery-access";
+import { assembleDispatcher, type DispatcherParts } from "./dispatcher-assembly";
 import { DispatcherClosedError } from "./dispatcher-closed-error";
-import {
-  assertEventSource,
-  assertUnsubscribe,
-  CloseDeadline,
-  sumStats,
-  validateDeadline,
-} from "./dispatcher-support";
-import { createSchedulerHost, createStoreContext, type DispatcherSide } from "./dispatcher-wiring";
-import { EndpointAdmin, type EndpointInfo, type RemoveEndpointOptions } from "./endpoint-admin";
-import type { DispatcherEvents, FailureSummary } from "./operator-events";
-import { Reporter } from "./reporter";
-import { type ResolvedOptions, resolveOptions } from "./resolve-options";
-import { resolveListQuery, resolveRecoverQuery } from "./resolve-query";
-import type { Endpoint } from "./router/endpoint";
-import { PayloadBytes } from "./router/payload-bytes";
-import { resolveConfigs } from "./router/resolve-configs";
-import { Router } from "./router/router";
-import type { OperatorEvent } from "./scheduler/endpoint-scheduler";
-import { Scheduler } from "./scheduler/scheduler";
-import type { DeliveryRecord, DeliveryStore } from "./store/delivery-store";
-import { TracedTransport } from "./telemetry/traced-transport";
-import { WebhookTelemetry } from "./telemetry/webhook-telemetry";
-import { SharedAgent } from "./transport/shared-agent";
+import { flushOwed } from "./dispatcher-shutdown";
+import { assertEventSource, collectStats } from "./dispatcher-support";
+import type { EndpointAdmin, EndpointInfo, RemoveEndpointOptions } from "./endpoint-admin";
+import type { DispatcherEvents } from "./operator-events";
+import type { Reporter } from "./reporter";
+import type { Router } from "./router/router";
+import type { Scheduler } from "./scheduler/scheduler";
+import type { DeliveryStore } from "./store/delivery-store";
 import type {
   CloseOptions,
   CloseReport,
-  DeadLetter,
   DispatchableEvent,
   DispatcherStats,
   EventSource,
-  ListDeliveriesQuery,
   RecoverOptions,
   WebhookConfig,
   WebhookDispatcherOptions,
 } from "./types";
 import { Waiters } from "./waiters";
 
+export type { Deliveries } from "./delivery-access";
+
 const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
-
-/** Read access to what the store holds: `dispatcher.deliveries`. */
-export interface Deliveries {
-  /** The delivery with this id (`X-Attesta-Delivery`), while the store keeps it. */
-  get(id: string): DeliveryRecord | undefined;
-  /** Matching deliveries, oldest first, at most `limit` (default 100). */
-  list(query?: ListDeliveriesQuery): DeliveryRecord[];
-}
 
 /**
  * Delivers bus events to webhook endpoints: one signed JSON POST per event and
@@ -107,20 +86,14 @@ export class WebhookDispatcher {
    * ```
    */
   readonly events = new EventBus<DispatcherEvents>();
-  private readonly options: ResolvedOptions;
-  private readonly agent: SharedAgent;
   private readonly admin: EndpointAdmin;
-  private readonly deadline = new CloseDeadline();
   private readonly store: DeliveryStore;
   private readonly router: Router;
   private readonly scheduler: Scheduler;
   private readonly reporter: Reporter;
-  /** Spans and metrics, when @opentelemetry/api is installed. */
-  private readonly telemetry: WebhookTelemetry | undefined;
   private state = OPEN;
   private readonly waiters = new Waiters();
-  private readonly undelivered: DeadLetter[] = [];
-  private closing: Promise<CloseReport> | undefined;
+  private readonly parts: DispatcherParts;
 
   /**
    * Validates everything, opens the store (a durable store resumes what it
@@ -137,69 +110,17 @@ export class WebhookDispatcher {
     options?: WebhookDispatcherOptions,
   ) {
     assertEventSource(bus);
-    const resolved = resolveConfigs(configs);
-    this.options = resolveOptions(options);
-    this.store = this.options.store;
-    this.router = new Router(resolved, this.store, (endpoint, event, reason) =>
-      this.reporter.dropped(endpoint, event, reason),
-    );
-    this.reporter = new Reporter(this.options, () => this.router.endpoints, this.emitOperator);
-    // Subscribed before anything is opened: a bus that gives back no unsubscribe function is
-    // refused here, instead of leaving a half-closed dispatcher at close().
-    this.agent = new SharedAgent(this.options.connections, "options");
-    try {
-      // The dispatcher stays subscribed after close(), so that later events are counted as refused.
-      assertUnsubscribe(bus.onAny(this.onEvent));
-    } catch (error) {
-      void this.agent.destroy();
-      throw error;
-    }
-    const side: DispatcherSide = {
-      store: this.store,
-      router: this.router,
-      reporter: this.reporter,
-      deadLettered: (letter, endpoint, last) => this.deadLettered(letter, endpoint, last),
-      emit: this.emitOperator,
-      settled: () => this.waiters.check(),
-      wake: () => this.scheduler.wake(),
-    };
-    const host = createSchedulerHost(side);
-    const telemetry = WebhookTelemetry.create({
-      endpoints: () => this.router.endpoints,
-      store: this.store,
-      breakerState: (id) => this.scheduler.loop(id)?.health.state,
+    const parts = assembleDispatcher(bus, configs, options, {
+      onEvent: this.onEvent,
+      events: this.events,
+      waiters: this.waiters,
+      closing: () => this.state !== OPEN,
+      stats: () => this.stats(),
     });
-    this.telemetry = telemetry;
-    this.scheduler = new Scheduler(
-      this.router,
-      telemetry ? telemetry.observe(host) : host,
-      this.options.maxResponseBytes,
-      this.agent,
-      telemetry && ((config, max, agent) => new TracedTransport(config, max, agent, telemetry)),
-    );
-    this.admin = new EndpointAdmin({
-      router: this.router,
-      scheduler: this.scheduler,
-      store: this.store,
-      emit: this.emitOperator,
-      waitFor: (done) => this.waiters.waitFor(done),
-      warnUnsigned: (ids) => this.warnUnsigned(ids),
-      log: (level, message, fields) => this.reporter.log(level, message, fields),
-    });
-    this.admin.remember(configs, resolved);
-    // Endpoints come and go at run time, so bodies are always shared between them.
-    this.store.open(createStoreContext(side, new PayloadBytes(true)));
-    this.warnUnsigned(resolved.filter((config) => config.secret === undefined).map((c) => c.id));
-    // Endpoints added at run time before a restart come back from a durable store.
-    this.admin.restore(this.options.secrets);
-    this.deliveries = {
-      get: (id) => this.store.get(id),
-      list: (query) => this.store.list(resolveListQuery(query)),
-    };
-    // A durable store may hold deliveries from before a restart.
-    if (this.router.endpoints.some((endpoint) => this.store.pendingCount(endpoint.id) > 0)) {
-      this.scheduler.wake();
-    }
+    ({ store: this.store, router: this.router, scheduler: this.scheduler } = parts);
+    ({ reporter: this.reporter, admin: this.admin } = parts);
+    this.parts = parts;
+    this.deliveries = createDeliveries(this.store);
   }
 
   /**
@@ -220,7 +141,9 @@ export class WebhookDispatcher {
 
   /**
    * Resolves once every delivery owed before the call has settled (delivered,
-   * dead-lettered or dropped), retries included. Later events are not waited for.
+   * dead-lettered or dropped), retries included. Later events are not waited
+   * for, nor are the kept deliveries of a disabled endpoint (only its running
+   * attempts); disabling an endpoint while this waits stops the wait for it.
    *
    * @example
    * ```ts
@@ -230,22 +153,7 @@ export class WebhookDispatcher {
    * ```
    */
   flush(): Promise<void> {
-    const { endpoints } = this.router;
-    const marks = endpoints.map((endpoint) => this.store.mark(endpoint.id));
-    // An endpoint with nothing owed before its mark stays so, so each is checked until it is
-    // done and never again: with 1,000 endpoints a settle costs O(1), not a scan of all of them.
-    let done = 0;
-    return this.waiters.waitFor(() => {
-      while (done < endpoints.length) {
-        const endpoint = endpoints[done] as Endpoint;
-        // A removed endpoint owes nothing here any more.
-        if (this.router.endpoint(endpoint.id) === endpoint) {
-          if (this.store.pendingBefore(endpoint.id, marks[done] ?? 0)) return false;
-        }
-        done++;
-      }
-      return true;
-    });
+    return flushOwed(this.parts);
   }
 
   /**
@@ -278,11 +186,7 @@ export class WebhookDispatcher {
    */
   redeliver(id: string): boolean {
     if (this.state !== OPEN) throw new DispatcherClosedError("", `redeliver("${id}")`);
-    const record = typeof id === "string" ? this.store.get(id) : undefined;
-    if (record === undefined || this.scheduler.loop(record.endpointId) === undefined) return false;
-    if (!this.store.redeliver(id, Date.now())) return false;
-    this.scheduler.wake();
-    return true;
+    return redeliverOne(this.store, this.scheduler, id);
   }
 
   /**
@@ -298,20 +202,17 @@ export class WebhookDispatcher {
    */
   recover(options?: RecoverOptions): number {
     if (this.state !== OPEN) throw new DispatcherClosedError("", "recover()");
-    let count = 0;
-    for (const record of this.store.list(resolveRecoverQuery(options))) {
-      if (this.scheduler.loop(record.endpointId) === undefined) continue;
-      if (this.store.redeliver(record.id, Date.now())) count++;
-    }
-    if (count > 0) this.scheduler.wake();
-    return count;
+    return recoverDead(this.store, this.scheduler, options);
   }
 
   /**
    * Stops taking events, lets queued and in-flight deliveries finish (until
    * `deadlineMs`, if given), then aborts what is left, closes the
    * connections and the store, and reports every delivery that ended
-   * undelivered since the call. Later events are refused and counted
+   * undelivered since the call. Disabled endpoints are not waited for: a
+   * durable store keeps their deliveries pending for the next process
+   * (`kept`); the memory store cannot, so they are in `undelivered` with
+   * reason `"disabled"`. Later events are refused and counted
    * (`stats().refused`, a warning and `delivery.dropped`): `dispatch` throws
    * `DispatcherClosedError`. Calling it again returns the same report; a
    * shorter `deadlineMs` in the later call brings the deadline forward. A bad
@@ -319,22 +220,14 @@ export class WebhookDispatcher {
    *
    * @example
    * ```ts
-   * const { undelivered, timedOut } = await dispatcher.close({ deadlineMs: 5_000 });
+   * const { undelivered, kept, timedOut } = await dispatcher.close({ deadlineMs: 5_000 });
    * for (const letter of undelivered) await saveForReplay(letter.payload);
    * ```
    */
   close(options: CloseOptions = {}): Promise<CloseReport> {
-    const deadlineMs = options?.deadlineMs;
-    try {
-      validateDeadline(deadlineMs);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    this.deadline.shorten(deadlineMs);
-    if (this.closing !== undefined) return this.closing;
-    this.state = CLOSING;
-    this.closing = this.shutdown();
-    return this.closing;
+    return this.parts.shutdown.close(options, (to) => {
+      this.state = to === "closing" ? CLOSING : CLOSED;
+    });
   }
 
   /**
@@ -396,8 +289,9 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Enables a disabled endpoint: the deliveries it kept are sent. Returns
-   * false when it was not disabled.
+   * Enables a disabled endpoint: the deliveries it kept are sent. A durable
+   * store records it, as it records every disable. Returns false when it was
+   * not disabled.
    *
    * @example
    * ```ts
@@ -411,7 +305,8 @@ export class WebhookDispatcher {
 
   /**
    * Stops attempts to an endpoint; its events are still queued (up to
-   * `maxQueueSize`) for when it is enabled. Returns false when already disabled.
+   * `maxQueueSize`) for when it is enabled, also after a restart with a
+   * durable store. Returns false when already disabled.
    *
    * @example
    * ```ts
@@ -431,14 +326,7 @@ export class WebhookDispatcher {
    * ```
    */
   stats(): DispatcherStats {
-    const endpoints = this.scheduler.loops.map(({ endpoint, inFlight }) =>
-      endpoint.stats(this.store.pendingCount(endpoint.id) - inFlight, inFlight),
-    );
-    const { openSockets, peakSockets, maxSockets } = this.agent;
-    return {
-      ...sumStats(endpoints, this.reporter.refused),
-      sockets: { open: openSockets, peak: peakSockets, max: maxSockets },
-    };
+    return collectStats(this.parts);
   }
 
   // The bus handler: must stay O(1) per endpoint, allocation-free and must never throw.
@@ -459,56 +347,7 @@ export class WebhookDispatcher {
     return taken;
   }
 
-  private deadLettered(letter: DeadLetter, endpoint: Endpoint, last?: FailureSummary): void {
-    if (this.state !== OPEN) this.undelivered.push(letter);
-    this.telemetry?.deadLettered(letter);
-    this.reporter.deadLettered(letter, endpoint.config.label);
-    this.emitOperator({
-      name: "delivery.dead",
-      data: {
-        endpointId: endpoint.id,
-        url: endpoint.config.label,
-        deliveryId: letter.deliveryId,
-        event: letter.payload.event,
-        reason: letter.reason,
-        attempts: letter.attempts,
-        ...(last === undefined ? {} : { lastFailure: last }),
-      },
-    });
-  }
-
-  /** Emits on `events`; a throwing listener is the bus's business (its onError). */
-  private readonly emitOperator = (event: OperatorEvent): void => {
-    this.events.emit({ type: event.name, data: event.data } as never);
-  };
-
   private assertOpen(call: string): void {
     if (this.state !== OPEN) throw new DispatcherClosedError("", call);
-  }
-
-  /** One warning per batch of endpoints without a secret: their requests cannot be verified. */
-  private warnUnsigned(ids: readonly string[]): void {
-    if (ids.length === 0) return;
-    this.reporter.log(
-      "warn",
-      `${ids.length} endpoint(s) have no secret, so their requests are unsigned and receivers cannot verify them. Fix: set secret on each endpoint (the receiver checks X-Attesta-Signature).`,
-      { endpoints: ids },
-    );
-  }
-
-  private async shutdown(): Promise<CloseReport> {
-    const timedOut = await this.deadline.race(this.flush());
-    if (timedOut) this.scheduler.abort();
-    await this.waiters.waitFor(() => this.scheduler.idle);
-    await this.scheduler.close(timedOut);
-    this.telemetry?.close();
-    try {
-      await this.store.close();
-    } catch (error) {
-      this.reporter.log("error", `closing the ${this.store.kind} store failed`, { error });
-    }
-    this.state = CLOSED;
-    this.reporter.flushWarnings();
-    return { undelivered: this.undelivered.slice(), timedOut, stats: this.stats() };
   }
 }

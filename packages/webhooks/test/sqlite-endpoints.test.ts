@@ -7,9 +7,10 @@ import { EventBus } from "@attesta/events";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStore } from "../src/sqlite/index";
-import { migrate, SCHEMA_VERSION } from "../src/sqlite/migrations";
+import { SCHEMA_VERSION } from "../src/sqlite/migrations";
 import type { WebhookConfig, WebhookDispatcherOptions } from "../src/types";
 import { WebhookDispatcher } from "../src/webhook-dispatcher";
+import { writeOldFile } from "./sqlite/old-file";
 import { tempDbPath } from "./sqlite/temp-file";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
@@ -100,8 +101,15 @@ describe("endpoint configs in a SqliteStore", () => {
 
     const second = await startChild(["restore", path, hooks.url, SECRET]);
     const result = parse(second.line, "RESTORED");
+    // Disabled by hand before the kill: it comes back disabled, not enabled.
     expect(result.restored).toEqual([
-      expect.objectContaining({ id: "tenant-7", url: hooks.url, signed: true, state: "enabled" }),
+      expect.objectContaining({
+        id: "tenant-7",
+        url: hooks.url,
+        signed: true,
+        state: "disabled",
+        disabledReason: "manual",
+      }),
     ]);
     expect(result).toMatchObject({ delivered: 1, undelivered: 0 });
     expect(hooks.requests).toHaveLength(1);
@@ -113,17 +121,25 @@ describe("endpoint configs in a SqliteStore", () => {
     expect(rawBytes(path).includes(Buffer.from(SECRET))).toBe(false);
   });
 
-  it("keeps a restored endpoint whose secret cannot be found disabled until updateEndpoint gives it one", async () => {
+  it("keeps a restored endpoint whose secret cannot be found disabled (close() keeps its deliveries) until updateEndpoint gives it one", async () => {
     const path = tempDbPath();
     const hooks = await receiver();
+    const down = await startReceiver((_req, res) => res.writeHead(503).end());
+    defer(() => down.close());
     const first = open(path, []);
-    first.dispatcher.addEndpoint({ id: "t1", url: hooks.url, secret: SECRET });
-    first.dispatcher.disableEndpoint("t1");
+    first.dispatcher.addEndpoint({
+      id: "t1",
+      url: down.url,
+      secret: SECRET,
+      retryCount: 5,
+      retryBaseDelayMs: 60_000,
+    });
     first.bus.emit({ type: "approved", data: sampleData("approved", 1) });
-    await first.dispatcher.persisted();
-    await first.dispatcher.close({ deadlineMs: 50 });
+    await down.waitForRequests(1);
+    // At its deadline close() gives up on the enabled endpoint's retry wait: queue it again below.
+    expect((await first.dispatcher.close({ deadlineMs: 0 })).undelivered).toHaveLength(1);
     dispatchers.splice(0);
-    // close() at its deadline gives up on what the disabled endpoint held: queue it again.
+
     const reopened = open(path, [], { secrets: () => undefined });
     const disabled: string[] = [];
     reopened.dispatcher.events.on("endpoint.disabled", ({ data }) =>
@@ -131,7 +147,7 @@ describe("endpoint configs in a SqliteStore", () => {
     );
     expect(reopened.dispatcher.recover({ endpoint: "t1" })).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(hooks.requests).toHaveLength(0);
+    expect(down.requests).toHaveLength(1);
     expect(disabled).toEqual(["t1 secret_missing"]);
     expect(reopened.dispatcher.endpoints()).toEqual([
       expect.objectContaining({
@@ -143,14 +159,20 @@ describe("endpoint configs in a SqliteStore", () => {
       }),
     ]);
     expect(() => reopened.dispatcher.enableEndpoint("t1")).toThrow(/updateEndpoint\("t1"/);
+    // Not owed now: close() without a deadline does not wait for it, and leaves it in the file.
+    const report = await reopened.dispatcher.close();
+    expect(report).toMatchObject({ kept: 1, undelivered: [], timedOut: false });
+    dispatchers.splice(0);
 
-    reopened.dispatcher.updateEndpoint("t1", { secret: SECRET });
+    const third = open(path, [], { secrets: () => undefined });
+    expect(third.dispatcher.endpoints()[0]).toMatchObject({ pending: 1, state: "disabled" });
+    third.dispatcher.updateEndpoint("t1", { secret: SECRET, url: hooks.url });
     await hooks.waitForRequests(1);
     const request = hooks.requests[0];
     expect(request?.headers["x-attesta-signature"]).toBe(
       signature(request?.body ?? Buffer.alloc(0), SECRET),
     );
-    expect(reopened.dispatcher.endpoints()[0]).toMatchObject({ state: "enabled", signed: true });
+    expect(third.dispatcher.endpoints()[0]).toMatchObject({ state: "enabled", signed: true });
     expect(rawBytes(path).includes(Buffer.from(SECRET))).toBe(false);
   });
 
@@ -250,23 +272,13 @@ describe("endpoint configs in a SqliteStore", () => {
 
   it(`upgrades a version 2 file to version ${SCHEMA_VERSION} without losing deliveries`, async () => {
     const path = tempDbPath();
-    const old = new Database(path);
-    old.pragma("journal_mode = WAL");
-    migrate(old, 2);
-    old
-      .prepare(
-        `INSERT INTO deliveries (seq, id, endpoint_id, event, body, status, attempts, created_at, next_attempt_at)
-         VALUES (1, '11111111-1111-4111-8111-111111111111', 'static', 'APPROVED', ?, 'pending', 1, 1000, 0)`,
-      )
-      .run(Buffer.from('{"event":"APPROVED"}'));
-    old.close();
+    const id = "11111111-1111-4111-8111-111111111111";
+    writeOldFile(path, 2, { id, endpointId: "static", attempts: 1 });
 
     const hooks = await receiver();
     const { dispatcher } = open(path, [{ id: "static", url: hooks.url }]);
     await hooks.waitForRequests(1);
-    expect(hooks.requests[0]?.headers["x-attesta-delivery"]).toBe(
-      "11111111-1111-4111-8111-111111111111",
-    );
+    expect(hooks.requests[0]?.headers["x-attesta-delivery"]).toBe(id);
     expect(hooks.requests[0]?.body.toString()).toBe('{"event":"APPROVED"}');
     await until(() => dispatcher.stats().delivered === 1);
     const db = new Database(path, { readonly: true });

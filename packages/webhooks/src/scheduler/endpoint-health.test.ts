@@ -79,7 +79,7 @@ describe("EndpointHealth", () => {
     expect(health.disabled).toBe("failing");
     expect(events.at(-1)).toEqual({
       name: "endpoint.disabled",
-      data: { ...ref, reason: "failing", lastFailure: failure },
+      data: { ...ref, reason: "failing", since: clock.now, lastFailure: failure },
     });
     clock.now += 10 * HOUR;
     expect(attempt(true)).toBe(false);

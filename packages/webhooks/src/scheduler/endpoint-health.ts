@@ -64,6 +64,7 @@ export class EndpointHealth {
   private lastFailure: FailureSummary | undefined;
   private inARow = 0;
   private disabledFor: DisableReason | undefined;
+  private disabledAt: number | undefined;
 
   constructor(
     private readonly ref: EndpointRef,
@@ -108,6 +109,11 @@ export class EndpointHealth {
     return this.disabledFor;
   }
 
+  /** Epoch ms when the endpoint was disabled, while it is. */
+  get disabledSince(): number | undefined {
+    return this.disabledAt;
+  }
+
   /** A permit to start an attempt now, or `undefined` (disabled, breaker open, probe out). */
   acquire(): BreakerPermit | undefined {
     return this.disabledFor === undefined ? this.breaker.acquire() : undefined;
@@ -140,13 +146,23 @@ export class EndpointHealth {
     else if (this.now() - this.failingSince >= this.disableAfterMs) this.disable("failing");
   }
 
-  /** Stops attempts until `enable()`; reported once. */
-  disable(reason: DisableReason): void {
+  /**
+   * Stops attempts until `enable()`; reported once. `restored` carries the
+   * time of a disable that happened before a restart.
+   */
+  disable(reason: DisableReason, restored?: { readonly since: number }): void {
     if (this.disabledFor !== undefined) return;
     this.disabledFor = reason;
+    this.disabledAt = restored?.since ?? this.now();
     this.report({
       name: "endpoint.disabled",
-      data: { ...this.ref, reason, ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}) },
+      data: {
+        ...this.ref,
+        reason,
+        since: this.disabledAt,
+        ...(restored === undefined ? {} : { restored: true }),
+        ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}),
+      },
     });
   }
 
@@ -154,6 +170,7 @@ export class EndpointHealth {
   enable(): boolean {
     if (this.disabledFor === undefined) return false;
     this.disabledFor = undefined;
+    this.disabledAt = undefined;
     this.failingSince = undefined;
     this.reportedFailing = false;
     this.inARow = 0;

@@ -165,10 +165,7 @@ export class EndpointScheduler {
    * the store holds for the endpoint is dead-lettered as `reason`.
    */
   abort(reason: DeadReason = "closed"): number {
-    this.closing = true;
-    this.clearTimer();
-    this.slots.forget(this.pump);
-    this.transport.abandonAll();
+    this.halt();
     const abandoned = this.host.store.abandon(this.endpoint.id, reason);
     for (const delivery of abandoned) {
       this.endpoint.countFailed();
@@ -178,6 +175,17 @@ export class EndpointScheduler {
     this.waiting.clear();
     this.host.settled();
     return abandoned.length;
+  }
+
+  /**
+   * Stops for good and aborts running attempts, but leaves what is owed in
+   * the store (a disabled endpoint at the close deadline keeps its deliveries).
+   */
+  halt(): void {
+    this.closing = true;
+    this.clearTimer();
+    this.slots.forget(this.pump);
+    this.transport.abandonAll();
   }
 
   /** Stops for good without abandoning anything (the endpoint was removed after draining). */

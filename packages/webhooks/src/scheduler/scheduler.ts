@@ -92,9 +92,16 @@ export class Scheduler {
     return this.list.every((loop) => loop.idle);
   }
 
-  /** Gives up on everything still owed (close() at its deadline). */
+  /**
+   * Gives up on everything still owed (close() at its deadline), except what
+   * disabled endpoints keep: their running attempts are aborted, their
+   * deliveries stay in the store.
+   */
   abort(): void {
-    for (const loop of this.list) loop.abort();
+    for (const loop of this.list) {
+      if (loop.health.disabled === undefined) loop.abort();
+      else loop.halt();
+    }
   }
 
   /** Stops every loop and releases every socket. */

@@ -1,11 +1,13 @@
 /**
  * The `endpoints` table: endpoint configs added at run time, so that a
- * restarted dispatcher gets them back. Written at once (an admin call, never
- * on the emit path), in a transaction that re-checks the owner row.
+ * restarted dispatcher gets them back, and whether each is disabled, so that
+ * a restart does not enable it again. Written at once (an admin call or a
+ * health change, never on the emit path), in a transaction that re-checks
+ * the owner row.
  *
  * @module
  */
-import type { StoredEndpoint } from "../store/delivery-store";
+import type { EndpointDisabledState, StoredEndpoint } from "../store/delivery-store";
 import type { SqliteDatabase } from "./open-database";
 import type { OwnerLock } from "./owner-lock";
 
@@ -13,6 +15,8 @@ interface EndpointRow {
   id: string;
   config: string;
   signed: number;
+  disabled_reason: EndpointDisabledState["reason"] | null;
+  disabled_since: number | null;
 }
 
 export class EndpointTable {
@@ -20,17 +24,22 @@ export class EndpointTable {
   readonly #lock: OwnerLock;
   readonly #upsert;
   readonly #delete;
+  readonly #setState;
 
   constructor(db: SqliteDatabase, lock: OwnerLock) {
     this.#db = db;
     this.#lock = lock;
-    // The seq of a replaced row is kept, so restore order stays the order of first addition.
+    // The seq of a replaced row is kept, so restore order stays the order of first addition;
+    // so is its disabled state: a config change does not enable an endpoint.
     this.#upsert = db.prepare(
       `INSERT INTO endpoints (id, config, signed, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET config = excluded.config, signed = excluded.signed,
          updated_at = excluded.updated_at`,
     );
     this.#delete = db.prepare("DELETE FROM endpoints WHERE id = ?");
+    this.#setState = db.prepare(
+      "UPDATE endpoints SET disabled_reason = ?, disabled_since = ?, updated_at = ? WHERE id = ?",
+    );
   }
 
   /** False when another process owns the file now (nothing is written). */
@@ -38,6 +47,13 @@ export class EndpointTable {
     const config = JSON.stringify(endpoint.config);
     return this.#owned(now, () => {
       this.#upsert.run(endpoint.id, config, endpoint.signed ? 1 : 0, now);
+    });
+  }
+
+  /** Sets or clears the disabled state of a stored endpoint; an unknown id changes nothing. */
+  saveState(id: string, disabled: EndpointDisabledState | undefined, now: number): boolean {
+    return this.#owned(now, () => {
+      this.#setState.run(disabled?.reason ?? null, disabled?.since ?? null, now, id);
     });
   }
 
@@ -49,12 +65,17 @@ export class EndpointTable {
 
   load(): StoredEndpoint[] {
     const rows = this.#db
-      .prepare("SELECT id, config, signed FROM endpoints ORDER BY seq")
+      .prepare(
+        "SELECT id, config, signed, disabled_reason, disabled_since FROM endpoints ORDER BY seq",
+      )
       .all() as EndpointRow[];
     return rows.map((row) => ({
       id: row.id,
       config: JSON.parse(row.config) as Record<string, unknown>,
       signed: row.signed === 1,
+      ...(row.disabled_reason === null
+        ? {}
+        : { disabled: { reason: row.disabled_reason, since: row.disabled_since ?? 0 } }),
     }));
   }
 

@@ -96,6 +96,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: "disabled state of endpoints (reason and since), kept across restarts",
+    up(db) {
+      // NULL reason: enabled. secret_missing is never stored: it follows from the secrets at start.
+      db.exec(`
+        ALTER TABLE endpoints ADD COLUMN disabled_reason TEXT
+          CHECK (disabled_reason IN ('gone', 'failing', 'manual'));
+        ALTER TABLE endpoints ADD COLUMN disabled_since INTEGER;
+      `);
+    },
+  },
 ];
 
 /** The version a file has once every migration ran. */

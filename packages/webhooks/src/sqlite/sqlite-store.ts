@@ -12,6 +12,7 @@ import type {
   DeliveryQuery,
   DeliveryRecord,
   DeliveryStore,
+  EndpointDisabledState,
   LeasedDelivery,
   StoreContext,
   StoredEndpoint,
@@ -388,6 +389,11 @@ export class SqliteStore implements DeliveryStore {
 
   removeEndpoint(id: string): void {
     this.#writeEndpoint(() => this.#require().endpoints.remove(id, this.#now()));
+  }
+
+  /** Keeps whether an endpoint is disabled, so that a restart does not enable it. */
+  saveEndpointState(id: string, disabled: EndpointDisabledState | undefined): void {
+    this.#writeEndpoint(() => this.#require().endpoints.saveState(id, disabled, this.#now()));
   }
 
   /** The endpoint configs in the file, in the order they were first saved. */

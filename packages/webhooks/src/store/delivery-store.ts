@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { DisableReason } from "../operator-events";
 import type { DispatchableEvent } from "../types";
 
 /** Where a delivery is in its life. Only `pending` deliveries are ever sent. */
@@ -19,8 +20,10 @@ export type DeliveryStatus = "pending" | "delivered" | "dead";
  * Why a delivery was given up: every attempt failed (`exhausted`), the
  * receiver refused it for good (`rejected`, a 4xx other than 408/429),
  * `close()` gave up on it (`closed`), its data is not JSON (`unserializable`),
- * the connection was refused by the network policy (`blocked_address`), or
- * its endpoint was removed without draining (`removed`).
+ * the connection was refused by the network policy (`blocked_address`),
+ * its endpoint was removed without draining (`removed`), or its endpoint was
+ * disabled when `close()` ran on a store that cannot keep it for a later
+ * process (`disabled`, the memory store).
  */
 export type DeadReason =
   | "exhausted"
@@ -28,7 +31,8 @@ export type DeadReason =
   | "closed"
   | "unserializable"
   | "blocked_address"
-  | "removed";
+  | "removed"
+  | "disabled";
 
 /** What kind of failure an attempt ended with; stored, so it is a plain string. */
 export type AttemptErrorKind =
@@ -133,6 +137,16 @@ export interface StoredEndpoint {
   readonly config: Readonly<Record<string, unknown>>;
   /** Whether the endpoint had a secret: a restored one without it stays disabled until it has one. */
   readonly signed: boolean;
+  /** Set while the endpoint is disabled (auto-disabled or by `disableEndpoint`). */
+  readonly disabled?: EndpointDisabledState;
+}
+
+/** Why and since when an endpoint is disabled, as a durable store keeps it. */
+export interface EndpointDisabledState {
+  /** Never `secret_missing`: that one follows from the secrets at each start. */
+  readonly reason: Exclude<DisableReason, "secret_missing">;
+  /** Epoch ms. */
+  readonly since: number;
 }
 
 /**
@@ -241,6 +255,13 @@ export interface DeliveryStore {
 
   /** Every endpoint config kept, oldest first. Optional, with `saveEndpoint`; called once after `open`. */
   loadEndpoints?(): StoredEndpoint[];
+
+  /**
+   * Keeps whether the endpoint with this id is disabled (`undefined`:
+   * enabled), so that a restart does not enable it again. Optional, with
+   * `saveEndpoint`; the config it was saved with stays as it is.
+   */
+  saveEndpointState?(id: string, disabled: EndpointDisabledState | undefined): void;
 }
 
 /** What the dispatcher gives its store at `open`. */

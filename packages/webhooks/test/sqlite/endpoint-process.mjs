@@ -2,8 +2,9 @@
 // Usage: node endpoint-process.mjs <add|restore> <path> <url> <secret>
 //   add:     adds endpoint "tenant-7" (url, secret) at run time, disables it so that the event
 //            it then gets stays pending, waits for the commit, prints READY and waits to be killed.
-//   restore: starts with no configs and a `secrets` resolver that knows "tenant-7", waits until
-//            nothing is owed, prints RESTORED <json> and exits after close().
+//   restore: starts with no configs and a `secrets` resolver that knows "tenant-7", enables it
+//            (it comes back disabled), waits until nothing is owed, prints RESTORED <json> and
+//            exits after close().
 import { EventBus } from "@attesta/events";
 import { WebhookDispatcher } from "../../dist/index.js";
 import { SqliteStore } from "../../dist/sqlite/index.js";
@@ -28,6 +29,7 @@ if (mode === "add") {
   setInterval(() => {}, 1000);
 } else {
   const restored = dispatcher.endpoints();
+  dispatcher.enableEndpoint("tenant-7");
   const stop = Date.now() + 10_000;
   while (dispatcher.stats().delivered < 1 && Date.now() < stop) {
     await new Promise((resolve) => setTimeout(resolve, 20));
