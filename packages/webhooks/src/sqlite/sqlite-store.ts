@@ -17,6 +17,7 @@ import type {
   StoredEndpoint,
 } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
+import { beginEpoch, type IdEpoch } from "./delivery-ids";
 import { DeliveryReader, type DeliveryRow } from "./delivery-reader";
 import { EndpointTable } from "./endpoint-table";
 import { openDatabase, type SqliteDatabase, sqliteFailure } from "./open-database";
@@ -32,7 +33,6 @@ import {
 } from "./sqlite-store-options";
 import { StoreMaintenance } from "./store-maintenance";
 import { CommitFailure, StoreWriter } from "./store-writer";
-import { TimeOrderedIds } from "./time-ordered-ids";
 
 const BUSY_TIMEOUT_MS = 5000;
 /** Longest wait of an attempt record for its commit (see #scheduleSettleCommit). */
@@ -47,6 +47,8 @@ interface OpenParts {
   readonly pruner: Pruner;
   readonly maintenance: StoreMaintenance;
   readonly endpoints: EndpointTable;
+  /** Mints the ids of the deliveries this process writes. */
+  readonly ids: IdEpoch;
 }
 
 /**
@@ -146,8 +148,10 @@ export class SqliteStore implements DeliveryStore {
         wake: () => context.wake?.(),
       });
       const endpoints = new EndpointTable(db, lock);
-      this.#parts = { db, context, lock, writer, reader, pruner, maintenance, endpoints };
-      this.#seq = reader.maxSeq();
+      // Above every seq ever used, even by rows pruned since: no id repeats.
+      this.#seq = Math.max(reader.maxSeq(), reader.epochs().lastFirstSeq);
+      const ids = db.transaction(() => beginEpoch(db, this.#seq + 1)).immediate();
+      this.#parts = { db, context, lock, writer, reader, pruner, maintenance, endpoints, ids };
       for (const row of reader.pending()) this.#resume(row);
     } catch (error) {
       db.close();
@@ -553,11 +557,8 @@ export class SqliteStore implements DeliveryStore {
     if (this.#dirty.length === 0) return failed;
     const dirty = this.#dirty;
     this.#dirty = [];
-    const { context, writer } = parts;
+    const { context, writer, ids } = parts;
     const now = context.now();
-    // The wall clock, not the context's: ids need a rising time to stay
-    // ordered in the index, whatever clock a test gives the dispatcher.
-    const ids = new TimeOrderedIds(Date.now());
     // One event fans out to several endpoints: serialise it once per commit.
     const bodies = dirty.length > 1 ? new Map<DispatchableEvent, Uint8Array>() : undefined;
     let lastType = "";
@@ -571,10 +572,11 @@ export class SqliteStore implements DeliveryStore {
       const { events, firstOrder } = queue.takeBuffered();
       for (let k = 0; k < events.length; k++) {
         const source = events[k] as DispatchableEvent;
+        const seq = ++this.#seq;
         const entry: PendingEntry = {
-          seq: ++this.#seq,
+          seq,
           order: firstOrder + k,
-          id: ids.next(),
+          id: ids.idOf(seq),
           endpointId: queue.endpointId,
           event: source.type === lastType ? lastEvent : upperCase(source.type),
           body: undefined,
