@@ -13,10 +13,12 @@ import type {
   DeliveryRecord,
   DeliveryStatus,
 } from "../store/delivery-store";
+import { IdEpochs } from "./delivery-ids";
 import type { SqliteDatabase } from "./open-database";
 
 export interface DeliveryRow {
   seq: number;
+  /** The row's own id (written before schema 5), or the one derived from its seq. */
   id: string;
   endpoint_id: string;
   event: string;
@@ -44,17 +46,24 @@ const DEFAULT_LIMIT = 100;
 
 export class DeliveryReader {
   readonly #db: SqliteDatabase;
-  readonly #byId;
+  readonly #byLegacyId;
+  readonly #bySeq;
   readonly #attempts;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
-    this.#byId = db.prepare("SELECT * FROM deliveries WHERE id = ?");
+    this.#byLegacyId = db.prepare("SELECT * FROM deliveries WHERE id = ?");
+    this.#bySeq = db.prepare("SELECT * FROM deliveries WHERE seq = ? AND id IS NULL");
     this.#attempts = db.prepare("SELECT * FROM attempts WHERE delivery_seq = ? ORDER BY attempt");
   }
 
   row(id: string): DeliveryRow | undefined {
-    return this.#byId.get(id) as DeliveryRow | undefined;
+    const ids = this.epochs();
+    const seq = ids.seqOf(id);
+    const row = (seq === undefined ? this.#byLegacyId.get(id) : this.#bySeq.get(seq)) as
+      | DeliveryRow
+      | undefined;
+    return row === undefined ? undefined : withId(row, ids);
   }
 
   get(id: string): DeliveryRecord | undefined {
@@ -66,14 +75,22 @@ export class DeliveryReader {
   list(query: DeliveryQuery = {}): DeliveryRecord[] {
     const { sql, params } = listQuery(query);
     const rows = this.#db.prepare(sql).all(...params) as DeliveryRow[];
-    return rows.map((row) => this.#toRecord(row));
+    const ids = this.epochs();
+    return rows.map((row) => this.#toRecord(withId(row, ids)));
   }
 
   /** Every pending row, oldest first: what a dispatcher resumes. */
-  pending(): IterableIterator<DeliveryRow> {
-    return this.#db
+  *pending(): Generator<DeliveryRow> {
+    const ids = this.epochs();
+    const rows = this.#db
       .prepare("SELECT * FROM deliveries WHERE status = 'pending' ORDER BY seq")
       .iterate() as IterableIterator<DeliveryRow>;
+    for (const row of rows) yield withId(row, ids);
+  }
+
+  /** The file's id epochs, read again on each call: a dispatcher that opens the file adds one. */
+  epochs(): IdEpochs {
+    return IdEpochs.read(this.#db);
   }
 
   /** Deliveries per status. */
@@ -110,6 +127,11 @@ export class DeliveryReader {
       attemptLog: attempts.map(toAttempt),
     };
   }
+}
+
+function withId(row: DeliveryRow, ids: IdEpochs): DeliveryRow {
+  row.id = (row.id as string | null) ?? ids.idOf(row.seq);
+  return row;
 }
 
 function toAttempt(row: AttemptRow): AttemptRecord {

@@ -108,6 +108,47 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: "ids derived from seq for new deliveries (no id index), defaults for a fresh row",
+    up(db) {
+      // SQLite cannot drop a UNIQUE constraint in place: the table is copied.
+      // Old rows keep their ids, found through a partial index that new rows
+      // (id NULL) never touch; see delivery-ids.ts for the ids of new rows.
+      db.exec(`
+        CREATE TABLE deliveries_v5 (
+          seq             INTEGER PRIMARY KEY,
+          id              TEXT,
+          endpoint_id     TEXT    NOT NULL,
+          event           TEXT    NOT NULL,
+          body            BLOB    NOT NULL,
+          status          TEXT    NOT NULL DEFAULT 'pending'
+                                  CHECK (status IN ('pending', 'delivered', 'dead')),
+          attempts        INTEGER NOT NULL DEFAULT 0,
+          series_start    INTEGER NOT NULL DEFAULT 0,
+          created_at      INTEGER NOT NULL,
+          next_attempt_at INTEGER,
+          settled_at      INTEGER,
+          dead_reason     TEXT
+        );
+        INSERT INTO deliveries_v5 (seq, id, endpoint_id, event, body, status, attempts,
+            series_start, created_at, next_attempt_at, settled_at, dead_reason)
+          SELECT seq, id, endpoint_id, event, body, status, attempts,
+            series_start, created_at, next_attempt_at, settled_at, dead_reason
+          FROM deliveries;
+        DROP TABLE deliveries;
+        ALTER TABLE deliveries_v5 RENAME TO deliveries;
+        CREATE UNIQUE INDEX deliveries_legacy_id ON deliveries (id) WHERE id IS NOT NULL;
+        CREATE INDEX deliveries_settled ON deliveries (status, settled_at)
+          WHERE settled_at IS NOT NULL;
+        CREATE TABLE id_epochs (
+          first_seq INTEGER PRIMARY KEY,
+          prefix    TEXT    NOT NULL UNIQUE,
+          secret    BLOB    NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 /** The version a file has once every migration ran. */

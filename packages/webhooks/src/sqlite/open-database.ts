@@ -70,9 +70,9 @@ function prepare(db: SqliteDatabase, path: string, options: OpenDatabaseOptions)
   if (fresh) db.pragma("auto_vacuum = INCREMENTAL");
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
-  // Delivery ids are random UUIDs, so their index is written all over: a page
-  // cache that holds it saves a read per insert. Checkpoints (the only fsyncs
-  // under synchronous=NORMAL) every 16 MiB of WAL instead of every 4 MiB.
+  // A page cache that holds the hot end of the table and the legacy id index
+  // saves reads. Checkpoints (the only fsyncs under synchronous=NORMAL) every
+  // 16 MiB of WAL instead of every 4 MiB.
   db.pragma("cache_size = -65536");
   db.pragma("wal_autocheckpoint = 4096");
   if (version < SCHEMA_VERSION) migrate(db);

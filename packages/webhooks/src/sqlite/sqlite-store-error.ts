@@ -83,3 +83,30 @@ export class SqliteStoreLockedError extends SqliteStoreError {
     this.owner = owner;
   }
 }
+
+/** open() was called on a store that was opened before. */
+export function openedTwiceError(path: string): SqliteStoreError {
+  return new SqliteStoreError(
+    "closed",
+    path,
+    `${path}: open() was already called. Fix: use one SqliteStore per dispatcher.`,
+  );
+}
+
+/** The store was used before open() or after close(). */
+export function closedError(path: string, notOpenYet: boolean): SqliteStoreError {
+  return new SqliteStoreError(
+    "closed",
+    path,
+    `the SqliteStore on ${path} is ${notOpenYet ? "not open yet" : "closed"}. Fix: hand it to a WebhookDispatcher (which opens it) and do not use it after close().`,
+  );
+}
+
+/** Another process owns the file now: this store is fenced. */
+export function lockLostError(path: string, staleLockMs: number): SqliteStoreError {
+  return new SqliteStoreError(
+    "lock_lost",
+    path,
+    `another process took ${path} over (this process's heartbeat was older than ${staleLockMs} ms, for instance after a long event-loop stall); this dispatcher stopped sending and writing. Fix: restart it, and raise staleLockMs if the stall was expected.`,
+  );
+}

@@ -4,7 +4,13 @@
  *
  * @module
  */
-import type { AttemptRecord, DeadReason, DeliveryStatus } from "../store/delivery-store";
+import type {
+  AttemptRecord,
+  AttemptResult,
+  DeadReason,
+  DeliveryStatus,
+} from "../store/delivery-store";
+import type { DeliveryRow } from "./delivery-reader";
 import type { SqliteDatabase } from "./open-database";
 import type { OwnerLock } from "./owner-lock";
 import type { PendingEntry } from "./pending-queue";
@@ -21,6 +27,56 @@ export interface RowState {
   readonly nextAttemptAt: number | null;
   readonly settledAt: number | null;
   readonly deadReason: DeadReason | null;
+}
+
+/** The state of a row that waits for its next attempt at `at` (a retry, a redelivery). */
+export function pendingState(entry: PendingEntry, at: number): RowState {
+  return {
+    status: "pending",
+    attempts: entry.attempts,
+    seriesStart: entry.seriesStart,
+    nextAttemptAt: at,
+    settledAt: null,
+    deadReason: null,
+  };
+}
+
+/** The state of a row settled at `now`. */
+export function settledState(
+  entry: PendingEntry,
+  status: "delivered" | "dead",
+  reason: DeadReason | null,
+  now: number,
+): RowState {
+  return {
+    status,
+    attempts: entry.attempts,
+    seriesStart: entry.seriesStart,
+    nextAttemptAt: null,
+    settledAt: now,
+    deadReason: reason,
+  };
+}
+
+/**
+ * The state of a row not pending in this process after a late attempt (its
+ * delivery was abandoned while in flight): a success still counts.
+ */
+export function lateAttemptState(
+  row: DeliveryRow,
+  attempt: AttemptRecord,
+  result: AttemptResult,
+  now: number,
+): RowState {
+  const delivered = result.status === "delivered";
+  return {
+    status: delivered ? "delivered" : row.status,
+    attempts: Math.max(row.attempts, attempt.attempt),
+    seriesStart: row.series_start,
+    nextAttemptAt: delivered ? null : row.next_attempt_at,
+    settledAt: delivered ? now : row.settled_at,
+    deadReason: delivered ? null : row.dead_reason,
+  };
 }
 
 type Change =
@@ -49,6 +105,11 @@ export class StoreWriter {
     this.#statements = {
       insert: db.prepare(insertRows(1)),
       insertMany: db.prepare(insertRows(ROWS_PER_INSERT)),
+      // A delivery whose data is not JSON: dead at once, with an empty body.
+      insertDead: db.prepare(
+        `INSERT INTO deliveries (seq, endpoint_id, event, body, status, created_at, settled_at,
+           dead_reason) VALUES (?, ?, ?, x'', 'dead', ?, ?, ?)`,
+      ),
       attempt: db.prepare(
         `INSERT OR REPLACE INTO attempts (delivery_seq, attempt, started_at, duration_ms, status,
            error_kind, error_message, response_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -116,19 +177,38 @@ export class StoreWriter {
   /**
    * Inserts the new rows ROWS_PER_INSERT at a time: one statement per row
    * spends more in binding and stepping than SQLite spends storing the row.
+   * A fresh row names only what differs from the column defaults.
    */
   #insertAll(entries: readonly PendingEntry[]): void {
     const values: unknown[] = [];
+    const s = this.#statements;
     for (const entry of entries) {
       if (entry.state !== "buffered") continue;
-      pushRow(values, entry);
+      if (!entry.live) {
+        s.insertDead.run(
+          entry.seq,
+          entry.endpointId,
+          entry.event,
+          entry.createdAt,
+          entry.createdAt,
+          entry.deadReason ?? null,
+        );
+        continue;
+      }
+      values.push(
+        entry.seq,
+        entry.endpointId,
+        entry.event,
+        entry.body,
+        entry.createdAt,
+        entry.dueAt,
+      );
       if (values.length === ROWS_PER_INSERT * COLUMNS) {
-        this.#statements.insertMany.run(values);
+        s.insertMany.run(values);
         values.length = 0;
       }
     }
-    for (let i = 0; i < values.length; i += COLUMNS)
-      this.#statements.insert.run(values.slice(i, i + COLUMNS));
+    for (let i = 0; i < values.length; i += COLUMNS) s.insert.run(values.slice(i, i + COLUMNS));
   }
 
   #apply(change: Change): void {
@@ -164,30 +244,13 @@ export class StoreWriter {
 }
 
 const ROWS_PER_INSERT = 16;
-const COLUMNS = 11;
+/** The columns of a fresh row, in the order #insertAll pushes them. */
+const COLUMNS = 6;
 
 function insertRows(rows: number): string {
   const row = `(${Array(COLUMNS).fill("?").join(", ")})`;
-  return `INSERT INTO deliveries (seq, id, endpoint_id, event, body, status, attempts, created_at,
-    next_attempt_at, settled_at, dead_reason) VALUES ${Array(rows).fill(row).join(", ")}`;
-}
-
-/** Appends the COLUMNS values of a new row, in the order of insertRows. */
-function pushRow(values: unknown[], entry: PendingEntry): void {
-  const dead = !entry.live;
-  values.push(
-    entry.seq,
-    entry.id,
-    entry.endpointId,
-    entry.event,
-    entry.body ?? new Uint8Array(0),
-    dead ? "dead" : "pending",
-    entry.attempts,
-    entry.createdAt,
-    dead ? null : entry.dueAt,
-    dead ? entry.createdAt : null,
-    dead ? (entry.deadReason ?? null) : null,
-  );
+  return `INSERT INTO deliveries (seq, endpoint_id, event, body, created_at, next_attempt_at)
+    VALUES ${Array(rows).fill(row).join(", ")}`;
 }
 
 /** A commit that failed; `lost` deliveries are kept in memory only. */

@@ -268,7 +268,7 @@ export interface DeliveryStore {
 export interface StoreContext {
   /** The exact body bytes of an event; throws for data that is not JSON-serialisable. */
   serialize(event: DispatchableEvent): Uint8Array;
-  /** Mints a delivery id (a UUID v4). A store may mint its own: SqliteStore mints time-ordered UUID v7 ids for its index. */
+  /** Mints a delivery id (a UUID v4). A store may mint its own: SqliteStore derives UUID v8 ids from its row numbers. */
   mintId(): string;
   /** Epoch ms; replaceable in tests. */
   now(): number;

@@ -1,0 +1,74 @@
+/**
+ * When the SQLite store commits: new events on the next turn of the event
+ * loop, attempt records within SETTLE_COMMIT_MS, and `persisted()` callers
+ * when the commit that covers them is done.
+ *
+ * @module
+ */
+
+/** Longest wait of an attempt record for its commit (see settleLater). */
+const SETTLE_COMMIT_MS = 10;
+
+export class CommitSchedule {
+  readonly #commit: () => void;
+  #soon = false;
+  #settleTimer: ReturnType<typeof setTimeout> | undefined;
+  #waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  readonly #commitSoon = () => {
+    this.#soon = false;
+    this.#commit();
+  };
+  readonly #commitLater = () => {
+    this.#settleTimer = undefined;
+    this.#commit();
+  };
+
+  constructor(commit: () => void) {
+    this.#commit = commit;
+  }
+
+  /** Commits on the next turn of the event loop (setImmediate), once for any number of calls. */
+  soon(): void {
+    if (this.#soon) return;
+    this.#soon = true;
+    setImmediate(this.#commitSoon);
+  }
+
+  /**
+   * Attempt records and settlements wait up to SETTLE_COMMIT_MS for a
+   * commit, so that under load many rounds share one transaction instead of
+   * a commit per tick. Nothing owed can be lost by the wait: a crash inside
+   * it leaves those deliveries pending in the file, and they are sent again
+   * (at least once).
+   */
+  settleLater(): void {
+    if (this.#soon || this.#settleTimer !== undefined) return;
+    this.#settleTimer = setTimeout(this.#commitLater, SETTLE_COMMIT_MS);
+  }
+
+  /** A commit is starting: a pending settle timer has nothing left to do. */
+  starting(): void {
+    if (this.#settleTimer === undefined) return;
+    clearTimeout(this.#settleTimer);
+    this.#settleTimer = undefined;
+  }
+
+  /** Resolves after the next commit (rejects when it fails), which it schedules. */
+  wait(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
+      this.soon();
+    });
+  }
+
+  /** A commit ended: tells every waiter how. */
+  done(error?: unknown): void {
+    if (this.#waiters.length === 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) {
+      if (error === undefined) waiter.resolve();
+      else waiter.reject(error);
+    }
+  }
+}

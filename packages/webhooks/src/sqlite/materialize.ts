@@ -1,0 +1,83 @@
+/**
+ * The commit-time half of an enqueue: buffered bus events become entries
+ * (seq, id, body) in their queues and rows in the write buffer. Done once
+ * per commit, off the emitter's stack.
+ *
+ * @module
+ */
+import type { DispatchableEvent } from "../types";
+import type { PendingParts } from "./pending-deliveries";
+import type { PendingEntry, PendingQueue } from "./pending-queue";
+
+/** An entry whose data is not JSON (now dead), the error and its event. */
+export type Unserializable = [PendingEntry, unknown, DispatchableEvent];
+
+/** Materialises the buffered events of `dirty`, numbering rows after `lastSeq`. */
+export function materialize(
+  dirty: readonly PendingQueue[],
+  parts: PendingParts,
+  lastSeq: number,
+): { failed: Unserializable[]; lastSeq: number } {
+  const failed: Unserializable[] = [];
+  const { context, writer, ids } = parts;
+  const now = context.now();
+  // One event fans out to several endpoints: serialise it once per commit.
+  const bodies = dirty.length > 1 ? new Map<DispatchableEvent, Uint8Array>() : undefined;
+  const eventName = upperCaseOnce();
+  let seq = lastSeq;
+  for (const queue of dirty) {
+    const { events, firstOrder } = queue.takeBuffered();
+    for (let k = 0; k < events.length; k++) {
+      const source = events[k] as DispatchableEvent;
+      seq++;
+      const entry: PendingEntry = {
+        seq,
+        order: firstOrder + k,
+        id: ids.idOf(seq),
+        endpointId: queue.endpointId,
+        event: eventName(source.type),
+        body: undefined,
+        source,
+        attempts: 0,
+        seriesStart: 0,
+        // Routing time: the bus stamps every event as it is emitted. Due at once,
+        // whatever the timestamp says.
+        createdAt: source.timestamp,
+        dueAt: now,
+        leased: false,
+        live: true,
+        state: "buffered",
+      };
+      writer.add(entry);
+      try {
+        let body = bodies?.get(source);
+        if (body === undefined) {
+          body = context.serialize(source);
+          bodies?.set(source, body);
+        }
+        entry.body = body;
+      } catch (error) {
+        entry.live = false;
+        entry.deadReason = "unserializable";
+        entry.source = undefined;
+        failed.push([entry, error, source]);
+        continue;
+      }
+      queue.pushFresh(entry);
+    }
+  }
+  return { failed, lastSeq: seq };
+}
+
+/** Upper-cases event types, remembering the last: a burst is mostly one type. */
+function upperCaseOnce(): (type: string) => string {
+  let lastType = "";
+  let lastEvent = "";
+  return (type) => {
+    if (type !== lastType) {
+      lastType = type;
+      lastEvent = type.toUpperCase();
+    }
+    return lastEvent;
+  };
+}

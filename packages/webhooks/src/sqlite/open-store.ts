@@ -1,0 +1,76 @@
+/**
+ * Assembles an open SqliteStore: the file, its owner lock, the reader and
+ * writer, maintenance timers, and the id epoch of this process.
+ *
+ * @module
+ */
+import type { StoreContext } from "../store/delivery-store";
+import { beginEpoch, type IdEpoch } from "./delivery-ids";
+import { DeliveryReader } from "./delivery-reader";
+import { EndpointTable } from "./endpoint-table";
+import { openDatabase, type SqliteDatabase, sqliteFailure } from "./open-database";
+import { OwnerLock } from "./owner-lock";
+import { Pruner } from "./pruner";
+import { SqliteStoreError } from "./sqlite-store-error";
+import type { ResolvedSqliteOptions } from "./sqlite-store-options";
+import { type MaintenanceTasks, StoreMaintenance } from "./store-maintenance";
+import { StoreWriter } from "./store-writer";
+
+export const BUSY_TIMEOUT_MS = 5000;
+
+export interface OpenParts {
+  readonly db: SqliteDatabase;
+  readonly context: StoreContext;
+  readonly lock: OwnerLock;
+  readonly writer: StoreWriter;
+  readonly reader: DeliveryReader;
+  readonly pruner: Pruner;
+  readonly maintenance: StoreMaintenance;
+  readonly endpoints: EndpointTable;
+  /** Mints the ids of the deliveries this process writes. */
+  readonly ids: IdEpoch;
+  /** The highest seq used in the file so far (rows this process writes come after it). */
+  readonly lastSeq: number;
+}
+
+/**
+ * Opens and locks the file at `options.path`; throws SqliteStoreError (the
+ * file closed again) when it cannot be opened, read or owned.
+ */
+export function openStore(
+  options: ResolvedSqliteOptions,
+  context: StoreContext,
+  tasks: MaintenanceTasks,
+): OpenParts {
+  const db = openDatabase(options.path, {
+    readonly: false,
+    busyTimeoutMs: BUSY_TIMEOUT_MS,
+    synchronous: options.synchronous,
+  });
+  try {
+    const lock = new OwnerLock(db);
+    lock.acquire(options.path, context.now(), options.staleLockMs);
+    const reader = new DeliveryReader(db);
+    // Above every seq ever used, even by rows pruned since: no id repeats.
+    const lastSeq = Math.max(reader.maxSeq(), reader.epochs().lastFirstSeq);
+    return {
+      db,
+      context,
+      lock,
+      writer: new StoreWriter(db, lock),
+      reader,
+      pruner: new Pruner(db, {
+        deliveredMs: options.retainDeliveredMs,
+        deadMs: options.retainDeadMs,
+        batchSize: options.pruneBatchSize,
+      }),
+      maintenance: new StoreMaintenance(db, options, tasks),
+      endpoints: new EndpointTable(db, lock),
+      ids: db.transaction(() => beginEpoch(db, lastSeq + 1)).immediate(),
+      lastSeq,
+    };
+  } catch (error) {
+    db.close();
+    throw error instanceof SqliteStoreError ? error : sqliteFailure(options.path, error, "read");
+  }
+}
