@@ -2,7 +2,7 @@
 // Usage: node bench/run.mjs [--seconds=5] [--connections=10] [--rounds=3]
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { fileURLToPath } from "node:url";
+import { benchFile, runCase, startReceiver } from "./processes.mjs";
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((arg) => arg.replace(/^--/, "").split("=")),
@@ -10,31 +10,6 @@ const args = Object.fromEntries(
 const SECONDS = Number(args.seconds ?? 5);
 const CONNECTIONS = Number(args.connections ?? 10);
 const ROUNDS = Number(args.rounds ?? 3);
-const here = (file) => fileURLToPath(new URL(file, import.meta.url));
-
-async function runCase(file, caseArgs, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, here(file), ...caseArgs], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout.on("data", (chunk) => (out += chunk));
-  const [code] = await once(child, "exit");
-  const line = out.split("\n").find((l) => l.startsWith("RESULT "));
-  if (code !== 0 || line === undefined)
-    throw new Error(`${file} ${caseArgs.join(" ")} failed (exit ${code})`);
-  return JSON.parse(line.slice("RESULT ".length));
-}
-
-async function startReceiver() {
-  const child = spawn(process.execPath, [here("receiver.mjs")], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const [chunk] = await once(child.stdout, "data");
-  return {
-    url: `http://127.0.0.1:${Number.parseInt(String(chunk), 10)}/hook`,
-    stop: () => child.stdin.end(),
-  };
-}
 
 const fmt = (value, digits = 2) => value.toFixed(digits);
 const verdict = (ok) => (ok ? "ok" : "MISSED");
@@ -110,7 +85,7 @@ console.log(`   goal <= 64 MiB:       ${verdict(rss.rssIncreaseMiB <= 64)}`);
 
 // 4. fleet: 1,000 endpoints on one origin, against a receiver that counts its sockets.
 async function startCountingReceiver() {
-  const child = spawn(process.execPath, [here("counting-receiver.mjs")], {
+  const child = spawn(process.execPath, [benchFile("counting-receiver.mjs")], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const [chunk] = await once(child.stdout, "data");
@@ -195,7 +170,7 @@ console.log(
 // 6. the cost of the OpenTelemetry hooks with no SDK registered: the same cases with
 // @opentelemetry/api installed (telemetry on, no-op tracer and meter) and made
 // unresolvable (no telemetry at all), alternating, median of the per-round ratios.
-const blockOtel = ["--require", here("../test/fixtures/block-otel.cjs")];
+const blockOtel = ["--require", benchFile("../test/fixtures/block-otel.cjs")];
 const otelReceiver = await startReceiver();
 const emitRatios = [];
 const rateRatios = [];

@@ -9,16 +9,14 @@
 //    kept and after pruning.
 // Usage: node bench/sqlite-store.mjs [--events=1000000] [--burst=1000] [--rounds=5]
 //        [--seconds=5] [--connections=10] [--only=persisted|emit|deliveries|size]
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { toWebhookPayload } from "@attesta/webhooks";
 import { SqliteStore } from "@attesta/webhooks/sqlite";
 import Database from "better-sqlite3";
+import { runCase, startReceiver } from "./processes.mjs";
 import { approvedData, median } from "./shared.mjs";
 
 const args = Object.fromEntries(
@@ -33,31 +31,6 @@ const SECONDS = Number(args.seconds ?? 5);
 const CONNECTIONS = Number(args.connections ?? 10);
 // --only=persisted|emit|deliveries|size runs one figure (all by default).
 const runs = (figure) => args.only === undefined || args.only === figure;
-const here = (file) => fileURLToPath(new URL(file, import.meta.url));
-
-async function runCase(caseArgs) {
-  const child = spawn(process.execPath, [here("sqlite-dispatcher.mjs"), ...caseArgs], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout.on("data", (chunk) => (out += chunk));
-  const [code] = await once(child, "exit");
-  const line = out.split("\n").find((l) => l.startsWith("RESULT "));
-  if (code !== 0 || line === undefined)
-    throw new Error(`sqlite-dispatcher.mjs ${caseArgs.join(" ")} failed (exit ${code})`);
-  return JSON.parse(line.slice("RESULT ".length));
-}
-
-async function startReceiver() {
-  const child = spawn(process.execPath, [here("receiver.mjs")], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const [chunk] = await once(child.stdout, "data");
-  return {
-    url: `http://127.0.0.1:${Number.parseInt(String(chunk), 10)}/hook`,
-    stop: () => child.stdin.end(),
-  };
-}
 
 /** Runs `measure(kind)` for memory and sqlite in alternating rounds; returns both series and the median ratio sqlite/memory. */
 async function alternate(rounds, measure) {
@@ -237,7 +210,10 @@ async function persistedFigure() {
 }
 
 async function emitFigure() {
-  const emit = await alternate(3, async (kind) => (await runCase(["emit", kind])).nsPerEmit);
+  const emit = await alternate(
+    3,
+    async (kind) => (await runCase("sqlite-dispatcher.mjs", ["emit", kind])).nsPerEmit,
+  );
   console.log(
     "5. emit cost, endpoint hanging (queue full, every emit evicts), dispatcher per store",
   );
@@ -260,7 +236,7 @@ async function deliveriesFigure() {
   let sent;
   try {
     sent = await alternate(3, async (kind) => {
-      const result = await runCase([
+      const result = await runCase("sqlite-dispatcher.mjs", [
         "throughput",
         kind,
         receiver.url,
