@@ -4,6 +4,7 @@
  *
  * @module
  */
+// biome-ignore-all lint/style/useShorthandFunctionType: a function type alias would lose the documentation in the declarations.
 import type { WebhookPayload } from "@attesta/events";
 import type { Context, MiddlewareHandler, Next } from "hono";
 import type { Engine } from "../../engine/engine";
@@ -57,12 +58,37 @@ function bodyUnread(c: Context): boolean {
   return hasBody && !c.req.raw.bodyUsed;
 }
 
+/** The type of `verifyAttesta`, documented once for the node and web builds. */
+export interface HonoVerifyAttesta {
+  /**
+   * Hono middleware that verifies an Attesta delivery and makes the typed
+   * payload available as `c.get("attesta")`. It reads the body through
+   * `c.req`, so later handlers can still call `c.req.json()`, and enforces
+   * `maxBodyBytes` while reading. Rejections never reach your handler: 401
+   * for a missing or invalid signature, 413 for an oversized body, 400 for a
+   * body that is not a JSON payload.
+   *
+   * @example
+   * ```ts
+   * import { Hono } from "hono";
+   * import { verifyAttesta, type AttestaEnv } from "@attesta/verify/hono";
+   *
+   * const app = new Hono<AttestaEnv>();
+   * app.post("/webhooks/attesta", verifyAttesta({ secret: "whsec_test" }), (c) => {
+   *   const payload = c.get("attesta");
+   *   return c.json({ received: payload.event });
+   * });
+   * ```
+   */
+  (options: HonoVerifyOptions): MiddlewareHandler<AttestaEnv>;
+}
+
 /**
  * Builds the Hono middleware around `engine`.
  *
  * @example
  * ```ts
- * export const verifyAttesta = (options: HonoVerifyOptions) => createHonoMiddleware(options, nodeEngine);
+ * export const verifyAttesta: HonoVerifyAttesta = (options) => createHonoMiddleware(options, nodeEngine);
  * ```
  */
 export function createHonoMiddleware(
