@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { once } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import type { WebhookConfig, WebhookDispatcherOptions } from "../src/types";
 import { WebhookDispatcher } from "../src/webhook-dispatcher";
 import { writeOldFile } from "./sqlite/old-file";
 import { tempDbPath } from "./sqlite/temp-file";
+import { parseTagged as parse, startNode } from "./support/child-process";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
 import { type Receiver, startReceiver } from "./support/receiver";
@@ -61,28 +62,8 @@ function rawBytes(path: string): Buffer {
 const signature = (body: Buffer, secret: string) =>
   `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
-async function startChild(args: string[]): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, [here("./sqlite/endpoint-process.mjs"), ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.push(child);
-  let out = "";
-  child.stdout?.setEncoding("utf8");
-  while (!out.includes("\n")) {
-    const [chunk] = (await Promise.race([
-      once(child.stdout as NodeJS.ReadableStream, "data"),
-      once(child, "exit").then(() => [""]),
-    ])) as [string];
-    if (chunk === "" && child.exitCode !== null) break;
-    out += chunk;
-  }
-  return { child, line: out.split("\n")[0] ?? "" };
-}
-
-const parse = (line: string, tag: string) => {
-  expect(line.startsWith(`${tag} `), line).toBe(true);
-  return JSON.parse(line.slice(tag.length + 1)) as Record<string, unknown>;
-};
+const startChild = (args: string[]) =>
+  startNode([here("./sqlite/endpoint-process.mjs"), ...args], children);
 
 describe("endpoint configs in a SqliteStore", () => {
   it("restores an endpoint added at run time in a killed process, with its secret from the resolver, and never writes the secret", async () => {

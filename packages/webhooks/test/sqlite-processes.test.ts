@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStore } from "../src/sqlite/index";
 import { tempDbPath } from "./sqlite/temp-file";
+import { parseTagged as parse, startNode } from "./support/child-process";
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const dist = here("../dist/sqlite/index.js");
@@ -12,34 +13,13 @@ if (!existsSync(dist))
   throw new Error('dist/ is missing: run "pnpm --filter @attesta/webhooks build" first');
 
 const children: ChildProcess[] = [];
+const start = (args: string[]) => startNode(args, children);
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
 });
 
-/** Starts a node script; resolves with the child and its first line of output. */
-async function start(args: string[]): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
-  let out = "";
-  child.stdout?.setEncoding("utf8");
-  while (!out.includes("\n")) {
-    const [chunk] = (await Promise.race([
-      once(child.stdout as NodeJS.ReadableStream, "data"),
-      once(child, "exit").then(() => [""]),
-    ])) as [string];
-    if (chunk === "" && child.exitCode !== null) break;
-    out += chunk;
-  }
-  return { child, line: out.split("\n")[0] ?? "" };
-}
-
 const owner = (mode: "hold" | "try", path: string) =>
   start([here("./sqlite/store-owner.mjs"), mode, path]);
-
-const parse = (line: string, tag: string) => {
-  expect(line.startsWith(`${tag} `), line).toBe(true);
-  return JSON.parse(line.slice(tag.length + 1)) as Record<string, unknown>;
-};
 
 describe("SqliteStore across processes", () => {
   it("refuses a second dispatcher process while the owner lives, and hands the file over once it is killed", async () => {
