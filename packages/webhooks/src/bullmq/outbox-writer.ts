@@ -32,19 +32,17 @@ export interface OutboxWriterHost {
 type BulkJob = { name: string; data: DeliveryJobData; opts: JobsOptions };
 
 const BATCH_SIZE = 500;
-const LANES = 1;
 const RETRY_MIN_MS = 50;
 const RETRY_MAX_MS = 2000;
 
 /** Drains a `RedisOutbox` into the endpoints' BullMQ queues. */
 export class OutboxWriter {
   private readonly queues = new Map<string, Queue>();
-  /** The batch each lane is writing, kept until Redis took it. */
-  private readonly sending = new Set<OutgoingDelivery[]>();
-  private readonly sleepers = new Set<() => void>();
-  private lanes = 0;
+  /** The batch being written, kept until Redis took it. */
+  private sending: OutgoingDelivery[] = [];
+  private wake: (() => void) | undefined;
+  private running = false;
   private stopped = false;
-  private failing = false;
   private readonly reported = new Set<string>();
   readonly counts = { persisted: 0, writes: 0, writeErrors: 0 };
 
@@ -58,25 +56,21 @@ export class OutboxWriter {
 
   /** Deliveries taken from the outbox and not yet in Redis. */
   get inFlight(): number {
-    let count = 0;
-    for (const batch of this.sending) count += batch.length;
-    return count;
+    return this.sending.length;
   }
 
   /** Starts writing what the outbox holds; cheap to call on every enqueue. */
   readonly schedule = (): void => {
-    if (this.lanes >= LANES || this.stopped) return;
-    this.lanes++;
-    setImmediate(() => void this.runLane());
+    if (this.running || this.stopped) return;
+    this.running = true;
+    setImmediate(() => void this.run());
   };
 
   /** Stops writing and returns what was taken but not written, ids kept. */
   stop(): OutgoingDelivery[] {
     this.stopped = true;
-    for (const wake of this.sleepers) wake();
-    const unsent = [...this.sending].flat();
-    this.sending.clear();
-    return unsent;
+    this.wake?.();
+    return this.sending.splice(0);
   }
 
   /** Closes the queue handles (the connection is the producer's). */
@@ -102,33 +96,30 @@ export class OutboxWriter {
     return queue;
   }
 
-  private async runLane(): Promise<void> {
+  private async run(): Promise<void> {
     try {
       while (!this.stopped && this.outbox.length > 0) {
-        const batch = this.outbox.take(BATCH_SIZE, randomUUID);
-        this.sending.add(batch);
-        await this.writeUntilTaken(batch);
-        if (!this.sending.delete(batch)) return; // stop() took it back
-        if (this.reported.size > 0) for (const { id } of batch) this.reported.delete(id);
-        this.host.settled(batch.length);
+        this.sending = this.outbox.take(BATCH_SIZE, randomUUID);
+        await this.writeUntilTaken(this.sending);
+        if (this.stopped) return; // stop() took the batch back
+        const written = this.sending.splice(0);
+        if (this.reported.size > 0) for (const { id } of written) this.reported.delete(id);
+        this.host.settled(written.length);
       }
     } finally {
-      this.lanes--;
+      this.running = false;
     }
   }
 
   private async writeUntilTaken(batch: readonly OutgoingDelivery[]): Promise<void> {
     for (let failures = 0; !this.stopped; failures++) {
       try {
-        // Read after the await: `x += await …` would add to a stale count of another lane.
         const written = await this.write(batch);
         this.counts.persisted += written;
-        this.failing = false;
         return;
       } catch (error) {
         this.counts.writeErrors++;
-        if (!this.failing) {
-          this.failing = true;
+        if (failures === 0) {
           this.host.reporter.log("warn", "writing deliveries to Redis failed; retrying", { error });
         }
         await this.sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(failures + 1, 10)));
@@ -181,11 +172,11 @@ export class OutboxWriter {
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.sleepers.delete(done);
+        this.wake = undefined;
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.sleepers.add(done);
+      this.wake = done;
     });
   }
 }
