@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Job, MetricsTime, Queue, Worker, type WorkerOptions } from "bullmq";
+import { type Job, MetricsTime, type Processor, Queue, Worker, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Reporter } from "../reporter";
 import type { Endpoint } from "../router/endpoint";
@@ -82,10 +82,23 @@ export function createEndpointWorker(endpoint: Endpoint, host: WorkerProcess): E
       inFlight--;
     }
   };
+  const worker = startWorker(endpoint, name, processor, host);
+  return { endpoint, worker, queue, transport, inFlight: () => inFlight };
+}
+
+/** The BullMQ worker of one endpoint queue, with the endpoint's retry waits and its logging. */
+function startWorker(
+  endpoint: Endpoint,
+  name: string,
+  processor: Processor<DeliveryJobData, StoredAttempt>,
+  host: WorkerProcess,
+): Worker<DeliveryJobData, StoredAttempt> {
+  const { reporter } = host;
+  const label = endpoint.config.label;
   const delays = endpoint.config.delivery.retry;
   const worker = new Worker<DeliveryJobData, StoredAttempt>(name, processor, {
-    connection: redis,
-    prefix,
+    connection: host.redis,
+    prefix: host.prefix,
     concurrency: endpoint.config.concurrency,
     ...host.locks,
     metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
@@ -104,5 +117,5 @@ export function createEndpointWorker(endpoint: Endpoint, host: WorkerProcess): E
     if (error.name === "UnrecoverableError") return;
     reporter.log("warn", `delivery ${job.id} failed: ${error.message}`, { endpoint: label });
   });
-  return { endpoint, worker, queue, transport, inFlight: () => inFlight };
+  return worker;
 }
