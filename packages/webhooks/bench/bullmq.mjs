@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebhookQueues } from "@attesta/webhooks/bullmq";
@@ -32,7 +32,7 @@ function spawnNode(file, argv, stdin = "ignore") {
 async function result(child) {
   let out = "";
   child.stdout.on("data", (chunk) => (out += chunk));
-  const [code] = await once(child, "exit");
+  const [code] = child.exitCode === null ? await once(child, "exit") : [child.exitCode];
   const line = out.split("\n").find((l) => l.startsWith("RESULT "));
   if (code !== 0 || line === undefined) throw new Error(`bench case failed (exit ${code})`);
   return JSON.parse(line.slice("RESULT ".length));
@@ -95,13 +95,17 @@ async function startWorkers(count, redisUrl, prefix, url) {
     workers.push(child);
   }
   return {
+    /** Stops the workers; resolves to their CPU µs per delivery, over all of them. */
     stop: async () => {
-      await Promise.all(
-        workers.map(async (child) => {
+      const results = await Promise.all(
+        workers.map((child) => {
+          const done = result(child);
           child.stdin.end();
-          await once(child, "exit");
+          return done;
         }),
       );
+      const sum = (key) => results.reduce((total, r) => total + r[key], 0);
+      return sum("cpuMicros") / sum("delivered");
     },
   };
 }
@@ -118,7 +122,11 @@ async function bullmqRound(redis, receiverUrl, count, tag) {
   });
   const workers = await startWorkers(count, redis.url, prefix, receiverUrl);
   await sleep(WARMUP_MS);
-  const start = { at: performance.now(), stats: await queues.stats() };
+  const start = {
+    at: performance.now(),
+    stats: await queues.stats(),
+    redisCpu: await redisCpu(redis),
+  };
   let end = start;
   // The window ends early rather than measure an emptying queue.
   for (let waited = 0; waited < SECONDS * 1000; waited += 250) {
@@ -126,14 +134,27 @@ async function bullmqRound(redis, receiverUrl, count, tag) {
     end = { at: performance.now(), stats: await queues.stats() };
     if (end.stats.waiting < 1000) break;
   }
+  const redisMicros = (await redisCpu(redis)) - start.redisCpu;
   if (end.stats.waiting < 1000)
     console.log(`   (backlog nearly drained in round ${tag}; raise --backlog)`);
-  await workers.stop();
+  const workerMicros = await workers.stop();
   const failed = end.stats.dead + end.stats.failedAttempts;
   await queues.close();
   await redis.client.flushall();
   if (failed > 0) throw new Error(`round ${tag}: ${failed} failed attempts`);
-  return ((end.stats.delivered - start.stats.delivered) * 1000) / (end.at - start.at);
+  const delivered = end.stats.delivered - start.stats.delivered;
+  return {
+    rate: (delivered * 1000) / (end.at - start.at),
+    workerMicros,
+    redisMicros: redisMicros / delivered,
+  };
+}
+
+/** CPU µs the bench's redis-server has used so far. */
+async function redisCpu(redis) {
+  const info = await redis.client.info("cpu");
+  const field = (name) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (field("used_cpu_user") + field("used_cpu_sys")) * 1e6;
 }
 
 function memoryRound(receiverUrl) {
@@ -190,19 +211,21 @@ async function roundTrips(redis, receiverUrl) {
 }
 
 console.log(
-  `@attesta/webhooks/bullmq bench (node ${process.version}, ${SECONDS}s windows, ${ROUNDS} rounds, endpoint concurrency 10)\n`,
+  `@attesta/webhooks/bullmq bench (node ${process.version}, ${SECONDS}s windows, ${ROUNDS} rounds, endpoint concurrency 10, load ${fmt(loadavg()[0])})\n`,
 );
 const redis = await startRedis();
 const receiver = await startReceiver();
 try {
   const memory = [];
-  const one = [];
-  const two = [];
+  const oneRounds = [];
+  const twoRounds = [];
   for (let round = 0; round < ROUNDS; round++) {
     memory.push(await memoryRound(receiver.url));
-    one.push(await bullmqRound(redis, receiver.url, 1, `${round}-1`));
-    two.push(await bullmqRound(redis, receiver.url, 2, `${round}-2`));
+    oneRounds.push(await bullmqRound(redis, receiver.url, 1, `${round}-1`));
+    twoRounds.push(await bullmqRound(redis, receiver.url, 2, `${round}-2`));
   }
+  const one = oneRounds.map((r) => r.rate);
+  const two = twoRounds.map((r) => r.rate);
   const oneVsMemory = median(one.map((rate, i) => rate / memory[i]));
   const twoVsOne = median(two.map((rate, i) => rate / one[i]));
   const list = (rates) => rates.map((rate) => fmt(rate, 0)).join(", ");
@@ -215,6 +238,10 @@ try {
   );
   console.log(
     `   2 workers vs 1:         ${fmt(twoVsOne)}x  (goal >= 1.3: ${verdict(twoVsOne >= 1.3)})`,
+  );
+  const micros = (rounds, key) => fmt(median(rounds.map((r) => r[key])), 0);
+  console.log(
+    `   CPU per delivery (median): 1 worker ${micros(oneRounds, "workerMicros")} us + Redis ${micros(oneRounds, "redisMicros")} us; 2 workers ${micros(twoRounds, "workerMicros")} us + Redis ${micros(twoRounds, "redisMicros")} us`,
   );
   console.log(
     "   The receiver, Redis and the worker processes share the machine's cores; nothing is pinned.\n",
@@ -229,6 +256,7 @@ try {
   console.log(
     `   worker:                 ${fmt(trips.worker)} commands = round trips (completion fetches the next job in the same call; lock renewals)`,
   );
+  console.log(`\n1-minute load average at the end: ${fmt(loadavg()[0])}`);
 } finally {
   receiver.stop();
   redis.stop();

@@ -8,6 +8,7 @@ import { invalidOption } from "../invalid-option";
 import { Endpoint } from "../router/endpoint";
 import { resolveConfigs } from "../router/resolve-configs";
 import type { WebhookConfig } from "../types";
+import { refuseUnsupportedEndpointOptions } from "./unsupported-options";
 
 /**
  * One endpoint of the distributed mode. `id` is required and must be the
@@ -38,7 +39,8 @@ export function queueNameFor(id: string): string {
 
 /**
  * Validates endpoint configs with the local dispatcher's rules, plus a
- * required `id`, and returns the router's endpoint registry entries.
+ * required `id` and without the options only the local dispatcher
+ * implements, and returns the router's endpoint registry entries.
  */
 export function resolveEndpoints(configs: unknown): Endpoint[] {
   if (Array.isArray(configs) && configs.length === 0) {
@@ -55,5 +57,6 @@ export function resolveEndpoints(configs: unknown): Endpoint[] {
       );
     }
   }
+  refuseUnsupportedEndpointOptions(configs as readonly unknown[]);
   return resolved.map((config, index) => new Endpoint(index, config));
 }

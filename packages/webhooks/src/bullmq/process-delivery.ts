@@ -13,7 +13,7 @@ import type { Reporter } from "../reporter";
 import type { Endpoint } from "../router/endpoint";
 import type { EndpointHealth } from "../scheduler/endpoint-health";
 import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
-import { judgeAttempt } from "../scheduler/retry-policy";
+import { type AttemptVerdict, judgeAttempt } from "../scheduler/retry-policy";
 import type { LeasedDelivery } from "../store/delivery-store";
 import type { EndpointTransport } from "../transport/endpoint-transport";
 import { summarizeFailure } from "../transport/failure-summary";
@@ -72,6 +72,17 @@ async function postpone(job: Job<DeliveryJobData>, token: string | undefined, at
   await job.moveToDelayed(at, token);
 }
 
+/**
+ * A retry the job's own `attempts` (set by the producer that enqueued it)
+ * has no room for is dead now: otherwise BullMQ would fail the job by itself
+ * and no dead letter would be reported, e.g. after workers were restarted
+ * with a larger `retryCount` than the producers use.
+ */
+function withinJobBudget(verdict: AttemptVerdict, job: Job<DeliveryJobData>): AttemptVerdict {
+  if (verdict.next !== "retry" || job.attemptsMade + 1 < (job.opts.attempts ?? 1)) return verdict;
+  return { next: "dead", reason: "exhausted" };
+}
+
 /** Builds the processor function of one endpoint's BullMQ worker. */
 export function createProcessor(endpoint: Endpoint, health: EndpointHealth, host: ProcessorHost) {
   // The endpoint's retry schedule, built from its config exactly as for the local dispatcher.
@@ -105,7 +116,10 @@ export function createProcessor(endpoint: Endpoint, health: EndpointHealth, host
       throw new WaitingError();
     }
     endpoint.countAttempt(attempt);
-    const verdict = judgeAttempt(outcome, delivery.attemptsInSeries + 1, delays, false);
+    const verdict = withinJobBudget(
+      judgeAttempt(outcome, delivery.attemptsInSeries + 1, delays, false),
+      job,
+    );
     const retryInMs = verdict.next === "retry" ? verdict.delayMs : undefined;
     const { status, errorKind, errorMessage, responseBody } = outcome;
     // The outcome is an AttemptRecord; only its record fields, the unset ones left out, go to Redis.

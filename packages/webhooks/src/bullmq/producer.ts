@@ -6,11 +6,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { EventBus } from "@attesta/events";
-import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { toDeadLetter } from "../dead-letter";
 import { DispatcherClosedError } from "../dispatcher-closed-error";
-import { invalidOption } from "../invalid-option";
 import type { DispatcherEvents } from "../operator-events";
 import { Reporter } from "../reporter";
 import { resolveOptions } from "../resolve-options";
@@ -25,9 +23,11 @@ import type {
   WebhookDispatcherOptions,
 } from "../types";
 import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
-import { type DistributedEndpointConfig, queueNameFor, resolveEndpoints } from "./endpoints";
-import { BACKOFF_TYPE, type DeliveryJobData } from "./job-data";
+import { type DistributedEndpointConfig, resolveEndpoints } from "./endpoints";
 import { type OutgoingDelivery, RedisOutbox } from "./outbox";
+import { OutboxWriter } from "./outbox-writer";
+import { positiveInteger } from "./positive-integer";
+import { refuseForeignOptions } from "./unsupported-options";
 import { waitWithDeadline } from "./wait-with-deadline";
 
 /** Options of `new WebhookProducer(bus, configs, options)`. */
@@ -63,9 +63,15 @@ export interface ProducerCloseReport {
   readonly stats: ProducerStats;
 }
 
-const BATCH_SIZE = 500;
-const RETRY_MIN_MS = 50;
-const RETRY_MAX_MS = 2000;
+const PRODUCER_OPTION_KEYS = [
+  "connection",
+  "prefix",
+  "keepDelivered",
+  "keepDead",
+  "logger",
+  "onDrop",
+  "onDeadLetter",
+];
 
 /**
  * Subscribes to a bus and enqueues one BullMQ job per event and matching
@@ -94,18 +100,14 @@ export class WebhookProducer {
   private readonly router: Router;
   private readonly reporter: Reporter;
   private readonly outbox: RedisOutbox;
-  private readonly bytes: PayloadBytes;
-  private readonly queues = new Map<string, Queue>();
+  private readonly writer: OutboxWriter;
   private readonly redis: Redis;
   private readonly unsubscribe: () => void;
-  private sending: OutgoingDelivery[] = [];
-  private pumping = false;
   private closed = false;
   private stopped = false;
-  private wake: (() => void) | undefined;
   private waiters: { target: number; resolve: () => void }[] = [];
   private readonly undelivered: DeadLetter[] = [];
-  private counts = { persisted: 0, settled: 0, writes: 0, writeErrors: 0, accepted: 0 };
+  private counts = { settled: 0, accepted: 0 };
 
   constructor(
     bus: EventSource,
@@ -118,6 +120,7 @@ export class WebhookProducer {
       );
     }
     const endpoints = resolveEndpoints(configs);
+    refuseForeignOptions(options, "WebhookProducer", PRODUCER_OPTION_KEYS);
     const { connection, prefix, keepDelivered, keepDead, ...hooks } = options;
     this.reporter = new Reporter(
       resolveOptions(hooks),
@@ -135,28 +138,23 @@ export class WebhookProducer {
       { enqueue: (endpointId, event) => this.outbox.enqueue(endpointId, event) },
       (endpoint, event, reason) => this.reporter.dropped(endpoint, event, reason),
     );
-    this.outbox = new RedisOutbox(this.router.endpoints, this.schedulePump);
-    // As in the local dispatcher: one serialisation per event, shared by every endpoint it goes to.
-    this.bytes = new PayloadBytes(true);
+    this.outbox = new RedisOutbox(this.router.endpoints, () => this.writer.schedule());
     // No offline queue: a write fails at once while Redis is away, and the outbox, bounded
     // per endpoint, holds what is owed instead of an unbounded ioredis command queue.
     this.redis = openRedis(connection, { enableOfflineQueue: false });
     this.redis.on("error", (error) => this.reporter.log("debug", "redis error", { error }));
-    for (const endpoint of this.router.endpoints) {
-      const defaultJobOptions: JobsOptions = {
-        attempts: endpoint.config.delivery.retry.maxRetries + 1,
-        backoff: { type: BACKOFF_TYPE },
-        removeOnComplete: { count: retention.delivered },
-        removeOnFail: { count: retention.dead },
-      };
-      const queue = new Queue(queueNameFor(endpoint.id), {
-        connection: this.redis,
-        prefix: keyPrefix,
-        defaultJobOptions,
-      });
-      queue.on("error", (error) => this.reporter.log("debug", "queue error", { error }));
-      this.queues.set(endpoint.id, queue);
-    }
+    this.writer = new OutboxWriter(this.outbox, this.router.endpoints, {
+      redis: this.redis,
+      prefix: keyPrefix,
+      retention,
+      // As in the local dispatcher: one serialisation per event, shared by every endpoint it goes to.
+      bytes: new PayloadBytes(true),
+      reporter: this.reporter,
+      unserializable: (delivery) => {
+        this.deadLetter(delivery, "unserializable");
+      },
+      settled: (count) => this.settle(count),
+    });
     this.unsubscribe = bus.onAny(this.onEvent);
   }
 
@@ -179,11 +177,12 @@ export class WebhookProducer {
   }
 
   stats(): ProducerStats {
+    const { persisted, writes, writeErrors } = this.writer.counts;
     return {
-      persisted: this.counts.persisted,
-      buffered: this.outbox.length + this.sending.length,
-      writes: this.counts.writes,
-      writeErrors: this.counts.writeErrors,
+      persisted,
+      buffered: this.outbox.length + this.writer.inFlight,
+      writes,
+      writeErrors,
       endpoints: this.router.endpoints.map((endpoint) => {
         const { id, url, enqueued, dropped } = endpoint.stats(0, 0);
         return { id, url, enqueued, dropped };
@@ -202,14 +201,11 @@ export class WebhookProducer {
     }
     const timedOut = await waitWithDeadline(this.persisted(), options.deadlineMs);
     this.stopped = true;
-    this.wake?.();
-    for (const delivery of [...this.sending.splice(0), ...this.outbox.drain(randomUUID)]) {
-      this.undelivered.push(this.deadLetter(delivery, "closed", new Uint8Array(0)));
+    for (const delivery of [...this.writer.stop(), ...this.outbox.drain(randomUUID)]) {
+      this.undelivered.push(this.deadLetter(delivery, "closed"));
     }
     this.resolveWaiters();
-    await Promise.all(
-      [...this.queues.values()].map((queue) => queue.close().catch(() => undefined)),
-    );
+    await this.writer.close();
     this.redis.disconnect();
     this.reporter.flushWarnings();
     return { timedOut, undelivered: this.undelivered.slice(), stats: this.stats() };
@@ -235,77 +231,10 @@ export class WebhookProducer {
     return taken;
   }
 
-  private readonly schedulePump = (): void => {
-    if (this.pumping || this.stopped) return;
-    this.pumping = true;
-    setImmediate(() => void this.pump());
-  };
-
-  private async pump(): Promise<void> {
-    let failures = 0;
-    try {
-      while (!this.stopped && (this.sending.length > 0 || this.outbox.length > 0)) {
-        if (this.sending.length === 0) this.sending = this.outbox.take(BATCH_SIZE, randomUUID);
-        try {
-          const written = await this.write(this.sending);
-          this.counts.persisted += written;
-          const batch = this.sending.length;
-          this.sending = [];
-          failures = 0;
-          this.settle(batch);
-        } catch (error) {
-          this.counts.writeErrors++;
-          if (failures++ === 0) {
-            this.reporter.log("warn", "writing deliveries to Redis failed; retrying", { error });
-          }
-          await this.sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(failures, 10)));
-        }
-      }
-    } finally {
-      this.pumping = false;
-    }
-  }
-
-  /** One addBulk (one pipeline) per endpoint queue; a failed write is retried whole, ids unchanged. */
-  private async write(batch: readonly OutgoingDelivery[]): Promise<number> {
-    const perQueue = new Map<
-      string,
-      { name: string; data: DeliveryJobData; opts: JobsOptions }[]
-    >();
-    let written = 0;
-    for (const delivery of batch) {
-      let body: Buffer;
-      try {
-        body = this.bytes.serialize(delivery.event);
-      } catch {
-        // Reported once: a retried write of this batch skips it again without a second letter.
-        if (!this.undelivered.some((letter) => letter.deliveryId === delivery.id)) {
-          this.deadLetter(delivery, "unserializable", new Uint8Array(0));
-        }
-        continue;
-      }
-      const jobs = perQueue.get(delivery.endpoint.id) ?? [];
-      jobs.push({
-        name: delivery.event.type.toUpperCase(),
-        data: { body: body.toString("utf8"), createdAt: delivery.createdAt },
-        opts: { jobId: delivery.id },
-      });
-      perQueue.set(delivery.endpoint.id, jobs);
-      written++;
-    }
-    await Promise.all(
-      [...perQueue].map(async ([id, jobs]) => {
-        await (this.queues.get(id) as Queue).addBulk(jobs);
-        this.counts.writes++;
-      }),
-    );
-    return written;
-  }
-
-  private deadLetter(delivery: OutgoingDelivery, reason: DeadReason, body: Uint8Array): DeadLetter {
+  private deadLetter(delivery: OutgoingDelivery, reason: DeadReason): DeadLetter {
     const letter = toDeadLetter(delivery.endpoint, {
       deliveryId: delivery.id,
-      body,
+      body: new Uint8Array(0),
       event: delivery.event,
       reason,
       attempts: 0,
@@ -328,19 +257,6 @@ export class WebhookProducer {
     return letter;
   }
 
-  /** Waits before the next write attempt; `close()` cuts it short through `wake`. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
-  }
-
   private settle(count: number): void {
     this.counts.settled += count;
     this.resolveWaiters();
@@ -355,13 +271,4 @@ export class WebhookProducer {
       return false;
     });
   }
-}
-
-/** Validates an optional integer option ≥ 1. */
-export function positiveInteger(value: unknown, at: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw invalidOption(at, "an integer ≥ 1", value, `pass e.g. ${fallback}, or leave it out`);
-  }
-  return value;
 }

@@ -12,6 +12,7 @@ import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
 import { type DistributedEndpointConfig, queueNameFor, resolveEndpoints } from "./endpoints";
 import type { DeliveryJobData, StoredAttempt } from "./job-data";
 import { type DistributedStats, readEndpointStats, statsKeyFor, totalStats } from "./stats";
+import { refuseForeignOptions } from "./unsupported-options";
 
 /** A delivery as held in Redis, with every attempt recorded for it. */
 export interface DistributedDelivery extends Omit<DeliveryRecord, "attemptLog"> {
@@ -43,6 +44,7 @@ export class WebhookQueues {
 
   constructor(configs: readonly DistributedEndpointConfig[], options: RedisQueueOptions) {
     this.endpoints = resolveEndpoints(configs);
+    refuseForeignOptions(options, "WebhookQueues", ["connection", "prefix"]);
     this.prefix = resolvePrefix(options.prefix);
     this.redis = openRedis(options.connection, { maxRetriesPerRequest: 3 });
     this.redis.on("error", () => undefined);

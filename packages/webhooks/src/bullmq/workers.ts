@@ -6,23 +6,19 @@
  * @module
  */
 import { EventBus } from "@attesta/events";
-import { type Job, MetricsTime, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { DispatcherEvents } from "../operator-events";
 import { Reporter } from "../reporter";
 import { resolveOptions } from "../resolve-options";
-import type { Endpoint } from "../router/endpoint";
-import { EndpointHealth } from "../scheduler/endpoint-health";
 import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
-import { EndpointTransport } from "../transport/endpoint-transport";
 import { SharedAgent } from "../transport/shared-agent";
 import type { EndpointStats, WebhookDispatcherOptions } from "../types";
 import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
-import { type DistributedEndpointConfig, queueNameFor, resolveEndpoints } from "./endpoints";
-import type { DeliveryJobData, StoredAttempt } from "./job-data";
-import { AttemptFailedError, createProcessor } from "./process-delivery";
-import { positiveInteger } from "./producer";
-import { statsKeyFor } from "./stats";
+import { createEndpointWorker, type EndpointWorker } from "./endpoint-worker";
+import { type DistributedEndpointConfig, resolveEndpoints } from "./endpoints";
+import { positiveInteger } from "./positive-integer";
+import { applyQueueLimits } from "./queue-limits";
+import { refuseForeignOptions } from "./unsupported-options";
 import { waitWithDeadline } from "./wait-with-deadline";
 
 /** Options of `startWebhookWorkers(configs, options)`. */
@@ -51,21 +47,28 @@ export interface WebhookWorkersOptions
   maxStalledCount?: number;
 }
 
+const WORKER_OPTION_KEYS = [
+  "connection",
+  "prefix",
+  "lockDurationMs",
+  "stalledIntervalMs",
+  "maxStalledCount",
+  "logger",
+  "onAttempt",
+  "onDeadLetter",
+  "maxResponseBytes",
+  "network",
+  "maxSockets",
+  "connectionsPerOrigin",
+  "keepAliveTimeoutMs",
+];
+
 /** What `close()` resolves to. */
 export interface WorkersCloseReport {
   /** Whether the deadline came before every in-flight delivery finished. */
   readonly timedOut: boolean;
   /** Deliveries whose attempt was aborted at the deadline and given back to their queue. */
   readonly handedBack: number;
-}
-
-interface Running {
-  readonly endpoint: Endpoint;
-  readonly worker: Worker<DeliveryJobData, StoredAttempt>;
-  readonly queue: Queue;
-  readonly transport: EndpointTransport;
-  /** Jobs this process is running for the endpoint now. */
-  inFlight: number;
 }
 
 /**
@@ -77,7 +80,7 @@ interface Running {
 export class WebhookWorkers {
   /** What this process reports about its deliveries: dead deliveries, hook failures. */
   readonly events = new EventBus<DispatcherEvents>();
-  private readonly running: Running[] = [];
+  private readonly running: EndpointWorker[] = [];
   private readonly redis: Redis;
   /** This process's connections, shared by its endpoints: one socket cap per worker process. */
   private readonly agent: SharedAgent;
@@ -89,6 +92,7 @@ export class WebhookWorkers {
   /** Validates everything and creates the workers; `ready()` waits for Redis. Prefer `startWebhookWorkers`. */
   constructor(configs: readonly DistributedEndpointConfig[], options: WebhookWorkersOptions) {
     const endpoints = resolveEndpoints(configs);
+    refuseForeignOptions(options, "BullMQ workers", WORKER_OPTION_KEYS);
     const { connection, prefix, lockDurationMs, stalledIntervalMs, maxStalledCount, ...hooks } =
       options;
     const resolved = resolveOptions(hooks);
@@ -108,80 +112,20 @@ export class WebhookWorkers {
     this.agent = new SharedAgent(resolved.connections, "options");
     this.redis = openRedis(connection, { maxRetriesPerRequest: null });
     this.redis.on("error", (error) => this.reporter.log("debug", "redis error", { error }));
-    for (const endpoint of endpoints) {
-      const transport = new EndpointTransport(
-        endpoint.config,
-        resolved.maxResponseBytes,
-        this.agent,
-      );
-      const name = queueNameFor(endpoint.id);
-      const queue = new Queue(name, { connection: this.redis, prefix: keyPrefix });
-      queue.on("error", (error) => this.reporter.log("debug", "queue error", { error }));
-      const statsKey = statsKeyFor(keyPrefix, name);
-      // The breaker lives in this process: each worker process judges the endpoint by its own
-      // attempts. Disabling would need cluster-wide state, so it is left off here.
-      const health = new EndpointHealth(
-        { endpointId: endpoint.id, url: endpoint.config.label },
-        { ...endpoint.config.delivery.health, disableOnGone: false, disableAfterMs: Infinity },
-        Date.now,
-        this.emit,
-      );
-      const judge = createProcessor(endpoint, health, {
-        emit: this.emit,
-        transport,
-        reporter: this.reporter,
-        handingBack: () => this.deadlinePassed,
-        handedBack: () => {
-          this.handedBack++;
-        },
-        recordFailure: async (job, record) => {
-          await Promise.all([
-            job.log(JSON.stringify(record)),
-            this.redis.hincrby(statsKey, "failedAttempts", 1),
-          ]);
-        },
-      });
-      const processor = async (
-        job: Job<DeliveryJobData>,
-        token?: string,
-        signal?: AbortSignal,
-      ): Promise<StoredAttempt> => {
-        running.inFlight++;
-        try {
-          return await judge(job, token, signal);
-        } finally {
-          running.inFlight--;
-        }
-      };
-      const delays = endpoint.config.delivery.retry;
-      const worker = new Worker<DeliveryJobData, StoredAttempt>(name, processor, {
-        connection: this.redis,
-        prefix: keyPrefix,
-        concurrency: endpoint.config.concurrency,
-        ...locks,
-        metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
-        settings: {
-          // The retry policy already chose the wait; BullMQ only keeps the job delayed that long.
-          backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
-            error instanceof AttemptFailedError
-              ? error.retryInMs
-              : (delays.delayFor(attemptsMade) ?? 0),
-        },
-      });
-      worker.on("error", (error) =>
-        this.reporter.log("warn", "worker error", { endpoint: endpoint.config.label, error }),
-      );
-      worker.on("failed", (job: Job<DeliveryJobData> | undefined, error: Error) => {
-        // Failures the processor did not judge: a job that crashed workers too often.
-        if (job === undefined || error instanceof AttemptFailedError) return;
-        if (error.name === "UnrecoverableError") return;
-        this.reporter.log("warn", `delivery ${job.id} failed: ${error.message}`, {
-          endpoint: endpoint.config.label,
-        });
-      });
-      const running: Running = { endpoint, worker, queue, transport, inFlight: 0 };
-      this.running.push(running);
-    }
+    const host = {
+      redis: this.redis,
+      prefix: keyPrefix,
+      locks,
+      agent: this.agent,
+      maxResponseBytes: resolved.maxResponseBytes,
+      reporter: this.reporter,
+      emit: this.emit,
+      handingBack: () => this.deadlinePassed,
+      handedBack: () => {
+        this.handedBack++;
+      },
+    };
+    for (const endpoint of endpoints) this.running.push(createEndpointWorker(endpoint, host));
   }
 
   /** Emits on `events`; a throwing listener is the bus's business (its onError). */
@@ -189,19 +133,19 @@ export class WebhookWorkers {
     this.events.emit({ type: event.name, data: event.data } as never);
   };
 
-  /** Resolves once every worker is connected and its queue's cluster-wide concurrency is set. */
+  /** Resolves once every worker is connected and its queue's cluster-wide limits are set. */
   async ready(): Promise<void> {
     await Promise.all(
       this.running.map(async ({ worker, queue, endpoint }) => {
         await worker.waitUntilReady();
-        await queue.setGlobalConcurrency(endpoint.config.concurrency);
+        await applyQueueLimits(queue, endpoint);
       }),
     );
   }
 
   /** What this process did, per endpoint, in the local dispatcher's shape (queued: 0, see `WebhookQueues` for the cluster). */
   stats(): EndpointStats[] {
-    return this.running.map(({ endpoint, inFlight }) => endpoint.stats(0, inFlight));
+    return this.running.map(({ endpoint, inFlight }) => endpoint.stats(0, inFlight()));
   }
 
   /**

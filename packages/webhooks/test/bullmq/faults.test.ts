@@ -11,6 +11,7 @@ import { sampleData, tagOf } from "../support/events";
 import { type ReceivedRequest, type Responder, startReceiver } from "../support/receiver";
 import { until } from "../support/until";
 import { eventually } from "./support/eventually";
+import { openProducer } from "./support/producer";
 import { startPrivateRedis } from "./support/redis";
 import { useSharedRedis } from "./support/redis-fixture";
 import { startWorkerProcess, type WorkerProcess } from "./support/worker-process";
@@ -71,13 +72,7 @@ describe("@attesta/webhooks/bullmq faults", () => {
       stalledIntervalMs: 500,
     };
     const workers = await startWorkers(3, spec);
-    const bus = new EventBus();
-    const producer = new WebhookProducer(bus, endpoints, {
-      connection: redis.url,
-      prefix,
-      logger: null,
-    });
-    defer(() => producer.close({ deadlineMs: 1000 }));
+    const { bus, producer } = openProducer(endpoints, { connection: redis.url, prefix });
     const queues = new WebhookQueues(endpoints, { connection: redis.url, prefix });
     defer(() => queues.close());
 
@@ -116,13 +111,7 @@ describe("@attesta/webhooks/bullmq faults", () => {
       stalledIntervalMs: 300,
     };
     const [first] = await startWorkers(1, spec);
-    const bus = new EventBus();
-    const producer = new WebhookProducer(bus, endpoints, {
-      connection: redis.url,
-      prefix,
-      logger: null,
-    });
-    defer(() => producer.close({ deadlineMs: 1000 }));
+    const { bus } = openProducer(endpoints, { connection: redis.url, prefix });
     const queues = new WebhookQueues(endpoints, { connection: redis.url, prefix });
     defer(() => queues.close());
 
@@ -161,13 +150,7 @@ describe("@attesta/webhooks/bullmq faults", () => {
       stalledIntervalMs: 1000,
     };
     await startWorkers(2, spec);
-    const bus = new EventBus();
-    const producer = new WebhookProducer(bus, endpoints, {
-      connection: server.url,
-      prefix,
-      logger: null,
-    });
-    defer(() => producer.close({ deadlineMs: 1000 }));
+    const { bus, producer } = openProducer(endpoints, { connection: server.url, prefix });
 
     emitTagged(bus, 0, 100);
     await producer.persisted();
