@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { WebhookQueues } from "@attesta/webhooks/bullmq";
 import { Redis } from "ioredis";
+import { benchFile, startReceiver } from "./processes.mjs";
 import { median } from "./shared.mjs";
 
 const args = Object.fromEntries(
@@ -20,13 +20,12 @@ const SECONDS = Number(args.seconds ?? 5);
 const ROUNDS = Number(args.rounds ?? 3);
 const BACKLOG = Number(args.backlog ?? 40_000);
 const WARMUP_MS = 1500;
-const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (value, digits = 2) => value.toFixed(digits);
 const verdict = (ok) => (ok ? "ok" : "MISSED");
 
 function spawnNode(file, argv, stdin = "ignore") {
-  return spawn(process.execPath, [here(file), ...argv], { stdio: [stdin, "pipe", "inherit"] });
+  return spawn(process.execPath, [benchFile(file), ...argv], { stdio: [stdin, "pipe", "inherit"] });
 }
 
 async function result(child) {
@@ -74,15 +73,6 @@ async function startRedis() {
       child.kill("SIGTERM");
       rmSync(dir, { recursive: true, force: true });
     },
-  };
-}
-
-async function startReceiver() {
-  const child = spawnNode("receiver.mjs", [], "pipe");
-  const [chunk] = await once(child.stdout, "data");
-  return {
-    url: `http://127.0.0.1:${Number.parseInt(String(chunk), 10)}/hook`,
-    stop: () => child.stdin.end(),
   };
 }
 
