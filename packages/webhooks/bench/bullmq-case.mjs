@@ -8,7 +8,13 @@ import { approvedData, report } from "./shared.mjs";
 const [role, connection, prefix, url, count] = process.argv.slice(2);
 // maxQueueSize: the producer holds the whole prefilled backlog while it writes it.
 const endpoints = [
-  { id: "bench", url, concurrency: 10, secret: "whsec_bench", maxQueueSize: Number(count ?? 1) },
+  {
+    id: "bench",
+    url,
+    concurrency: Number(process.env.ATTESTA_BENCH_CONCURRENCY ?? 10),
+    secret: "whsec_bench",
+    maxQueueSize: Number(count ?? 1),
+  },
 ];
 
 if (role === "produce") {

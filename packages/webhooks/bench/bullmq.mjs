@@ -1,7 +1,7 @@
 // Distributed delivery through Redis (BullMQ) against the in-memory dispatcher,
 // on one keep-alive receiver process. Needs redis-server on the PATH: the bench
 // runs its own on a free port, so commandstats and MONITOR see only its traffic.
-// Usage: node bench/bullmq.mjs [--seconds=5] [--rounds=3] [--backlog=40000]
+// Usage: node bench/bullmq.mjs [--seconds=5] [--rounds=3] [--backlog=40000] [--concurrency=10]
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,6 +19,9 @@ const args = Object.fromEntries(
 const SECONDS = Number(args.seconds ?? 5);
 const ROUNDS = Number(args.rounds ?? 3);
 const BACKLOG = Number(args.backlog ?? 40_000);
+// Requests in flight to the endpoint, for the whole cluster and for the in-memory dispatcher alike.
+const CONCURRENCY = Number(args.concurrency ?? 10);
+process.env.ATTESTA_BENCH_CONCURRENCY = String(CONCURRENCY);
 const WARMUP_MS = 1500;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (value, digits = 2) => value.toFixed(digits);
@@ -148,7 +151,9 @@ async function redisCpu(redis) {
 }
 
 function memoryRound(receiverUrl) {
-  return result(spawnNode("throughput.mjs", [receiverUrl, "10", String(SECONDS)])).then((r) => {
+  return result(
+    spawnNode("throughput.mjs", [receiverUrl, String(CONCURRENCY), String(SECONDS)]),
+  ).then((r) => {
     if (r.failed > 0) throw new Error("in-memory round had failed deliveries");
     return r.deliveriesPerSecond;
   });
@@ -201,7 +206,7 @@ async function roundTrips(redis, receiverUrl) {
 }
 
 console.log(
-  `@attesta/webhooks/bullmq bench (node ${process.version}, ${SECONDS}s windows, ${ROUNDS} rounds, endpoint concurrency 10, load ${fmt(loadavg()[0])})\n`,
+  `@attesta/webhooks/bullmq bench (node ${process.version}, ${SECONDS}s windows, ${ROUNDS} rounds, endpoint concurrency ${CONCURRENCY}, load ${fmt(loadavg()[0])})\n`,
 );
 const redis = await startRedis();
 const receiver = await startReceiver();
