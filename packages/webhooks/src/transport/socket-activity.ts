@@ -16,6 +16,8 @@ const REQUEST_ERROR = "undici:request:error";
  * Counts requests per tracked socket. A socket counts as busy from its
  * creation (it was opened for a waiting request) until its requests end.
  * The channels are process-wide; sockets that are not tracked are ignored.
+ * The owner calls `start` only once the count could matter: a subscriber
+ * makes undici publish two messages for every request in the process.
  *
  * @example
  * ```ts
@@ -33,8 +35,19 @@ export class SocketActivity {
   /** Sockets whose last request ended this turn, checked on the next one. */
   private ending: Socket[] = [];
 
+  private listening = false;
+
   /** `onIdle` runs on a later tick, once a socket's last request has ended. */
-  constructor(private readonly onIdle: (socket: Socket) => void) {
+  constructor(private readonly onIdle: (socket: Socket) => void) {}
+
+  /**
+   * Starts listening to undici's channels. Until then nothing runs per
+   * request; a socket tracked before counts as busy until its next request
+   * after the start has ended.
+   */
+  start(): void {
+    if (this.listening) return;
+    this.listening = true;
     subscribe(SEND_HEADERS, this.sent);
     subscribe(TRAILERS, this.ended);
     subscribe(REQUEST_ERROR, this.ended);
@@ -62,6 +75,8 @@ export class SocketActivity {
   }
 
   stop(): void {
+    if (!this.listening) return;
+    this.listening = false;
     unsubscribe(SEND_HEADERS, this.sent);
     unsubscribe(TRAILERS, this.ended);
     unsubscribe(REQUEST_ERROR, this.ended);
