@@ -78,7 +78,8 @@ export function createSchedulerHost(side: DispatcherSide): SchedulerHost {
 export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes): StoreContext {
   const { router, reporter } = side;
   return {
-    serialize: (event) => payloads.serialize(event),
+    // An event routed to one endpoint is serialised once anyway: only shared bytes are kept.
+    serialize: (event) => payloads.serialize(event, router.routesMany(event.type)),
     mintId: randomUUID,
     now: Date.now,
     limits: (endpointId) => {

@@ -27,9 +27,12 @@ export class PayloadBytes {
   /**
    * Throws when the data is not a JSON object (receivers answer such a body
    * with 400 `invalid_payload`) or cannot be serialised (a cycle, a BigInt).
+   * `shared: false` says no other endpoint will ask for this event: its bytes
+   * are then not kept, which spares a weak-map entry per delivery.
    */
-  serialize(event: DispatchableEvent): Buffer {
-    const cached = this.cache?.get(event);
+  serialize(event: DispatchableEvent, shared = true): Buffer {
+    const cache = shared ? this.cache : undefined;
+    const cached = cache?.get(event);
     if (cached !== undefined) return cached;
     const { data } = event;
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
@@ -38,7 +41,7 @@ export class PayloadBytes {
       );
     }
     const body = Buffer.from(JSON.stringify(toWebhookPayload(event)), "utf8");
-    this.cache?.set(event, body);
+    cache?.set(event, body);
     return body;
   }
 }

@@ -64,16 +64,19 @@ export function resolveEventSelection(value: unknown, at: string): EventSelectio
 export class RouteTable<T> {
   private readonly selections = new Map<T, EventSelection>();
   private readonly cache = new Map<string, readonly T[]>();
+  // A bus mostly emits runs of one type: the last answer spares the map lookup.
+  private lastType: string | undefined;
+  private lastTargets: readonly T[] = NONE;
 
   /** Adds `target`, or changes its selection (it keeps its place in the order). */
   set(target: T, selection: EventSelection): void {
     this.selections.set(target, selection);
-    this.cache.clear();
+    this.forget();
   }
 
   delete(target: T): boolean {
     const had = this.selections.delete(target);
-    if (had) this.cache.clear();
+    if (had) this.forget();
     return had;
   }
 
@@ -82,8 +85,20 @@ export class RouteTable<T> {
   }
 
   targetsFor(type: string): readonly T[] {
-    const cached = this.cache.get(type);
-    if (cached !== undefined) return cached;
+    if (type === this.lastType) return this.lastTargets;
+    const cached = this.cache.get(type) ?? this.build(type);
+    this.lastType = type;
+    this.lastTargets = cached;
+    return cached;
+  }
+
+  private forget(): void {
+    this.cache.clear();
+    this.lastType = undefined;
+    this.lastTargets = NONE;
+  }
+
+  private build(type: string): readonly T[] {
     const targets: T[] = [];
     for (const [target, selection] of this.selections) {
       if (selection === "all" || selection.includes(type)) targets.push(target);

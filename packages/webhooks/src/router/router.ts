@@ -74,6 +74,11 @@ export class Router {
     this.list = this.list.filter((other) => other !== endpoint);
   }
 
+  /** Whether events of `type` go to more than one endpoint, so that they share their bytes. */
+  routesMany(type: string): boolean {
+    return this.routes.targetsFor(type).length > 1;
+  }
+
   /** Enqueues `event` for every matching endpoint; returns how many took it. */
   route(event: DispatchableEvent): number {
     const targets = this.routes.targetsFor(event.type);

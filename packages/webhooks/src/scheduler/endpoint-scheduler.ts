@@ -12,10 +12,13 @@ import { summarizeFailure } from "../transport/failure-summary";
 import type { WebhookDeliveryError } from "../webhook-delivery-error";
 import { retryIn, toResult } from "./attempt-records";
 import type { BreakerPermit } from "./circuit-breaker";
-import { EndpointHealth } from "./endpoint-health";
+import { type AttemptSummary, EndpointHealth } from "./endpoint-health";
 import type { FlightSlots } from "./flight-slots";
 import { RateLimiter } from "./rate-limiter";
 import { judgeAttempt } from "./retry-policy";
+
+// How a successful attempt is summarised for health: the same object every time.
+const SUCCEEDED: AttemptSummary = Object.freeze({ ok: true });
 
 /** An operator event the loop reports. */
 export type OperatorEvent = {
@@ -123,10 +126,13 @@ export class EndpointScheduler {
     const now = this.host.now();
     let held = 0;
     let heldUntil = Number.POSITIVE_INFINITY;
-    for (const wait of this.waiting.values()) {
-      if (wait.at <= now) continue;
-      held++;
-      if (wait.at < heldUntil) heldUntil = wait.at;
+    // Skipped when nothing waits for a retry: the usual case, and an iterator less per attempt.
+    if (this.waiting.size > 0) {
+      for (const wait of this.waiting.values()) {
+        if (wait.at <= now) continue;
+        held++;
+        if (wait.at < heldUntil) heldUntil = wait.at;
+      }
     }
     const free = this.endpoint.config.concurrency - this.running - held;
     if (free <= 0) {
@@ -240,7 +246,7 @@ export class EndpointScheduler {
       // Aborted attempts say nothing about the endpoint.
       if (outcome.errorKind !== "aborted") {
         const failure = summarizeFailure(outcome);
-        this.health.record(permit, failure === undefined ? { ok: true } : { ok: false, failure });
+        this.health.record(permit, failure === undefined ? SUCCEEDED : { ok: false, failure });
       } else this.health.cancel(permit);
     } catch (error) {
       // settle() handles every expected outcome; this guard keeps one failure from stopping the loop.

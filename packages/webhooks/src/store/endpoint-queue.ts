@@ -74,6 +74,14 @@ export class EndpointQueue {
     this.scheduled.push(delivery);
   }
 
+  /** Takes the oldest fresh item out of the ring as a minted delivery. */
+  takeFresh(mintId: () => string, endpointId: string): MemoryDelivery | undefined {
+    const seq = this.freshSeq(0);
+    const item = this.fresh.shift();
+    if (item === undefined || item instanceof MemoryDelivery) return item;
+    return new MemoryDelivery(mintId(), endpointId, item, seq);
+  }
+
   /** The oldest fresh item as a minted delivery, replacing it in place. */
   mintFresh(index: number, mintId: () => string, endpointId: string): MemoryDelivery | undefined {
     const item = this.fresh.at(index);

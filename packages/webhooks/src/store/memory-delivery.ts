@@ -40,6 +40,19 @@ function plainAttempt(attempt: AttemptRecord): AttemptRecord {
   };
 }
 
+/** A successful attempt as it is kept: only its own fields, whatever else the caller's object has. */
+function deliveredAttempt(attempt: AttemptRecord): AttemptRecord {
+  if (attempt.status === undefined || attempt.responseBody !== undefined) {
+    return plainAttempt(attempt);
+  }
+  return {
+    attempt: attempt.attempt,
+    startedAt: attempt.startedAt,
+    durationMs: attempt.durationMs,
+    status: attempt.status,
+  };
+}
+
 // A redelivery loop must not grow one record without bound.
 const MAX_ATTEMPT_LOG = 50;
 
@@ -62,7 +75,12 @@ export class MemoryDelivery implements LeasedDelivery {
   heldIndex = -1;
   /** Times it sits in the store's ring of settled deliveries (a redelivery settles it again). */
   settledEntries = 0;
-  readonly attemptLog: AttemptRecord[] = [];
+  /**
+   * Attempts, oldest first. Made with the first attempt at its exact size: a
+   * settled delivery stays in memory, and an empty array that grows on its
+   * first push holds room for 16.
+   */
+  private attemptLog: AttemptRecord[] | undefined;
   /** Upper-case event name, as in the body. */
   readonly event: string;
   /** Routing time: the bus stamps every event as it is emitted. */
@@ -92,8 +110,16 @@ export class MemoryDelivery implements LeasedDelivery {
    * object carries (an error with its stack) stays alive in the store.
    */
   log(attempt: AttemptRecord): void {
-    if (this.attemptLog.length === MAX_ATTEMPT_LOG) this.attemptLog.shift();
-    this.attemptLog.push(attempt.errorKind === undefined ? attempt : plainAttempt(attempt));
+    // Copied: the transport's outcome carries fields a kept record does not need.
+    const record =
+      attempt.errorKind === undefined ? deliveredAttempt(attempt) : plainAttempt(attempt);
+    const log = this.attemptLog;
+    if (log === undefined) {
+      this.attemptLog = [record];
+      return;
+    }
+    if (log.length === MAX_ATTEMPT_LOG) log.shift();
+    log.push(record);
   }
 
   /** A detached copy for callers outside the store. */
@@ -111,7 +137,7 @@ export class MemoryDelivery implements LeasedDelivery {
         : {}),
       ...(this.settledAt === undefined ? {} : { settledAt: this.settledAt }),
       ...(this.deadReason === undefined ? {} : { deadReason: this.deadReason }),
-      attemptLog: this.attemptLog.map(plainAttempt),
+      attemptLog: this.attemptLog === undefined ? [] : this.attemptLog.map(plainAttempt),
     };
   }
 }

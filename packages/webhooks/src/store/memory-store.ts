@@ -62,7 +62,7 @@ export class MemoryStore implements DeliveryStore {
   private readonly byId = new Map<string, MemoryDelivery>();
   /** Settled deliveries in the order they settled, to forget the oldest first. */
   private readonly settledOrder: RingBuffer<MemoryDelivery> | undefined;
-  // The queue of the latest enqueue: with one endpoint per event type this skips the map lookup.
+  // The queue asked for last: emit, lease and settle mostly ask for one endpoint in a row.
   private lastEndpointId: string | undefined;
   private lastQueue: EndpointQueue | undefined;
 
@@ -95,13 +95,7 @@ export class MemoryStore implements DeliveryStore {
   }
 
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
-    let queue = this.lastQueue;
-    if (endpointId !== this.lastEndpointId || queue === undefined) {
-      queue = this.queueFor(endpointId);
-      this.lastEndpointId = endpointId;
-      this.lastQueue = queue;
-    }
-    const dropped = queue.push(event);
+    const dropped = this.queueFor(endpointId).push(event);
     if (dropped === undefined || !(dropped instanceof MemoryDelivery)) return dropped;
     // Minted by list() while it waited: it leaves without ever being attempted.
     this.byId.delete(dropped.id);
@@ -153,9 +147,11 @@ export class MemoryStore implements DeliveryStore {
       this.settle(delivery, "dead", reason);
       abandoned.push(delivery);
     }
-    while (queue.fresh.length > 0) {
-      const delivery = queue.mintFresh(0, this.ctx.mintId, endpointId) as MemoryDelivery;
-      queue.fresh.shift();
+    for (
+      let delivery = queue.takeFresh(this.ctx.mintId, endpointId);
+      delivery !== undefined;
+      delivery = queue.takeFresh(this.ctx.mintId, endpointId)
+    ) {
       if (!this.ensureBody(delivery)) continue;
       this.settle(delivery, "dead", reason);
       abandoned.push(delivery);
@@ -220,12 +216,15 @@ export class MemoryStore implements DeliveryStore {
   }
 
   private queueFor(endpointId: string): EndpointQueue {
+    if (endpointId === this.lastEndpointId && this.lastQueue !== undefined) return this.lastQueue;
     let queue = this.queues.get(endpointId);
     if (queue === undefined) {
       const { maxPending, overflow } = this.ctx.limits(endpointId);
       queue = new EndpointQueue(maxPending, overflow);
       this.queues.set(endpointId, queue);
     }
+    this.lastEndpointId = endpointId;
+    this.lastQueue = queue;
     return queue;
   }
 
@@ -236,9 +235,8 @@ export class MemoryStore implements DeliveryStore {
   ): MemoryDelivery | undefined {
     const due = queue.scheduled.peek();
     if (due !== undefined && (due.nextAttemptAt ?? 0) <= now) return queue.scheduled.pop();
-    if (queue.fresh.length === 0) return undefined;
-    const delivery = queue.mintFresh(0, this.ctx.mintId, endpointId) as MemoryDelivery;
-    queue.fresh.shift();
+    const delivery = queue.takeFresh(this.ctx.mintId, endpointId);
+    if (delivery === undefined) return undefined;
     queue.held.add(delivery);
     this.byId.set(delivery.id, delivery);
     return delivery;
@@ -290,7 +288,7 @@ export class MemoryStore implements DeliveryStore {
     delivery.settledAt = this.ctx.now();
     delivery.deadReason = reason;
     delivery.source = undefined;
-    this.queues.get(delivery.endpointId)?.held.remove(delivery);
+    this.queueFor(delivery.endpointId).held.remove(delivery);
     if (this.settledOrder === undefined) {
       this.byId.delete(delivery.id);
       return;

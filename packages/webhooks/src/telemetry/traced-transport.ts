@@ -29,6 +29,7 @@ export class TracedTransport extends EndpointTransport {
   }
 
   override send(request: AttemptRequest): Promise<AttemptOutcome> {
+    if (!this.telemetry.recording) return super.send(request);
     const attempt = this.telemetry.startAttempt(this.target, request);
     return super
       .send(attempt.headers ? { ...request, headers: attempt.headers } : request)

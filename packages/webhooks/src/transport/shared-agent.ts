@@ -91,12 +91,16 @@ export class SharedAgent {
         ? { lookup: plainLookup(options.resolve) }
         : {}),
     } as buildConnector.BuildOptions) as unknown as OpenSocket;
+    // Idle sockets only matter near the cap, so far below it requests publish nothing: the
+    // watch starts while two more full origins would still fit (at once for small caps).
+    const watchFrom = Math.max(0, this.maxSockets - 2 * this.connectionsPerOrigin);
     const connect = (params: ConnectOptions, callback: ConnectCallback): void => {
       const blocked = this.blockedLiteral(params.hostname);
       if (blocked !== undefined) {
         callback(blocked, null);
         return;
       }
+      if (this.gate.open >= watchFrom) this.activity.start();
       this.gate.acquire(
         connectTimeout,
         (release) => this.openSocket(open, params, callback, release),
