@@ -64,7 +64,8 @@ async function persistedRate(round) {
   const timer = startTimer();
   for (let sent = 0; sent < PER_ROUND; ) {
     for (let i = 0; i < BURST; i++, sent++)
-      store.enqueue("down", { type: "approved", timestamp: clock.now, data: approvedData(sent) });
+      // Stamped as the bus stamps them: each event with the clock when it is emitted.
+      store.enqueue("down", { type: "approved", timestamp: Date.now(), data: approvedData(sent) });
     await tick();
   }
   await store.persisted();
@@ -116,12 +117,11 @@ async function bareRate(round) {
       insert.run(++seq, "APPROVED", body, event.timestamp, now);
     }
   });
-  const now = Date.now();
   const timer = startTimer();
   for (let sent = 0; sent < PER_ROUND; ) {
     const burst = [];
     for (let i = 0; i < BURST; i++, sent++)
-      burst.push({ type: "approved", timestamp: now, data: approvedData(sent) });
+      burst.push({ type: "approved", timestamp: Date.now(), data: approvedData(sent) });
     await tick();
     commit.immediate(burst, Date.now());
   }

@@ -24,4 +24,20 @@ describe("toWebhookPayload", () => {
       RangeError,
     );
   });
+
+  it("gives each event its own time and name when they alternate (the last of each is reused)", () => {
+    const at = (ms: number, type: string) => toWebhookPayload({ type, timestamp: ms, data: {} });
+    const first = Date.UTC(2025, 0, 1, 0, 0, 0, 1);
+    const calls = [at(first, "approved"), at(first, "approved"), at(first + 1, "denied")];
+    calls.push(at(first, "approved"));
+    expect(() => at(Number.NaN, "approved")).toThrow(RangeError);
+    calls.push(at(first + 1, "denied"));
+    expect(calls.map((p) => `${p.event} ${p.timestamp}`)).toEqual([
+      "APPROVED 2025-01-01T00:00:00.001+00:00",
+      "APPROVED 2025-01-01T00:00:00.001+00:00",
+      "DENIED 2025-01-01T00:00:00.002+00:00",
+      "APPROVED 2025-01-01T00:00:00.001+00:00",
+      "DENIED 2025-01-01T00:00:00.002+00:00",
+    ]);
+  });
 });

@@ -27,11 +27,34 @@ import type { DispatchableEvent } from "../types";
  * ```
  */
 export function toWebhookPayload(event: DispatchableEvent): WebhookPayload {
-  const iso = new Date(event.timestamp).toISOString();
   return {
-    event: event.type.toUpperCase(),
-    // toISOString always ends in "Z" for the years 0000-9999.
-    timestamp: `${iso.slice(0, -1)}+00:00`,
+    event: eventName(event.type),
+    timestamp: wireTimestamp(event.timestamp),
     data: event.data,
   } as WebhookPayload;
+}
+
+// The events of one burst share their millisecond and mostly their type, and formatting a date
+// costs more than the rest of the mapping: the last of each is kept.
+let lastMs = Number.NaN;
+let lastTimestamp = "";
+let lastType = "";
+let lastName = "";
+
+function wireTimestamp(ms: number): string {
+  // NaN never equals itself, so an invalid time always reaches toISOString and its RangeError.
+  if (ms !== lastMs) {
+    // toISOString always ends in "Z" for the years 0000-9999.
+    lastTimestamp = `${new Date(ms).toISOString().slice(0, -1)}+00:00`;
+    lastMs = ms;
+  }
+  return lastTimestamp;
+}
+
+function eventName(type: string): string {
+  if (type !== lastType) {
+    lastName = type.toUpperCase();
+    lastType = type;
+  }
+  return lastName;
 }
