@@ -33,7 +33,8 @@ export type {
   StoreContext,
   StoredEndpoint,
 } from "./store/delivery-store";
-export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store";
+export { MemoryStore } from "./store/memory-store";
+export type { MemoryStoreOptions } from "./store/memory-store-options";
 export { BLOCKED_RANGES, type NetworkOptions } from "./transport/address-policy";
 export { BlockedAddressError } from "./transport/blocked-address-error";
 export { redactUrl } from "./transport/redact-url";

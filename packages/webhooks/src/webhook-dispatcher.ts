@@ -175,7 +175,7 @@ export class WebhookDispatcher {
    * (with the endpoint's full retry budget) under the same id, so receivers
    * that deduplicate on `X-Attesta-Delivery` see it once. Returns `false`
    * when the store does not hold the id (or no longer: the memory store keeps
-   * the last `maxSettled`), when it is still pending, or when its endpoint is
+   * the last `maxDead` dead letters and `maxDelivered` delivered ones), when it is still pending, or when its endpoint is
    * no longer configured.
    *
    * @throws DispatcherClosedError after `close()`.

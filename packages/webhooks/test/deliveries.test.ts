@@ -287,7 +287,7 @@ describe("recover", () => {
 
 describe("store option", () => {
   it("uses the given store, bounded as configured, and resolves persisted()", async () => {
-    const store = new MemoryStore({ maxSettled: 2 });
+    const store = new MemoryStore({ maxDelivered: 2 });
     const { dispatcher, bus, receiver } = await setup((url) => [{ url }], undefined, { store });
     for (let n = 0; n < 3; n++) bus.emit({ type: "approved", data: sampleData("approved", n) });
     await dispatcher.persisted();

@@ -12,7 +12,12 @@ function event(n: number, type = "approved", timestamp = 1_000 + n): Dispatchabl
 }
 
 function open(
-  options: { maxPending?: number; overflow?: OverflowPolicy; maxSettled?: number } = {},
+  options: {
+    maxPending?: number;
+    overflow?: OverflowPolicy;
+    maxDead?: number;
+    maxDelivered?: number;
+  } = {},
 ) {
   const clock = { now: 10_000 };
   const unserializable: { record: DeliveryRecord; event: DispatchableEvent }[] = [];
@@ -28,7 +33,10 @@ function open(
     onUnserializable: (record, _error, e) => unserializable.push({ record, event: e }),
     onCommitError: () => {},
   };
-  const store = new MemoryStore({ maxSettled: options.maxSettled ?? 1000 });
+  const store = new MemoryStore({
+    maxDead: options.maxDead ?? 1000,
+    maxDelivered: options.maxDelivered ?? 1000,
+  });
   store.open(context);
   return { store, clock, unserializable };
 }
@@ -181,13 +189,47 @@ describe("MemoryStore flush marks", () => {
 });
 
 describe("MemoryStore records", () => {
-  it("keeps the last maxSettled settled deliveries and forgets older ones", () => {
-    const { store } = open({ maxSettled: 2 });
+  it("keeps the last maxDelivered delivered deliveries and forgets older ones", () => {
+    const { store } = open({ maxDelivered: 2 });
     for (let n = 0; n < 3; n++) store.enqueue(EP, event(n));
     const ids = store.lease(EP, 0, 3).map((d) => d.id);
     for (const id of ids) store.recordAttempt(id, attempt(1), { status: "delivered" });
     expect(ids.map((id) => store.get(id)?.status)).toEqual([undefined, "delivered", "delivered"]);
     expect(store.list().map(tagOf)).toEqual([1, 2]);
+  });
+
+  it("bounds dead letters and delivered deliveries apart, so deliveries never push out dead letters", () => {
+    const { store } = open({ maxDead: 2, maxDelivered: 1 });
+    for (let n = 0; n < 6; n++) store.enqueue(EP, event(n));
+    const ids = store.lease(EP, 0, 6).map((d) => d.id);
+    ids.slice(0, 3).forEach((id) => {
+      store.recordAttempt(id, attempt(1, 500), { status: "dead", reason: "exhausted" });
+    });
+    for (const id of ids.slice(3)) store.recordAttempt(id, attempt(1), { status: "delivered" });
+    expect(ids.map((id) => store.get(id)?.status)).toEqual([
+      undefined,
+      "dead",
+      "dead",
+      undefined,
+      undefined,
+      "delivered",
+    ]);
+  });
+
+  it("keeps a dead letter redelivered and then delivered while the dead ring holds it, with maxDelivered 0", () => {
+    const { store } = open({ maxDead: 1, maxDelivered: 0 });
+    store.enqueue(EP, event(0));
+    const id = store.lease(EP, 0, 1)[0]?.id ?? "";
+    store.recordAttempt(id, attempt(1, 500), { status: "dead", reason: "exhausted" });
+    expect(store.redeliver(id, 0)).toBe(true);
+    store.lease(EP, 0, 1);
+    store.recordAttempt(id, attempt(2), { status: "delivered" });
+    expect(store.get(id)?.status).toBe("delivered");
+    // A later dead letter takes its place in the ring of one: it is forgotten.
+    store.enqueue(EP, event(1));
+    const next = store.lease(EP, 0, 1)[0]?.id ?? "";
+    store.recordAttempt(next, attempt(1, 500), { status: "dead", reason: "exhausted" });
+    expect([store.get(id)?.status, store.get(next)?.status]).toEqual([undefined, "dead"]);
   });
 
   it("redelivers a dead delivery under the same id with a fresh series", () => {
@@ -245,8 +287,12 @@ describe("MemoryStore records", () => {
 });
 
 describe("MemoryStore options", () => {
-  it("validates maxSettled and refuses a second dispatcher", () => {
-    expect(() => new MemoryStore({ maxSettled: -1 })).toThrow(/maxSettled must be an integer ≥ 0/);
+  it("validates maxDead and maxDelivered, refuses unknown options and a second dispatcher", () => {
+    expect(() => new MemoryStore({ maxDead: -1 })).toThrow(/maxDead must be an integer ≥ 0/);
+    expect(() => new MemoryStore({ maxDelivered: 1.5 })).toThrow(/maxDelivered must be an integer/);
+    expect(() => new MemoryStore({ maxSettled: 10 } as never)).toThrow(
+      /"maxSettled" is not known; the options are maxDead and maxDelivered/,
+    );
     const { store } = open();
     expect(() => store.open({} as StoreContext)).toThrow(/already used by a dispatcher\. Fix:/);
     expect(() => new MemoryStore().lease(EP, 0, 1)).toThrow(/used before open\(\)\. Fix:/);

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { invalidOption, typeName } from "../invalid-option";
 import type { DispatchableEvent } from "../types";
 import type {
   AttemptRecord,
@@ -18,25 +17,18 @@ import type {
 import { EndpointQueue } from "./endpoint-queue";
 import { listMemoryDeliveries } from "./list-memory-deliveries";
 import { MemoryDelivery } from "./memory-delivery";
+import { type MemoryStoreOptions, resolveMemoryStoreOptions } from "./memory-store-options";
 import { RingBuffer } from "./ring-buffer";
-
-/** Options of `new MemoryStore(options)`. */
-export interface MemoryStoreOptions {
-  /**
-   * Delivered and dead deliveries kept for `deliveries.get/list`,
-   * `redeliver` and `recover`, newest kept. Default `1000`.
-   */
-  maxSettled?: number;
-}
 
 /**
  * Keeps what is owed in memory: nothing survives a restart (`durable` is
  * false). Per endpoint, fresh events wait in a ring of `maxQueueSize` with
  * the endpoint's overflow policy, exactly as emitted: the delivery id and the
  * body are made when the event is first leased or listed, off the emitter's
- * stack, and stay the same for every attempt. The last `maxSettled`
- * delivered or dead deliveries are kept with their attempts, oldest dropped
- * first; `createdAt` is the event's own timestamp.
+ * stack, and stay the same for every attempt. The last `maxDead` dead
+ * letters and the last `maxDelivered` delivered deliveries are kept with
+ * their attempts, oldest dropped first; `createdAt` is the event's own
+ * timestamp.
  *
  * @example
  * ```ts
@@ -44,14 +36,15 @@ export interface MemoryStoreOptions {
  * import { MemoryStore, WebhookDispatcher } from "@attesta/webhooks";
  *
  * const dispatcher = new WebhookDispatcher(new EventBus(), [{ url: "https://hooks.example.com/a" }], {
- *   store: new MemoryStore({ maxSettled: 10_000 }),
+ *   store: new MemoryStore({ maxDead: 10_000, maxDelivered: 1_000 }),
  * });
  * ```
  */
 export class MemoryStore implements DeliveryStore {
   readonly kind = "memory";
   readonly durable = false;
-  readonly maxSettled: number;
+  readonly maxDead: number;
+  readonly maxDelivered: number;
   private context: StoreContext | undefined;
   private readonly queues = new Map<string, EndpointQueue>();
   /**
@@ -60,29 +53,22 @@ export class MemoryStore implements DeliveryStore {
    * keeps a steady size instead of growing and shrinking per delivery.
    */
   private readonly byId = new Map<string, MemoryDelivery>();
-  /** Settled deliveries in the order they settled, to forget the oldest first. */
-  private readonly settledOrder: RingBuffer<MemoryDelivery> | undefined;
+  /** Settled deliveries in the order they settled, per status, to forget the oldest first. */
+  private readonly settledOrder: Record<
+    "delivered" | "dead",
+    RingBuffer<MemoryDelivery> | undefined
+  >;
   // The queue asked for last: emit, lease and settle mostly ask for one endpoint in a row.
   private lastEndpointId: string | undefined;
   private lastQueue: EndpointQueue | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `@attesta/webhooks: MemoryStore options must be an object; got ${typeName(options)}. Fix: pass { maxSettled } or nothing.`,
-      );
-    }
-    const maxSettled = options.maxSettled ?? 1000;
-    if (!Number.isInteger(maxSettled) || maxSettled < 0) {
-      throw invalidOption(
-        "MemoryStore maxSettled",
-        "an integer ≥ 0",
-        maxSettled,
-        "pass e.g. 1000 (0 keeps no settled deliveries)",
-      );
-    }
-    this.maxSettled = maxSettled;
-    this.settledOrder = maxSettled > 0 ? new RingBuffer(maxSettled) : undefined;
+    ({ maxDead: this.maxDead, maxDelivered: this.maxDelivered } =
+      resolveMemoryStoreOptions(options));
+    this.settledOrder = {
+      dead: this.maxDead > 0 ? new RingBuffer(this.maxDead) : undefined,
+      delivered: this.maxDelivered > 0 ? new RingBuffer(this.maxDelivered) : undefined,
+    };
   }
 
   open(context: StoreContext): void {
@@ -289,16 +275,18 @@ export class MemoryStore implements DeliveryStore {
     delivery.deadReason = reason;
     delivery.source = undefined;
     this.queueFor(delivery.endpointId).held.remove(delivery);
-    if (this.settledOrder === undefined) {
-      this.byId.delete(delivery.id);
+    const ring = this.settledOrder[status];
+    if (ring === undefined) {
+      // Kept only while an earlier settlement still holds it in the other ring.
+      if (delivery.settledEntries === 0) this.byId.delete(delivery.id);
       return;
     }
     this.byId.set(delivery.id, delivery);
     delivery.settledEntries++;
-    const forgotten = this.settledOrder.pushEvicting(delivery);
+    const forgotten = ring.pushEvicting(delivery);
     if (forgotten === undefined) return;
     forgotten.settledEntries--;
-    // Still in the ring from a later settlement, or redelivered meanwhile: keep it.
+    // Still in a ring from a later settlement, or redelivered meanwhile: keep it.
     if (forgotten.settledEntries === 0 && forgotten.status !== "pending") {
       this.byId.delete(forgotten.id);
     }
