@@ -15,7 +15,8 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /**
    * When enqueued deliveries are committed. `"tick"` (default): buffered and
-   * committed in one transaction on the next turn of the event loop, so
+   * committed in one transaction on the next turn of the event loop (at
+   * most one commit per 2 ms while emits keep coming), so
    * `emit` does no I/O and a crash loses at most what was emitted since the
    * last commit. `"enqueue"`: one transaction per enqueue, on the emitter's
    * stack: nothing emitted is lost to a process crash, at the cost of a
