@@ -10,7 +10,7 @@
 /** Longest wait of an attempt record for its commit (see settleLater). */
 const SETTLE_COMMIT_MS = 10;
 /** Shortest time between two scheduled commits (see soon). */
-const MIN_COMMIT_GAP_MS = 2;
+const MIN_COMMIT_GAP_MS = 5;
 
 export class CommitSchedule {
   readonly #commit: () => void;
@@ -34,7 +34,7 @@ export class CommitSchedule {
   /**
    * Commits on the next turn of the event loop (setImmediate), once for any
    * number of calls; within MIN_COMMIT_GAP_MS of the last commit, when that
-   * gap is over. A steady stream of emits then costs a commit every 2 ms
+   * gap is over. A steady stream of emits then costs a commit every 5 ms
    * instead of one per turn (a commit has a fixed cost of tens of µs), and
    * a burst after a quiet spell is still committed on the next turn.
    */

@@ -16,7 +16,7 @@ export interface SqliteStoreOptions {
   /**
    * When enqueued deliveries are committed. `"tick"` (default): buffered and
    * committed in one transaction on the next turn of the event loop (at
-   * most one commit per 2 ms while emits keep coming), so
+   * most one commit per 5 ms while emits keep coming), so
    * `emit` does no I/O and a crash loses at most what was emitted since the
    * last commit. `"enqueue"`: one transaction per enqueue, on the emitter's
    * stack: nothing emitted is lost to a process crash, at the cost of a
