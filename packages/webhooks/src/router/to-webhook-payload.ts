@@ -51,7 +51,11 @@ function wireTimestamp(ms: number): string {
   return lastTimestamp;
 }
 
-function eventName(type: string): string {
+/**
+ * The wire name of a bus event type (`"approved"` → `"APPROVED"`), as in the
+ * body. Internal: shared by the payload and the stores' records.
+ */
+export function eventName(type: string): string {
   if (type !== lastType) {
     lastName = type.toUpperCase();
     lastType = type;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { eventName } from "../router/to-webhook-payload";
 import type { DispatchableEvent } from "../types";
 import type { PendingParts } from "./pending-deliveries";
 import type { PendingEntry, PendingQueue } from "./pending-queue";
@@ -23,7 +24,6 @@ export function materialize(
   const now = context.now();
   // One event fans out to several endpoints: serialise it once per commit.
   const bodies = dirty.length > 1 ? new Map<DispatchableEvent, Uint8Array>() : undefined;
-  const eventName = upperCaseOnce();
   let seq = lastSeq;
   for (const queue of dirty) {
     const { events, firstOrder } = queue.takeBuffered();
@@ -67,17 +67,4 @@ export function materialize(
     }
   }
   return { failed, lastSeq: seq };
-}
-
-/** Upper-cases event types, remembering the last: a burst is mostly one type. */
-function upperCaseOnce(): (type: string) => string {
-  let lastType = "";
-  let lastEvent = "";
-  return (type) => {
-    if (type !== lastType) {
-      lastType = type;
-      lastEvent = type.toUpperCase();
-    }
-    return lastEvent;
-  };
 }

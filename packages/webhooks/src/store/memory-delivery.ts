@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { eventName } from "../router/to-webhook-payload";
 import type { DispatchableEvent } from "../types";
 import type {
   AttemptRecord,
@@ -13,18 +14,6 @@ import type {
 } from "./delivery-store";
 
 const NO_BODY = new Uint8Array(0);
-
-// Upper-case event names, made once per type rather than once per delivery.
-const UPPER_CASE = new Map<string, string>();
-
-function upperCase(type: string): string {
-  let upper = UPPER_CASE.get(type);
-  if (upper === undefined) {
-    upper = type.toUpperCase();
-    if (UPPER_CASE.size < 256) UPPER_CASE.set(type, upper);
-  }
-  return upper;
-}
 
 /** Only the fields of an `AttemptRecord`, the optional ones only when set. */
 function plainAttempt(attempt: AttemptRecord): AttemptRecord {
@@ -100,7 +89,7 @@ export class MemoryDelivery implements LeasedDelivery {
     public seq: number,
   ) {
     this.source = source;
-    this.event = upperCase(source.type);
+    this.event = eventName(source.type);
     this.createdAt = source.timestamp;
   }
 
