@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Job, Queue } from "bullmq";
+import { Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Endpoint } from "../router/endpoint";
 import type { DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
@@ -94,7 +94,7 @@ export class WebhookQueues {
     for (const endpoint of endpoints) {
       const jobs = await this.queue(endpoint.id).getFailed(0, limit - 1);
       for (const job of jobs)
-        records.push(await this.toRecord(endpoint, job as Job<DeliveryJobData>));
+        records.push(await this.toRecord(endpoint, job as Job<DeliveryJobData>, true));
     }
     return records.sort((a, b) => (b.settledAt ?? 0) - (a.settledAt ?? 0)).slice(0, limit);
   }
@@ -129,11 +129,22 @@ export class WebhookQueues {
 
   private async toRecord(
     endpoint: Endpoint,
-    job: Job<DeliveryJobData>,
+    fetched: Job<DeliveryJobData>,
+    /** The copy was read from the failed set, so after the job settled. */
+    fetchedSettled = false,
   ): Promise<DistributedDelivery> {
-    const [state, logs] = await Promise.all([
-      job.getState(),
-      this.queue(endpoint.id).getJobLogs(job.id as string, 0, -1, true),
+    const queue = this.queue(endpoint.id);
+    const id = fetched.id as string;
+    // State first, then the job and its log: a job that settled after `fetched` was read has its
+    // return value only in a newer copy. The log line of a failed attempt is written before the
+    // job moves on, so a log read after the state holds every attempt the state counts.
+    const state = await fetched.getState();
+    const settled = state === "completed" || state === "failed";
+    const [job, logs] = await Promise.all([
+      settled && !fetchedSettled
+        ? Job.fromId<DeliveryJobData>(queue, id).then((fresh) => fresh ?? fetched)
+        : fetched,
+      queue.getJobLogs(id, 0, -1, true),
     ]);
     const attemptLog: StoredAttempt[] = logs.logs.map((line) => JSON.parse(line) as StoredAttempt);
     const last = job.returnvalue as StoredAttempt | null | undefined;
