@@ -111,7 +111,7 @@ describe("SSRF guard (network.denyPrivate)", () => {
     const url = `http://rebind.test:${target.port}/hook`;
     expect(await post(shared, url)).toBe(204);
     // Wait for the keep-alive socket to close, so the next request needs a new connection.
-    for (let i = 0; i < 200 && shared.openSockets > 0; i++) {
+    for (let i = 0; i < 1000 && shared.openSockets > 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     expect(shared.openSockets).toBe(0);

@@ -76,7 +76,8 @@ describe("@attesta/webhooks/bullmq faults", () => {
     const queues = new WebhookQueues(endpoints, { connection: redis.url, prefix });
     defer(() => queues.close());
 
-    const total = 150;
+    // Large enough that the kill lands well before half of it, even on a loaded machine.
+    const total = 300;
     emitTagged(bus, 0, total);
     await producer.persisted();
     await receiver.waitForRequests(40);
