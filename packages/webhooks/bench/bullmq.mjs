@@ -1,12 +1,12 @@
 // Distributed delivery through Redis (BullMQ) against the in-memory dispatcher,
 // on one keep-alive receiver process. Needs redis-server on the PATH: the bench
 // runs its own on a free port, so commandstats and MONITOR see only its traffic.
-// Usage: node bench/bullmq.mjs [--seconds=5] [--rounds=3] [--backlog=40000] [--concurrency=10]
+// Usage: node bench/bullmq.mjs [--seconds=5] [--rounds=3] [--backlog=100000] [--concurrency=10]
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { loadavg, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { WebhookQueues } from "@attesta/webhooks/bullmq";
 import { Redis } from "ioredis";
@@ -18,7 +18,7 @@ const args = Object.fromEntries(
 );
 const SECONDS = Number(args.seconds ?? 5);
 const ROUNDS = Number(args.rounds ?? 3);
-const BACKLOG = Number(args.backlog ?? 40_000);
+const BACKLOG = Number(args.backlog ?? 100_000);
 // Requests in flight to the endpoint, for the whole cluster and for the in-memory dispatcher alike.
 const CONCURRENCY = Number(args.concurrency ?? 10);
 process.env.ATTESTA_BENCH_CONCURRENCY = String(CONCURRENCY);
@@ -103,6 +103,18 @@ async function startWorkers(count, redisUrl, prefix, url) {
   };
 }
 
+/** CPU time of the whole machine so far, in ms: busy and in total, over every core. */
+function machineCpu() {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    const all = times.user + times.nice + times.sys + times.idle + times.irq;
+    total += all;
+    busy += all - times.idle;
+  }
+  return { busy, total };
+}
+
 /** Deliveries/s with `count` worker processes draining a prefilled backlog. */
 async function bullmqRound(redis, receiverUrl, count, tag) {
   const prefix = `bench-${tag}`;
@@ -119,6 +131,7 @@ async function bullmqRound(redis, receiverUrl, count, tag) {
     at: performance.now(),
     stats: await queues.stats(),
     redisCpu: await redisCpu(redis),
+    machine: machineCpu(),
   };
   let end = start;
   // The window ends early rather than measure an emptying queue.
@@ -128,6 +141,10 @@ async function bullmqRound(redis, receiverUrl, count, tag) {
     if (end.stats.waiting < 1000) break;
   }
   const redisMicros = (await redisCpu(redis)) - start.redisCpu;
+  const machine = machineCpu();
+  // Cores busy on average during the window: receiver, Redis, workers and everything else.
+  const busyCores =
+    ((machine.busy - start.machine.busy) / (machine.total - start.machine.total)) * cpus().length;
   if (end.stats.waiting < 1000)
     console.log(`   (backlog nearly drained in round ${tag}; raise --backlog)`);
   const workerMicros = await workers.stop();
@@ -140,6 +157,7 @@ async function bullmqRound(redis, receiverUrl, count, tag) {
     rate: (delivered * 1000) / (end.at - start.at),
     workerMicros,
     redisMicros: redisMicros / delivered,
+    busyCores,
   };
 }
 
@@ -238,8 +256,12 @@ try {
   console.log(
     `   CPU per delivery (median): 1 worker ${micros(oneRounds, "workerMicros")} us + Redis ${micros(oneRounds, "redisMicros")} us; 2 workers ${micros(twoRounds, "workerMicros")} us + Redis ${micros(twoRounds, "redisMicros")} us`,
   );
+  const busyOne = median(oneRounds.map((r) => r.busyCores));
+  const busyTwo = median(twoRounds.map((r) => r.busyCores));
   console.log(
-    "   The receiver, Redis and the worker processes share the machine's cores; nothing is pinned.\n",
+    `   cores busy (median; the machine has ${cpus().length}): 1 worker ${fmt(busyOne)}, 2 workers ${fmt(busyTwo)}. ` +
+      `The receiver, Redis and the workers share them, nothing is pinned: with 1 worker busy at ${fmt(busyOne)}, ` +
+      `a second worker can add at most ${fmt(cpus().length / busyOne)}x\n`,
   );
   const trips = await roundTrips(redis, receiver.url);
   console.log(

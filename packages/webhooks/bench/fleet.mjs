@@ -1,6 +1,6 @@
 // Fleet cases, one per process (run by run.mjs):
 //   fleet <baseUrl> <statsUrl> <endpoints> <events>   endpoints on one origin, each gets every event
-//   hanging <healthyUrl> <events> <with>   a healthy endpoint, with or without a hanging neighbour
+//   hanging <healthyUrl> <events> <rounds>   a healthy endpoint alone and beside a hanging one, alternating
 // Run with --expose-gc so RSS readings are taken after a full collection.
 import { EventBus } from "@attesta/events";
 import { WebhookDispatcher } from "@attesta/webhooks";
@@ -62,57 +62,94 @@ async function fleet(baseUrl, statsUrl, endpoints, events) {
   });
 }
 
-async function hanging(healthyUrl, events, withNeighbour) {
-  const bus = new EventBus();
-  const hangingServer = await startHangingServer();
-  let failuresBeforeOpen = 0;
-  let opened = false;
-  const dispatcher = new WebhookDispatcher(bus, [], {
-    logger: null,
-    onAttempt: (attempt) => {
-      if (attempt.endpointId === "hanging" && !attempt.ok && !opened) failuresBeforeOpen++;
-    },
-  });
-  dispatcher.events.on("endpoint.circuit_opened", (event) => {
-    if (event.data.endpointId === "hanging") opened = true;
-  });
-  const healthy = dispatcher.addEndpoint({ url: healthyUrl, events: ["approved"] });
-  if (withNeighbour) {
-    dispatcher.addEndpoint({
-      id: "hanging",
-      url: hangingServer.url,
-      events: ["denied"],
-      timeoutMs: 500,
-    });
-    for (let n = 0; n < 200; n++) {
-      bus.emit({
-        type: "denied",
-        data: {
-          agent_id: "a",
-          action_name: "x",
-          risk_score: 0.9,
-          risk_level: "high",
-          metadata: { n },
-        },
-      });
-    }
-  }
+/** The dispatcher's onAttempt: counts the hanging endpoint's failures while one is attached. */
+let countFailures = () => {};
+
+/** Emits `events` approved events and resolves to the healthy endpoint's deliveries/s. */
+async function healthyRate(bus, dispatcher, healthy, events) {
   const delivered = () => dispatcher.stats().endpoints.find((e) => e.id === healthy).delivered;
+  const before = delivered();
   const start = performance.now();
   for (let n = 0; n < events; n++) bus.emit({ type: "approved", data: approvedData(n) });
-  while (delivered() < events) await sleep(1);
-  const seconds = (performance.now() - start) / 1000;
-  // Let the hanging endpoint's first attempts time out, so the breaker has its chance.
-  if (withNeighbour) await within(3000, () => opened);
-  await dispatcher.close({ deadlineMs: 0 });
-  hangingServer.close();
-  report({
-    deliveriesPerSecond: events / seconds,
-    breakerOpened: opened,
-    failuresBeforeOpen,
+  // A stuck delivery ends the case with an error instead of a bench that never finishes.
+  const deadline = start + 60_000;
+  while (delivered() - before < events) {
+    if (performance.now() > deadline)
+      throw new Error(`hanging case: ${delivered() - before} of ${events} delivered after 60 s`);
+    await sleep(1);
+  }
+  return events / ((performance.now() - start) / 1000);
+}
+
+/**
+ * Adds an endpoint on a server that never answers, with 200 deliveries
+ * queued, and measures the healthy endpoint beside it. The hanging endpoint
+ * is removed afterwards, its deliveries abandoned, so the next phase is alone.
+ */
+async function besideHanging(bus, dispatcher, healthy, events) {
+  const server = await startHangingServer();
+  let failuresBeforeOpen = 0;
+  let opened = false;
+  const stopWatching = dispatcher.events.on("endpoint.circuit_opened", (event) => {
+    if (event.data.endpointId === "hanging") opened = true;
   });
+  dispatcher.addEndpoint({ id: "hanging", url: server.url, events: ["denied"], timeoutMs: 500 });
+  countFailures = (attempt) => {
+    if (attempt.endpointId === "hanging" && !attempt.ok && !opened) failuresBeforeOpen++;
+  };
+  for (let n = 0; n < 200; n++) {
+    bus.emit({
+      type: "denied",
+      data: {
+        agent_id: "a",
+        action_name: "x",
+        risk_score: 0.9,
+        risk_level: "high",
+        metadata: { n },
+      },
+    });
+  }
+  const rate = await healthyRate(bus, dispatcher, healthy, events);
+  // Let the hanging endpoint's first attempts time out, so the breaker has its chance.
+  await within(3000, () => opened);
+  await dispatcher.removeEndpoint("hanging", { drain: false });
+  stopWatching();
+  countFailures = () => {};
+  server.close();
+  return { rate, opened, failuresBeforeOpen };
+}
+
+/**
+ * The healthy endpoint's rate alone and beside a hanging one, alternating
+ * in one process (A B, then B A), so JIT state and process-to-process noise
+ * do not fall on one side.
+ */
+async function hanging(healthyUrl, events, rounds) {
+  const bus = new EventBus();
+  const dispatcher = new WebhookDispatcher(bus, [], {
+    logger: null,
+    onAttempt: (attempt) => countFailures(attempt),
+  });
+  // The whole run fits its queue: an evicted event would never count as delivered.
+  const healthy = dispatcher.addEndpoint({
+    url: healthyUrl,
+    events: ["approved"],
+    maxQueueSize: events + 1,
+  });
+  await healthyRate(bus, dispatcher, healthy, events); // warm-up
+  const results = [];
+  for (let round = 0; round < rounds; round++) {
+    const alone = () => healthyRate(bus, dispatcher, healthy, events);
+    const beside = () => besideHanging(bus, dispatcher, healthy, events);
+    const first = round % 2 === 0 ? await alone() : await beside();
+    const second = round % 2 === 0 ? await beside() : await alone();
+    const [aloneRate, besideResult] = round % 2 === 0 ? [first, second] : [second, first];
+    results.push({ alone: aloneRate, ...besideResult, beside: besideResult.rate });
+  }
+  await dispatcher.close({ deadlineMs: 0 });
+  report({ rounds: results });
 }
 
 if (kind === "fleet") await fleet(url, rest[0], Number(rest[1]), Number(rest[2]));
-else if (kind === "hanging") await hanging(url, Number(rest[0]), rest[1] === "with");
+else if (kind === "hanging") await hanging(url, Number(rest[0]), Number(rest[1]));
 else throw new Error(`unknown case ${kind}`);
