@@ -4,10 +4,11 @@
  * @module
  */
 import type { WebhookPayload } from "@attesta/events";
+import type { DeadLetter } from "./reports";
 import type { Endpoint } from "./router/endpoint";
 import { toWebhookPayload } from "./router/to-webhook-payload";
 import type { DeadReason } from "./store/delivery-store";
-import type { DeadLetter, DispatchableEvent } from "./types";
+import type { DispatchableEvent } from "./types";
 import type { WebhookDeliveryError } from "./webhook-delivery-error";
 
 /** What a dead letter is made of. */

@@ -13,6 +13,7 @@ import { createSchedulerHost, createStoreContext, type DispatcherSide } from "./
 import { EndpointAdmin } from "./endpoint-admin";
 import type { DispatcherEvents, FailureSummary } from "./operator-events";
 import { Reporter } from "./reporter";
+import type { DeadLetter, DispatcherStats } from "./reports";
 import { type ResolvedOptions, resolveOptions } from "./resolve-options";
 import type { Endpoint } from "./router/endpoint";
 import { PayloadBytes } from "./router/payload-bytes";
@@ -24,9 +25,7 @@ import { TracedTransport } from "./telemetry/traced-transport";
 import { WebhookTelemetry } from "./telemetry/webhook-telemetry";
 import { SharedAgent } from "./transport/shared-agent";
 import type {
-  DeadLetter,
   DispatchableEvent,
-  DispatcherStats,
   EventSource,
   WebhookConfig,
   WebhookDispatcherOptions,

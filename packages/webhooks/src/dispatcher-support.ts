@@ -4,10 +4,11 @@
  * @module
  */
 import type { Reporter } from "./reporter";
+import type { DispatcherStats, EndpointStats } from "./reports";
 import type { Scheduler } from "./scheduler/scheduler";
 import type { DeliveryStore } from "./store/delivery-store";
 import type { SharedAgent } from "./transport/shared-agent";
-import type { DispatcherStats, EndpointStats, EventSource } from "./types";
+import type { EventSource } from "./types";
 
 /** Throws unless `bus` has `onAny`. */
 export function assertEventSource(bus: unknown): asserts bus is EventSource {

@@ -8,13 +8,13 @@ import { randomUUID } from "node:crypto";
 import { toDeadLetter } from "./dead-letter";
 import type { FailureSummary } from "./operator-events";
 import type { Reporter } from "./reporter";
+import type { DeadLetter } from "./reports";
 import type { Endpoint } from "./router/endpoint";
 import type { PayloadBytes } from "./router/payload-bytes";
 import type { Router } from "./router/router";
 import type { OperatorEvent, SchedulerHost } from "./scheduler/endpoint-scheduler";
 import type { DeliveryStore, StoreContext } from "./store/delivery-store";
 import { summarizeFailure } from "./transport/failure-summary";
-import type { DeadLetter } from "./types";
 import { WebhookDeliveryError } from "./webhook-delivery-error";
 
 /** The dispatcher's side of the wiring. */

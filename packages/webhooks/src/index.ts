@@ -14,6 +14,15 @@ export type {
   EndpointRef,
   FailureSummary,
 } from "./operator-events";
+export type {
+  CloseReport,
+  DeadLetter,
+  DeadLetterReason,
+  DeliveryAttempt,
+  DispatcherStats,
+  DroppedEvent,
+  EndpointStats,
+} from "./reports";
 export { toWebhookPayload } from "./router/to-webhook-payload";
 export { backoffDelay } from "./scheduler/backoff-delay";
 export type { BreakerState, CircuitBreakerOptions } from "./scheduler/circuit-breaker";
@@ -41,14 +50,7 @@ export { redactUrl } from "./transport/redact-url";
 export { DEFAULT_MAX_SOCKETS } from "./transport/shared-agent";
 export type {
   CloseOptions,
-  CloseReport,
-  DeadLetter,
-  DeadLetterReason,
-  DeliveryAttempt,
   DispatchableEvent,
-  DispatcherStats,
-  DroppedEvent,
-  EndpointStats,
   EventSource,
   ListDeliveriesQuery,
   OverflowPolicy,

@@ -4,12 +4,14 @@
  *
  * @module
  */
+
+import type { DeadLetter } from "./reports";
 import type { ResolvedOptions } from "./resolve-options";
 import type { Endpoint } from "./router/endpoint";
 import type { OperatorEvent } from "./scheduler/endpoint-scheduler";
 import type { LeasedDelivery } from "./store/delivery-store";
 import type { AttemptOutcome } from "./transport/attempt-outcome";
-import type { DeadLetter, DispatchableEvent } from "./types";
+import type { DispatchableEvent } from "./types";
 
 // Drop and refusal warnings are batched into one line per endpoint per second.
 const WARN_INTERVAL_MS = 1000;

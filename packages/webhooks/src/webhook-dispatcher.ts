@@ -15,14 +15,13 @@ import { assertEventSource, collectStats } from "./dispatcher-support";
 import type { EndpointAdmin, EndpointInfo, RemoveEndpointOptions } from "./endpoint-admin";
 import type { DispatcherEvents } from "./operator-events";
 import type { Reporter } from "./reporter";
+import type { CloseReport, DispatcherStats } from "./reports";
 import type { Router } from "./router/router";
 import type { Scheduler } from "./scheduler/scheduler";
 import type { DeliveryStore } from "./store/delivery-store";
 import type {
   CloseOptions,
-  CloseReport,
   DispatchableEvent,
-  DispatcherStats,
   EventSource,
   RecoverOptions,
   WebhookConfig,

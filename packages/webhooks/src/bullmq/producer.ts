@@ -11,17 +11,12 @@ import { toDeadLetter } from "../dead-letter";
 import { DispatcherClosedError } from "../dispatcher-closed-error";
 import type { DispatcherEvents } from "../operator-events";
 import { Reporter } from "../reporter";
+import type { DeadLetter, EndpointStats } from "../reports";
 import { resolveOptions } from "../resolve-options";
 import { PayloadBytes } from "../router/payload-bytes";
 import { Router } from "../router/router";
 import type { DeadReason } from "../store/delivery-store";
-import type {
-  DeadLetter,
-  DispatchableEvent,
-  EndpointStats,
-  EventSource,
-  WebhookDispatcherOptions,
-} from "../types";
+import type { DispatchableEvent, EventSource, WebhookDispatcherOptions } from "../types";
 import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
 import { type DistributedEndpointConfig, resolveEndpoints } from "./endpoints";
 import { type OutgoingDelivery, RedisOutbox } from "./outbox";

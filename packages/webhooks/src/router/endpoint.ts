@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { DispatchableEvent, EndpointStats } from "../types";
+import type { EndpointStats } from "../reports";
+import type { DispatchableEvent } from "../types";
 import type { ResolvedConfig } from "./resolve-configs";
 
 /**

@@ -4,10 +4,10 @@
  * @module
  */
 import type { Attributes, Counter, Histogram, Span, SpanContext, Tracer } from "@opentelemetry/api";
+import type { DeadLetter } from "../reports";
 import type { SchedulerHost } from "../scheduler/endpoint-scheduler";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import type { AttemptRequest } from "../transport/endpoint-transport";
-import type { DeadLetter } from "../types";
 import { VERSION } from "../version";
 import type { AttemptTarget } from "./attempt-target";
 import { EndpointGauges, type GaugeSources } from "./endpoint-gauges";
