@@ -146,8 +146,12 @@ async function hanging(healthyUrl, events, rounds) {
   for (let round = 0; round < rounds; round++) {
     // Each phase starts on a quiet event loop: what the previous one left (a removed
     // endpoint's dead letters and sockets, timers) must not fall on the next.
-    const alone = () => healthyRate(bus, dispatcher, healthy, events).finally(() => sleep(250));
-    const beside = () => besideHanging(bus, dispatcher, healthy, events).finally(() => sleep(250));
+    const settled = async (result) => {
+      await sleep(250);
+      return result;
+    };
+    const alone = async () => settled(await healthyRate(bus, dispatcher, healthy, events));
+    const beside = async () => settled(await besideHanging(bus, dispatcher, healthy, events));
     const first = round % 2 === 0 ? await alone() : await beside();
     const second = round % 2 === 0 ? await beside() : await alone();
     const [aloneRate, besideResult] = round % 2 === 0 ? [first, second] : [second, first];
