@@ -4,7 +4,6 @@
  *
  * @module
  */
-
 import type { DeadLetter } from "./reports";
 import type { ResolvedOptions } from "./resolve-options";
 import type { Endpoint } from "./router/endpoint";

@@ -9,6 +9,7 @@ import { EventBus } from "@attesta/events";
 import type { Redis } from "ioredis";
 import { toDeadLetter } from "../dead-letter";
 import { DispatcherClosedError } from "../dispatcher-closed-error";
+import { integerOption } from "../integer-option";
 import type { DispatcherEvents } from "../operator-events";
 import { Reporter } from "../reporter";
 import type { DeadLetter, EndpointStats } from "../reports";
@@ -21,7 +22,6 @@ import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
 import { type DistributedEndpointConfig, resolveEndpoints } from "./endpoints";
 import { type OutgoingDelivery, RedisOutbox } from "./outbox";
 import { OutboxWriter } from "./outbox-writer";
-import { positiveInteger } from "./positive-integer";
 import { refuseForeignOptions } from "./unsupported-options";
 import { waitWithDeadline } from "./wait-with-deadline";
 
@@ -124,8 +124,8 @@ export class WebhookProducer {
     );
     const keyPrefix = resolvePrefix(prefix);
     const retention = {
-      delivered: positiveInteger(keepDelivered, "options.keepDelivered", 1000),
-      dead: positiveInteger(keepDead, "options.keepDead", 10_000),
+      delivered: integerOption(keepDelivered, "options.keepDelivered", 1000, 1),
+      dead: integerOption(keepDead, "options.keepDead", 10_000, 1),
     };
     // The outbox holds the router's own endpoints, so what it counts shows in stats().
     this.router = new Router(

@@ -7,6 +7,7 @@
  */
 import { EventBus } from "@attesta/events";
 import type { Redis } from "ioredis";
+import { integerOption } from "../integer-option";
 import type { DispatcherEvents } from "../operator-events";
 import { Reporter } from "../reporter";
 import type { EndpointStats } from "../reports";
@@ -17,7 +18,6 @@ import type { WebhookDispatcherOptions } from "../types";
 import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
 import { createEndpointWorker, type EndpointWorker } from "./endpoint-worker";
 import { type DistributedEndpointConfig, resolveEndpoints } from "./endpoints";
-import { positiveInteger } from "./positive-integer";
 import { applyQueueLimits } from "./queue-limits";
 import { refuseForeignOptions } from "./unsupported-options";
 import { waitWithDeadline } from "./wait-with-deadline";
@@ -99,15 +99,16 @@ export class WebhookWorkers {
     const resolved = resolveOptions(hooks);
     this.reporter = new Reporter(resolved, () => endpoints, this.emit);
     const keyPrefix = resolvePrefix(prefix);
-    const lockDuration = positiveInteger(lockDurationMs, "options.lockDurationMs", 30_000);
+    const lockDuration = integerOption(lockDurationMs, "options.lockDurationMs", 30_000, 1);
     const locks = {
       lockDuration,
-      stalledInterval: positiveInteger(
+      stalledInterval: integerOption(
         stalledIntervalMs,
         "options.stalledIntervalMs",
         lockDuration,
+        1,
       ),
-      maxStalledCount: positiveInteger(maxStalledCount, "options.maxStalledCount", 3),
+      maxStalledCount: integerOption(maxStalledCount, "options.maxStalledCount", 3, 1),
     };
     // Commands wait out a Redis restart instead of failing: workers must never need a restart.
     this.agent = new SharedAgent(resolved.connections, "options");

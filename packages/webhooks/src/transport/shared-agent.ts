@@ -7,7 +7,7 @@
  */
 import { isIP, type Socket } from "node:net";
 import { Agent, buildConnector } from "undici";
-import { invalidOption } from "../invalid-option";
+import { integerOption } from "../integer-option";
 import { AddressPolicy, type NetworkOptions } from "./address-policy";
 import { BlockedAddressError } from "./blocked-address-error";
 import { guardedLookup, type ResolveAll } from "./guarded-lookup";
@@ -42,13 +42,8 @@ type ConnectCallback = Parameters<buildConnector.connector>[1];
 /** undici's connector, typed with the socket it returns (its typings say `void`). */
 type OpenSocket = (params: ConnectOptions, callback: ConnectCallback) => Socket;
 
-function integer(value: unknown, at: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > 2 ** 31 - 1) {
-    throw invalidOption(at, `an integer ≥ ${min}`, value, `pass e.g. ${fallback}, or leave it out`);
-  }
-  return value;
-}
+/** The largest delay Node's timers take: every option here ends up as one, or as a count. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The connections of a dispatcher. Pass `dispatcher` to `dispatch()` calls
@@ -71,13 +66,37 @@ export class SharedAgent {
   private readonly activity: SocketActivity;
 
   constructor(options: SharedAgentOptions = {}, at = "options") {
-    this.maxSockets = integer(options.maxSockets, `${at}.maxSockets`, DEFAULT_MAX_SOCKETS, 1);
+    this.maxSockets = integerOption(
+      options.maxSockets,
+      `${at}.maxSockets`,
+      DEFAULT_MAX_SOCKETS,
+      1,
+      MAX_TIMER_MS,
+    );
     this.connectionsPerOrigin = Math.min(
       this.maxSockets,
-      integer(options.connectionsPerOrigin, `${at}.connectionsPerOrigin`, 64, 1),
+      integerOption(
+        options.connectionsPerOrigin,
+        `${at}.connectionsPerOrigin`,
+        64,
+        1,
+        MAX_TIMER_MS,
+      ),
     );
-    const keepAlive = integer(options.keepAliveTimeoutMs, `${at}.keepAliveTimeoutMs`, 4000, 1);
-    const connectTimeout = integer(options.connectTimeoutMs, `${at}.connectTimeoutMs`, 10_000, 1);
+    const keepAlive = integerOption(
+      options.keepAliveTimeoutMs,
+      `${at}.keepAliveTimeoutMs`,
+      4000,
+      1,
+      MAX_TIMER_MS,
+    );
+    const connectTimeout = integerOption(
+      options.connectTimeoutMs,
+      `${at}.connectTimeoutMs`,
+      10_000,
+      1,
+      MAX_TIMER_MS,
+    );
     this.policy = new AddressPolicy(options.network, `${at}.network`);
     // At the cap, an idle keep-alive socket gives its slot to a waiting connect at once.
     this.gate = new SocketGate(this.maxSockets, () => this.activity.evictIdle());
