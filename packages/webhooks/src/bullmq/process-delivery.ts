@@ -15,6 +15,7 @@ import type { EndpointHealth } from "../scheduler/endpoint-health";
 import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
 import { type AttemptVerdict, judgeAttempt } from "../scheduler/retry-policy";
 import type { LeasedDelivery } from "../store/delivery-store";
+import { plainAttempt } from "../store/plain-attempt";
 import type { EndpointTransport } from "../transport/endpoint-transport";
 import { summarizeFailure } from "../transport/failure-summary";
 import type { DeliveryJobData, StoredAttempt } from "./job-data";
@@ -121,16 +122,9 @@ export function createProcessor(endpoint: Endpoint, health: EndpointHealth, host
       job,
     );
     const retryInMs = verdict.next === "retry" ? verdict.delayMs : undefined;
-    const { status, errorKind, errorMessage, responseBody } = outcome;
     // The outcome is an AttemptRecord; only its record fields, the unset ones left out, go to Redis.
     const record: StoredAttempt = {
-      attempt,
-      startedAt: outcome.startedAt,
-      durationMs: outcome.durationMs,
-      ...(status === undefined ? {} : { status }),
-      ...(errorKind === undefined ? {} : { errorKind }),
-      ...(errorMessage === undefined ? {} : { errorMessage }),
-      ...(responseBody === undefined ? {} : { responseBody }),
+      ...plainAttempt(outcome),
       result: verdict.next,
       ...(verdict.next === "dead" ? { deadReason: verdict.reason } : {}),
       ...(retryInMs === undefined ? {} : { retryInMs }),

@@ -12,35 +12,9 @@ import type {
   DeliveryStatus,
   LeasedDelivery,
 } from "./delivery-store";
+import { plainAttempt } from "./plain-attempt";
 
 const NO_BODY = new Uint8Array(0);
-
-/** Only the fields of an `AttemptRecord`, the optional ones only when set. */
-function plainAttempt(attempt: AttemptRecord): AttemptRecord {
-  const { errorKind, errorMessage, responseBody, status } = attempt;
-  return {
-    attempt: attempt.attempt,
-    startedAt: attempt.startedAt,
-    durationMs: attempt.durationMs,
-    ...(status === undefined ? {} : { status }),
-    ...(errorKind === undefined ? {} : { errorKind }),
-    ...(errorMessage === undefined ? {} : { errorMessage }),
-    ...(responseBody === undefined ? {} : { responseBody }),
-  };
-}
-
-/** A successful attempt as it is kept: only its own fields, whatever else the caller's object has. */
-function deliveredAttempt(attempt: AttemptRecord): AttemptRecord {
-  if (attempt.status === undefined || attempt.responseBody !== undefined) {
-    return plainAttempt(attempt);
-  }
-  return {
-    attempt: attempt.attempt,
-    startedAt: attempt.startedAt,
-    durationMs: attempt.durationMs,
-    status: attempt.status,
-  };
-}
 
 // A redelivery loop must not grow one record without bound.
 const MAX_ATTEMPT_LOG = 50;
@@ -94,14 +68,12 @@ export class MemoryDelivery implements LeasedDelivery {
   }
 
   /**
-   * Appends one attempt, keeping the newest ones past the bound. A failed
-   * attempt is copied field by field, so that nothing else the caller's
-   * object carries (an error with its stack) stays alive in the store.
+   * Appends a field-by-field copy of one attempt, keeping the newest ones
+   * past the bound, so that nothing else the caller's object carries (an
+   * error with its stack) stays alive in the store.
    */
   log(attempt: AttemptRecord): void {
-    // Copied: the transport's outcome carries fields a kept record does not need.
-    const record =
-      attempt.errorKind === undefined ? deliveredAttempt(attempt) : plainAttempt(attempt);
+    const record = plainAttempt(attempt);
     const log = this.attemptLog;
     if (log === undefined) {
       this.attemptLog = [record];
