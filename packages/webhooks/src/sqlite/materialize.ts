@@ -22,8 +22,6 @@ export function materialize(
   const failed: Unserializable[] = [];
   const { context, writer, ids } = parts;
   const now = context.now();
-  // One event fans out to several endpoints: serialise it once per commit.
-  const bodies = dirty.length > 1 ? new Map<DispatchableEvent, Uint8Array>() : undefined;
   let seq = lastSeq;
   for (const queue of dirty) {
     const { events, firstOrder } = queue.takeBuffered();
@@ -50,12 +48,8 @@ export function materialize(
       };
       writer.add(entry);
       try {
-        let body = bodies?.get(source);
-        if (body === undefined) {
-          body = context.serialize(source);
-          bodies?.set(source, body);
-        }
-        entry.body = body;
+        // Shared with the event's other endpoints: the context serialises it once.
+        entry.body = context.serialize(source);
       } catch (error) {
         entry.live = false;
         entry.deadReason = "unserializable";

@@ -266,7 +266,11 @@ export interface DeliveryStore {
 
 /** What the dispatcher gives its store at `open`. */
 export interface StoreContext {
-  /** The exact body bytes of an event; throws for data that is not JSON-serialisable. */
+  /**
+   * The exact body bytes of an event; throws for data that is not
+   * JSON-serialisable. An event routed to several endpoints is serialised
+   * once: every call for it gives back the same bytes.
+   */
   serialize(event: DispatchableEvent): Uint8Array;
   /** Mints a delivery id (a UUID v4). A store may mint its own: SqliteStore derives UUID v8 ids from its row numbers. */
   mintId(): string;
