@@ -10,7 +10,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { WebhookQueues } from "@attesta/webhooks/bullmq";
 import { Redis } from "ioredis";
-import { benchFile, startReceiver } from "./processes.mjs";
+import { benchFile, caseResult, runCase, startReceiver } from "./processes.mjs";
 import { median } from "./shared.mjs";
 
 const args = Object.fromEntries(
@@ -26,19 +26,6 @@ const WARMUP_MS = 1500;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (value, digits = 2) => value.toFixed(digits);
 const verdict = (ok) => (ok ? "ok" : "MISSED");
-
-function spawnNode(file, argv, stdin = "ignore") {
-  return spawn(process.execPath, [benchFile(file), ...argv], { stdio: [stdin, "pipe", "inherit"] });
-}
-
-async function result(child) {
-  let out = "";
-  child.stdout.on("data", (chunk) => (out += chunk));
-  const [code] = child.exitCode === null ? await once(child, "exit") : [child.exitCode];
-  const line = out.split("\n").find((l) => l.startsWith("RESULT "));
-  if (code !== 0 || line === undefined) throw new Error(`bench case failed (exit ${code})`);
-  return JSON.parse(line.slice("RESULT ".length));
-}
 
 async function freePort() {
   const server = createServer().listen(0, "127.0.0.1");
@@ -82,7 +69,14 @@ async function startRedis() {
 async function startWorkers(count, redisUrl, prefix, url) {
   const workers = [];
   for (let i = 0; i < count; i++) {
-    const child = spawnNode("bullmq-case.mjs", ["work", redisUrl, prefix, url], "pipe");
+    // Its stdin stays open: closing it tells the worker to report and exit.
+    const child = spawn(
+      process.execPath,
+      [benchFile("bullmq-case.mjs"), "work", redisUrl, prefix, url],
+      {
+        stdio: ["pipe", "pipe", "inherit"],
+      },
+    );
     const [chunk] = await once(child.stdout, "data");
     if (!String(chunk).startsWith("ready")) throw new Error("worker did not start");
     workers.push(child);
@@ -92,7 +86,7 @@ async function startWorkers(count, redisUrl, prefix, url) {
     stop: async () => {
       const results = await Promise.all(
         workers.map((child) => {
-          const done = result(child);
+          const done = caseResult(child, "bullmq worker");
           child.stdin.end();
           return done;
         }),
@@ -118,9 +112,7 @@ function machineCpu() {
 /** Deliveries/s with `count` worker processes draining a prefilled backlog. */
 async function bullmqRound(redis, receiverUrl, count, tag) {
   const prefix = `bench-${tag}`;
-  await result(
-    spawnNode("bullmq-case.mjs", ["produce", redis.url, prefix, receiverUrl, String(BACKLOG)]),
-  );
+  await runCase("bullmq-case.mjs", ["produce", redis.url, prefix, receiverUrl, String(BACKLOG)]);
   const queues = new WebhookQueues([{ id: "bench", url: receiverUrl }], {
     connection: redis.url,
     prefix,
@@ -169,12 +161,12 @@ async function redisCpu(redis) {
 }
 
 function memoryRound(receiverUrl) {
-  return result(
-    spawnNode("throughput.mjs", [receiverUrl, String(CONCURRENCY), String(SECONDS)]),
-  ).then((r) => {
-    if (r.failed > 0) throw new Error("in-memory round had failed deliveries");
-    return r.deliveriesPerSecond;
-  });
+  return runCase("throughput.mjs", [receiverUrl, String(CONCURRENCY), String(SECONDS)]).then(
+    (r) => {
+      if (r.failed > 0) throw new Error("in-memory round had failed deliveries");
+      return r.deliveriesPerSecond;
+    },
+  );
 }
 
 /** Commands sent per delivery, from MONITOR, without those run inside Lua scripts. */
@@ -188,9 +180,13 @@ async function roundTrips(redis, receiverUrl) {
     if (source === "lua") counts.lua++;
     else if (String(argv[0]).toLowerCase() !== "monitor") counts[phase]++;
   });
-  const produced = await result(
-    spawnNode("bullmq-case.mjs", ["produce", redis.url, prefix, receiverUrl, String(jobs)]),
-  );
+  const produced = await runCase("bullmq-case.mjs", [
+    "produce",
+    redis.url,
+    prefix,
+    receiverUrl,
+    String(jobs),
+  ]);
   await sleep(200);
   const queues = new WebhookQueues([{ id: "bench", url: receiverUrl }], {
     connection: redis.url,

@@ -8,16 +8,23 @@ import { fileURLToPath } from "node:url";
 export const benchFile = (file) => fileURLToPath(new URL(file, import.meta.url));
 
 /** Runs `file` with `caseArgs` and returns the JSON of its `RESULT ` line. */
-export async function runCase(file, caseArgs, nodeArgs = []) {
+export function runCase(file, caseArgs, nodeArgs = []) {
   const child = spawn(process.execPath, [...nodeArgs, benchFile(file), ...caseArgs], {
     stdio: ["ignore", "pipe", "inherit"],
   });
+  return caseResult(child, `${file} ${caseArgs.join(" ")}`);
+}
+
+/**
+ * Collects a case process's output from now on and resolves to the JSON of
+ * its `RESULT ` line once it exits; rejects on another exit code or no line.
+ */
+export async function caseResult(child, label) {
   let out = "";
   child.stdout.on("data", (chunk) => (out += chunk));
-  const [code] = await once(child, "exit");
+  const [code] = child.exitCode === null ? await once(child, "exit") : [child.exitCode];
   const line = out.split("\n").find((l) => l.startsWith("RESULT "));
-  if (code !== 0 || line === undefined)
-    throw new Error(`${file} ${caseArgs.join(" ")} failed (exit ${code})`);
+  if (code !== 0 || line === undefined) throw new Error(`${label} failed (exit ${code})`);
   return JSON.parse(line.slice("RESULT ".length));
 }
 

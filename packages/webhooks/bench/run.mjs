@@ -198,9 +198,8 @@ try {
 } finally {
   otelReceiver.stop();
 }
-const medianOf = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const emitCost = medianOf(emitRatios);
-const rateCost = medianOf(rateRatios);
+const emitCost = median(emitRatios);
+const rateCost = median(rateRatios);
 console.log(
   `6. OpenTelemetry API installed, no SDK registered, against the API not installed (${ROUNDS} alternating rounds, median ratio)`,
 );
