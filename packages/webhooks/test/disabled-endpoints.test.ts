@@ -3,21 +3,13 @@ import { describe, expect, it } from "vitest";
 import { type DeadLetter, type WebhookConfig, WebhookDispatcher } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import { type Responder, startReceiver } from "./support/receiver";
-import { until } from "./support/until";
+import type { Responder } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
+import { until, within } from "./support/until";
 
-/** Rejects instead of hanging when `promise` does not settle in time: the bug this file guards. */
-function within<T>(promise: Promise<T>, ms = 5000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
+// `within`: a flush() or close() that never settles, the bug this file guards, fails instead of hanging.
 async function setup(responder: Responder, configs: (url: string) => WebhookConfig[]) {
-  const receiver = await startReceiver(responder);
-  defer(() => receiver.close());
+  const receiver = await startTestReceiver(responder);
   const bus = new EventBus();
   const letters: DeadLetter[] = [];
   const dispatcher = new WebhookDispatcher(bus, configs(receiver.url), {

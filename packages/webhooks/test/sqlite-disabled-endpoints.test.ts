@@ -8,10 +8,9 @@ import type { WebhookConfig, WebhookDispatcherOptions } from "../src/types";
 import { WebhookDispatcher } from "../src/webhook-dispatcher";
 import { writeOldFile } from "./sqlite/old-file";
 import { tempDbPath } from "./sqlite/temp-file";
-import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import { type Responder, startReceiver } from "./support/receiver";
-import { until } from "./support/until";
+import { startTestReceiver } from "./support/test-receiver";
+import { until, within } from "./support/until";
 
 const dispatchers: WebhookDispatcher[] = [];
 afterEach(async () => {
@@ -39,19 +38,9 @@ function open(path: string, configs: WebhookConfig[], options: WebhookDispatcher
   /** Closes without a deadline, bounded so that a regression fails instead of hanging. */
   const close = async () => {
     dispatchers.splice(dispatchers.indexOf(dispatcher), 1);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error("close() still waiting after 5 s")), 5000);
-    });
-    return Promise.race([dispatcher.close(), late]).finally(() => clearTimeout(timer));
+    return within(dispatcher.close(), 5000, "close() still waiting");
   };
   return { bus, dispatcher, warnings, disabled, emit, close };
-}
-
-async function receiver(responder?: Responder) {
-  const started = await startReceiver(responder);
-  defer(() => started.close());
-  return started;
 }
 
 function pendingRows(path: string, endpointId: string): number {
@@ -72,7 +61,7 @@ const restoredWarnings = (warnings: { message: string }[]) =>
 describe("disabled endpoints in a SqliteStore", () => {
   it("keeps a manually disabled constructor endpoint disabled across a restart, with its deliveries, until enableEndpoint", async () => {
     const path = tempDbPath();
-    const hooks = await receiver();
+    const hooks = await startTestReceiver();
     const configs = [{ id: "t", url: hooks.url }];
     const first = open(path, configs);
     first.dispatcher.disableEndpoint("t");
@@ -113,7 +102,7 @@ describe("disabled endpoints in a SqliteStore", () => {
   it("keeps an endpoint added at run time and disabled by 410 Gone disabled across a restart", async () => {
     const path = tempDbPath();
     let gone = true;
-    const hooks = await receiver((_req, res) => res.writeHead(gone ? 410 : 204).end());
+    const hooks = await startTestReceiver((_req, res) => res.writeHead(gone ? 410 : 204).end());
     const first = open(path, []);
     first.dispatcher.addEndpoint({ id: "tenant", url: hooks.url, concurrency: 1 });
     first.emit(3);
@@ -143,7 +132,7 @@ describe("disabled endpoints in a SqliteStore", () => {
   it("close() at its deadline keeps a disabled endpoint's deliveries in the file and gives up on the enabled one's", async () => {
     const path = tempDbPath();
     // Never answers: only the deadline ends the attempt.
-    const hang = await receiver(() => {});
+    const hang = await startTestReceiver(() => {});
     const first = open(path, [
       { id: "live", url: hang.url },
       { id: "off", url: `${hang.url}?off` },
@@ -164,7 +153,7 @@ describe("disabled endpoints in a SqliteStore", () => {
 
   it("keeps a disabled endpoint restored without its secret disabled for its own reason; enableEndpoint needs the secret first", async () => {
     const path = tempDbPath();
-    const hooks = await receiver();
+    const hooks = await startTestReceiver();
     const first = open(path, []);
     first.dispatcher.addEndpoint({ id: "t", url: hooks.url, secret: "whsec_restart-7c1d" });
     first.dispatcher.disableEndpoint("t");
@@ -189,7 +178,7 @@ describe("disabled endpoints in a SqliteStore", () => {
 
   it("keeps an endpoint disabled for failing longer than disableAfterMs disabled across a restart", async () => {
     const path = tempDbPath();
-    const hooks = await receiver((_req, res) => res.writeHead(503).end());
+    const hooks = await startTestReceiver((_req, res) => res.writeHead(503).end());
     const config: WebhookConfig = {
       id: "flaky",
       url: hooks.url,
@@ -220,7 +209,7 @@ describe("disabled endpoints in a SqliteStore", () => {
       ).run("tenant", JSON.stringify({ id: "tenant", url: "http://127.0.0.1:9/placeholder" }));
     });
 
-    const hooks = await receiver();
+    const hooks = await startTestReceiver();
     const first = open(path, []);
     expect(first.dispatcher.endpoints()).toEqual([
       expect.objectContaining({ id: "tenant", state: "enabled", pending: 1 }),

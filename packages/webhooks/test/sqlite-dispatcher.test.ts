@@ -6,21 +6,15 @@ import { SqliteStore, SqliteStoreLockedError } from "../src/sqlite/index";
 import type { WebhookConfig } from "../src/types";
 import { WebhookDispatcher } from "../src/webhook-dispatcher";
 import { tempDbPath } from "./sqlite/temp-file";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { type Receiver, startReceiver } from "./support/receiver";
+import type { Receiver } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 import { until } from "./support/until";
 
 const dispatchers: WebhookDispatcher[] = [];
 afterEach(async () => {
   for (const dispatcher of dispatchers.splice(0)) await dispatcher.close({ deadlineMs: 100 });
 });
-
-async function receiver(respond?: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
-  const started = await startReceiver(respond);
-  defer(() => started.close());
-  return started;
-}
 
 function open(path: string, config: WebhookConfig) {
   const bus = new EventBus();
@@ -55,7 +49,7 @@ const deliveryId = (r: Receiver, i: number) => r.requests[i]?.headers["x-attesta
 describe("WebhookDispatcher on a SqliteStore", () => {
   it("delivers to a real receiver under the stored ids and records every attempt", async () => {
     const path = tempDbPath();
-    const hooks = await receiver((_req, res, index) =>
+    const hooks = await startTestReceiver((_req, res, index) =>
       index === 0 ? res.writeHead(503).end("busy, try again") : res.writeHead(200).end("ok"),
     );
     const { bus, dispatcher } = open(path, { url: hooks.url, retryBaseDelayMs: 10, retryCount: 2 });
@@ -82,7 +76,7 @@ describe("WebhookDispatcher on a SqliteStore", () => {
 
   it("refuses a second dispatcher on the same file", async () => {
     const path = tempDbPath();
-    const hooks = await receiver();
+    const hooks = await startTestReceiver();
     open(path, { url: hooks.url });
     expect(() => open(path, { url: hooks.url })).toThrow(SqliteStoreLockedError);
   });
@@ -90,7 +84,7 @@ describe("WebhookDispatcher on a SqliteStore", () => {
   it("keeps dead letters across a restart and recovers them under the same ids", async () => {
     const path = tempDbPath();
     let up = false;
-    const hooks = await receiver((_req, res) => res.writeHead(up ? 204 : 500).end());
+    const hooks = await startTestReceiver((_req, res) => res.writeHead(up ? 204 : 500).end());
     const first = open(path, { url: hooks.url, retryCount: 0 });
     for (let n = 0; n < 3; n++)
       first.bus.emit({ type: "approved", data: sampleData("approved", n) });
@@ -114,7 +108,7 @@ describe("WebhookDispatcher on a SqliteStore", () => {
 
   it("carries out a redelivery requested from another process at the next start", async () => {
     const path = tempDbPath();
-    const hooks = await receiver();
+    const hooks = await startTestReceiver();
     const first = open(path, { url: hooks.url });
     first.bus.emit({ type: "approved", data: sampleData("approved", 7) });
     await first.dispatcher.flush();
@@ -133,7 +127,7 @@ describe("WebhookDispatcher on a SqliteStore", () => {
   it("sends a redelivery requested by another process while it runs, with no new event", async () => {
     const path = tempDbPath();
     // Refuses the first request for good (a 4xx: dead at once), accepts the rest.
-    const hooks = await receiver((_req, res, index) =>
+    const hooks = await startTestReceiver((_req, res, index) =>
       index === 0 ? res.writeHead(422).end("no") : res.writeHead(200).end("ok"),
     );
     const { bus, dispatcher } = open(path, { url: hooks.url, retryBaseDelayMs: 10 });

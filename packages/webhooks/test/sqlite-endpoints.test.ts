@@ -13,9 +13,8 @@ import { WebhookDispatcher } from "../src/webhook-dispatcher";
 import { writeOldFile } from "./sqlite/old-file";
 import { tempDbPath } from "./sqlite/temp-file";
 import { parseTagged as parse, startNode } from "./support/child-process";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { type Receiver, startReceiver } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 import { until } from "./support/until";
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -29,12 +28,6 @@ afterEach(async () => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
   for (const dispatcher of dispatchers.splice(0)) await dispatcher.close({ deadlineMs: 100 });
 });
-
-async function receiver(): Promise<Receiver> {
-  const started = await startReceiver();
-  defer(() => started.close());
-  return started;
-}
 
 function open(
   path: string,
@@ -68,7 +61,7 @@ const startChild = (args: string[]) =>
 describe("endpoint configs in a SqliteStore", () => {
   it("restores an endpoint added at run time in a killed process, with its secret from the resolver, and never writes the secret", async () => {
     const path = tempDbPath();
-    const hooks = await receiver();
+    const hooks = await startTestReceiver();
     const first = await startChild(["add", path, hooks.url, SECRET]);
     const { deliveryId } = parse(first.line, "READY");
     expect(typeof deliveryId).toBe("string");
@@ -104,9 +97,8 @@ describe("endpoint configs in a SqliteStore", () => {
 
   it("keeps a restored endpoint whose secret cannot be found disabled (close() keeps its deliveries) until updateEndpoint gives it one", async () => {
     const path = tempDbPath();
-    const hooks = await receiver();
-    const down = await startReceiver((_req, res) => res.writeHead(503).end());
-    defer(() => down.close());
+    const hooks = await startTestReceiver();
+    const down = await startTestReceiver((_req, res) => res.writeHead(503).end());
     const first = open(path, []);
     first.dispatcher.addEndpoint({
       id: "t1",
@@ -188,7 +180,7 @@ describe("endpoint configs in a SqliteStore", () => {
 
   it("lets constructor configs win over stored copies, forgets removed endpoints and keeps unsigned ones unsigned", async () => {
     const path = tempDbPath();
-    const hooks = await receiver();
+    const hooks = await startTestReceiver();
     const first = open(path, [{ id: "static", url: hooks.url, secret: SECRET }]);
     first.dispatcher.addEndpoint({ id: "gone", url: hooks.url, secret: SECRET });
     first.dispatcher.addEndpoint({ id: "plain", url: hooks.url });
@@ -222,7 +214,7 @@ describe("endpoint configs in a SqliteStore", () => {
 
   it("writes secrets only with storeSecrets: true, and then needs no resolver", async () => {
     const path = tempDbPath();
-    const hooks = await receiver();
+    const hooks = await startTestReceiver();
     open(path, [], { storeSecrets: true }).dispatcher.addEndpoint({
       id: "t1",
       url: hooks.url,
@@ -256,7 +248,7 @@ describe("endpoint configs in a SqliteStore", () => {
     const id = "11111111-1111-4111-8111-111111111111";
     writeOldFile(path, 2, { id, endpointId: "static", attempts: 1 });
 
-    const hooks = await receiver();
+    const hooks = await startTestReceiver();
     const { dispatcher } = open(path, [{ id: "static", url: hooks.url }]);
     await hooks.waitForRequests(1);
     expect(hooks.requests[0]?.headers["x-attesta-delivery"]).toBe(id);

@@ -1,0 +1,14 @@
+/**
+ * A receiver that lives for one test.
+ *
+ * @module
+ */
+import { defer } from "./cleanup";
+import { type Receiver, type Responder, startReceiver } from "./receiver";
+
+/** Starts a receiver (see `startReceiver`) that is closed after the current test. */
+export async function startTestReceiver(responder?: Responder): Promise<Receiver> {
+  const started = await startReceiver(responder);
+  defer(() => started.close());
+  return started;
+}
