@@ -94,8 +94,8 @@ export class CommitLoop {
         this.#inFlight = false;
         this.#failed(batch, n, error);
         this.#pause = Math.min(2000, Math.max(100, this.#pause * 2));
+        // Not unref'd: a process must not exit quietly while writes it accepted are unwritten.
         this.#timer = setTimeout(this.#run, this.#pause);
-        this.#timer.unref();
       },
     );
   };

@@ -79,11 +79,13 @@ export function startStoreProcess(args: {
   proc: number;
   events: number;
   leaseMs: number;
+  /** Pause between bursts of 20 events. Default 5 ms. */
+  pauseMs?: number;
 }): StoreProcess {
-  const { url, schema, base, proc, events, leaseMs } = args;
+  const { url, schema, base, proc, events, leaseMs, pauseMs = 5 } = args;
   const child = spawn(
     process.execPath,
-    [script, url, schema, base, String(proc), String(events), String(leaseMs)],
+    [script, url, schema, base, String(proc), String(events), String(leaseMs), String(pauseMs)],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   const state: StoreProcess = { child, lines: [], acked: -1, sent: false };

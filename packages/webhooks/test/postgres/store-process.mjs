@@ -1,6 +1,6 @@
 // A dispatcher process on a PostgresStore, for the multi-process tests. Built
 // package only (run `pnpm build` first).
-// Usage: node store-process.mjs <database url> <schema> <receiver base url> <process> <events> <leaseMs>
+// Usage: node store-process.mjs <database url> <schema> <receiver base url> <process> <events> <leaseMs> [pauseMs]
 //   Emits <events> events in bursts of 20; after each burst prints "P <n>"
 //   once persisted() says events 0..n are committed, then "SENT", and keeps
 //   delivering until killed. Every event goes to endpoints e0, e1
@@ -9,7 +9,7 @@ import { EventBus } from "@attesta/events";
 import { WebhookDispatcher } from "../../dist/index.js";
 import { PostgresStore } from "../../dist/postgres/index.js";
 
-const [connection, schema, base, proc, total, leaseMs] = process.argv.slice(2);
+const [connection, schema, base, proc, total, leaseMs, pauseMs = "5"] = process.argv.slice(2);
 const bus = new EventBus();
 const endpoint = (id, extra) => ({
   id,
@@ -46,7 +46,7 @@ for (let n = 0; n < Number(total); ) {
   } catch (error) {
     write(`F ${last} ${error.message}`);
   }
-  await new Promise((resolve) => setTimeout(resolve, 5));
+  await new Promise((resolve) => setTimeout(resolve, Number(pauseMs)));
 }
 write("SENT");
 setInterval(() => {}, 1000);
