@@ -6,6 +6,7 @@
  * @module
  */
 export { migrationSql } from "./migrations";
+export { PostgresInspector } from "./postgres-inspector";
 export { PostgresStore } from "./postgres-store";
 export { PostgresStoreError, type PostgresStoreErrorCode } from "./postgres-store-error";
 export type { PoolLike, PostgresStoreOptions } from "./postgres-store-options";

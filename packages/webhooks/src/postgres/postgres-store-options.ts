@@ -7,7 +7,7 @@ import { invalidOption } from "../invalid-option";
 
 /** The part of a `pg.Pool` the store reads: its connection settings. */
 export interface PoolLike {
-  readonly options: Readonly<Record<string, unknown>>;
+  readonly options: object;
   query: unknown;
 }
 

@@ -22,8 +22,11 @@ import type {
 } from "../store/delivery-store";
 import { plainAttempt } from "../store/plain-attempt";
 import type { DispatchableEvent } from "../types";
+import type { EndpointWindow } from "./endpoint-window";
+import { PostgresInspector } from "./postgres-inspector";
 import { PostgresStoreError } from "./postgres-store-error";
 import {
+  type PoolLike,
   type PostgresStoreOptions,
   type ResolvedPostgresOptions,
   resolvePostgresOptions,
@@ -55,11 +58,25 @@ export class PostgresStore implements DeliveryStore {
   readonly #options: ResolvedPostgresOptions;
   #open: OpenStore | undefined;
   #state: "new" | "open" | "closed" = "new";
+  #closedWindows: Map<string, EndpointWindow> | undefined;
 
   constructor(options: PostgresStoreOptions) {
     this.#options = resolvePostgresOptions(options);
     this.schema = this.#options.schema;
     this.keepsSecrets = this.#options.storeSecrets;
+  }
+
+  /**
+   * Reads the schema from another process than a dispatcher (a CLI, a
+   * dashboard): async `list`, `get`, `requestRedelivery` and `counts` over
+   * every process's deliveries.
+   */
+  static inspect(connection: string | PoolLike, schema = "attesta"): PostgresInspector {
+    resolvePostgresOptions({ connection, schema });
+    return new PostgresInspector(
+      connection as ConstructorParameters<typeof PostgresInspector>[0],
+      schema,
+    );
   }
 
   open(context: StoreContext): void {
@@ -175,15 +192,21 @@ export class PostgresStore implements DeliveryStore {
   }
 
   pendingCount(endpointId: string): number {
-    return this.#require().window(endpointId).size;
+    return this.#counted(endpointId)?.size ?? 0;
   }
 
   mark(endpointId: string): number {
-    return this.#require().window(endpointId).accepted;
+    return this.#counted(endpointId)?.accepted ?? 0;
   }
 
   pendingBefore(endpointId: string, mark: number): boolean {
-    return this.#require().window(endpointId).holdsBefore(mark);
+    return this.#counted(endpointId)?.holdsBefore(mark) ?? false;
+  }
+
+  /** The window to count in; after close, what was held at the end (stats of the close report). */
+  #counted(endpointId: string): EndpointWindow | undefined {
+    if (this.#state === "closed") return this.#closedWindows?.get(endpointId);
+    return this.#require().window(endpointId);
   }
 
   /** The delivery as the database has it (any process's), after this process's writes are committed. */
@@ -219,6 +242,7 @@ export class PostgresStore implements DeliveryStore {
     const open = this.#open;
     if (open === undefined || this.#state === "closed") return;
     this.#state = "closed";
+    this.#closedWindows = open.windows;
     await open.close();
     this.#open = undefined;
   }
