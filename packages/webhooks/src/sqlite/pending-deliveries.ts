@@ -10,21 +10,12 @@ import type {
   AttemptResult,
   DeadReason,
   LeasedDelivery,
-  StoreContext,
 } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
-import type { IdEpoch } from "./delivery-ids";
 import type { DeliveryRow } from "./delivery-reader";
-import { materialize, type Unserializable } from "./materialize";
+import { materialize, type PendingParts, type Unserializable } from "./materialize";
 import { type PendingEntry, PendingQueue } from "./pending-queue";
-import { pendingState, type StoreWriter, settledState } from "./store-writer";
-
-/** What the pending set needs from an open store. */
-export interface PendingParts {
-  readonly context: StoreContext;
-  readonly writer: StoreWriter;
-  readonly ids: IdEpoch;
-}
+import { pendingState, settledState } from "./store-writer";
 
 export class PendingDeliveries {
   readonly #queues = new Map<string, PendingQueue>();

@@ -5,11 +5,11 @@
  * @module
  */
 import Database from "better-sqlite3";
+import { SqliteStoreError, type StoreOwner } from "../errors";
 import type { DeliveryQuery, DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
 import { DeliveryReader } from "./delivery-reader";
 import { openDatabase, type SqliteDatabase, sqliteFailure } from "./open-database";
 import { readOwner } from "./owner-lock";
-import { SqliteStoreError, type StoreOwner } from "./sqlite-store-error";
 
 /**
  * A read-only view of a SqliteStore file, from `SqliteStore.inspect(path)`.

@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import { closedError, lockLostError, openedTwiceError, type SqliteStoreError } from "../errors";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -24,12 +26,6 @@ import { sqliteFailure } from "./open-database";
 import { BUSY_TIMEOUT_MS, type OpenParts, openStore } from "./open-store";
 import { PendingDeliveries } from "./pending-deliveries";
 import { SqliteInspector } from "./sqlite-inspector";
-import {
-  closedError,
-  lockLostError,
-  openedTwiceError,
-  type SqliteStoreError,
-} from "./sqlite-store-error";
 import {
   type ResolvedSqliteOptions,
   resolveSqliteOptions,

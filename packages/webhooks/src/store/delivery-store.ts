@@ -10,8 +10,7 @@
  *
  * @module
  */
-import type { DisableReason } from "../operator-events";
-import type { DispatchableEvent } from "../types";
+import type { DispatchableEvent } from "../dispatchable-event";
 
 /** Where a delivery is in its life. Only `pending` deliveries are ever sent. */
 export type DeliveryStatus = "pending" | "delivered" | "dead";
@@ -33,6 +32,21 @@ export type DeadReason =
   | "blocked_address"
   | "removed"
   | "disabled";
+
+/** Why an endpoint was disabled. */
+export type DisableReason =
+  /** It answered 410 Gone. */
+  | "gone"
+  /** Every attempt failed for longer than `disableAfterMs`. */
+  | "failing"
+  /** `disableEndpoint(id)` was called. */
+  | "manual"
+  /**
+   * Restored from a durable store without its secret (the `secrets` option
+   * gave none): kept off so that it never sends unsigned requests. Fix:
+   * `updateEndpoint(id, { secret })`.
+   */
+  | "secret_missing";
 
 /** What kind of failure an attempt ended with; stored, so it is a plain string. */
 export type AttemptErrorKind =

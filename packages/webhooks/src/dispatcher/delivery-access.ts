@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { resolveListQuery, resolveRecoverQuery } from "./resolve-query";
-import type { Scheduler } from "./scheduler/scheduler";
-import type { DeliveryRecord, DeliveryStore } from "./store/delivery-store";
-import type { ListDeliveriesQuery, RecoverOptions } from "./types";
+import { resolveListQuery, resolveRecoverQuery } from "../options/resolve-query";
+import type { Scheduler } from "../scheduler/scheduler";
+import type { DeliveryRecord, DeliveryStore } from "../store/delivery-store";
+import type { ListDeliveriesQuery, RecoverOptions } from "../types";
 
 /** Read access to what the store holds: `dispatcher.deliveries`. */
 export interface Deliveries {
