@@ -5,6 +5,17 @@
  * @module
  */
 
+export type {
+  AdminCapabilities,
+  AdminChange,
+  AdminDeliveryFilter,
+  AdminDeliveryPage,
+  AdminDeliveryQuery,
+  AdminEndpoint,
+  AdminMinute,
+  DeliveryAdmin,
+} from "./admin/delivery-admin";
+export { dispatcherAdmin } from "./admin/dispatcher-admin";
 export type { DispatchableEvent, EventSource } from "./dispatchable-event";
 export { type Deliveries, WebhookDispatcher } from "./dispatcher/webhook-dispatcher";
 export type { EndpointInfo, RemoveEndpointOptions } from "./endpoints/endpoint-admin";
