@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -153,6 +153,22 @@ describe("attesta deliveries", () => {
       "--json",
     ]);
     expect(JSON.parse(other.stdout)).toMatchObject({ matched: 0 });
+  });
+
+  it("refuses a --db that is not a store file with one fix that speaks of reading (3)", async () => {
+    const log = join(dir, "some.log");
+    const text = "2025-06-15 14:32:18 INFO started\n".repeat(200);
+    writeFileSync(log, text);
+    const result = await runCli(["deliveries", "list", "--db", log]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      /^@attesta\/cli: --db: cannot read .*some\.log is not a readable SQLite database/,
+    );
+    expect(result.stderr.match(/Fix:/g)).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/created|new empty store/);
+    expect(result.stderr).toContain("this one was only read, never changed");
+    const { readFileSync } = await import("node:fs");
+    expect(readFileSync(log, "utf8")).toBe(text);
   });
 
   it("explains a missing --db (2), a missing file (3) and a bad filter (2)", async () => {

@@ -29,14 +29,16 @@ export function openDatabase(path: string, options: OpenDatabaseOptions): Sqlite
       timeout: options.busyTimeoutMs,
     });
   } catch (error) {
-    throw sqliteFailure(path, error, "open");
+    throw sqliteFailure(path, error, "open", options.readonly);
   }
   try {
     prepare(db, path, options);
     return db;
   } catch (error) {
     db.close();
-    throw error instanceof SqliteStoreError ? error : sqliteFailure(path, error, "open");
+    throw error instanceof SqliteStoreError
+      ? error
+      : sqliteFailure(path, error, "open", options.readonly);
   }
 }
 
@@ -87,15 +89,27 @@ function foreignDatabase(path: string, tables: readonly string[]): SqliteStoreEr
   );
 }
 
-/** Turns a better-sqlite3 error into a SqliteStoreError that names the file and the fix. */
-export function sqliteFailure(path: string, error: unknown, doing: string): SqliteStoreError {
+/**
+ * Turns a better-sqlite3 error into a SqliteStoreError that names the file
+ * and the fix; `readOnly` for a reader (`SqliteStore.inspect`), whose fixes
+ * never speak of creating a store.
+ */
+export function sqliteFailure(
+  path: string,
+  error: unknown,
+  doing: string,
+  readOnly = false,
+): SqliteStoreError {
   const code = (error as { code?: unknown } | null)?.code;
   const detail = error instanceof Error ? error.message : String(error);
   if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
+    const fix = readOnly
+      ? "pass the file a SqliteStore writes (the path given to new SqliteStore({ path })); this one was only read, never changed."
+      : "point the store at its own file, or move this one away (keep it for inspection) and a new empty store is created at that path.";
     return new SqliteStoreError(
       "not_a_database",
       path,
-      `${path} is not a readable SQLite database (${detail}); it is corrupt or another kind of file. Fix: point the store at its own file, or move this one away (keep it for inspection) and a new empty store is created at that path.`,
+      `${path} is not a readable SQLite database (${detail}); it is corrupt or another kind of file. Fix: ${fix}`,
       error,
     );
   }
