@@ -14,7 +14,6 @@ const store = (schema: string) => {
 describeStoreContract("PostgresStore", {
   create: () => store(freshSchema()),
   reopen: (closed) => store(schemas.get(closed) ?? freshSchema()),
-  keepsPastWindow: true,
 });
 
 afterAll(dropSchemas);

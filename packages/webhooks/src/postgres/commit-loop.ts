@@ -40,6 +40,11 @@ export class CommitLoop {
     private readonly hooks: CommitHooks,
   ) {}
 
+  /** Whether the last commit failed (the database is unreachable or refusing). */
+  get failing(): boolean {
+    return this.#failing;
+  }
+
   /** Commits on a later turn (now, or after the pause of a failing stretch). */
   soon(): void {
     if (this.#scheduled || this.#inFlight || this.#timer !== undefined) return;

@@ -21,6 +21,8 @@ export class EndpointWindow {
   owned = false;
   /** Whether the database may hold pending rows that are not in the window. */
   more = false;
+  /** Rows this process wrote past the window and has not paged in yet (counted as owed). */
+  spilled = 0;
   /** Whether a refill query is under way. */
   refilling = false;
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 
 /** The part of a `pg.Pool` the store reads: its connection settings. */
 export interface PoolLike {

@@ -7,6 +7,8 @@
  *
  * @module
  */
+
+import type { DispatchableEvent } from "../dispatchable-event";
 import { eventName } from "../router/to-webhook-payload";
 import type {
   AttemptRecord,
@@ -21,7 +23,6 @@ import type {
   StoredEndpoint,
 } from "../store/delivery-store";
 import { plainAttempt } from "../store/plain-attempt";
-import type { DispatchableEvent } from "../types";
 import type { EndpointWindow } from "./endpoint-window";
 import { PostgresInspector } from "./postgres-inspector";
 import { PostgresStoreError } from "./postgres-store-error";
@@ -113,8 +114,10 @@ export class PostgresStore implements DeliveryStore {
     if (window.owned && !window.more && open.room(window) > 0) {
       open.byId.set(entry.id, entry);
       window.add(entry, 0);
-    } else if (window.owned) window.more = true;
-    else open.buffer.notify(`i:${endpointId}`);
+    } else if (window.owned) {
+      window.more = true;
+      window.spilled++;
+    } else open.buffer.notify(`i:${endpointId}`);
     open.commits.soon();
     return undefined;
   }
@@ -124,6 +127,16 @@ export class PostgresStore implements DeliveryStore {
     const window = open?.windows.get(endpointId);
     if (open === undefined || window === undefined || !window.owned || !open.leases.valid)
       return [];
+    // Drained with more in the database: page in now, unless the database is failing
+    // (then the poll refills it, and the scheduler is never held up by a dead connection).
+    if (window.more && window.nextDueAt() !== 0 && !open.commits.failing) {
+      try {
+        open.commits.commitNow(); // rows written past the window may still be buffered
+        open.refill.refillSync(window);
+      } catch {
+        // The next poll tries again.
+      }
+    }
     const leased: LeasedDelivery[] = [];
     while (leased.length < limit) {
       const entry = window.take(now);
@@ -141,7 +154,9 @@ export class PostgresStore implements DeliveryStore {
 
   nextDueAt(endpointId: string): number | undefined {
     const window = this.#require().window(endpointId);
-    return window.owned ? window.nextDueAt() : undefined;
+    if (!window.owned) return undefined;
+    // Rows past the window may be due: report "now" so the scheduler leases, which pages them in.
+    return window.more ? 0 : window.nextDueAt();
   }
 
   recordAttempt(id: string, attempt: AttemptRecord, result: AttemptResult): void {
@@ -192,7 +207,8 @@ export class PostgresStore implements DeliveryStore {
   }
 
   pendingCount(endpointId: string): number {
-    return this.#counted(endpointId)?.size ?? 0;
+    const window = this.#counted(endpointId);
+    return window === undefined ? 0 : window.size + window.spilled;
   }
 
   mark(endpointId: string): number {

@@ -4,8 +4,9 @@
  *
  * @module
  */
+
+import type { DispatchableEvent } from "../dispatchable-event";
 import type { DeadReason, DeliveryStatus, LeasedDelivery } from "../store/delivery-store";
-import type { DispatchableEvent } from "../types";
 
 export interface WindowEntry {
   readonly id: string;

@@ -72,6 +72,7 @@ export class WindowRefill {
       window.add(entry, now);
       added++;
     }
+    window.spilled = window.more ? Math.max(0, window.spilled - added) : 0;
     return added;
   }
 }

@@ -5,6 +5,9 @@
  *
  * @module
  */
+
+import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
+import { closedError, lockLostError, openedTwiceError, type SqliteStoreError } from "../errors";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -24,12 +27,6 @@ import { sqliteFailure } from "./open-database";
 import { BUSY_TIMEOUT_MS, type OpenParts, openStore } from "./open-store";
 import { PendingDeliveries } from "./pending-deliveries";
 import { SqliteInspector } from "./sqlite-inspector";
-import {
-  closedError,
-  lockLostError,
-  openedTwiceError,
-  type SqliteStoreError,
-} from "./sqlite-store-error";
 import {
   type ResolvedSqliteOptions,
   resolveSqliteOptions,
@@ -62,12 +59,13 @@ export class SqliteStore implements DeliveryStore {
   readonly #options: ResolvedSqliteOptions;
   #parts: OpenParts | undefined;
   #state: "new" | "open" | "fenced" | "closed" = "new";
-  readonly #pending = new PendingDeliveries();
+  readonly #pending: PendingDeliveries;
   readonly #schedule = new CommitSchedule(() => this.#commit(false));
   #fenceReported = false;
 
   constructor(options: SqliteStoreOptions) {
     this.#options = resolveSqliteOptions(options);
+    this.#pending = new PendingDeliveries(this.#options.maxStoredPending);
     this.path = this.#options.path;
     this.keepsSecrets = this.#options.storeSecrets;
   }
@@ -92,8 +90,8 @@ export class SqliteStore implements DeliveryStore {
     this.#parts = parts;
     this.#pending.attach(parts, parts.lastSeq);
     try {
-      for (const row of parts.reader.pending())
-        this.#pending.resume(row, row.next_attempt_at ?? row.created_at, row.series_start);
+      // Counts only: each endpoint's window is paged in at its first lease.
+      this.#pending.resumeFromFile();
     } catch (error) {
       parts.db.close();
       this.#parts = undefined;
@@ -133,7 +131,9 @@ export class SqliteStore implements DeliveryStore {
 
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
     if (this.#pending.hasBuffered) this.#commit(false);
-    const victims = this.#pending.abandon(endpointId, reason, this.#now());
+    const victims = this.#pending.abandon(endpointId, reason, this.#now(), () =>
+      this.#commit(false),
+    );
     this.#schedule.soon();
     return victims;
   }
@@ -158,6 +158,16 @@ export class SqliteStore implements DeliveryStore {
   list(query?: DeliveryQuery): DeliveryRecord[] {
     this.#flushAll();
     return this.#require().reader.list(query);
+  }
+
+  page(query: AdminDeliveryQuery): AdminDeliveryPage {
+    this.#flushAll();
+    return this.#require().reader.page(query);
+  }
+
+  minutes(range: { since: number; until: number }): AdminMinute[] {
+    this.#flushAll();
+    return this.#require().reader.minutes(range);
   }
 
   redeliver(id: string, now: number): boolean {
@@ -206,6 +216,7 @@ export class SqliteStore implements DeliveryStore {
     } catch (error) {
       if (!(error instanceof CommitFailure)) throw error;
       lost = error.lost;
+      this.#pending.keepInMemory(error.entries);
       if (error.lockLost) this.#state = "fenced";
       failure = error.lockLost
         ? this.#lockLost()
