@@ -93,12 +93,12 @@ export class DatabaseThread {
   /**
    * Like `run`, but blocks this thread until the answer, after every request
    * sent before it. Throws DatabaseFault on a database error or after
-   * `syncTimeoutMs`.
+   * `timeoutMs` (default `syncTimeoutMs`).
    */
-  runSync(steps: readonly Statement[], tx = false): Rows[] {
+  runSync(steps: readonly Statement[], tx = false, timeoutMs = this.syncTimeoutMs): Rows[] {
     const n = ++this.#n;
     this.#worker.postMessage({ n, sync: true, tx, steps });
-    const deadline = Date.now() + this.syncTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       for (let m = receiveMessageOnPort(this.#sync.port1); m !== undefined; ) {
         const message = m.message as Reply;
@@ -110,8 +110,7 @@ export class DatabaseThread {
         m = receiveMessageOnPort(this.#sync.port1);
       }
       const left = deadline - Date.now();
-      if (left <= 0)
-        throw new DatabaseFault(`no answer within ${this.syncTimeoutMs} ms`, "timeout");
+      if (left <= 0) throw new DatabaseFault(`no answer within ${timeoutMs} ms`, "timeout");
       Atomics.wait(this.#flag, 0, Atomics.load(this.#flag, 0), left);
     }
   }

@@ -14,12 +14,16 @@ import { PostgresStoreError } from "./postgres-store-error";
 
 /** Runs the missing migrations; throws PostgresStoreError for a newer schema or no database. */
 export function openSchema(thread: DatabaseThread, schema: string): void {
+  // Connecting and migrating may take longer than a read: a bound of its own.
+  const timeout = Math.max(thread.syncTimeoutMs, 60_000);
   let version: number;
   try {
-    const [[exists] = []] = thread.runSync([metaExistsStatement(schema)]);
-    const [[row] = []] = exists?.[0] === true ? thread.runSync([versionStatement(schema)]) : [];
+    const [[exists] = []] = thread.runSync([metaExistsStatement(schema)], false, timeout);
+    const [[row] = []] =
+      exists?.[0] === true ? thread.runSync([versionStatement(schema)], false, timeout) : [];
     version = Number(row?.[0] ?? 0);
-    if (version < PG_SCHEMA_VERSION) thread.runSync(migrationStatements(schema, version), true);
+    if (version < PG_SCHEMA_VERSION)
+      thread.runSync(migrationStatements(schema, version), true, timeout);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PostgresStoreError(
