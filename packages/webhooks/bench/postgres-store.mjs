@@ -39,6 +39,8 @@ async function admin(sql) {
   }
 }
 
+/** Persisted events per CPU second of this process (both its threads; PostgreSQL's own CPU not counted). */
+const perCpu = [];
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const context = () => ({
   serialize: (event) => Buffer.from(JSON.stringify(toWebhookPayload(event)), "utf8"),
@@ -55,6 +57,7 @@ async function persistedRate(round) {
   const store = new PostgresStore({ connection: url, schema: `rate_${round}` });
   store.open(context());
   const started = performance.now();
+  const cpu = process.cpuUsage();
   for (let sent = 0; sent < EVENTS; ) {
     for (let i = 0; i < BURST; i++, sent++)
       store.enqueue("down", { type: "approved", timestamp: Date.now(), data: approvedData(sent) });
@@ -62,6 +65,8 @@ async function persistedRate(round) {
   }
   await store.persisted();
   const rate = EVENTS / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  perCpu.push(EVENTS / ((used.user + used.system) / 1e6));
   await store.close();
   return rate;
 }
@@ -124,7 +129,7 @@ try {
   const ratio = median(postgres.map((value, i) => value / memory[i]));
   const round = (values) => values.map((v) => Math.round(v)).join(", ");
   console.log(
-    `persisted events/s (batched): ${round(persisted)}; median ${Math.round(median(persisted))} (goal ≥ 30,000)`,
+    `persisted events/s (batched): ${round(persisted)}; median ${Math.round(median(persisted))} (goal ≥ 30,000); per CPU second of this process ${round(perCpu)}`,
   );
   console.log(
     `deliveries/s memory: ${round(memory)}; postgres: ${round(postgres)}; median ratio ${ratio.toFixed(2)} (goal ≥ 0.4)`,

@@ -35,13 +35,18 @@ export function storeQueries(schema: string): StoreQueries {
   const d = `${s}.deliveries`;
   return {
     channel: `attesta_${schema}`,
-    // $1-$11 new rows (their state as of now), $12-$18 state of older rows,
-    // $19-$26 attempts, $27 channel, $28 notification payloads.
+    // $1-$11 new rows (their state as of now; $4 every body end to end, cut by
+    // the offsets $29 and lengths $30: one value instead of one per row),
+    // $12-$18 state of older rows, $19-$26 attempts, $27 channel, $28 payloads.
     commit: `WITH ins AS (
   INSERT INTO ${d} AS d (id, endpoint_id, event, body, status, attempts, series_start,
     created_at, next_attempt_at, settled_at, dead_reason)
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::int[],
+  SELECT u.id, u.endpoint_id, u.event, substring($4::bytea FROM u.start + 1 FOR u.len), u.status,
+    u.attempts, u.series_start, u.created_at, u.next_attempt_at, u.settled_at, u.dead_reason
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $29::int[], $30::int[], $5::text[], $6::int[],
     $7::int[], $8::bigint[], $9::bigint[], $10::bigint[], $11::text[])
+    AS u(id, endpoint_id, event, start, len, status, attempts, series_start, created_at,
+      next_attempt_at, settled_at, dead_reason)
   ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
     series_start = EXCLUDED.series_start, next_attempt_at = EXCLUDED.next_attempt_at,
     settled_at = EXCLUDED.settled_at, dead_reason = EXCLUDED.dead_reason

@@ -97,8 +97,17 @@ export class WriteBuffer {
 /** The batch as the one commit statement's parameters. */
 export function commitStatement(text: string, channel: string, batch: Batch): Statement {
   const ins = columns(11);
+  const bodies: Uint8Array[] = [];
+  const starts: number[] = [];
+  const lengths: number[] = [];
+  let offset = 0;
   for (const e of batch.inserts) {
-    push(ins, e.id, e.endpointId, e.eventName, e.body ?? new Uint8Array(0), e.status);
+    const body = e.body ?? new Uint8Array(0);
+    bodies.push(body);
+    starts.push(offset);
+    lengths.push(body.length);
+    offset += body.length;
+    push(ins, e.id, e.endpointId, e.eventName, null, e.status);
     push(ins.slice(5), e.attempts, e.seriesStart, e.createdAt, e.nextAttemptAt ?? null);
     push(ins.slice(9), e.settledAt ?? null, e.deadReason ?? null);
   }
@@ -112,7 +121,8 @@ export function commitStatement(text: string, channel: string, batch: Batch): St
     push(att, id, a.attempt, a.startedAt, Math.round(a.durationMs), a.status ?? null);
     push(att.slice(5), a.errorKind ?? null, a.errorMessage ?? null, a.responseBody ?? null);
   }
-  return { text, values: [...ins, ...upd, ...att, channel, batch.notify] };
+  ins[3] = Buffer.concat(bodies, offset) as unknown as unknown[];
+  return { text, values: [...ins, ...upd, ...att, channel, batch.notify, starts, lengths] };
 }
 
 function columns(n: number): unknown[][] {
