@@ -56,7 +56,7 @@ function payloadOf(parts: DeadLetterParts): WebhookPayload {
  */
 export function toDeadLetter(endpoint: Endpoint, parts: DeadLetterParts): DeadLetter {
   return {
-    url: endpoint.config.url,
+    url: endpoint.config.shownUrl,
     endpointIndex: endpoint.index,
     endpointId: endpoint.id,
     deliveryId: parts.deliveryId,

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { toDeadLetter } from "./dead-letter";
+import { bodyFailureReason } from "./format/format-error";
 import type { FailureSummary } from "./operator-events";
 import type { Reporter } from "./reporter";
 import type { DeadLetter } from "./reports";
@@ -79,7 +80,13 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
   const { router, reporter } = side;
   return {
     // An event routed to one endpoint is serialised once anyway: only shared bytes are kept.
-    serialize: (event) => payloads.serialize(event, router.routesMany(event.type)),
+    serialize: (event, endpointId) =>
+      payloads.bodyFor(
+        event,
+        router.endpoint(endpointId)?.config.format,
+        endpointId,
+        router.routesMany(event.type),
+      ),
     mintId: randomUUID,
     now: Date.now,
     limits: (endpointId) => {
@@ -107,12 +114,12 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
           deliveryId: record.id,
           body: record.body,
           event,
-          reason: "unserializable",
+          reason: bodyFailureReason(cause),
           attempts: record.attempts,
           error,
         }),
         endpoint,
-        { kind: "unserializable", message },
+        { kind: bodyFailureReason(cause), message },
       );
     },
     wake: () => side.wake(),

@@ -9,6 +9,17 @@ export { DispatcherClosedError } from "./dispatcher-closed-error";
 export type { EndpointInfo, RemoveEndpointOptions } from "./endpoint-admin";
 export type { SecretResolver } from "./endpoint-records";
 export type {
+  BuiltinFormat,
+  ChatService,
+  EndpointFormat,
+  FormatContext,
+  FormatFunction,
+  FormatPayload,
+} from "./format/endpoint-format";
+export { WebhookFormatError } from "./format/format-error";
+export { DISCORD_LIMITS, SLACK_LIMITS, TEAMS_LIMITS } from "./format/limits";
+export { renderChatMessage } from "./format/render-chat-message";
+export type {
   DisableReason,
   DispatcherEvents,
   EndpointRef,
@@ -46,7 +57,7 @@ export { MemoryStore } from "./store/memory-store";
 export type { MemoryStoreOptions } from "./store/memory-store-options";
 export { BLOCKED_RANGES, type NetworkOptions } from "./transport/address-policy";
 export { BlockedAddressError } from "./transport/blocked-address-error";
-export { redactUrl } from "./transport/redact-url";
+export { type RedactUrlOptions, redactUrl } from "./transport/redact-url";
 export { DEFAULT_MAX_SOCKETS } from "./transport/shared-agent";
 export type {
   CloseOptions,

@@ -9,6 +9,7 @@ import { EventBus } from "@attesta/events";
 import type { Redis } from "ioredis";
 import { toDeadLetter } from "../dead-letter";
 import { DispatcherClosedError } from "../dispatcher-closed-error";
+import { bodyFailureReason } from "../format/format-error";
 import { integerOption } from "../integer-option";
 import type { DispatcherEvents } from "../operator-events";
 import { Reporter } from "../reporter";
@@ -145,8 +146,8 @@ export class WebhookProducer {
       // As in the local dispatcher: one serialisation per event, shared by every endpoint it goes to.
       bytes: new PayloadBytes(true),
       reporter: this.reporter,
-      unserializable: (delivery) => {
-        this.deadLetter(delivery, "unserializable");
+      unserializable: (delivery, error) => {
+        this.deadLetter(delivery, bodyFailureReason(error));
       },
       settled: (count) => this.settle(count),
     });
@@ -235,7 +236,7 @@ export class WebhookProducer {
       attempts: 0,
     });
     delivery.endpoint.countFailed();
-    if (reason === "unserializable") this.undelivered.push(letter);
+    if (reason === "unserializable" || reason === "format_failed") this.undelivered.push(letter);
     const { endpoint } = delivery;
     this.reporter.deadLettered(letter, endpoint.config.label);
     this.events.emit({

@@ -5,6 +5,7 @@
  *
  * @module
  */
+
 import { invalidOption } from "../invalid-option";
 import type {
   DisableReason,
@@ -12,6 +13,7 @@ import type {
   EndpointRef,
   FailureSummary,
 } from "../operator-events";
+import { isGoneAnswer } from "../transport/service-answers";
 import {
   type BreakerPermit,
   type BreakerTransition,
@@ -142,7 +144,9 @@ export class EndpointHealth {
     this.inARow++;
     this.lastFailure = attempt.failure;
     this.breaker.record(permit, false);
-    if (this.disableOnGone && attempt.failure?.status === 410) this.disable("gone");
+    const failure = attempt.failure;
+    if (this.disableOnGone && isGoneAnswer(failure?.status, failure?.receiverCode))
+      this.disable("gone");
     else if (this.now() - this.failingSince >= this.disableAfterMs) this.disable("failing");
   }
 
