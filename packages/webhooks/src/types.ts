@@ -78,8 +78,8 @@ export interface WebhookConfig<Events extends object = PipelineEvents> {
   /**
    * The URL's path or query is its credential: logs, errors, spans, operator
    * events and dead letters show only its origin and a fingerprint. Default:
-   * `true` for Slack, Discord, Teams and Power Automate hook hosts and for
-   * URLs with a `sig=` parameter, else `false`.
+   * `true` with a chat `format`, for Slack, Discord, Teams and Power
+   * Automate hook hosts and for URLs with a `sig=` parameter, else `false`.
    */
   secretUrl?: boolean;
   /**

@@ -10,7 +10,8 @@ import type { MessageFacts } from "./message-facts";
 
 /** Backslash-escapes Discord markdown, so agent data cannot restyle the message. */
 function escapeMarkdown(text: string): string {
-  return text.replace(/([\\*_~`|>#[\]()-])/g, "\\$1");
+  // Inline markers anywhere; quote, heading and list markers only where a line starts.
+  return text.replace(/([\\*_~`|[\]])/g, "\\$1").replace(/^(\s*)([>#-])/gm, "$1\\$2");
 }
 
 /** Space kept for the footer, the time field and the reason's label. */

@@ -137,8 +137,10 @@ export function resolveConfig(
       "pass true when the URL's path or query is its credential",
     );
   }
-  const { url, origin, path, label, shownUrl } = resolveUrl(input.url, `${at}.url`, secretUrl);
   const format = resolveFormat(input.format, `${at}.format`);
+  // A chat hook's URL is its credential wherever it is hosted.
+  const urlIsSecret = secretUrl ?? (format?.service === undefined ? undefined : true);
+  const { url, origin, path, label, shownUrl } = resolveUrl(input.url, `${at}.url`, urlIsSecret);
   const id = resolveId(input.id, `${at}.id`) ?? fallbackId(url);
   const events = resolveEventSelection(input.events, `${at}.events`);
   const { secret, scheme } = resolveSigning(input.secret, input.scheme, at);
