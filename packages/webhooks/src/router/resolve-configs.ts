@@ -6,7 +6,7 @@
 import type { SenderScheme } from "@attesta/verify";
 import { type ResolvedFormat, resolveFormat } from "../format/endpoint-format";
 import { invalidOption } from "../invalid-option";
-import { isSecretUrl, redactUrl } from "../transport/redact-url";
+import { endpointUrlIsSecret, isSecretUrl, redactUrl } from "../transport/redact-url";
 import type { OverflowPolicy } from "../types";
 import { defaultEndpointId, ENDPOINT_ID_PATTERN } from "./endpoint-id";
 import {
@@ -138,9 +138,11 @@ export function resolveConfig(
     );
   }
   const format = resolveFormat(input.format, `${at}.format`);
-  // A chat hook's URL is its credential wherever it is hosted.
-  const urlIsSecret = secretUrl ?? (format?.service === undefined ? undefined : true);
-  const { url, origin, path, label, shownUrl } = resolveUrl(input.url, `${at}.url`, urlIsSecret);
+  const { url, origin, path, label, shownUrl } = resolveUrl(
+    input.url,
+    `${at}.url`,
+    endpointUrlIsSecret(input),
+  );
   const id = resolveId(input.id, `${at}.id`) ?? fallbackId(url);
   const events = resolveEventSelection(input.events, `${at}.events`);
   const { secret, scheme } = resolveSigning(input.secret, input.scheme, at);

@@ -73,6 +73,20 @@ export function isSecretUrl(host: string, tail: string, secret?: boolean): boole
   return SECRET_HOOKS.some((pattern) => pattern.test(hostname)) || /[?&]sig=/i.test(tail);
 }
 
+/**
+ * Whether an endpoint config says its URL is a credential: its `secretUrl`,
+ * else `true` for a chat `format` (a chat hook's URL is its credential
+ * wherever it is hosted), else `undefined` (decided by the URL).
+ */
+export function endpointUrlIsSecret(config: {
+  readonly format?: unknown;
+  readonly secretUrl?: unknown;
+}): boolean | undefined {
+  if (typeof config.secretUrl === "boolean") return config.secretUrl;
+  const { format } = config;
+  return format === "slack" || format === "teams" || format === "discord" ? true : undefined;
+}
+
 /** 8 hex digits of the URL's SHA-256: the same URL always shows the same fingerprint. */
 function urlFingerprint(value: string): string {
   return createHash("sha256").update(value, "utf8").digest("hex").slice(0, 8);
