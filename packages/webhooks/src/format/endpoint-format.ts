@@ -4,10 +4,10 @@
  * @module
  */
 import type { PipelineEvents } from "@attesta/events";
-import { invalidOption } from "../invalid-option";
+import type { DispatchableEvent } from "../dispatchable-event";
+import { WebhookFormatError } from "../errors/webhook-format-error";
+import { invalidOption } from "../options/invalid-option";
 import { toWebhookPayload } from "../router/to-webhook-payload";
-import type { DispatchableEvent } from "../types";
-import { WebhookFormatError } from "./format-error";
 import { renderChatMessage } from "./render-chat-message";
 
 /** The chat services with a built-in format. */

@@ -3,8 +3,9 @@
  *
  * @module
  */
+
+import type { DispatchableEvent } from "../dispatchable-event";
 import { eventName } from "../router/to-webhook-payload";
-import type { DispatchableEvent } from "../types";
 import { discordMessage } from "./discord";
 import type { ChatService } from "./endpoint-format";
 import { messageFacts } from "./message-facts";

@@ -3,9 +3,10 @@
  *
  * @module
  */
+
+import type { DispatchableEvent } from "../dispatchable-event";
 import type { ResolvedFormat } from "../format/endpoint-format";
-import { typeName } from "../invalid-option";
-import type { DispatchableEvent } from "../types";
+import { typeName } from "../options/invalid-option";
 import { toWebhookPayload } from "./to-webhook-payload";
 
 /**

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { bodyFailureReason } from "../format/format-error";
-import type { DispatchableEvent } from "../types";
+import type { DispatchableEvent } from "../dispatchable-event";
+import { bodyFailureReason } from "../errors/webhook-format-error";
 import type {
   AttemptRecord,
   AttemptResult,

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { FailureSummary } from "../operator-events";
-import { WebhookResponseError } from "../webhook-response-error";
+
+import { WebhookResponseError } from "../errors";
+import type { FailureSummary } from "../reporting/operator-events";
 import { readReceiverError } from "./receiver-error";
 
 /** What is known about a failed attempt. */
