@@ -14,7 +14,7 @@ import type {
   DeliveryStatus,
 } from "../store/delivery-store";
 import { IdEpochs } from "./delivery-ids";
-import type { SqliteDatabase } from "./open-database";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 
 export interface DeliveryRow {
   seq: number;

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { SqliteDatabase } from "./open-database";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 import { SqliteStoreLockedError, type StoreOwner } from "./sqlite-store-error";
 
 interface OwnerRow {

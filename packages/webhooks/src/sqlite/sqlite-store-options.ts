@@ -4,6 +4,8 @@
  * @module
  */
 import { invalidOption } from "../invalid-option";
+import { checkDriverName } from "./driver/choose-driver";
+import type { SqliteDriverName } from "./driver/sqlite-driver";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -54,6 +56,22 @@ export interface SqliteStoreOptions {
    * no copies in logs or tickets).
    */
   readonly storeSecrets?: boolean;
+  /**
+   * The SQLite library. Left out: the `ATTESTA_SQLITE_DRIVER` environment
+   * variable when set, else `"node:sqlite"` where the runtime has it (Node.js
+   * 22.13+ and 24: nothing native to install; its ExperimentalWarning on
+   * Node.js 22 is not printed), else `"better-sqlite3"` (an optional peer
+   * dependency, ^12). Both read and write the same file format. Opening
+   * fails with a SqliteStoreError (`driver_unavailable`) when the chosen
+   * library does not load.
+   */
+  readonly driver?: SqliteDriverName;
+}
+
+/** Options of {@link SqliteStore.inspect}. */
+export interface SqliteInspectOptions {
+  /** The SQLite library, as in {@link SqliteStoreOptions.driver}. */
+  readonly driver?: SqliteDriverName;
 }
 
 export interface ResolvedSqliteOptions {
@@ -67,6 +85,7 @@ export interface ResolvedSqliteOptions {
   readonly staleLockMs: number;
   readonly pollIntervalMs: number;
   readonly storeSecrets: boolean;
+  readonly driver: SqliteDriverName | undefined;
 }
 
 export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqliteOptions {
@@ -107,7 +126,25 @@ export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqlit
     staleLockMs: duration("staleLockMs", options.staleLockMs, 15_000, 1),
     pollIntervalMs: duration("pollIntervalMs", options.pollIntervalMs, 1000, 1),
     storeSecrets: flag("storeSecrets", options.storeSecrets),
+    driver: checkDriverName("SqliteStore driver", options.driver),
   };
+}
+
+export function resolveInspectOptions(options: SqliteInspectOptions | undefined): {
+  readonly driver: SqliteDriverName | undefined;
+} {
+  if (options === undefined) return { driver: undefined };
+  if (options === null || typeof options !== "object")
+    throw invalidOption("SqliteStore.inspect options", "an object", options, "pass { driver }");
+  const unknown = Object.keys(options).filter((key) => key !== "driver");
+  if (unknown.length > 0)
+    throw invalidOption(
+      "SqliteStore.inspect options",
+      "{ driver }",
+      unknown.join(", "),
+      "remove the unknown keys",
+    );
+  return { driver: checkDriverName("SqliteStore.inspect driver", options.driver) };
 }
 
 function flag(at: string, value: boolean | undefined): boolean {

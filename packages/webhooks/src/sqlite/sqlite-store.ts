@@ -32,7 +32,9 @@ import {
 } from "./sqlite-store-error";
 import {
   type ResolvedSqliteOptions,
+  resolveInspectOptions,
   resolveSqliteOptions,
+  type SqliteInspectOptions,
   type SqliteStoreOptions,
 } from "./sqlite-store-options";
 import { CommitFailure, lateAttemptState, pendingState } from "./store-writer";
@@ -77,8 +79,8 @@ export class SqliteStore implements DeliveryStore {
    * a dashboard): list and get deliveries, and request redeliveries that the
    * owning dispatcher picks up within its poll interval.
    */
-  static inspect(path: string): SqliteInspector {
-    return new SqliteInspector(path, BUSY_TIMEOUT_MS);
+  static inspect(path: string, options?: SqliteInspectOptions): SqliteInspector {
+    return new SqliteInspector(path, BUSY_TIMEOUT_MS, resolveInspectOptions(options).driver);
   }
 
   open(context: StoreContext): void {
