@@ -5,6 +5,10 @@
  *
  * @module
  */
+
+import { pageLimit } from "../admin/admin-query";
+import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
+import { minutesOf } from "../admin/record-health";
 import type {
   AttemptErrorKind,
   AttemptRecord,
@@ -15,6 +19,8 @@ import type {
 } from "../store/delivery-store";
 import { IdEpochs } from "./delivery-ids";
 import type { SqliteDatabase } from "./driver/sqlite-driver";
+import { pageQuery } from "./page-query";
+import { encodeSeqCursor } from "./seq-cursor";
 
 export interface DeliveryRow {
   seq: number;
@@ -101,6 +107,35 @@ export class DeliveryReader {
       .all() as { status: DeliveryStatus; n: number }[];
     for (const { status, n } of rows) counts[status] = n;
     return counts;
+  }
+
+  /** One newest-first page, by row order (seq), for `DeliveryAdmin.deliveries`. */
+  page(query: AdminDeliveryQuery): AdminDeliveryPage {
+    const limit = pageLimit(query);
+    const { sql, params } = pageQuery(query, limit + 1);
+    const rows = this.#db.prepare(sql).all(...params) as DeliveryRow[];
+    const ids = this.epochs();
+    const items = rows.slice(0, limit).map((row) => this.#toRecord(withId(row, ids)));
+    const last = rows[limit - 1];
+    return rows.length > limit && last !== undefined
+      ? { items, nextCursor: encodeSeqCursor(last.seq) }
+      : { items };
+  }
+
+  /** Deliveries settled per minute in the range, through the (status, settled_at) index. */
+  minutes(range: { since: number; until: number }): AdminMinute[] {
+    const rows = this.#db
+      .prepare(
+        "SELECT status, settled_at FROM deliveries WHERE status IN ('delivered', 'dead') AND settled_at >= ? AND settled_at < ?",
+      )
+      .raw()
+      .iterate(range.since, range.until) as IterableIterator<[DeliveryStatus, number]>;
+    return minutesOf(
+      (function* () {
+        for (const [status, settledAt] of rows) yield { status, settledAt };
+      })(),
+      range,
+    );
   }
 
   maxSeq(): number {

@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -160,6 +162,16 @@ export class SqliteStore implements DeliveryStore {
   list(query?: DeliveryQuery): DeliveryRecord[] {
     this.#flushAll();
     return this.#require().reader.list(query);
+  }
+
+  page(query: AdminDeliveryQuery): AdminDeliveryPage {
+    this.#flushAll();
+    return this.#require().reader.page(query);
+  }
+
+  minutes(range: { since: number; until: number }): AdminMinute[] {
+    this.#flushAll();
+    return this.#require().reader.minutes(range);
   }
 
   redeliver(id: string, now: number): boolean {

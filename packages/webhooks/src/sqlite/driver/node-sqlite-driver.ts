@@ -41,11 +41,21 @@ function bindable(params: unknown[]): unknown[] {
   return params;
 }
 
+type RowShape = (row: unknown) => unknown;
+
+const firstColumn: RowShape = (row) =>
+  row === undefined ? undefined : Object.values(row as object)[0];
+const columnValues: RowShape = (row) =>
+  row === undefined ? undefined : Object.values(row as object);
+
 class NodeSqliteStatement implements SqliteStatement {
   readonly #statement: StatementSync;
+  /** better-sqlite3's pluck() and raw(): rows reshaped after node:sqlite returns them as objects. */
+  readonly #shape: RowShape | undefined;
 
-  constructor(statement: StatementSync) {
+  constructor(statement: StatementSync, shape?: RowShape) {
     this.#statement = statement;
+    this.#shape = shape;
   }
 
   run(...params: unknown[]): SqliteRunResult {
@@ -53,37 +63,31 @@ class NodeSqliteStatement implements SqliteStatement {
   }
 
   get(...params: unknown[]): unknown {
-    return this.#statement.get(...bindable(params));
+    const row = this.#statement.get(...bindable(params));
+    return this.#shape ? this.#shape(row) : row;
   }
 
   all(...params: unknown[]): unknown[] {
-    return this.#statement.all(...bindable(params));
+    const rows = this.#statement.all(...bindable(params));
+    return this.#shape ? rows.map(this.#shape) : rows;
   }
 
   iterate(...params: unknown[]): IterableIterator<unknown> {
-    return this.#statement.iterate(...bindable(params));
+    const rows = this.#statement.iterate(...bindable(params));
+    return this.#shape ? reshaped(rows, this.#shape) : rows;
   }
 
   pluck(): SqliteStatement {
-    return new PluckedStatement(this.#statement);
+    return new NodeSqliteStatement(this.#statement, firstColumn);
+  }
+
+  raw(): SqliteStatement {
+    return new NodeSqliteStatement(this.#statement, columnValues);
   }
 }
 
-const firstColumn = (row: unknown): unknown =>
-  row === undefined ? undefined : Object.values(row as object)[0];
-
-class PluckedStatement extends NodeSqliteStatement {
-  override get(...params: unknown[]): unknown {
-    return firstColumn(super.get(...params));
-  }
-
-  override all(...params: unknown[]): unknown[] {
-    return super.all(...params).map(firstColumn);
-  }
-
-  override *iterate(...params: unknown[]): IterableIterator<unknown> {
-    for (const row of super.iterate(...params)) yield firstColumn(row);
-  }
+function* reshaped(rows: IterableIterator<unknown>, shape: RowShape): IterableIterator<unknown> {
+  for (const row of rows) yield shape(row);
 }
 
 class NodeSqliteDatabase implements SqliteDatabase {

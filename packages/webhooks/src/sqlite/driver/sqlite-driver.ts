@@ -22,6 +22,8 @@ export interface SqliteStatement {
   iterate(...params: unknown[]): IterableIterator<unknown>;
   /** This statement, returning each row's first column instead of the row. */
   pluck(): SqliteStatement;
+  /** This statement, returning each row as an array of its column values. */
+  raw(): SqliteStatement;
 }
 
 /** `fn` in a transaction: BEGIN (DEFERRED by default, or IMMEDIATE), COMMIT, ROLLBACK when it throws. */
