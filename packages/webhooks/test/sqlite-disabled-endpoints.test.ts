@@ -1,10 +1,10 @@
 import { EventBus } from "@attesta/events";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import type { DispatcherEvents } from "../src/index";
 import { SqliteStore } from "../src/sqlite/index";
 import { SCHEMA_VERSION } from "../src/sqlite/migrations";
 import type { WebhookConfig, WebhookDispatcherOptions } from "../src/types";
-import { WebhookDispatcher } from "../src/webhook-dispatcher";
 import { writeOldFile } from "./sqlite/old-file";
 import { openRaw } from "./sqlite/raw-database";
 import { tempDbPath } from "./sqlite/temp-file";

@@ -6,13 +6,13 @@
  * @module
  */
 
-export type { SqliteDriverName } from "./driver/sqlite-driver";
-export { SqliteInspector } from "./sqlite-inspector";
-export { SqliteStore } from "./sqlite-store";
 export {
   SqliteStoreError,
   type SqliteStoreErrorCode,
   SqliteStoreLockedError,
   type StoreOwner,
-} from "./sqlite-store-error";
+} from "../errors";
+export type { SqliteDriverName } from "./driver/sqlite-driver";
+export { SqliteInspector } from "./sqlite-inspector";
+export { SqliteStore } from "./sqlite-store";
 export type { SqliteInspectOptions, SqliteStoreOptions } from "./sqlite-store-options";

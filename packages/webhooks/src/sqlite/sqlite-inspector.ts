@@ -5,13 +5,13 @@
  * @module
  */
 import type { DeliveryAdmin } from "../admin/delivery-admin";
+import { SqliteStoreError, type StoreOwner } from "../errors";
 import type { DeliveryQuery, DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
 import { DeliveryReader } from "./delivery-reader";
 import type { SqliteDatabase, SqliteDriverName } from "./driver/sqlite-driver";
 import { openDatabase, sqliteFailure } from "./open-database";
 import { readOwner } from "./owner-lock";
 import { createSqliteAdmin } from "./sqlite-admin";
-import { SqliteStoreError, type StoreOwner } from "./sqlite-store-error";
 
 /**
  * A read-only view of a SqliteStore file, from `SqliteStore.inspect(path)`.
@@ -127,7 +127,9 @@ export class SqliteInspector {
     try {
       return read();
     } catch (error) {
-      throw error instanceof SqliteStoreError ? error : sqliteFailure(this.path, error, "read");
+      throw error instanceof SqliteStoreError
+        ? error
+        : sqliteFailure(this.path, error, "read", true);
     }
   }
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 import { checkDriverName } from "./driver/choose-driver";
 import type { SqliteDriverName } from "./driver/sqlite-driver";
 

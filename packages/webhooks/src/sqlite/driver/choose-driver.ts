@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { invalidOption } from "../../invalid-option";
-import { SqliteStoreError } from "../sqlite-store-error";
+import { SqliteStoreError } from "../../errors";
+import { invalidOption } from "../../options/invalid-option";
 import { loadBetterSqlite3, openBetterSqlite3 } from "./better-sqlite3-driver";
 import { loadNodeSqlite } from "./load-node-sqlite";
 import { openNodeSqlite } from "./node-sqlite-driver";
