@@ -48,6 +48,12 @@ interface AttemptRow {
   response_body: string | null;
 }
 
+/** Where a pending row stands in its endpoint's due order. */
+export interface DueKey {
+  seq: number;
+  next_attempt_at: number;
+}
+
 const DEFAULT_LIMIT = 100;
 
 export class DeliveryReader {
@@ -55,9 +61,16 @@ export class DeliveryReader {
   readonly #byLegacyId;
   readonly #bySeq;
   readonly #attempts;
+  readonly #dueKeys;
+  readonly #atSeq;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
+    this.#dueKeys = db.prepare(
+      `SELECT seq, next_attempt_at FROM deliveries INDEXED BY deliveries_due
+        WHERE endpoint_id = ? AND status = 'pending' ORDER BY next_attempt_at, seq LIMIT ?`,
+    );
+    this.#atSeq = db.prepare("SELECT * FROM deliveries WHERE seq = ?");
     this.#byLegacyId = db.prepare("SELECT * FROM deliveries WHERE id = ?");
     this.#bySeq = db.prepare("SELECT * FROM deliveries WHERE seq = ? AND id IS NULL");
     this.#attempts = db.prepare("SELECT * FROM attempts WHERE delivery_seq = ? ORDER BY attempt");
@@ -85,13 +98,28 @@ export class DeliveryReader {
     return rows.map((row) => this.#toRecord(withId(row, ids)));
   }
 
-  /** Every pending row, oldest first: what a dispatcher resumes. */
-  *pending(): Generator<DeliveryRow> {
-    const ids = this.epochs();
-    const rows = this.#db
-      .prepare("SELECT * FROM deliveries WHERE status = 'pending' ORDER BY seq")
-      .iterate() as IterableIterator<DeliveryRow>;
-    for (const row of rows) yield withId(row, ids);
+  /**
+   * Pending rows per endpoint and the earliest due time, read from the due
+   * index (no row is loaded): what a dispatcher resumes.
+   */
+  pendingCounts(): { endpoint_id: string; n: number; due: number }[] {
+    return this.#db
+      .prepare(
+        `SELECT endpoint_id, count(*) AS n, min(next_attempt_at) AS due
+          FROM deliveries INDEXED BY deliveries_due WHERE status = 'pending' GROUP BY endpoint_id`,
+      )
+      .all() as { endpoint_id: string; n: number; due: number }[];
+  }
+
+  /** The first `limit` pending rows of an endpoint by due time (seq breaks ties), keys only. */
+  dueKeys(endpointId: string, limit: number): DueKey[] {
+    return this.#dueKeys.all(endpointId, limit) as DueKey[];
+  }
+
+  /** A row by seq, with its id. */
+  rowAt(seq: number, ids: IdEpochs): DeliveryRow | undefined {
+    const row = this.#atSeq.get(seq) as DeliveryRow | undefined;
+    return row === undefined ? undefined : withId(row, ids);
   }
 
   /** The file's id epochs, read again on each call: a dispatcher that opens the file adds one. */

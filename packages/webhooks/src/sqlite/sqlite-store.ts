@@ -64,12 +64,13 @@ export class SqliteStore implements DeliveryStore {
   readonly #options: ResolvedSqliteOptions;
   #parts: OpenParts | undefined;
   #state: "new" | "open" | "fenced" | "closed" = "new";
-  readonly #pending = new PendingDeliveries();
+  readonly #pending: PendingDeliveries;
   readonly #schedule = new CommitSchedule(() => this.#commit(false));
   #fenceReported = false;
 
   constructor(options: SqliteStoreOptions) {
     this.#options = resolveSqliteOptions(options);
+    this.#pending = new PendingDeliveries(this.#options.maxStoredPending);
     this.path = this.#options.path;
     this.keepsSecrets = this.#options.storeSecrets;
   }
@@ -94,8 +95,8 @@ export class SqliteStore implements DeliveryStore {
     this.#parts = parts;
     this.#pending.attach(parts, parts.lastSeq);
     try {
-      for (const row of parts.reader.pending())
-        this.#pending.resume(row, row.next_attempt_at ?? row.created_at, row.series_start);
+      // Counts only: each endpoint's window is paged in at its first lease.
+      this.#pending.resumeFromFile();
     } catch (error) {
       parts.db.close();
       this.#parts = undefined;
@@ -135,7 +136,9 @@ export class SqliteStore implements DeliveryStore {
 
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
     if (this.#pending.hasBuffered) this.#commit(false);
-    const victims = this.#pending.abandon(endpointId, reason, this.#now());
+    const victims = this.#pending.abandon(endpointId, reason, this.#now(), () =>
+      this.#commit(false),
+    );
     this.#schedule.soon();
     return victims;
   }
@@ -218,6 +221,7 @@ export class SqliteStore implements DeliveryStore {
     } catch (error) {
       if (!(error instanceof CommitFailure)) throw error;
       lost = error.lost;
+      this.#pending.keepInMemory(error.entries);
       if (error.lockLost) this.#state = "fenced";
       failure = error.lockLost
         ? this.#lockLost()
