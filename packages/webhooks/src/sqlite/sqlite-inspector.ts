@@ -119,7 +119,9 @@ export class SqliteInspector {
     try {
       return read();
     } catch (error) {
-      throw error instanceof SqliteStoreError ? error : sqliteFailure(this.path, error, "read");
+      throw error instanceof SqliteStoreError
+        ? error
+        : sqliteFailure(this.path, error, "read", true);
     }
   }
 }
