@@ -3,6 +3,8 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 for (const name of ["list-page.mjs", "emit-cost.mjs"]) {
-  const run = spawnSync(process.execPath, [fileURLToPath(new URL(name, import.meta.url))], { stdio: "inherit" });
+  const run = spawnSync(process.execPath, [fileURLToPath(new URL(name, import.meta.url))], {
+    stdio: "inherit",
+  });
   if (run.status !== 0) process.exit(run.status ?? 1);
 }

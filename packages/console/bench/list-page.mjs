@@ -30,15 +30,34 @@ function writeFile() {
   });
   return store.close().then(() => {
     const db = new Database(path);
-    const body = Buffer.from(JSON.stringify({ event: "APPROVED", timestamp: "2025-06-15T14:32:18+00:00", data: { agent_id: "agent-7", action_name: "deploy", risk_score: 0.2, risk_level: "low" } }));
-    const delivery = db.prepare("INSERT INTO deliveries (seq, endpoint_id, event, body, status, attempts, created_at, settled_at, dead_reason) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)");
-    const attempt = db.prepare("INSERT INTO attempts (delivery_seq, attempt, started_at, duration_ms, status, error_kind) VALUES (?, 1, ?, 12, ?, ?)");
+    const body = Buffer.from(
+      JSON.stringify({
+        event: "APPROVED",
+        timestamp: "2025-06-15T14:32:18+00:00",
+        data: { agent_id: "agent-7", action_name: "deploy", risk_score: 0.2, risk_level: "low" },
+      }),
+    );
+    const delivery = db.prepare(
+      "INSERT INTO deliveries (seq, endpoint_id, event, body, status, attempts, created_at, settled_at, dead_reason) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
+    );
+    const attempt = db.prepare(
+      "INSERT INTO attempts (delivery_seq, attempt, started_at, duration_ms, status, error_kind) VALUES (?, 1, ?, 12, ?, ?)",
+    );
     const start = Date.now() - DELIVERIES * 10;
     db.transaction(() => {
       for (let seq = 1; seq <= DELIVERIES; seq++) {
         const dead = seq % 20 === 0;
         const at = start + seq * 10;
-        delivery.run(seq, `ep_${seq % 8}`, dead ? "DENIED" : "APPROVED", body, dead ? "dead" : "delivered", at, at + 15, dead ? "exhausted" : null);
+        delivery.run(
+          seq,
+          `ep_${seq % 8}`,
+          dead ? "DENIED" : "APPROVED",
+          body,
+          dead ? "dead" : "delivered",
+          at,
+          at + 15,
+          dead ? "exhausted" : null,
+        );
         attempt.run(seq, at + 1, dead ? 500 : 204, dead ? "http_status" : null);
       }
     })();
@@ -46,7 +65,10 @@ function writeFile() {
   });
 }
 
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const percentile = (values, p) =>
+  [...values].sort((a, b) => a - b)[
+    Math.min(values.length - 1, Math.floor((values.length * p) / 100))
+  ];
 
 async function measure(url) {
   const times = [];
@@ -55,7 +77,8 @@ async function measure(url) {
     const response = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
     const body = await response.json();
     times.push(performance.now() - started);
-    if (response.status !== 200 || body.items.length !== 50) throw new Error(`unexpected answer ${response.status}`);
+    if (response.status !== 200 || body.items.length !== 50)
+      throw new Error(`unexpected answer ${response.status}`);
   }
   return { p50: percentile(times, 50), p95: percentile(times, 95) };
 }
@@ -69,7 +92,12 @@ await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const base = `http://127.0.0.1:${server.address().port}/api/deliveries?limit=50`;
 const first = await (await fetch(base, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
 let cursor = first.nextCursor;
-for (let i = 0; i < 100; i++) cursor = (await (await fetch(`${base}&cursor=${cursor}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()).nextCursor;
+for (let i = 0; i < 100; i++)
+  cursor = (
+    await (
+      await fetch(`${base}&cursor=${cursor}`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).json()
+  ).nextCursor;
 const results = {
   deliveries: DELIVERIES,
   fileWrittenInMs: Math.round(writeMs),
