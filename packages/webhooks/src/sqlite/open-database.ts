@@ -6,8 +6,8 @@
  * @module
  */
 import Database from "better-sqlite3";
+import { SqliteStoreError } from "../errors";
 import { APPLICATION_ID, migrate, SCHEMA_VERSION } from "./migrations";
-import { SqliteStoreError } from "./sqlite-store-error";
 
 export type SqliteDatabase = Database.Database;
 
