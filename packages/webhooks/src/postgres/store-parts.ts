@@ -151,7 +151,7 @@ function makeBody(context: StoreContext, buffer: WriteBuffer, entry: WindowEntry
   const event = entry.event;
   if (event === undefined) return true;
   try {
-    entry.body = context.serialize(event);
+    entry.body = context.serialize(event, entry.endpointId);
     entry.event = undefined;
     return true;
   } catch (error) {
