@@ -9,7 +9,6 @@
  */
 
 import type { DispatchableEvent } from "../dispatchable-event";
-import { eventName } from "../router/to-webhook-payload";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -25,7 +24,7 @@ import type {
 import { plainAttempt } from "../store/plain-attempt";
 import type { EndpointWindow } from "./endpoint-window";
 import { PostgresInspector } from "./postgres-inspector";
-import { PostgresStoreError } from "./postgres-store-error";
+import { PostgresStoreError, queryFailed } from "./postgres-store-error";
 import {
   type PoolLike,
   type PostgresStoreOptions,
@@ -33,7 +32,7 @@ import {
   resolvePostgresOptions,
 } from "./postgres-store-options";
 import { type OpenStore, openPostgresStore } from "./store-parts";
-import { entryFromRow, leasedView, type WindowEntry } from "./window-entry";
+import { entryFromRow, freshEntry, leasedView, type WindowEntry } from "./window-entry";
 
 /**
  * A {@link DeliveryStore} on PostgreSQL for apps that run several instances:
@@ -93,22 +92,7 @@ export class PostgresStore implements DeliveryStore {
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
     const open = this.#require();
     const window = open.window(endpointId);
-    const entry: WindowEntry = {
-      id: open.context.mintId(),
-      endpointId,
-      event,
-      eventName: eventName(event.type),
-      body: undefined,
-      createdAt: event.timestamp,
-      status: "pending",
-      attempts: 0,
-      seriesStart: 0,
-      nextAttemptAt: undefined,
-      settledAt: undefined,
-      deadReason: undefined,
-      leased: false,
-      order: window.nextOrder(),
-    };
+    const entry = freshEntry(open.context.mintId(), endpointId, event, window.nextOrder());
     open.buffer.insert(entry);
     // Past the window the row waits in the database: nothing acknowledged is dropped for memory.
     if (window.owned && !window.more && open.room(window) > 0) {
@@ -299,12 +283,7 @@ export class PostgresStore implements DeliveryStore {
     try {
       open.commits.commitNow();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new PostgresStoreError(
-        "query",
-        `PostgresStore (schema "${this.schema}") could not commit before reading: ${reason}. Fix: check that PostgreSQL is reachable; the writes stay buffered and are retried.`,
-        error,
-      );
+      throw queryFailed(this.schema, "commit this process's writes before reading", error);
     }
     return open;
   }

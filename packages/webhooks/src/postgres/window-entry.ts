@@ -6,6 +6,7 @@
  */
 
 import type { DispatchableEvent } from "../dispatchable-event";
+import { eventName } from "../router/to-webhook-payload";
 import type { DeadReason, DeliveryStatus, LeasedDelivery } from "../store/delivery-store";
 
 export interface WindowEntry {
@@ -29,6 +30,31 @@ export interface WindowEntry {
   leased: boolean;
   /** Position in the endpoint's order of acceptance (`mark`). */
   order: number;
+}
+
+/** A delivery routed in this process: pending, no attempt, its body made later. */
+export function freshEntry(
+  id: string,
+  endpointId: string,
+  event: DispatchableEvent,
+  order: number,
+): WindowEntry {
+  return {
+    id,
+    endpointId,
+    event,
+    eventName: eventName(event.type),
+    body: undefined,
+    createdAt: event.timestamp,
+    status: "pending",
+    attempts: 0,
+    seriesStart: 0,
+    nextAttemptAt: undefined,
+    settledAt: undefined,
+    deadReason: undefined,
+    leased: false,
+    order,
+  };
 }
 
 /** The read-only view the scheduler gets. */
