@@ -48,7 +48,13 @@ async function receiver(acceptAll: boolean) {
 async function runApp(url: string, events: string[], wait = 0) {
   const child = spawn(
     process.execPath,
-    [join(fixtures, "pg-store-run.mjs"), DATABASE_URL, schema, url, events.join(","), String(wait)],
+    [
+      join(fixtures, "store-run.mjs"),
+      `${DATABASE_URL}?schema=${schema}`,
+      url,
+      events.join(","),
+      String(wait),
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let stdout = "";
@@ -75,7 +81,9 @@ async function listJson(...args: string[]) {
 }
 
 describe("attesta deliveries --pg", () => {
-  it("lists, shows, redelivers and recovers; the next dispatcher sends them again", async () => {
+  it("lists, shows, redelivers and recovers; the next dispatcher sends them again", {
+    timeout: 120_000,
+  }, async () => {
     const first = await receiver(false);
     expect(await runApp(first.url, ["approved", "denied", "denied"])).toMatchObject({
       delivered: 1,

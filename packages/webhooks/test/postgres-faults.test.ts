@@ -11,26 +11,30 @@ afterEach(async () => {
 });
 afterAll(dropSchemas);
 
-async function heldClient(url = DATABASE_URL): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  cleanups.push(() => client.end().catch(() => {}));
-  return client;
+/**
+ * A store with one committed delivery, and another session that then locks
+ * its deliveries table (ROLLBACK on the returned client releases it).
+ */
+async function storeBehindLock(options: { statementTimeoutMs?: number; syncTimeoutMs?: number }) {
+  const schema = freshSchema();
+  const store = new PostgresStore({ connection: DATABASE_URL, schema, ...options });
+  const context = testContext();
+  store.open(context);
+  cleanups.push(() => store.close());
+  store.enqueue("a", event(0));
+  await store.persisted();
+  const locker = new pg.Client({ connectionString: DATABASE_URL });
+  await locker.connect();
+  cleanups.push(() => locker.end().catch(() => {}));
+  await locker.query("BEGIN");
+  await locker.query(`LOCK TABLE "${schema}".deliveries IN ACCESS EXCLUSIVE MODE`);
+  return { schema, store, context, locker };
 }
 
 describe("PostgresStore faults: reported, not hung", () => {
   it("a statement timeout fails the commit with its cause; the events are written once the lock is gone", async () => {
-    const schema = freshSchema();
-    const store = new PostgresStore({ connection: DATABASE_URL, schema, statementTimeoutMs: 300 });
-    const context = testContext();
-    store.open(context);
-    cleanups.push(() => store.close());
-    store.enqueue("a", event(0));
-    await store.persisted();
     // Another session holds the table: every commit waits past its statement timeout.
-    const locker = await heldClient();
-    await locker.query("BEGIN");
-    await locker.query(`LOCK TABLE "${schema}".deliveries IN ACCESS EXCLUSIVE MODE`);
+    const { schema, store, context, locker } = await storeBehindLock({ statementTimeoutMs: 300 });
     store.enqueue("a", event(1));
     const started = Date.now();
     const failure = await store.persisted().then(
@@ -81,15 +85,7 @@ describe("PostgresStore faults: reported, not hung", () => {
   });
 
   it("a synchronous read waits no longer than syncTimeoutMs", async () => {
-    const schema = freshSchema();
-    const store = new PostgresStore({ connection: DATABASE_URL, schema, syncTimeoutMs: 500 });
-    store.open(testContext());
-    cleanups.push(() => store.close());
-    store.enqueue("a", event(0));
-    await store.persisted();
-    const locker = await heldClient();
-    await locker.query("BEGIN");
-    await locker.query(`LOCK TABLE "${schema}".deliveries IN ACCESS EXCLUSIVE MODE`);
+    const { store, locker } = await storeBehindLock({ syncTimeoutMs: 500 });
     const started = Date.now();
     expect(() => store.list()).toThrow(/no answer within 500 ms/);
     expect(Date.now() - started).toBeLessThan(5000);

@@ -68,7 +68,12 @@ export function openPostgresStore(
   const room = (window: EndpointWindow) =>
     context.limits(window.endpointId).maxPending - window.size;
   const leases = new EndpointLeases(thread, queries.claim, owner, options.leaseMs, windows, {
-    gained: (window) => refill?.refill(window),
+    // Wake even when the refill finds nothing new: the window may hold entries the
+    // scheduler stopped asking for while the endpoint was not ours.
+    gained: (window) => {
+      refill?.refill(window);
+      context.wake?.();
+    },
     lost: (window) => {
       for (const entry of window.takeUnleased()) byId.delete(entry.id);
       window.more = true;
