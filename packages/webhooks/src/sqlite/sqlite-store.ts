@@ -178,8 +178,8 @@ export class SqliteStore implements DeliveryStore {
     if (this.#pending.has(id)) return false;
     const { reader, writer } = this.#require();
     const row = reader.row(id);
-    if (row === undefined || row.status === "pending" || row.dead_reason === "unserializable")
-      return false;
+    if (row === undefined || row.status === "pending") return false;
+    if (row.dead_reason === "unserializable" || row.dead_reason === "format_failed") return false;
     const entry = this.#pending.resume(row, now, row.attempts);
     writer.setState(entry.seq, pendingState(entry, now));
     this.#schedule.soon();
