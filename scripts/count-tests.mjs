@@ -42,7 +42,9 @@ function count(reportOf, label) {
     total.passed += report.numPassedTests;
     total.failed += report.numFailedTests + unloaded;
     total.skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-    console.log(`${label}${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+    console.log(
+      `${label}${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
+    );
   }
   return total;
 }
