@@ -116,6 +116,14 @@ const results = {
   deadOnly: await measure(`${base}&status=dead`),
   oneEndpoint: await measure(`${base}&endpoint=ep_3`),
   sourceOnly: await measureSource(),
+  endpointsMs: await (async () => {
+    const started = performance.now();
+    const response = await fetch(base.replace("/deliveries?limit=50", "/endpoints"), {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    if ((await response.json()).items.length !== 8) throw new Error("expected 8 endpoints");
+    return performance.now() - started;
+  })(),
   loadAverage: (await import("node:os")).loadavg()[0],
 };
 server.close();
