@@ -116,6 +116,7 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
       );
     },
     wake: () => side.wake(),
+    onWarning: (warning) => reporter.storeWarning(warning),
     onCommitError: (error, lost) =>
       reporter.log(
         "error",

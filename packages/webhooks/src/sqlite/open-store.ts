@@ -8,6 +8,7 @@ import type { StoreContext } from "../store/delivery-store";
 import { beginEpoch, type IdEpoch } from "./delivery-ids";
 import { DeliveryReader } from "./delivery-reader";
 import { EndpointTable } from "./endpoint-table";
+import { FileSizeWatch } from "./file-size-watch";
 import { openDatabase, type SqliteDatabase, sqliteFailure } from "./open-database";
 import { OwnerLock } from "./owner-lock";
 import { Pruner } from "./pruner";
@@ -29,6 +30,8 @@ export interface OpenParts {
   readonly endpoints: EndpointTable;
   /** Mints the ids of the deliveries this process writes. */
   readonly ids: IdEpoch;
+  /** Warns once past `warnFileBytes`. */
+  readonly sizeWatch: FileSizeWatch;
   /** The highest seq used in the file so far (rows this process writes come after it). */
   readonly lastSeq: number;
 }
@@ -67,6 +70,7 @@ export function openStore(
       maintenance: new StoreMaintenance(db, options, tasks),
       endpoints: new EndpointTable(db, lock),
       ids: db.transaction(() => beginEpoch(db, lastSeq + 1)).immediate(),
+      sizeWatch: new FileSizeWatch(db, options.warnFileBytes),
       lastSeq,
     };
   } catch (error) {
