@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { DeliveryStore, EndpointDisabledState, StoredEndpoint } from "./store/delivery-store";
+import type { DeliveryStore, EndpointDisabledState, StoredEndpoint } from "../store/delivery-store";
 
 /** The `secrets` option: the secret of a restored endpoint, e.g. from a secret manager. */
 export type SecretResolver = (endpointId: string) => string | undefined;

@@ -5,15 +5,17 @@
  *
  * @module
  */
-import { CloseDeadline, validateDeadline } from "./dispatcher-support";
-import type { Reporter } from "./reporter";
-import type { CloseReport, DeadLetter, DispatcherStats } from "./reports";
-import type { Endpoint } from "./router/endpoint";
-import type { Router } from "./router/router";
-import type { Scheduler } from "./scheduler/scheduler";
-import type { DeliveryStore } from "./store/delivery-store";
-import type { WebhookTelemetry } from "./telemetry/webhook-telemetry";
-import type { CloseOptions } from "./types";
+
+import type { CloseReport, DeadLetter, DispatcherStats } from "../reporting/hook-payloads";
+import type { Reporter } from "../reporting/reporter";
+import type { Endpoint } from "../router/endpoint";
+import type { Router } from "../router/router";
+import type { Scheduler } from "../scheduler/scheduler";
+import type { DeliveryStore } from "../store/delivery-store";
+import type { WebhookTelemetry } from "../telemetry/webhook-telemetry";
+import type { CloseOptions } from "../types";
+import { validateDeadline } from "./argument-checks";
+import { CloseDeadline } from "./close-deadline";
 import type { Waiters } from "./waiters";
 
 /** The parts of the dispatcher that flush and close work on. */

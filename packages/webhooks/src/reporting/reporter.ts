@@ -1,16 +1,20 @@
 /**
  * Everything the dispatcher tells its user: hooks, log lines and the
- * batched drop warnings. Internal to the dispatcher.
+ * batched drop warnings.
+ *
+ * Part of reporting/, shared by the in-process dispatcher and the BullMQ
+ * producer and workers (bullmq/): a change here reaches both.
  *
  * @module
  */
-import type { DeadLetter } from "./reports";
-import type { ResolvedOptions } from "./resolve-options";
-import type { Endpoint } from "./router/endpoint";
-import type { OperatorEvent } from "./scheduler/endpoint-scheduler";
-import type { LeasedDelivery, StoreWarning } from "./store/delivery-store";
-import type { AttemptOutcome } from "./transport/attempt-outcome";
-import type { DispatchableEvent } from "./types";
+
+import type { DispatchableEvent } from "../dispatchable-event";
+import type { ResolvedOptions } from "../options/resolve-options";
+import type { Endpoint } from "../router/endpoint";
+import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
+import type { LeasedDelivery, StoreWarning } from "../store/delivery-store";
+import type { AttemptOutcome } from "../transport/attempt-outcome";
+import type { DeadLetter } from "./hook-payloads";
 
 // Drop and refusal warnings are batched into one line per endpoint per second.
 const WARN_INTERVAL_MS = 1000;

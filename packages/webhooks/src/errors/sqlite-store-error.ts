@@ -9,6 +9,7 @@
 export type SqliteStoreErrorCode =
   | "not_a_database"
   | "foreign_database"
+  | "corrupt"
   | "newer_schema"
   | "older_schema"
   | "locked"

@@ -1,13 +1,16 @@
 /**
  * What the dispatcher reports: the payloads of `onAttempt`, `onDeadLetter`
- * and `onDrop`, its statistics, and the close report.
+ * and `onDrop`, its statistics, and the close report (public types).
+ *
+ * Part of reporting/, shared by the in-process dispatcher and the BullMQ
+ * producer and workers (bullmq/): a change here reaches both.
  *
  * @module
  */
 import type { WebhookPayload } from "@attesta/events";
-import type { DeadReason } from "./store/delivery-store";
-import type { DispatchableEvent } from "./types";
-import type { WebhookDeliveryError } from "./webhook-delivery-error";
+import type { DispatchableEvent } from "../dispatchable-event";
+import type { WebhookDeliveryError } from "../errors";
+import type { DeadReason } from "../store/delivery-store";
 
 /** Passed to `onAttempt` after every HTTP attempt. */
 export interface DeliveryAttempt {

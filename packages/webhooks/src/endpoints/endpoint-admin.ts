@@ -5,19 +5,18 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
+import { invalidOption } from "../options/invalid-option";
+import type { Endpoint } from "../router/endpoint";
+import { type ResolvedConfig, resolveConfig } from "../router/resolve-configs";
+import type { EventSelection } from "../router/route-table";
+import type { Router } from "../router/router";
+import type { BreakerState } from "../scheduler/circuit-breaker";
+import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
+import type { Scheduler } from "../scheduler/scheduler";
+import type { DeliveryStore, DisableReason } from "../store/delivery-store";
+import type { WebhookConfig } from "../types";
 import { EndpointRecords, type SecretResolver } from "./endpoint-records";
 import { EndpointStates, type RestoredState } from "./endpoint-states";
-import { invalidOption } from "./invalid-option";
-import type { DisableReason } from "./operator-events";
-import type { Endpoint } from "./router/endpoint";
-import { type ResolvedConfig, resolveConfig } from "./router/resolve-configs";
-import type { EventSelection } from "./router/route-table";
-import type { Router } from "./router/router";
-import type { BreakerState } from "./scheduler/circuit-breaker";
-import type { OperatorEvent } from "./scheduler/endpoint-scheduler";
-import type { Scheduler } from "./scheduler/scheduler";
-import type { DeliveryStore } from "./store/delivery-store";
-import type { WebhookConfig } from "./types";
 
 /** One endpoint as `endpoints()` describes it. Never contains the secret. */
 export interface EndpointInfo {

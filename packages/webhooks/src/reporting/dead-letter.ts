@@ -1,15 +1,18 @@
 /**
  * Building the `DeadLetter` handed to `onDeadLetter` and `close()`.
  *
+ * Part of reporting/, shared by the in-process dispatcher and the BullMQ
+ * producer and workers (bullmq/): a change here reaches both.
+ *
  * @module
  */
 import type { WebhookPayload } from "@attesta/events";
-import type { DeadLetter } from "./reports";
-import type { Endpoint } from "./router/endpoint";
-import { toWebhookPayload } from "./router/to-webhook-payload";
-import type { DeadReason } from "./store/delivery-store";
-import type { DispatchableEvent } from "./types";
-import type { WebhookDeliveryError } from "./webhook-delivery-error";
+import type { DispatchableEvent } from "../dispatchable-event";
+import type { WebhookDeliveryError } from "../errors";
+import type { Endpoint } from "../router/endpoint";
+import { toWebhookPayload } from "../router/to-webhook-payload";
+import type { DeadReason } from "../store/delivery-store";
+import type { DeadLetter } from "./hook-payloads";
 
 /** What a dead letter is made of. */
 export interface DeadLetterParts {

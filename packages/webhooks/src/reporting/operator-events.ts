@@ -3,6 +3,9 @@
  * `EventBus` from `@attesta/events`: operators watch endpoint health and
  * undelivered events with the API they already use for the pipeline.
  *
+ * Part of reporting/, shared by the in-process dispatcher and the BullMQ
+ * producer and workers (bullmq/): a change here reaches both.
+ *
  * @example
  * ```ts
  * dispatcher.events.on("endpoint.disabled", ({ data }) => {
@@ -13,7 +16,7 @@
  *
  * @module
  */
-import type { DeadReason, StoreWarning } from "./store/delivery-store";
+import type { DeadReason, DisableReason, StoreWarning } from "../store/delivery-store";
 
 /** A failure as operator events report it: never a secret, a body or a query string. */
 export interface FailureSummary {
@@ -34,21 +37,6 @@ export interface EndpointRef {
   /** Origin and path only. */
   readonly url: string;
 }
-
-/** Why an endpoint was disabled. */
-export type DisableReason =
-  /** It answered 410 Gone. */
-  | "gone"
-  /** Every attempt failed for longer than `disableAfterMs`. */
-  | "failing"
-  /** `disableEndpoint(id)` was called. */
-  | "manual"
-  /**
-   * Restored from a durable store without its secret (the `secrets` option
-   * gave none): kept off so that it never sends unsigned requests. Fix:
-   * `updateEndpoint(id, { secret })`.
-   */
-  | "secret_missing";
 
 /**
  * Event map of `dispatcher.events`. Names are `subject.what-happened`.

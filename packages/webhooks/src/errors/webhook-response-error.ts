@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { describeReceiverError, type ReceiverError } from "./transport/receiver-error";
+import { describeReceiverError, type ReceiverError } from "../transport/receiver-error";
 import { type DeliveryErrorContext, WebhookDeliveryError } from "./webhook-delivery-error";
 
 /**

@@ -6,11 +6,12 @@
  *
  * @module
  */
+
+import type { DispatcherEvents } from "../reporting/operator-events";
+import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
+import type { Scheduler } from "../scheduler/scheduler";
+import type { DisableReason, EndpointDisabledState } from "../store/delivery-store";
 import type { EndpointRecords } from "./endpoint-records";
-import type { DisableReason, DispatcherEvents } from "./operator-events";
-import type { OperatorEvent } from "./scheduler/endpoint-scheduler";
-import type { Scheduler } from "./scheduler/scheduler";
-import type { EndpointDisabledState } from "./store/delivery-store";
 
 /** What the dispatcher lends the endpoint states. */
 export interface StatesHost {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { MemoryStore } from "../store/memory-store";
 import { resolveOptions } from "./resolve-options";
-import { MemoryStore } from "./store/memory-store";
 
 describe("resolveOptions", () => {
   it("defaults to a console logger and a 64 KiB response cap", () => {

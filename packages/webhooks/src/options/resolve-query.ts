@@ -3,9 +3,10 @@
  *
  * @module
  */
+
+import type { DeliveryQuery } from "../store/delivery-store";
+import type { ListDeliveriesQuery, RecoverOptions } from "../types";
 import { invalidOption, typeName } from "./invalid-option";
-import type { DeliveryQuery } from "./store/delivery-store";
-import type { ListDeliveriesQuery, RecoverOptions } from "./types";
 
 const STATUSES = ["pending", "delivered", "dead"];
 

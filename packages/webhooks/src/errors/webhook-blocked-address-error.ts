@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { BlockedAddressError } from "./transport/blocked-address-error";
+import type { BlockedAddressError } from "./blocked-address-error";
 import { type DeliveryErrorContext, WebhookDeliveryError } from "./webhook-delivery-error";
 
 /**

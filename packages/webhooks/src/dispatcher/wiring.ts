@@ -5,17 +5,17 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import { toDeadLetter } from "./dead-letter";
-import type { FailureSummary } from "./operator-events";
-import type { Reporter } from "./reporter";
-import type { DeadLetter } from "./reports";
-import type { Endpoint } from "./router/endpoint";
-import type { PayloadBytes } from "./router/payload-bytes";
-import type { Router } from "./router/router";
-import type { OperatorEvent, SchedulerHost } from "./scheduler/endpoint-scheduler";
-import type { DeliveryStore, StoreContext } from "./store/delivery-store";
-import { summarizeFailure } from "./transport/failure-summary";
-import { WebhookDeliveryError } from "./webhook-delivery-error";
+import { WebhookDeliveryError } from "../errors";
+import { toDeadLetter } from "../reporting/dead-letter";
+import type { DeadLetter } from "../reporting/hook-payloads";
+import type { FailureSummary } from "../reporting/operator-events";
+import type { Reporter } from "../reporting/reporter";
+import type { Endpoint } from "../router/endpoint";
+import type { PayloadBytes } from "../router/payload-bytes";
+import type { Router } from "../router/router";
+import type { OperatorEvent, SchedulerHost } from "../scheduler/endpoint-scheduler";
+import type { DeliveryStore, StoreContext } from "../store/delivery-store";
+import { summarizeFailure } from "../transport/failure-summary";
 
 /** The dispatcher's side of the wiring. */
 export interface DispatcherSide {

@@ -7,26 +7,30 @@
  * @module
  */
 import { EventBus } from "@attesta/events";
-import { createDeliveries, type Deliveries, recoverDead, redeliverOne } from "./delivery-access";
-import { assembleDispatcher, type DispatcherParts } from "./dispatcher-assembly";
-import { DispatcherClosedError } from "./dispatcher-closed-error";
-import { flushOwed } from "./dispatcher-shutdown";
-import { assertEventSource, collectStats } from "./dispatcher-support";
-import type { EndpointAdmin, EndpointInfo, RemoveEndpointOptions } from "./endpoint-admin";
-import type { DispatcherEvents } from "./operator-events";
-import type { Reporter } from "./reporter";
-import type { CloseReport, DispatcherStats } from "./reports";
-import type { Router } from "./router/router";
-import type { Scheduler } from "./scheduler/scheduler";
-import type { DeliveryStore } from "./store/delivery-store";
+import type { DispatchableEvent, EventSource } from "../dispatchable-event";
+import type {
+  EndpointAdmin,
+  EndpointInfo,
+  RemoveEndpointOptions,
+} from "../endpoints/endpoint-admin";
+import { DispatcherClosedError } from "../errors";
+import type { CloseReport, DispatcherStats } from "../reporting/hook-payloads";
+import type { DispatcherEvents } from "../reporting/operator-events";
+import type { Reporter } from "../reporting/reporter";
+import type { Router } from "../router/router";
+import type { Scheduler } from "../scheduler/scheduler";
+import type { DeliveryStore } from "../store/delivery-store";
 import type {
   CloseOptions,
-  DispatchableEvent,
-  EventSource,
   RecoverOptions,
   WebhookConfig,
   WebhookDispatcherOptions,
-} from "./types";
+} from "../types";
+import { assertEventSource } from "./argument-checks";
+import { assembleDispatcher, type DispatcherParts } from "./assembly";
+import { createDeliveries, type Deliveries, recoverDead, redeliverOne } from "./delivery-access";
+import { flushOwed } from "./shutdown";
+import { collectStats } from "./stats";
 import { Waiters } from "./waiters";
 
 export type { Deliveries } from "./delivery-access";

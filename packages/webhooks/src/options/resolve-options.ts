@@ -3,12 +3,13 @@
  *
  * @module
  */
+
+import type { DeliveryStore } from "../store/delivery-store";
+import { MemoryStore } from "../store/memory-store";
+import type { NetworkOptions } from "../transport/address-policy";
+import type { SharedAgentOptions } from "../transport/shared-agent";
+import type { WebhookDispatcherOptions, WebhookLogger } from "../types";
 import { invalidOption, typeName } from "./invalid-option";
-import type { DeliveryStore } from "./store/delivery-store";
-import { MemoryStore } from "./store/memory-store";
-import type { NetworkOptions } from "./transport/address-policy";
-import type { SharedAgentOptions } from "./transport/shared-agent";
-import type { WebhookDispatcherOptions, WebhookLogger } from "./types";
 
 /** Dispatcher options after validation, defaults applied. */
 export interface ResolvedOptions {

@@ -7,30 +7,26 @@
  * @module
  */
 import type { EventBus } from "@attesta/events";
-import { Shutdown, type ShutdownParts } from "./dispatcher-shutdown";
-import { assertUnsubscribe } from "./dispatcher-support";
-import { createSchedulerHost, createStoreContext, type DispatcherSide } from "./dispatcher-wiring";
-import { EndpointAdmin } from "./endpoint-admin";
-import type { DispatcherEvents, FailureSummary } from "./operator-events";
-import { Reporter } from "./reporter";
-import type { DeadLetter, DispatcherStats } from "./reports";
-import { type ResolvedOptions, resolveOptions } from "./resolve-options";
-import type { Endpoint } from "./router/endpoint";
-import { PayloadBytes } from "./router/payload-bytes";
-import { resolveConfigs } from "./router/resolve-configs";
-import { Router } from "./router/router";
-import type { OperatorEvent } from "./scheduler/endpoint-scheduler";
-import { Scheduler } from "./scheduler/scheduler";
-import { TracedTransport } from "./telemetry/traced-transport";
-import { WebhookTelemetry } from "./telemetry/webhook-telemetry";
-import { SharedAgent } from "./transport/shared-agent";
-import type {
-  DispatchableEvent,
-  EventSource,
-  WebhookConfig,
-  WebhookDispatcherOptions,
-} from "./types";
+import type { DispatchableEvent, EventSource } from "../dispatchable-event";
+import { EndpointAdmin } from "../endpoints/endpoint-admin";
+import { type ResolvedOptions, resolveOptions } from "../options/resolve-options";
+import type { DeadLetter, DispatcherStats } from "../reporting/hook-payloads";
+import type { DispatcherEvents, FailureSummary } from "../reporting/operator-events";
+import { Reporter } from "../reporting/reporter";
+import type { Endpoint } from "../router/endpoint";
+import { PayloadBytes } from "../router/payload-bytes";
+import { resolveConfigs } from "../router/resolve-configs";
+import { Router } from "../router/router";
+import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
+import { Scheduler } from "../scheduler/scheduler";
+import { TracedTransport } from "../telemetry/traced-transport";
+import { WebhookTelemetry } from "../telemetry/webhook-telemetry";
+import { SharedAgent } from "../transport/shared-agent";
+import type { WebhookConfig, WebhookDispatcherOptions } from "../types";
+import { assertUnsubscribe } from "./argument-checks";
+import { Shutdown, type ShutdownParts } from "./shutdown";
 import type { Waiters } from "./waiters";
+import { createSchedulerHost, createStoreContext, type DispatcherSide } from "./wiring";
 
 /** What the dispatcher itself brings: its bus handler, its events, its waiters. */
 export interface DispatcherLink {

@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { checkFilter, pageOf } from "./admin/admin-query";
-import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "./admin/delivery-admin";
-import { checkRange, minutesOf } from "./admin/record-health";
-import { resolveListQuery, resolveRecoverQuery } from "./resolve-query";
-import type { Scheduler } from "./scheduler/scheduler";
-import type { DeliveryRecord, DeliveryStore } from "./store/delivery-store";
-import type { ListDeliveriesQuery, RecoverOptions } from "./types";
+import { checkFilter, pageOf } from "../admin/admin-query";
+import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
+import { checkRange, minutesOf } from "../admin/record-health";
+import { resolveListQuery, resolveRecoverQuery } from "../options/resolve-query";
+import type { Scheduler } from "../scheduler/scheduler";
+import type { DeliveryRecord, DeliveryStore } from "../store/delivery-store";
+import type { ListDeliveriesQuery, RecoverOptions } from "../types";
 
 /** Read access to what the store holds: `dispatcher.deliveries`. */
 export interface Deliveries {
