@@ -6,7 +6,7 @@
  * @module
  */
 import type { StoreContext } from "../store/delivery-store";
-import type { SqliteDatabase } from "./open-database";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 
 export class FileSizeWatch {
   #warned = false;
