@@ -28,7 +28,7 @@ describe("PostgresStore: PostgreSQL restarted mid-run", () => {
       cluster = await startPrivateCluster(bin as string);
       const { url } = cluster;
       const receiver = await startRecordingReceiver();
-      const EVENTS = 400;
+      const EVENTS = 200;
       const start = (proc: number) =>
         startStoreProcess({
           url,
@@ -61,7 +61,7 @@ describe("PostgresStore: PostgreSQL restarted mid-run", () => {
           for (const e of ["e0", "e1", "e2"]) owed.add(`${proc}:${n}:${e}`);
       });
       const seen = () => new Set(receiver.received.map((r) => `${r.p}:${r.n}:${r.endpoint}`));
-      await waitFor(() => [...owed].every((key) => seen().has(key)), 150_000);
+      await waitFor(() => [...owed].every((key) => seen().has(key)), 200_000);
       const missing = [...owed].filter((key) => !seen().has(key));
       expect(
         missing.slice(0, 10),
@@ -75,6 +75,6 @@ describe("PostgresStore: PostgreSQL restarted mid-run", () => {
       );
       await receiver.close();
     },
-    300_000,
+    400_000,
   );
 });
