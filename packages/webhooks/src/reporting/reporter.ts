@@ -10,8 +10,8 @@
 
 import type { DispatchableEvent } from "../dispatchable-event";
 import type { ResolvedOptions } from "../options/resolve-options";
+import type { OperatorEvent } from "../reporting/operator-events";
 import type { Endpoint } from "../router/endpoint";
-import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
 import type { LeasedDelivery } from "../store/delivery-store";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import type { DeadLetter } from "./hook-payloads";
