@@ -12,7 +12,7 @@ import { checkRange, healthOf } from "../admin/record-health";
 import type { DeliveryQuery, DeliveryRecord } from "../store/delivery-store";
 import { redactUrl } from "../transport/redact-url";
 import type { DeliveryReader } from "./delivery-reader";
-import type { SqliteDatabase } from "./open-database";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 
 /** What the inspector lends its admin. */
 export interface InspectedFile {

@@ -29,7 +29,9 @@ import { PendingDeliveries } from "./pending-deliveries";
 import { SqliteInspector } from "./sqlite-inspector";
 import {
   type ResolvedSqliteOptions,
+  resolveInspectOptions,
   resolveSqliteOptions,
+  type SqliteInspectOptions,
   type SqliteStoreOptions,
 } from "./sqlite-store-options";
 import {
@@ -82,8 +84,8 @@ export class SqliteStore implements DeliveryStore {
    * a dashboard): list and get deliveries, and request redeliveries that the
    * owning dispatcher picks up within its poll interval.
    */
-  static inspect(path: string): SqliteInspector {
-    return new SqliteInspector(path, BUSY_TIMEOUT_MS);
+  static inspect(path: string, options?: SqliteInspectOptions): SqliteInspector {
+    return new SqliteInspector(path, BUSY_TIMEOUT_MS, resolveInspectOptions(options).driver);
   }
 
   open(context: StoreContext): void {
