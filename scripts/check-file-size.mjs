@@ -10,7 +10,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const maxArg = process.argv.find((arg) => arg.startsWith("--max="));
 const max = maxArg === undefined ? 300 : Number(maxArg.slice("--max=".length));
 if (!Number.isInteger(max) || max < 1) {
-  console.error(`check-file-size: --max must be a positive integer; got ${maxArg}. Fix: pass e.g. --max=300.`);
+  console.error(
+    `check-file-size: --max must be a positive integer; got ${maxArg}. Fix: pass e.g. --max=300.`,
+  );
   process.exit(2);
 }
 
