@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import type { PipelineEvents } from "@attesta/events";
 import type {
   EndpointAdmin,
   EndpointInfo,
@@ -13,7 +15,7 @@ import type {
 import type { WebhookConfig } from "../types";
 
 /** The endpoint half of `WebhookDispatcher`'s public surface. */
-export abstract class EndpointMethods {
+export abstract class EndpointMethods<Events extends object = PipelineEvents> {
   /** The dispatcher's endpoint registry, set by its constructor. */
   protected abstract readonly admin: EndpointAdmin;
   /** Throws DispatcherClosedError naming `call` once `close()` was called. */
@@ -29,9 +31,9 @@ export abstract class EndpointMethods {
    * const id = dispatcher.addEndpoint({ url: "https://tenant-7.example.com/hooks", secret, events: ["denied"] });
    * ```
    */
-  addEndpoint(config: WebhookConfig): string {
+  addEndpoint(config: WebhookConfig<Events>): string {
     this.assertOpen("addEndpoint()");
-    return this.admin.add(config);
+    return this.admin.add(config as unknown as WebhookConfig);
   }
 
   /**
@@ -45,9 +47,9 @@ export abstract class EndpointMethods {
    * dispatcher.updateEndpoint(id, { url: "https://tenant-7.example.com/v2/hooks", rateLimit: 20 });
    * ```
    */
-  updateEndpoint(id: string, patch: Partial<WebhookConfig>): void {
+  updateEndpoint(id: string, patch: Partial<WebhookConfig<Events>>): void {
     this.assertOpen(`updateEndpoint("${id}")`);
-    this.admin.update(id, patch);
+    this.admin.update(id, patch as unknown as Partial<WebhookConfig>);
   }
 
   /**

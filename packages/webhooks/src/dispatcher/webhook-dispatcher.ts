@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { EventBus } from "@attesta/events";
+import { EventBus, type PipelineEvents } from "@attesta/events";
 import type { DispatchableEvent, EventSource } from "../dispatchable-event";
 import type { EndpointAdmin } from "../endpoints/endpoint-admin";
 import { DispatcherClosedError } from "../errors";
@@ -50,7 +50,7 @@ const CLOSED = 2;
  *
  * @example
  * ```ts
- * import { EventBus } from "@attesta/events";
+ * import { EventBus, type PipelineEvents } from "@attesta/events";
  * import { WebhookDispatcher } from "@attesta/webhooks";
  *
  * const bus = new EventBus();
@@ -64,7 +64,9 @@ const CLOSED = 2;
  * console.log(report.undelivered.length);
  * ```
  */
-export class WebhookDispatcher extends EndpointMethods {
+export class WebhookDispatcher<
+  Events extends object = PipelineEvents,
+> extends EndpointMethods<Events> {
   /**
    * What the store holds: `get(id)` and `list({ status, endpoint, event, since, limit })`.
    *
@@ -105,19 +107,25 @@ export class WebhookDispatcher extends EndpointMethods {
    * @throws TypeError naming the field and the fix, for any invalid argument.
    */
   constructor(
-    bus: EventSource,
-    configs: readonly WebhookConfig[],
+    bus: EventBus<Events> | EventSource,
+    configs: readonly WebhookConfig<Events>[],
     options?: WebhookDispatcherOptions,
   ) {
     super();
     assertEventSource(bus);
-    const parts = assembleDispatcher(bus, configs, options, {
-      onEvent: this.onEvent,
-      events: this.events,
-      waiters: this.waiters,
-      closing: () => this.state !== OPEN,
-      stats: () => this.stats(),
-    });
+    // The event map only types the format functions; at run time every config is alike.
+    const parts = assembleDispatcher(
+      bus as EventSource,
+      configs as unknown as readonly WebhookConfig[],
+      options,
+      {
+        onEvent: this.onEvent,
+        events: this.events,
+        waiters: this.waiters,
+        closing: () => this.state !== OPEN,
+        stats: () => this.stats(),
+      },
+    );
     ({ store: this.store, router: this.router, scheduler: this.scheduler } = parts);
     ({ reporter: this.reporter, admin: this.admin } = parts);
     this.parts = parts;

@@ -103,7 +103,8 @@ export function reportCommitFailure(
 
 /**
  * Makes a delivered or dead delivery pending again under its id; false when
- * the file does not hold it, it is pending, or its data is not JSON.
+ * the file does not hold it, it is pending, or its payload could not be
+ * built (data not JSON, or the endpoint's format function failed).
  */
 export function requeueSettled(
   parts: OpenParts,
@@ -113,8 +114,8 @@ export function requeueSettled(
 ): boolean {
   const { reader, writer } = parts;
   const row = reader.row(id);
-  if (row === undefined || row.status === "pending" || row.dead_reason === "unserializable")
-    return false;
+  if (row === undefined || row.status === "pending") return false;
+  if (row.dead_reason === "unserializable" || row.dead_reason === "format_failed") return false;
   const entry = pending.resume(row, now, row.attempts);
   writer.setState(entry.seq, pendingState(entry, now));
   return true;
