@@ -36,6 +36,7 @@ import {
 } from "./sqlite-store-options";
 import {
   recordLateAttempt,
+  releaseFile,
   reportCommitFailure,
   reportUnserializable,
   requeueSettled,
@@ -91,7 +92,10 @@ export class SqliteStore implements DeliveryStore {
   open(context: StoreContext): void {
     if (this.#state !== "new") throw openedTwiceError(this.path);
     const parts = openStore(this.#options, context, {
-      heartbeat: () => this.#commit(true),
+      heartbeat: () => {
+        this.#commit(true);
+        if (this.#parts !== undefined) this.#parts.sizeWatch.check(context);
+      },
       redeliver: (id) => this.redeliver(id, context.now()),
       prune: () => this.#pruneBatch(),
       wake: () => context.wake?.(),
@@ -228,11 +232,7 @@ export class SqliteStore implements DeliveryStore {
     this.#commit(false);
     this.#state = "closed";
     this.#parts = undefined;
-    try {
-      parts.lock.release();
-    } finally {
-      parts.db.close();
-    }
+    releaseFile(parts);
   }
 
   /**

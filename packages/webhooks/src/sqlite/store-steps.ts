@@ -123,15 +123,26 @@ export function requeueSettled(
 
 /**
  * Attaches the pending set to a freshly opened file and reads its counts (each
- * endpoint's window is paged in at its first lease). A failed read closes the
+ * endpoint's window is paged in at its first lease), then checks the file
+ * size against its warning threshold. A failed read closes the
  * database and throws a SqliteStoreError naming the file.
  */
 export function resumePending(parts: OpenParts, pending: PendingDeliveries, path: string): void {
   pending.attach(parts, parts.lastSeq);
   try {
     pending.resumeFromFile();
+    parts.sizeWatch.check(parts.context);
   } catch (error) {
     parts.db.close();
     throw sqliteFailure(path, error, "read");
+  }
+}
+
+/** Releases the owner lock, then closes the database even when the release fails. */
+export function releaseFile(parts: OpenParts): void {
+  try {
+    parts.lock.release();
+  } finally {
+    parts.db.close();
   }
 }
