@@ -6,6 +6,7 @@
  */
 import { logHandlerError } from "./log-handler-error";
 import type { PipelineEvents } from "./pipeline-events";
+import { assertKnownKeys } from "./strict-options";
 import type {
   AnyEventHandler,
   BusEvent,
@@ -124,6 +125,7 @@ export class EventBus<Events extends object = PipelineEvents> {
           "Fix: pass { onError } or nothing.",
       );
     }
+    assertKnownKeys(options, ["onError"], "new EventBus(options)");
     const { onError } = options;
     if (onError !== undefined && typeof onError !== "function") {
       throw new TypeError(
@@ -270,6 +272,7 @@ export class EventBus<Events extends object = PipelineEvents> {
           "Fix: pass { filter?, signal? } or nothing.",
       );
     }
+    assertKnownKeys(options, ["filter", "signal"], "once(type, options)");
     const { filter, signal } = options;
     if (filter !== undefined && typeof filter !== "function") {
       throw new TypeError(
