@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { assertKnownKeys } from "./options/strict-options";
 import type { Reporter } from "./reporter";
 import type { DispatcherStats, EndpointStats } from "./reports";
 import type { Scheduler } from "./scheduler/scheduler";
@@ -25,6 +26,12 @@ export function assertEventSource(bus: unknown): asserts bus is EventSource {
 
 /** Throws unless `deadlineMs` is absent or a finite number ≥ 0. */
 export function validateDeadline(deadlineMs: unknown): void {
+  if (deadlineMs !== null && typeof deadlineMs === "object") {
+    // The options object itself: close({ deadlineMs }).
+    assertKnownKeys(deadlineMs, ["deadlineMs"], "close(options)");
+    validateDeadline((deadlineMs as { deadlineMs?: unknown }).deadlineMs);
+    return;
+  }
   if (
     deadlineMs !== undefined &&
     (typeof deadlineMs !== "number" || !Number.isFinite(deadlineMs) || deadlineMs < 0)

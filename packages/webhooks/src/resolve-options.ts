@@ -4,6 +4,7 @@
  * @module
  */
 import { invalidOption, typeName } from "./invalid-option";
+import { assertKnownKeys } from "./options/strict-options";
 import type { DeliveryStore } from "./store/delivery-store";
 import { MemoryStore } from "./store/memory-store";
 import type { NetworkOptions } from "./transport/address-policy";
@@ -96,13 +97,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     );
   }
   const input = options as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if (!KNOWN_KEYS.includes(key)) {
-      throw new TypeError(
-        `@attesta/webhooks: options.${key} is not a known option. Fix: remove it, or use one of ${KNOWN_KEYS.join(", ")}.`,
-      );
-    }
-  }
+  assertKnownKeys(input, KNOWN_KEYS, "options");
   for (const hook of ["onAttempt", "onDeadLetter", "onDrop", "secrets"] as const) {
     if (input[hook] !== undefined && typeof input[hook] !== "function") {
       throw new TypeError(

@@ -4,6 +4,7 @@
  * @module
  */
 import { invalidOption, typeName } from "./invalid-option";
+import { assertKnownKeys } from "./options/strict-options";
 import type { DeliveryQuery } from "./store/delivery-store";
 import type { ListDeliveriesQuery, RecoverOptions } from "./types";
 
@@ -91,13 +92,7 @@ export function resolveListQuery(query: ListDeliveriesQuery | undefined): Delive
  */
 export function resolveRecoverQuery(options: RecoverOptions | undefined): DeliveryQuery {
   const input = assertObject(options, "recover(options)", "pass { endpoint, since } or nothing");
-  for (const key of Object.keys(input)) {
-    if (key !== "endpoint" && key !== "since") {
-      throw new TypeError(
-        `@attesta/webhooks: recover({ ${key} }) is not a known option. Fix: use endpoint and since.`,
-      );
-    }
-  }
+  assertKnownKeys(input, ["endpoint", "since"], "recover(options)");
   const endpoint = resolveString(input.endpoint, "recover({ endpoint })", "pass an endpoint id");
   const since = resolveSince(input.since, "recover({ since })");
   return {

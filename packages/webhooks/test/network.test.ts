@@ -101,6 +101,20 @@ describe("network.denyPrivate", () => {
     expect(receiver.requests).toHaveLength(1);
   });
 
+  it("refuses a misspelt network key instead of leaving the guard off", async () => {
+    const receiver = await startReceiver();
+    defer(() => receiver.close());
+    expect(
+      () =>
+        new WebhookDispatcher(new EventBus(), [{ url: receiver.url }], {
+          network: { denyPrivat: true } as never,
+        }),
+    ).toThrow(
+      /^@attesta\/webhooks: options\.network\.denyPrivat is not a known option\. Did you mean "denyPrivate"\? Fix: remove it or correct its name; the valid keys are denyPrivate, allow\.$/,
+    );
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it("validates the network option", () => {
     expect(
       () => new WebhookDispatcher(new EventBus(), [], { network: { allow: ["::1/200"] } }),

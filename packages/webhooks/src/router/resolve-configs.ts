@@ -5,6 +5,7 @@
  */
 import type { SenderScheme } from "@attesta/verify";
 import { invalidOption } from "../invalid-option";
+import { assertKnownKeys } from "../options/strict-options";
 import { redactUrl } from "../transport/redact-url";
 import type { OverflowPolicy } from "../types";
 import { defaultEndpointId, ENDPOINT_ID_PATTERN } from "./endpoint-id";
@@ -111,13 +112,7 @@ export function resolveConfig(
     throw invalidOption(at, "an object with a url", config, 'pass { url: "https://…" }');
   }
   const input = config as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if (!KNOWN_KEYS.has(key)) {
-      throw new TypeError(
-        `@attesta/webhooks: ${at}.${key} is not a known option. Fix: remove it, or use one of ${[...KNOWN_KEYS].join(", ")}.`,
-      );
-    }
-  }
+  assertKnownKeys(input, KNOWN_KEYS, at);
   const { url, origin, path, label } = resolveUrl(input.url, `${at}.url`);
   const id = resolveId(input.id, `${at}.id`) ?? fallbackId(url);
   const events = resolveEventSelection(input.events, `${at}.events`);

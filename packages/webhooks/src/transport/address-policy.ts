@@ -6,6 +6,7 @@
  */
 import { isIP } from "node:net";
 import { invalidOption } from "../invalid-option";
+import { assertKnownKeys } from "../options/strict-options";
 import { type IpRange, inRange, ipToBigInt, parseCidr } from "./ip-address";
 
 /**
@@ -117,6 +118,7 @@ export class AddressPolicy {
     if (typeof options !== "object" || options === null || Array.isArray(options)) {
       throw invalidOption(at, "an object", options, "pass { denyPrivate: true, allow: [...] }");
     }
+    assertKnownKeys(options, ["denyPrivate", "allow"], at);
     const { denyPrivate = false, allow = [] } = options;
     if (typeof denyPrivate !== "boolean") {
       throw invalidOption(`${at}.denyPrivate`, "a boolean", denyPrivate, "pass true or false");
