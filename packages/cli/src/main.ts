@@ -49,6 +49,11 @@ const COMMANDS: readonly Entry[] = [
     summary: "list, show, redeliver and recover deliveries in a SqliteStore file",
     load: async () => (await import("./commands/deliveries")).deliveries,
   },
+  {
+    name: "console",
+    summary: "serve the delivery console (web UI and API) over a SqliteStore file",
+    load: async () => (await import("./commands/console")).consoleCommand,
+  },
 ];
 
 function overview(): string {

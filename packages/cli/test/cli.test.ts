@@ -37,7 +37,7 @@ describe("attesta", () => {
     const result = await runCli(["lisen"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      '@attesta/cli: unknown command "lisen". Did you mean listen? Fix: use one of listen, send, trigger, sign, verify, deliveries, or run "attesta --help".\n',
+      '@attesta/cli: unknown command "lisen". Did you mean listen? Fix: use one of listen, send, trigger, sign, verify, deliveries, console, or run "attesta --help".\n',
     );
   });
 

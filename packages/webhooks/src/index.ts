@@ -16,15 +16,31 @@ export type {
   DeliveryAdmin,
 } from "./admin/delivery-admin";
 export { dispatcherAdmin } from "./admin/dispatcher-admin";
-export { DispatcherClosedError } from "./dispatcher-closed-error";
-export type { EndpointInfo, RemoveEndpointOptions } from "./endpoint-admin";
-export type { SecretResolver } from "./endpoint-records";
+export type { DispatchableEvent, EventSource } from "./dispatchable-event";
+export { type Deliveries, WebhookDispatcher } from "./dispatcher/webhook-dispatcher";
+export type { EndpointInfo, RemoveEndpointOptions } from "./endpoints/endpoint-admin";
+export type { SecretResolver } from "./endpoints/endpoint-records";
+export type { DeliveryErrorContext } from "./errors";
+export {
+  BlockedAddressError,
+  DispatcherClosedError,
+  WebhookBlockedAddressError,
+  WebhookConnectionError,
+  WebhookDeliveryError,
+  WebhookFormatError,
+  WebhookResponseError,
+  WebhookTimeoutError,
+} from "./errors";
 export type {
-  DisableReason,
-  DispatcherEvents,
-  EndpointRef,
-  FailureSummary,
-} from "./operator-events";
+  BuiltinFormat,
+  ChatService,
+  EndpointFormat,
+  FormatContext,
+  FormatFunction,
+  FormatPayload,
+} from "./format/endpoint-format";
+export { DISCORD_LIMITS, SLACK_LIMITS, TEAMS_LIMITS } from "./format/limits";
+export { renderChatMessage } from "./format/render-chat-message";
 export type {
   CloseReport,
   DeadLetter,
@@ -33,7 +49,12 @@ export type {
   DispatcherStats,
   DroppedEvent,
   EndpointStats,
-} from "./reports";
+} from "./reporting/hook-payloads";
+export type {
+  DispatcherEvents,
+  EndpointRef,
+  FailureSummary,
+} from "./reporting/operator-events";
 export { toWebhookPayload } from "./router/to-webhook-payload";
 export { backoffDelay } from "./scheduler/backoff-delay";
 export type { BreakerState, CircuitBreakerOptions } from "./scheduler/circuit-breaker";
@@ -49,6 +70,7 @@ export type {
   DeliveryRecord,
   DeliveryStatus,
   DeliveryStore,
+  DisableReason,
   LeasedDelivery,
   StoreContext,
   StoredEndpoint,
@@ -56,13 +78,10 @@ export type {
 export { MemoryStore } from "./store/memory-store";
 export type { MemoryStoreOptions } from "./store/memory-store-options";
 export { BLOCKED_RANGES, type NetworkOptions } from "./transport/address-policy";
-export { BlockedAddressError } from "./transport/blocked-address-error";
-export { redactUrl } from "./transport/redact-url";
+export { type RedactUrlOptions, redactUrl } from "./transport/redact-url";
 export { DEFAULT_MAX_SOCKETS } from "./transport/shared-agent";
 export type {
   CloseOptions,
-  DispatchableEvent,
-  EventSource,
   ListDeliveriesQuery,
   OverflowPolicy,
   RecoverOptions,
@@ -71,10 +90,3 @@ export type {
   WebhookLogger,
 } from "./types";
 export { VERSION } from "./version";
-export { WebhookBlockedAddressError } from "./webhook-blocked-address-error";
-export { WebhookConnectionError } from "./webhook-connection-error";
-export type { DeliveryErrorContext } from "./webhook-delivery-error";
-export { WebhookDeliveryError } from "./webhook-delivery-error";
-export { type Deliveries, WebhookDispatcher } from "./webhook-dispatcher";
-export { WebhookResponseError } from "./webhook-response-error";
-export { WebhookTimeoutError } from "./webhook-timeout-error";

@@ -7,17 +7,18 @@
 import { randomUUID } from "node:crypto";
 import { EventBus } from "@attesta/events";
 import type { Redis } from "ioredis";
-import { toDeadLetter } from "../dead-letter";
-import { DispatcherClosedError } from "../dispatcher-closed-error";
-import { integerOption } from "../integer-option";
-import type { DispatcherEvents } from "../operator-events";
-import { Reporter } from "../reporter";
-import type { DeadLetter, EndpointStats } from "../reports";
-import { resolveOptions } from "../resolve-options";
+import type { DispatchableEvent, EventSource } from "../dispatchable-event";
+import { bodyFailureReason, DispatcherClosedError } from "../errors";
+import { integerOption } from "../options/integer-option";
+import { resolveOptions } from "../options/resolve-options";
+import { toDeadLetter } from "../reporting/dead-letter";
+import type { DeadLetter, EndpointStats } from "../reporting/hook-payloads";
+import type { DispatcherEvents } from "../reporting/operator-events";
+import { Reporter } from "../reporting/reporter";
 import { PayloadBytes } from "../router/payload-bytes";
 import { Router } from "../router/router";
 import type { DeadReason } from "../store/delivery-store";
-import type { DispatchableEvent, EventSource, WebhookDispatcherOptions } from "../types";
+import type { WebhookDispatcherOptions } from "../types";
 import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
 import { type DistributedEndpointConfig, resolveEndpoints } from "./endpoints";
 import { type OutgoingDelivery, RedisOutbox } from "./outbox";
@@ -145,8 +146,8 @@ export class WebhookProducer {
       // As in the local dispatcher: one serialisation per event, shared by every endpoint it goes to.
       bytes: new PayloadBytes(true),
       reporter: this.reporter,
-      unserializable: (delivery) => {
-        this.deadLetter(delivery, "unserializable");
+      unserializable: (delivery, error) => {
+        this.deadLetter(delivery, bodyFailureReason(error));
       },
       settled: (count) => this.settle(count),
     });
@@ -235,7 +236,7 @@ export class WebhookProducer {
       attempts: 0,
     });
     delivery.endpoint.countFailed();
-    if (reason === "unserializable") this.undelivered.push(letter);
+    if (reason === "unserializable" || reason === "format_failed") this.undelivered.push(letter);
     const { endpoint } = delivery;
     this.reporter.deadLettered(letter, endpoint.config.label);
     this.events.emit({

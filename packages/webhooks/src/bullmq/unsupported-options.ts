@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { showValue } from "../invalid-option";
+import { showValue } from "../options/invalid-option";
 import { closestKey } from "../options/strict-options";
 
 interface Unsupported {

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import type { EndpointStats } from "../reports";
-import type { DispatchableEvent } from "../types";
+
+import type { DispatchableEvent } from "../dispatchable-event";
+import type { EndpointStats } from "../reporting/hook-payloads";
 import type { ResolvedConfig } from "./resolve-configs";
 
 /**
@@ -89,7 +90,7 @@ export class Endpoint {
   stats(queued: number, inFlight: number): EndpointStats {
     return {
       id: this.id,
-      url: this.config.url,
+      url: this.config.shownUrl,
       enqueued: this.enqueuedCount,
       delivered: this.deliveredCount,
       failed: this.failedCount,

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 import { assertKnownKeys } from "../options/strict-options";
 
 /** `closed`: attempts flow; `open`: none start; `half_open`: one probe at a time. */

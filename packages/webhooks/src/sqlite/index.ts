@@ -1,15 +1,18 @@
 /**
  * `@attesta/webhooks/sqlite`: a durable delivery store on an embedded SQLite
- * file. Needs the optional peer dependency `better-sqlite3` (^12).
+ * file. Runs on `node:sqlite` (Node.js 22.13+ and 24, nothing to install) or
+ * on the optional peer dependency `better-sqlite3` (^12, for Node.js 20).
  *
  * @module
  */
-export { SqliteInspector } from "./sqlite-inspector";
-export { SqliteStore } from "./sqlite-store";
+
 export {
   SqliteStoreError,
   type SqliteStoreErrorCode,
   SqliteStoreLockedError,
   type StoreOwner,
-} from "./sqlite-store-error";
-export type { SqliteStoreOptions } from "./sqlite-store-options";
+} from "../errors";
+export type { SqliteDriverName } from "./driver/sqlite-driver";
+export { SqliteInspector } from "./sqlite-inspector";
+export { SqliteStore } from "./sqlite-store";
+export type { SqliteInspectOptions, SqliteStoreOptions } from "./sqlite-store-options";

@@ -5,11 +5,23 @@
  *
  * @module
  */
+import { bodyFailureReason } from "../errors/webhook-format-error";
 import { eventName } from "../router/to-webhook-payload";
+import type { StoreContext } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
-import type { PendingParts } from "./pending-deliveries";
+import type { IdEpoch } from "./delivery-ids";
+import type { DeliveryReader } from "./delivery-reader";
 import type { PendingEntry } from "./pending-entry";
 import type { PendingQueue } from "./pending-queue";
+import type { StoreWriter } from "./store-writer";
+
+/** What the pending set needs from an open store. */
+export interface PendingParts {
+  readonly context: StoreContext;
+  readonly writer: StoreWriter;
+  readonly reader: DeliveryReader;
+  readonly ids: IdEpoch;
+}
 
 /** An entry whose data is not JSON (now dead), the error and its event. */
 export type Unserializable = [PendingEntry, unknown, DispatchableEvent];
@@ -50,10 +62,10 @@ export function materialize(
       writer.add(entry);
       try {
         // Shared with the event's other endpoints: the context serialises it once.
-        entry.body = context.serialize(source);
+        entry.body = context.serialize(source, queue.endpointId);
       } catch (error) {
         entry.live = false;
-        entry.deadReason = "unserializable";
+        entry.deadReason = bodyFailureReason(error);
         entry.source = undefined;
         failed.push([entry, error, source]);
         continue;

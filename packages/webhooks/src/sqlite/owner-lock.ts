@@ -13,8 +13,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { SqliteDatabase } from "./open-database";
-import { SqliteStoreLockedError, type StoreOwner } from "./sqlite-store-error";
+import { SqliteStoreLockedError, type StoreOwner } from "../errors";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 
 interface OwnerRow {
   token: string;

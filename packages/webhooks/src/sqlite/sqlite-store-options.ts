@@ -3,7 +3,9 @@
  *
  * @module
  */
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
+import { checkDriverName } from "./driver/choose-driver";
+import type { SqliteDriverName } from "./driver/sqlite-driver";
 import { assertKnownKeys } from "../options/strict-options";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -72,6 +74,22 @@ export interface SqliteStoreOptions {
    * before the disk fills. Default 1 GiB; `0` turns the warning off.
    */
   readonly warnFileBytes?: number;
+  /**
+   * The SQLite library. Left out: the `ATTESTA_SQLITE_DRIVER` environment
+   * variable when set, else `"node:sqlite"` where the runtime has it (Node.js
+   * 22.13+ and 24: nothing native to install; its ExperimentalWarning on
+   * Node.js 22 is not printed), else `"better-sqlite3"` (an optional peer
+   * dependency, ^12). Both read and write the same file format. Opening
+   * fails with a SqliteStoreError (`driver_unavailable`) when the chosen
+   * library does not load.
+   */
+  readonly driver?: SqliteDriverName;
+}
+
+/** Options of {@link SqliteStore.inspect}. */
+export interface SqliteInspectOptions {
+  /** The SQLite library, as in {@link SqliteStoreOptions.driver}. */
+  readonly driver?: SqliteDriverName;
 }
 
 export interface ResolvedSqliteOptions {
@@ -87,6 +105,7 @@ export interface ResolvedSqliteOptions {
   readonly storeSecrets: boolean;
   readonly maxStoredPending: number;
   readonly warnFileBytes: number;
+  readonly driver: SqliteDriverName | undefined;
 }
 
 /** Every key of {@link SqliteStoreOptions}; any other is refused. */
@@ -102,6 +121,7 @@ const OPTION_KEYS = [
   "storeSecrets",
   "maxStoredPending",
   "warnFileBytes",
+  "driver",
 ];
 
 export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqliteOptions {
@@ -160,7 +180,25 @@ export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqlit
       1,
     ),
     warnFileBytes: duration("warnFileBytes", options.warnFileBytes, 1024 ** 3, 0),
+    driver: checkDriverName("SqliteStore driver", options.driver),
   };
+}
+
+export function resolveInspectOptions(options: SqliteInspectOptions | undefined): {
+  readonly driver: SqliteDriverName | undefined;
+} {
+  if (options === undefined) return { driver: undefined };
+  if (options === null || typeof options !== "object")
+    throw invalidOption("SqliteStore.inspect options", "an object", options, "pass { driver }");
+  const unknown = Object.keys(options).filter((key) => key !== "driver");
+  if (unknown.length > 0)
+    throw invalidOption(
+      "SqliteStore.inspect options",
+      "{ driver }",
+      unknown.join(", "),
+      "remove the unknown keys",
+    );
+  return { driver: checkDriverName("SqliteStore.inspect driver", options.driver) };
 }
 
 function flag(at: string, value: boolean | undefined): boolean {

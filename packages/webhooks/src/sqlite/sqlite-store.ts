@@ -7,6 +7,7 @@
  */
 
 import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
+import { closedError, lockLostError, openedTwiceError, type SqliteStoreError } from "../errors";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -27,14 +28,10 @@ import { BUSY_TIMEOUT_MS, type OpenParts, openStore } from "./open-store";
 import { PendingDeliveries } from "./pending-deliveries";
 import { SqliteInspector } from "./sqlite-inspector";
 import {
-  closedError,
-  lockLostError,
-  openedTwiceError,
-  type SqliteStoreError,
-} from "./sqlite-store-error";
-import {
   type ResolvedSqliteOptions,
+  resolveInspectOptions,
   resolveSqliteOptions,
+  type SqliteInspectOptions,
   type SqliteStoreOptions,
 } from "./sqlite-store-options";
 import { CommitFailure, lateAttemptState, pendingState } from "./store-writer";
@@ -80,8 +77,8 @@ export class SqliteStore implements DeliveryStore {
    * a dashboard): list and get deliveries, and request redeliveries that the
    * owning dispatcher picks up within its poll interval.
    */
-  static inspect(path: string): SqliteInspector {
-    return new SqliteInspector(path, BUSY_TIMEOUT_MS);
+  static inspect(path: string, options?: SqliteInspectOptions): SqliteInspector {
+    return new SqliteInspector(path, BUSY_TIMEOUT_MS, resolveInspectOptions(options).driver);
   }
 
   open(context: StoreContext): void {
@@ -181,8 +178,8 @@ export class SqliteStore implements DeliveryStore {
     if (this.#pending.has(id)) return false;
     const { reader, writer } = this.#require();
     const row = reader.row(id);
-    if (row === undefined || row.status === "pending" || row.dead_reason === "unserializable")
-      return false;
+    if (row === undefined || row.status === "pending") return false;
+    if (row.dead_reason === "unserializable" || row.dead_reason === "format_failed") return false;
     const entry = this.#pending.resume(row, now, row.attempts);
     writer.setState(entry.seq, pendingState(entry, now));
     this.#schedule.soon();

@@ -10,79 +10,24 @@
  *
  * @module
  */
-import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
-import type { DisableReason } from "../operator-events";
-import type { DispatchableEvent } from "../types";
+import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-page";
+import type { DispatchableEvent } from "../dispatchable-event";
+import type {
+  AttemptRecord,
+  DeadReason,
+  DeliveryRecord,
+  DeliveryStatus,
+  DisableReason,
+} from "./delivery-record";
 
-/** Where a delivery is in its life. Only `pending` deliveries are ever sent. */
-export type DeliveryStatus = "pending" | "delivered" | "dead";
-
-/**
- * Why a delivery was given up: every attempt failed (`exhausted`), the
- * receiver refused it for good (`rejected`, a 4xx other than 408/429),
- * `close()` gave up on it (`closed`), its data is not JSON (`unserializable`),
- * the connection was refused by the network policy (`blocked_address`),
- * its endpoint was removed without draining (`removed`), or its endpoint was
- * disabled when `close()` ran on a store that cannot keep it for a later
- * process (`disabled`, the memory store).
- */
-export type DeadReason =
-  | "exhausted"
-  | "rejected"
-  | "closed"
-  | "unserializable"
-  | "blocked_address"
-  | "removed"
-  | "disabled";
-
-/** What kind of failure an attempt ended with; stored, so it is a plain string. */
-export type AttemptErrorKind =
-  | "http_status"
-  | "timeout"
-  | "connection"
-  | "blocked_address"
-  | "aborted"
-  | "unserializable";
-
-/** One HTTP attempt, as recorded. */
-export interface AttemptRecord {
-  /** 1 for the first attempt, 2 for the first retry, … (counted over the delivery's whole life). */
-  readonly attempt: number;
-  /** Epoch ms when the request started. */
-  readonly startedAt: number;
-  readonly durationMs: number;
-  /** HTTP status, when a response arrived. */
-  readonly status?: number;
-  /** Set when the attempt failed. */
-  readonly errorKind?: AttemptErrorKind;
-  /** Human-readable reason; never contains a secret. */
-  readonly errorMessage?: string;
-  /** The first bytes of the response body (4 KiB at most), as UTF-8 text. */
-  readonly responseBody?: string;
-}
-
-/** A delivery as the store reports it to `deliveries.get/list`. */
-export interface DeliveryRecord {
-  /** Minted once; the `X-Attesta-Delivery` and `webhook-id` of every attempt. */
-  readonly id: string;
-  readonly endpointId: string;
-  /** Upper-case event name, as in the body (`"APPROVED"`). */
-  readonly event: string;
-  /** The exact body bytes that are signed and sent. */
-  readonly body: Uint8Array;
-  readonly status: DeliveryStatus;
-  /** Attempts made so far, over every series (a redelivery continues the count). */
-  readonly attempts: number;
-  /** Epoch ms of routing. */
-  readonly createdAt: number;
-  /** Epoch ms of the next attempt, while pending. */
-  readonly nextAttemptAt?: number;
-  /** Epoch ms when it became delivered or dead. */
-  readonly settledAt?: number;
-  readonly deadReason?: DeadReason;
-  /** Every attempt, oldest first (bounded by the store's retention). */
-  readonly attemptLog: readonly AttemptRecord[];
-}
+export type {
+  AttemptErrorKind,
+  AttemptRecord,
+  DeadReason,
+  DeliveryRecord,
+  DeliveryStatus,
+  DisableReason,
+} from "./delivery-record";
 
 /** A pending delivery handed to the scheduler by `lease`. */
 export interface LeasedDelivery {
@@ -278,11 +223,12 @@ export interface DeliveryStore {
 /** What the dispatcher gives its store at `open`. */
 export interface StoreContext {
   /**
-   * The exact body bytes of an event; throws for data that is not
-   * JSON-serialisable. An event routed to several endpoints is serialised
+   * The exact body bytes of an event for one endpoint (its `format`);
+   * throws for data that is not JSON-serialisable or a failing format. An
+   * event routed to several endpoints with the Attesta format is serialised
    * once: every call for it gives back the same bytes.
    */
-  serialize(event: DispatchableEvent): Uint8Array;
+  serialize(event: DispatchableEvent, endpointId: string): Uint8Array;
   /** Mints a delivery id (a UUID v4). A store may mint its own: SqliteStore derives UUID v8 ids from its row numbers. */
   mintId(): string;
   /** Epoch ms; replaceable in tests. */
@@ -291,7 +237,7 @@ export interface StoreContext {
   limits(endpointId: string): { maxPending: number; overflow: "drop-oldest" | "drop-newest" };
   /**
    * Called when `serialize` threw for a delivery: the store has recorded it as
-   * dead with reason `unserializable` (empty body) and will never lease it.
+   * dead with reason `unserializable` or `format_failed` (empty body) and will never lease it.
    * `event` is the event as it was enqueued, for the dead letter.
    */
   onUnserializable(record: DeliveryRecord, error: unknown, event: DispatchableEvent): void;

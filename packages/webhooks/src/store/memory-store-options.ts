@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { invalidOption, typeName } from "../invalid-option";
+import { invalidOption, typeName } from "../options/invalid-option";
 import { assertKnownKeys } from "../options/strict-options";
 
 /** Options of `new MemoryStore(options)`. */

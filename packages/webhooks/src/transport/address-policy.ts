@@ -5,9 +5,9 @@
  * @module
  */
 import { isIP } from "node:net";
-import { invalidOption } from "../invalid-option";
-import { assertKnownKeys } from "../options/strict-options";
+import { invalidOption } from "../options/invalid-option";
 import { type IpRange, inRange, ipToBigInt, parseCidr } from "./ip-address";
+import { assertKnownKeys } from "../options/strict-options";
 
 /**
  * The `network` option: an SSRF guard for senders whose endpoint URLs come
