@@ -124,6 +124,8 @@ const NO_OPTIONS: Record<string, string> = {
   WebhookDeliveryError: "error thrown by the package",
   WebhookResponseError: "error thrown by the package",
   WebhookTimeoutError: "error thrown by the package",
+  WebhookFormatError: "error thrown by the package",
+  renderChatMessage: "(service, event)",
   SqliteStoreError: "error thrown by the package",
   SqliteStoreLockedError: "error thrown by the package",
   SqliteInspector: "(path, busyTimeoutMs); users call SqliteStore.inspect(path)",

@@ -6,8 +6,8 @@
 import type { SenderScheme } from "@attesta/verify";
 import { type ResolvedFormat, resolveFormat } from "../format/endpoint-format";
 import { invalidOption } from "../options/invalid-option";
-import { endpointUrlIsSecret, isSecretUrl, redactUrl } from "../transport/redact-url";
 import { assertKnownKeys } from "../options/strict-options";
+import { endpointUrlIsSecret, isSecretUrl, redactUrl } from "../transport/redact-url";
 import type { OverflowPolicy } from "../types";
 import { defaultEndpointId, ENDPOINT_ID_PATTERN } from "./endpoint-id";
 import {

@@ -4,9 +4,9 @@
  * @module
  */
 import { invalidOption } from "../options/invalid-option";
+import { assertKnownKeys } from "../options/strict-options";
 import { checkDriverName } from "./driver/choose-driver";
 import type { SqliteDriverName } from "./driver/sqlite-driver";
-import { assertKnownKeys } from "../options/strict-options";
 
 const DAY = 24 * 60 * 60 * 1000;
 

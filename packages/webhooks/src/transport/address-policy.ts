@@ -6,8 +6,8 @@
  */
 import { isIP } from "node:net";
 import { invalidOption } from "../options/invalid-option";
-import { type IpRange, inRange, ipToBigInt, parseCidr } from "./ip-address";
 import { assertKnownKeys } from "../options/strict-options";
+import { type IpRange, inRange, ipToBigInt, parseCidr } from "./ip-address";
 
 /**
  * The `network` option: an SSRF guard for senders whose endpoint URLs come
