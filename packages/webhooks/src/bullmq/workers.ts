@@ -10,9 +10,8 @@ import type { Redis } from "ioredis";
 import { integerOption } from "../options/integer-option";
 import { resolveOptions } from "../options/resolve-options";
 import type { EndpointStats } from "../reporting/hook-payloads";
-import type { DispatcherEvents } from "../reporting/operator-events";
+import type { DispatcherEvents, OperatorEvent } from "../reporting/operator-events";
 import { Reporter } from "../reporting/reporter";
-import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
 import { SharedAgent } from "../transport/shared-agent";
 import type { WebhookDispatcherOptions } from "../types";
 import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
@@ -111,7 +110,10 @@ export class WebhookWorkers {
       maxStalledCount: integerOption(maxStalledCount, "options.maxStalledCount", 3, 1),
     };
     // Commands wait out a Redis restart instead of failing: workers must never need a restart.
-    this.agent = new SharedAgent(resolved.connections, "options");
+    this.agent = new SharedAgent(
+      { ...resolved.connections, warn: (message) => this.reporter.log("warn", message, {}) },
+      "options",
+    );
     this.redis = openRedis(connection, { maxRetriesPerRequest: null });
     this.redis.on("error", (error) => this.reporter.log("debug", "redis error", { error }));
     const host = {

@@ -11,13 +11,12 @@ import type { DispatchableEvent, EventSource } from "../dispatchable-event";
 import { EndpointAdmin } from "../endpoints/endpoint-admin";
 import { type ResolvedOptions, resolveOptions } from "../options/resolve-options";
 import type { DeadLetter, DispatcherStats } from "../reporting/hook-payloads";
-import type { DispatcherEvents, FailureSummary } from "../reporting/operator-events";
+import type { DispatcherEvents, FailureSummary, OperatorEvent } from "../reporting/operator-events";
 import { Reporter } from "../reporting/reporter";
 import type { Endpoint } from "../router/endpoint";
 import { PayloadBytes } from "../router/payload-bytes";
 import { resolveConfigs } from "../router/resolve-configs";
 import { Router } from "../router/router";
-import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
 import { Scheduler } from "../scheduler/scheduler";
 import { TracedTransport } from "../telemetry/traced-transport";
 import { WebhookTelemetry } from "../telemetry/webhook-telemetry";
@@ -72,7 +71,14 @@ export function assembleDispatcher(
     link.events.emit({ type: event.name, data: event.data } as never);
   };
   const reporter = new Reporter(options, () => router.endpoints, emit);
-  const agent = subscribe(bus, link.onEvent, new SharedAgent(options.connections, "options"));
+  const agent = subscribe(
+    bus,
+    link.onEvent,
+    new SharedAgent(
+      { ...options.connections, warn: (message) => options.logger?.warn(message) },
+      "options",
+    ),
+  );
   const telemetry = WebhookTelemetry.create({
     endpoints: () => router.endpoints,
     store,

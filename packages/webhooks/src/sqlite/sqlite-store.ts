@@ -22,8 +22,8 @@ import type {
 } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
 import { CommitSchedule } from "./commit-schedule";
+import type { DeliveryReader } from "./delivery-reader";
 import { endpointAccess, refuseSecret } from "./endpoint-writes";
-import { sqliteFailure } from "./open-database";
 import { BUSY_TIMEOUT_MS, type OpenParts, openStore } from "./open-store";
 import { PendingDeliveries } from "./pending-deliveries";
 import { SqliteInspector } from "./sqlite-inspector";
@@ -34,7 +34,15 @@ import {
   type SqliteInspectOptions,
   type SqliteStoreOptions,
 } from "./sqlite-store-options";
-import { CommitFailure, lateAttemptState, pendingState } from "./store-writer";
+import {
+  recordLateAttempt,
+  releaseFile,
+  reportCommitFailure,
+  reportUnserializable,
+  requeueSettled,
+  resumePending,
+  writeBuffered,
+} from "./store-steps";
 
 /**
  * A {@link DeliveryStore} on a SQLite file: deliveries survive a crash or a
@@ -92,17 +100,8 @@ export class SqliteStore implements DeliveryStore {
       prune: () => this.#pruneBatch(),
       wake: () => context.wake?.(),
     });
+    resumePending(parts, this.#pending, this.path);
     this.#parts = parts;
-    this.#pending.attach(parts, parts.lastSeq);
-    try {
-      // Counts only: each endpoint's window is paged in at its first lease.
-      this.#pending.resumeFromFile();
-      parts.sizeWatch.check(context);
-    } catch (error) {
-      parts.db.close();
-      this.#parts = undefined;
-      throw sqliteFailure(this.path, error, "read");
-    }
     this.#state = "open";
     parts.maintenance.start();
   }
@@ -127,7 +126,11 @@ export class SqliteStore implements DeliveryStore {
 
   recordAttempt(id: string, attempt: AttemptRecord, result: AttemptResult): void {
     this.#require();
-    if (!this.#pending.recordAttempt(id, attempt, result)) this.#recordLate(id, attempt, result);
+    if (!this.#pending.recordAttempt(id, attempt, result)) {
+      // No longer pending here (abandoned while in flight): recorded, and a success still counts.
+      this.#flushAll();
+      recordLateAttempt(this.#require(), id, attempt, result);
+    }
     this.#schedule.settleLater();
   }
 
@@ -157,35 +160,26 @@ export class SqliteStore implements DeliveryStore {
   }
 
   get(id: string): DeliveryRecord | undefined {
-    this.#flushAll();
-    return this.#require().reader.get(id);
+    return this.#reader().get(id);
   }
 
   list(query?: DeliveryQuery): DeliveryRecord[] {
-    this.#flushAll();
-    return this.#require().reader.list(query);
+    return this.#reader().list(query);
   }
 
   page(query: AdminDeliveryQuery): AdminDeliveryPage {
-    this.#flushAll();
-    return this.#require().reader.page(query);
+    return this.#reader().page(query);
   }
 
   minutes(range: { since: number; until: number }): AdminMinute[] {
-    this.#flushAll();
-    return this.#require().reader.minutes(range);
+    return this.#reader().minutes(range);
   }
 
   redeliver(id: string, now: number): boolean {
     this.#flushAll();
     // A pending delivery (leased or waiting) is not redelivered: its row says pending.
-    if (this.#pending.has(id)) return false;
-    const { reader, writer } = this.#require();
-    const row = reader.row(id);
-    if (row === undefined || row.status === "pending") return false;
-    if (row.dead_reason === "unserializable" || row.dead_reason === "format_failed") return false;
-    const entry = this.#pending.resume(row, now, row.attempts);
-    writer.setState(entry.seq, pendingState(entry, now));
+    if (this.#pending.has(id) || !requeueSettled(this.#require(), this.#pending, id, now))
+      return false;
     this.#schedule.soon();
     return true;
   }
@@ -212,35 +206,15 @@ export class SqliteStore implements DeliveryStore {
       return;
     }
     const unserializable = this.#pending.materialize();
-    let failure: SqliteStoreError | undefined;
-    let lost = 0;
-    try {
-      if (this.#state === "fenced") {
-        lost = parts.writer.discard();
-        failure = this.#lockLost();
-      } else parts.writer.commit(parts.context.now());
-    } catch (error) {
-      if (!(error instanceof CommitFailure)) throw error;
-      lost = error.lost;
-      this.#pending.keepInMemory(error.entries);
-      if (error.lockLost) this.#state = "fenced";
-      failure = error.lockLost
-        ? this.#lockLost()
-        : sqliteFailure(this.path, error.error, "write to");
-    }
+    const { failure, lost, fenced } = writeBuffered(parts, this.#pending, {
+      fenced: this.#state === "fenced",
+      lockLost: () => this.#lockLost(),
+      path: this.path,
+    });
+    if (fenced) this.#state = "fenced";
     this.#schedule.done(failure);
-    // A fenced store reports each lost batch, not every heartbeat.
-    if (
-      failure !== undefined &&
-      (lost > 0 || failure.code !== "lock_lost" || !this.#fenceReported)
-    ) {
-      this.#fenceReported ||= failure.code === "lock_lost";
-      parts.context.onCommitError(failure, lost);
-    }
-    for (const [entry, error, event] of unserializable) {
-      const record = parts.reader.get(entry.id);
-      if (record !== undefined) parts.context.onUnserializable(record, error, event);
-    }
+    this.#fenceReported = reportCommitFailure(parts, failure, lost, this.#fenceReported);
+    reportUnserializable(parts, unserializable);
   }
 
   /** Deletes every settled delivery past its retention now; returns how many. */
@@ -258,11 +232,7 @@ export class SqliteStore implements DeliveryStore {
     this.#commit(false);
     this.#state = "closed";
     this.#parts = undefined;
-    try {
-      parts.lock.release();
-    } finally {
-      parts.db.close();
-    }
+    releaseFile(parts);
   }
 
   /**
@@ -290,8 +260,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   #writeEndpoint(write: () => boolean): void {
-    if (this.#state === "fenced") throw this.#lockLost();
-    if (endpointAccess(this.path, "write", write)) return;
+    if (this.#state !== "fenced" && endpointAccess(this.path, "write", write)) return;
     this.#state = "fenced";
     throw this.#lockLost();
   }
@@ -305,19 +274,15 @@ export class SqliteStore implements DeliveryStore {
     return this.#require().pruner.pruneBatch(this.#require().context.now());
   }
 
+  /** The reader, after committing what is buffered so that it reads it. */
+  #reader(): DeliveryReader {
+    this.#flushAll();
+    return this.#require().reader;
+  }
+
   #require(): OpenParts {
     if (this.#parts === undefined) throw closedError(this.path, this.#state === "new");
     return this.#parts;
-  }
-
-  /** An attempt for a delivery no longer pending here (abandoned while in flight): recorded, and a success still counts. */
-  #recordLate(id: string, attempt: AttemptRecord, result: AttemptResult): void {
-    this.#flushAll();
-    const { reader, writer, context } = this.#require();
-    const row = reader.row(id);
-    if (row === undefined) return;
-    writer.recordAttempt(row.seq, attempt);
-    writer.setState(row.seq, lateAttemptState(row, attempt, result, context.now()));
   }
 
   /** True when nothing waits to be written. */
