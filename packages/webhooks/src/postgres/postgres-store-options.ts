@@ -4,6 +4,7 @@
  * @module
  */
 import { invalidOption } from "../options/invalid-option";
+import { assertKnownKeys } from "../options/strict-options";
 
 /** The part of a `pg.Pool` the store reads: its connection settings. */
 export interface PoolLike {
@@ -60,7 +61,7 @@ const KEYS = [
 export function resolvePostgresOptions(options: PostgresStoreOptions): ResolvedPostgresOptions {
   if (options === null || typeof options !== "object")
     throw invalidOption("PostgresStore options", "an object", options, "pass { connection }");
-  refuseUnknownKeys(options);
+  assertKnownKeys(options, KEYS, "new PostgresStore(options)");
   const schema = options.schema ?? "attesta";
   if (typeof schema !== "string" || !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
     throw invalidOption(
@@ -104,34 +105,6 @@ function connectionConfig(connection: unknown): Record<string, unknown> {
     connection,
     'pass e.g. "postgres://postgres@127.0.0.1:5432/app" or your pg.Pool',
   );
-}
-
-function refuseUnknownKeys(options: object): void {
-  for (const key of Object.keys(options)) {
-    if (KEYS.includes(key)) continue;
-    const near = KEYS.find(
-      (known) => known.toLowerCase() === key.toLowerCase() || closeTo(known, key),
-    );
-    throw new TypeError(
-      `@attesta/webhooks: PostgresStore has no option "${key}".${near === undefined ? "" : ` Did you mean "${near}"?`} Fix: remove it; known options: ${KEYS.join(", ")}.`,
-    );
-  }
-}
-
-/** Whether two names differ by at most two edits (a typo). */
-function closeTo(a: string, b: string): boolean {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const kept = row[j] as number;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(kept + 1, (row[j - 1] as number) + 1, previous + cost);
-      previous = kept;
-    }
-  }
-  return (row[b.length] as number) <= 2;
 }
 
 function flag(value: boolean | undefined): boolean {
