@@ -134,6 +134,7 @@ const NO_OPTIONS: Record<string, string> = {
   WebhookFormatError: "error thrown by the package",
   renderChatMessage: "(service, event)",
   SqliteStoreError: "error thrown by the package",
+  RedisConnectError: "error thrown by the package",
   SqliteStoreLockedError: "error thrown by the package",
   SqliteInspector: "(path, busyTimeoutMs); users call SqliteStore.inspect(path)",
   PostgresStoreError: "error thrown by the package",

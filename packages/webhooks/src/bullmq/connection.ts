@@ -47,3 +47,19 @@ export function openRedis(connection: unknown, overrides: RedisOptions): Redis {
     'pass e.g. "redis://127.0.0.1:6379" or { host, port }',
   );
 }
+
+/** The Redis address of `connection` for messages: `redis://user:***@host:port/db`, never a password. */
+export function redisTarget(connection: string | RedisOptions): string {
+  if (typeof connection === "string") {
+    try {
+      const url = new URL(connection);
+      if (url.password !== "") url.password = "***";
+      return `${url.protocol}//${url.username}${url.password ? `:${url.password}` : ""}${url.username || url.password ? "@" : ""}${url.host}${url.pathname === "/" ? "" : url.pathname}`;
+    } catch {
+      return "(an unparsable Redis URL)";
+    }
+  }
+  const credentials = connection.password === undefined ? "" : `${connection.username ?? ""}:***@`;
+  const scheme = connection.tls === undefined ? "redis" : "rediss";
+  return `${scheme}://${credentials}${connection.host ?? "127.0.0.1"}:${connection.port ?? 6379}`;
+}

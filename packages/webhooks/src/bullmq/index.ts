@@ -6,6 +6,7 @@
  * @module
  */
 
+export { RedisConnectError, type RedisConnectErrorCode } from "../errors";
 export type { RedisQueueOptions } from "./connection";
 export type { DistributedEndpointConfig } from "./endpoints";
 export type { StoredAttempt } from "./job-data";

@@ -14,7 +14,8 @@ import type { DispatcherEvents, OperatorEvent } from "../reporting/operator-even
 import { Reporter } from "../reporting/reporter";
 import { SharedAgent } from "../transport/shared-agent";
 import type { WebhookDispatcherOptions } from "../types";
-import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
+import { boundedReady, resolveStartBounds } from "./bounded-start";
+import { openRedis, type RedisQueueOptions, redisTarget, resolvePrefix } from "./connection";
 import { createEndpointWorker, type EndpointWorker } from "./endpoint-worker";
 import { type DistributedEndpointConfig, resolveEndpoints } from "./endpoints";
 import { applyQueueLimits } from "./queue-limits";
@@ -45,6 +46,13 @@ export interface WebhookWorkersOptions
   stalledIntervalMs?: number;
   /** Crashes a job may live through before it is failed (poison-pill guard). Default `3`. */
   maxStalledCount?: number;
+  /**
+   * How long `startWebhookWorkers` waits for Redis before it rejects with a
+   * `RedisConnectError` (and closes what it opened). Default `10000`.
+   */
+  connectTimeoutMs?: number;
+  /** Aborts `startWebhookWorkers` while it waits for Redis: it rejects with a `RedisConnectError`. */
+  signal?: AbortSignal;
 }
 
 const WORKER_OPTION_KEYS = [
@@ -53,6 +61,8 @@ const WORKER_OPTION_KEYS = [
   "lockDurationMs",
   "stalledIntervalMs",
   "maxStalledCount",
+  "connectTimeoutMs",
+  "signal",
   "logger",
   "onAttempt",
   "onDeadLetter",
@@ -88,13 +98,23 @@ export class WebhookWorkers {
   private deadlinePassed = false;
   private handedBack = 0;
   private closing: Promise<WorkersCloseReport> | undefined;
+  /** The last error of the shared connection: the cause a connect timeout reports. */
+  lastRedisError: unknown;
 
   /** Validates everything and creates the workers; `ready()` waits for Redis. Prefer `startWebhookWorkers`. */
   constructor(configs: readonly DistributedEndpointConfig[], options: WebhookWorkersOptions) {
     const endpoints = resolveEndpoints(configs);
     refuseForeignOptions(options, "BullMQ workers", WORKER_OPTION_KEYS);
-    const { connection, prefix, lockDurationMs, stalledIntervalMs, maxStalledCount, ...hooks } =
-      options;
+    const {
+      connection,
+      prefix,
+      lockDurationMs,
+      stalledIntervalMs,
+      maxStalledCount,
+      connectTimeoutMs: _timeout,
+      signal: _signal,
+      ...hooks
+    } = options;
     const resolved = resolveOptions(hooks);
     this.reporter = new Reporter(resolved, () => endpoints, this.emit);
     const keyPrefix = resolvePrefix(prefix);
@@ -115,7 +135,10 @@ export class WebhookWorkers {
       "options",
     );
     this.redis = openRedis(connection, { maxRetriesPerRequest: null });
-    this.redis.on("error", (error) => this.reporter.log("debug", "redis error", { error }));
+    this.redis.on("error", (error) => {
+      this.lastRedisError = error;
+      this.reporter.log("debug", "redis error", { error });
+    });
     const host = {
       redis: this.redis,
       prefix: keyPrefix,
@@ -162,6 +185,25 @@ export class WebhookWorkers {
     return this.closing;
   }
 
+  /**
+   * Closes every connection of a start that never reached Redis: the
+   * shared client first, so that nothing waits for a server that is not there.
+   */
+  abandon(): Promise<unknown> {
+    this.redis.disconnect();
+    this.closing ??= (async () => {
+      // Forced: a worker that never connected has no job to wait for, only connections to drop.
+      await Promise.all(
+        this.running.map(({ worker }) => worker.close(true).catch(() => undefined)),
+      );
+      await Promise.all(this.running.map(({ queue }) => queue.close().catch(() => undefined)));
+      await this.agent.close();
+      this.reporter.flushWarnings();
+      return { timedOut: false, handedBack: 0 };
+    })();
+    return this.closing;
+  }
+
   private async shutdown(deadlineMs: number | undefined): Promise<WorkersCloseReport> {
     const closed = Promise.all(this.running.map(({ worker }) => worker.close()));
     const timedOut = await waitWithDeadline(closed, deadlineMs);
@@ -184,7 +226,9 @@ export class WebhookWorkers {
 
 /**
  * Starts delivery workers for every endpoint in this process and resolves
- * once they are connected.
+ * once they are connected. Rejects with a `RedisConnectError` (and closes
+ * every connection it opened) when Redis does not answer within
+ * `connectTimeoutMs` (default 10 s) or `signal` aborts first.
  *
  * @example
  * ```ts
@@ -199,10 +243,12 @@ export async function startWebhookWorkers(
   options: WebhookWorkersOptions,
 ): Promise<WebhookWorkers> {
   const workers = new WebhookWorkers(configs, options);
+  const bounds = resolveStartBounds(options.connectTimeoutMs, options.signal);
+  const target = redisTarget(options.connection);
   try {
-    await workers.ready();
+    await boundedReady(workers.ready(), bounds, target, () => workers.lastRedisError);
   } catch (error) {
-    await workers.close({ deadlineMs: 0 });
+    await workers.abandon();
     throw error;
   }
   return workers;
