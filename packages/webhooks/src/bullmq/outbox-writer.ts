@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import type { OperatorEvent } from "../reporting/operator-events";
 import type { Reporter } from "../reporting/reporter";
 import type { Endpoint } from "../router/endpoint";
 import type { PayloadBytes } from "../router/payload-bytes";
@@ -27,6 +28,10 @@ export interface OutboxWriterHost {
   unserializable(delivery: OutgoingDelivery, error: unknown): void;
   /** `count` deliveries left the outbox for good (written, or skipped as unserializable). */
   settled(count: number): void;
+  /** Reports `producer.failing` and `producer.recovered` on the producer's events. */
+  emit(event: OperatorEvent): void;
+  /** The Redis address for reports, password redacted. */
+  readonly target: string;
 }
 
 type BulkJob = { name: string; data: DeliveryJobData; opts: JobsOptions };
@@ -44,6 +49,8 @@ export class OutboxWriter {
   private running = false;
   private stopped = false;
   private readonly reported = new Set<string>();
+  /** The failing stretch under way: since when, and failed writes in it. */
+  private failing: { since: number; writeErrors: number } | undefined;
   readonly counts = { persisted: 0, writes: 0, writeErrors: 0 };
 
   constructor(
@@ -116,15 +123,63 @@ export class OutboxWriter {
       try {
         const written = await this.write(batch);
         this.counts.persisted += written;
+        this.recovered();
         return;
       } catch (error) {
-        this.counts.writeErrors++;
-        if (failures === 0) {
-          this.host.reporter.log("warn", "writing deliveries to Redis failed; retrying", { error });
-        }
+        this.failed(error);
         await this.sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(failures + 1, 10)));
       }
     }
+  }
+
+  /** Counts a failed write; the first of a stretch is logged and reported at once. */
+  private failed(error: unknown): void {
+    this.counts.writeErrors++;
+    if (this.failing !== undefined) {
+      this.failing.writeErrors++;
+      return;
+    }
+    const since = Date.now();
+    this.failing = { since, writeErrors: 1 };
+    const { target: redis } = this.host;
+    const message = error instanceof Error ? error.message : String(error);
+    this.host.reporter.log("warn", "writing deliveries to Redis failed; retrying", {
+      redis,
+      error,
+    });
+    this.host.emit({ name: "producer.failing", data: { redis, since, message } });
+  }
+
+  private recovered(): void {
+    if (this.failing === undefined) return;
+    const { since, writeErrors } = this.failing;
+    this.failing = undefined;
+    const downMs = Date.now() - since;
+    const { target: redis } = this.host;
+    this.host.reporter.log("warn", "writing deliveries to Redis works again", { redis, downMs });
+    this.host.emit({ name: "producer.recovered", data: { redis, since, downMs, writeErrors } });
+  }
+
+  /**
+   * Fails at once unless the client is connected: BullMQ waits without end
+   * for a client that never connected, which hid a Redis that was down at start.
+   */
+  private async connected(): Promise<void> {
+    const { redis } = this.host;
+    if (redis.status === "ready") return;
+    if (redis.status !== "connecting" && redis.status !== "connect" && redis.status !== "wait") {
+      throw new Error(`Redis is not connected (${redis.status})`);
+    }
+    await new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown) => {
+        redis.off("ready", settle);
+        redis.off("error", settle);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      redis.once("ready", settle);
+      redis.once("error", settle);
+    });
   }
 
   /** One addBulk (one pipeline) per endpoint queue; a failed write is retried whole, ids unchanged. */
@@ -139,6 +194,7 @@ export class OutboxWriter {
       else jobs.push(job);
       written++;
     }
+    await this.connected();
     await Promise.all(
       [...perQueue].map(async ([id, jobs]) => {
         await (this.queues.get(id) as Queue).addBulk(jobs);

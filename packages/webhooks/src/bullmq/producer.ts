@@ -19,7 +19,7 @@ import { PayloadBytes } from "../router/payload-bytes";
 import { Router } from "../router/router";
 import type { DeadReason } from "../store/delivery-store";
 import type { WebhookDispatcherOptions } from "../types";
-import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
+import { openRedis, type RedisQueueOptions, redisTarget, resolvePrefix } from "./connection";
 import { type DistributedEndpointConfig, resolveEndpoints } from "./endpoints";
 import { type OutgoingDelivery, RedisOutbox } from "./outbox";
 import { OutboxWriter } from "./outbox-writer";
@@ -44,7 +44,10 @@ export interface ProducerStats {
   readonly buffered: number;
   /** Pipelines written to Redis (one per endpoint per batch of up to 500): the producer's round trips. */
   readonly writes: number;
-  /** Failed writes to Redis, each retried. */
+  /**
+   * Failed writes to Redis, each retried; counted from the first one (a
+   * Redis that is down at start included), which also reports `producer.failing`.
+   */
   readonly writeErrors: number;
   /** Per endpoint: routed (`enqueued`) and dropped by the in-memory bound. */
   readonly endpoints: readonly Pick<EndpointStats, "id" | "url" | "enqueued" | "dropped">[];
@@ -150,6 +153,8 @@ export class WebhookProducer {
         this.deadLetter(delivery, bodyFailureReason(error));
       },
       settled: (count) => this.settle(count),
+      emit: (event) => this.events.emit({ type: event.name, data: event.data } as never),
+      target: redisTarget(connection),
     });
     this.unsubscribe = bus.onAny(this.onEvent);
   }

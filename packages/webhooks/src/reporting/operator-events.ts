@@ -106,6 +106,26 @@ export interface DispatcherEvents {
     /** Events dropped since the previous report. */
     readonly count: number;
   };
+  /**
+   * A BullMQ producer's write to Redis failed, the first of a stretch:
+   * reported at once, once per stretch; the writes are retried until Redis answers.
+   */
+  "producer.failing": {
+    /** The Redis address, password replaced by `***`. */
+    readonly redis: string;
+    /** Epoch ms of the first failed write of the stretch. */
+    readonly since: number;
+    readonly message: string;
+  };
+  /** A failing producer wrote to Redis again. */
+  "producer.recovered": {
+    readonly redis: string;
+    readonly since: number;
+    /** How long its writes had been failing, in ms. */
+    readonly downMs: number;
+    /** Failed writes during the stretch. */
+    readonly writeErrors: number;
+  };
   /** A user hook (`onAttempt`, `onDrop`, `onDeadLetter`) threw. Rate-limited like drops. */
   "dispatcher.hook_failed": {
     readonly hook: string;
