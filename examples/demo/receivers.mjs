@@ -12,7 +12,6 @@ import { once } from "node:events";
 import { verifySignature } from "@attesta/verify";
 import { verifyAttesta as verifyExpress } from "@attesta/verify/express";
 import { verifyAttesta as verifyHono } from "@attesta/verify/hono";
-import { verifyAttesta as verifyKoa } from "@attesta/verify/koa";
 import { serve } from "@hono/node-server";
 import express from "express";
 import { Hono } from "hono";
