@@ -99,7 +99,7 @@ export class Shutdown {
   private async run(): Promise<CloseReport> {
     const { scheduler, store, waiters, reporter } = this.parts;
     const timedOut = await this.deadline.race(flushOwed(this.parts));
-    if (timedOut) scheduler.abort();
+    if (timedOut) scheduler.abort(store.durable);
     await waiters.waitFor(() => scheduler.idle);
     const kept = this.settleKept();
     await scheduler.close(timedOut);
@@ -114,25 +114,30 @@ export class Shutdown {
   }
 
   /**
-   * What is still pending once every attempt ended belongs to disabled
-   * endpoints. A durable store keeps it for the next process; the memory
-   * store would lose it silently, so it is dead-lettered as `disabled`.
+   * What is still pending once every attempt ended: what disabled endpoints
+   * hold, and after a deadline everything owed. A durable store keeps it for
+   * the next process, which sends it under the same ids; the memory store
+   * would lose it silently, so it is dead-lettered (`closed`, or `disabled`).
    * Returns how many were kept.
    */
   private settleKept(): number {
     const { scheduler, store } = this.parts;
     let kept = 0;
+    let held = 0;
     for (const loop of scheduler.loops) {
       const pending = store.pendingCount(loop.endpoint.id);
       if (pending === 0) continue;
-      if (store.durable) kept += pending;
-      else loop.abort(loop.health.disabled === undefined ? "closed" : "disabled");
+      if (!store.durable) loop.abort(loop.health.disabled === undefined ? "closed" : "disabled");
+      else {
+        kept += pending;
+        if (loop.health.disabled !== undefined) held += pending;
+      }
     }
     if (kept > 0) {
       this.parts.reporter.log(
         "warn",
-        `${kept} delivery(ies) of disabled endpoints stay pending in the ${store.kind} store; they are sent after a restart once their endpoint is enabled (enableEndpoint(id)).`,
-        { kept },
+        `${kept} delivery(ies) stay pending in the ${store.kind} store for the next process (${held} of them for disabled endpoints, sent once enabled with enableEndpoint(id)); each is sent under its own id, its attempt count continuing.`,
+        { kept, disabled: held },
       );
     }
     return kept;

@@ -119,14 +119,18 @@ export interface DispatcherStats extends Omit<EndpointStats, "url" | "id"> {
  * not owed now, so `close()` does not wait for them: a durable store
  * (SqliteStore) leaves them pending in its file for the next process, which
  * sends them once the endpoint is enabled (`kept`); the memory store cannot,
- * so they are in `undelivered` with reason `"disabled"`.
+ * so they are in `undelivered` with reason `"disabled"`. At the deadline, a
+ * durable store keeps everything still owed the same way (an attempt cut
+ * short is recorded as `aborted`, and no dead letter is made); the memory
+ * store reports it in `undelivered` with reason `"closed"`.
  */
 export interface CloseReport {
   /** Deliveries that ended undelivered after `close()` was called (also passed to `onDeadLetter`). */
   readonly undelivered: readonly DeadLetter[];
   /**
    * Deliveries left pending in a durable store for the next process: those of
-   * disabled endpoints. Always 0 with the memory store.
+   * disabled endpoints, and at the deadline everything still owed. The next
+   * process sends them under the same ids. Always 0 with the memory store.
    */
   readonly kept: number;
   /** Whether the deadline cut the drain short. */

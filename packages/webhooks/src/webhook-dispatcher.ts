@@ -27,6 +27,7 @@ import type {
   WebhookConfig,
   WebhookDispatcherOptions,
 } from "./types";
+import { validateEvent } from "./validate-event";
 import { Waiters } from "./waiters";
 
 export type { Deliveries } from "./delivery-access";
@@ -127,13 +128,16 @@ export class WebhookDispatcher {
    * the bus had emitted it, and returns how many endpoints took it. Use it for
    * events that do not come from the bus.
    *
-   * @throws DispatcherClosedError after `close()`.
+   * @throws TypeError naming the field, before anything is queued, unless
+   *   `type` is a non-empty string, `timestamp` finite epoch ms and `data` a
+   *   plain object; DispatcherClosedError after `close()`.
    * @example
    * ```ts
    * dispatcher.dispatch({ type: "denied", timestamp: Date.now(), data: { agent_id: "a", action_name: "rm", risk_score: 0.9, risk_level: "critical" } });
    * ```
    */
   dispatch(event: DispatchableEvent): number {
+    validateEvent(event);
     if (this.state !== OPEN) throw new DispatcherClosedError(event.type);
     return this.route(event);
   }

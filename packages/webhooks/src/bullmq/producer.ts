@@ -18,6 +18,7 @@ import { PayloadBytes } from "../router/payload-bytes";
 import { Router } from "../router/router";
 import type { DeadReason } from "../store/delivery-store";
 import type { DispatchableEvent, EventSource, WebhookDispatcherOptions } from "../types";
+import { validateEvent } from "../validate-event";
 import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
 import { type DistributedEndpointConfig, resolveEndpoints } from "./endpoints";
 import { type OutgoingDelivery, RedisOutbox } from "./outbox";
@@ -157,9 +158,11 @@ export class WebhookProducer {
    * Routes an event exactly as if the bus had emitted it; returns how many
    * endpoints took it.
    *
-   * @throws DispatcherClosedError after `close()`.
+   * @throws TypeError naming the field, before anything is queued, for an
+   *   event the bus would never hand out; DispatcherClosedError after `close()`.
    */
   dispatch(event: DispatchableEvent): number {
+    validateEvent(event);
     if (this.closed) throw new DispatcherClosedError(event.type);
     return this.route(event);
   }

@@ -15,10 +15,12 @@ import type { BreakerPermit } from "./circuit-breaker";
 import { type AttemptSummary, EndpointHealth } from "./endpoint-health";
 import type { FlightSlots } from "./flight-slots";
 import { RateLimiter } from "./rate-limiter";
-import { judgeAttempt } from "./retry-policy";
+import { type AttemptVerdict, judgeAttempt } from "./retry-policy";
 
 // How a successful attempt is summarised for health: the same object every time.
 const SUCCEEDED: AttemptSummary = Object.freeze({ ok: true });
+// An attempt that failed after a close kept what is owed: pending, due at once, in the next process.
+const KEPT: AttemptVerdict = Object.freeze({ next: "retry", delayMs: 0 });
 
 /** An operator event the loop reports. */
 export type OperatorEvent = {
@@ -84,6 +86,8 @@ export class EndpointScheduler {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private closing = false;
+  /** Set by `halt(true)`: a failed or aborted attempt leaves its delivery pending for the next process. */
+  private keeping = false;
   private limiter: RateLimiter | undefined;
 
   constructor(
@@ -186,9 +190,13 @@ export class EndpointScheduler {
   /**
    * Stops for good and aborts running attempts, but leaves what is owed in
    * the store (a disabled endpoint at the close deadline keeps its deliveries).
+   * With `keep` (a durable store at the close deadline), an attempt that ends
+   * failed or aborted from now on is recorded and its delivery stays pending,
+   * due at once, so the next process sends it under the same id.
    */
-  halt(): void {
+  halt(keep = false): void {
     this.closing = true;
+    this.keeping ||= keep;
     this.clearTimer();
     this.slots.forget(this.pump);
     this.transport.abandonAll();
@@ -265,7 +273,10 @@ export class EndpointScheduler {
     const { endpoint, host } = this;
     endpoint.countAttempt(attempt);
     const delays = endpoint.config.delivery.retry;
-    const verdict = judgeAttempt(outcome, delivery.attemptsInSeries + 1, delays, this.closing);
+    const verdict: AttemptVerdict =
+      this.keeping && outcome.error !== undefined
+        ? KEPT
+        : judgeAttempt(outcome, delivery.attemptsInSeries + 1, delays, this.closing);
     const at = verdict.next === "retry" ? host.now() + verdict.delayMs : 0;
     // The outcome is an AttemptRecord itself: recorded without a copy.
     host.store.recordAttempt(delivery.id, outcome, toResult(verdict, at));
