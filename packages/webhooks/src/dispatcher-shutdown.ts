@@ -7,7 +7,7 @@
  */
 import { CloseDeadline, validateDeadline } from "./dispatcher-support";
 import type { Reporter } from "./reporter";
-import type { CloseReport, DeadLetter, DispatcherStats } from "./reports";
+import type { CloseReport, DeadLetter, DispatcherStats, FlushResult } from "./reports";
 import type { Endpoint } from "./router/endpoint";
 import type { Router } from "./router/router";
 import type { Scheduler } from "./scheduler/scheduler";
@@ -34,13 +34,51 @@ export interface ShutdownParts {
  * for, even if it is enabled again before the others are done.
  */
 export function flushOwed(parts: ShutdownParts): Promise<void> {
-  const { router, store, scheduler, waiters } = parts;
+  return parts.waiters.waitFor(owedSettled(parts));
+}
+
+/**
+ * `flush({ deadlineMs })`: waits like `flushOwed`, at most `deadlineMs`
+ * (none: no bound), then says what is still owed.
+ */
+export async function flushWithin(
+  parts: ShutdownParts,
+  deadlineMs: number | undefined,
+): Promise<FlushResult> {
+  const settled = owedSettled(parts);
+  const timedOut =
+    deadlineMs === undefined
+      ? await parts.waiters.waitFor(settled).then(() => false)
+      : await parts.waiters.waitWithin(settled, deadlineMs);
+  return { timedOut, ...stillOwed(parts) };
+}
+
+/** What each endpoint is owed now: enabled endpoints' pending deliveries, and what disabled ones hold. */
+function stillOwed(parts: ShutdownParts): Omit<FlushResult, "timedOut"> {
+  let owed = 0;
+  let held = 0;
+  const endpoints: { endpointId: string; owed: number }[] = [];
+  for (const loop of parts.scheduler.loops) {
+    const pending = parts.store.pendingCount(loop.endpoint.id);
+    if (pending === 0) continue;
+    if (loop.health.disabled !== undefined) held += pending;
+    else {
+      owed += pending;
+      endpoints.push({ endpointId: loop.endpoint.id, owed: pending });
+    }
+  }
+  return { owed, held, endpoints };
+}
+
+/** The condition `flush()` waits for: every endpoint's deliveries owed before now have settled. */
+function owedSettled(parts: ShutdownParts): () => boolean {
+  const { router, store, scheduler } = parts;
   const { endpoints } = router;
   const marks = endpoints.map((endpoint) => store.mark(endpoint.id));
   // An endpoint with nothing owed before its mark stays so, so each is checked until it is
   // done and never again: with 1,000 endpoints a settle costs O(1), not a scan of all of them.
   let done = 0;
-  return waiters.waitFor(() => {
+  return () => {
     while (done < endpoints.length) {
       const endpoint = endpoints[done] as Endpoint;
       if (router.endpoint(endpoint.id) === endpoint) {
@@ -55,7 +93,7 @@ export function flushOwed(parts: ShutdownParts): Promise<void> {
       done++;
     }
     return true;
-  });
+  };
 }
 
 /**

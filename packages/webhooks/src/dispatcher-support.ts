@@ -24,13 +24,13 @@ export function assertEventSource(bus: unknown): asserts bus is EventSource {
 }
 
 /** Throws unless `deadlineMs` is absent or a finite number ≥ 0. */
-export function validateDeadline(deadlineMs: unknown): void {
+export function validateDeadline(deadlineMs: unknown, call = "close"): void {
   if (
     deadlineMs !== undefined &&
     (typeof deadlineMs !== "number" || !Number.isFinite(deadlineMs) || deadlineMs < 0)
   ) {
     throw new TypeError(
-      `@attesta/webhooks: close({ deadlineMs }) must be a number ≥ 0; got ${String(deadlineMs)}. Fix: pass e.g. 10000, or leave it out to wait for every delivery.`,
+      `@attesta/webhooks: ${call}({ deadlineMs }) must be a number ≥ 0; got ${String(deadlineMs)}. Fix: pass e.g. 10000, or leave it out to wait for every delivery.`,
     );
   }
 }
@@ -77,6 +77,11 @@ export function collectStats(parts: {
   return {
     ...sumStats(endpoints, reporter.refused),
     sockets: { open: openSockets, peak: peakSockets, max: maxSockets },
+    store: {
+      kind: store.kind,
+      failing: store.failing ?? false,
+      uncommitted: store.uncommitted ?? 0,
+    },
   };
 }
 

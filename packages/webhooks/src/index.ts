@@ -22,6 +22,7 @@ export type {
   DispatcherStats,
   DroppedEvent,
   EndpointStats,
+  FlushResult,
 } from "./reports";
 export { toWebhookPayload } from "./router/to-webhook-payload";
 export { backoffDelay } from "./scheduler/backoff-delay";
@@ -52,6 +53,7 @@ export type {
   CloseOptions,
   DispatchableEvent,
   EventSource,
+  FlushOptions,
   ListDeliveriesQuery,
   OverflowPolicy,
   RecoverOptions,

@@ -112,6 +112,31 @@ export interface DispatcherStats extends Omit<EndpointStats, "url" | "id"> {
   readonly endpoints: readonly EndpointStats[];
   /** Sockets of the shared connections: open now, the most at once, and the cap. */
   readonly sockets?: { readonly open: number; readonly peak: number; readonly max: number };
+  /**
+   * The store: whether its commits fail now (disk full, I/O error), and how
+   * many deliveries wait in memory for their first commit meanwhile.
+   */
+  readonly store?: {
+    readonly kind: string;
+    readonly failing: boolean;
+    readonly uncommitted: number;
+  };
+}
+
+/**
+ * What `flush()` resolves to: whether its deadline cut the wait short, and
+ * what is still pending when it returned (events emitted after the call
+ * included, since they are owed too).
+ */
+export interface FlushResult {
+  /** Whether `deadlineMs` passed before everything owed at the call had settled. */
+  readonly timedOut: boolean;
+  /** Pending deliveries of enabled endpoints (queued, in flight, or waiting for a retry or an open breaker). */
+  readonly owed: number;
+  /** Pending deliveries kept for disabled endpoints, which `flush()` does not wait for. */
+  readonly held: number;
+  /** `owed` per enabled endpoint; endpoints owed nothing are left out. */
+  readonly endpoints: readonly { readonly endpointId: string; readonly owed: number }[];
 }
 
 /**

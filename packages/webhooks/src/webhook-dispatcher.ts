@@ -10,12 +10,12 @@ import { EventBus } from "@attesta/events";
 import { createDeliveries, type Deliveries, recoverDead, redeliverOne } from "./delivery-access";
 import { assembleDispatcher, type DispatcherParts } from "./dispatcher-assembly";
 import { DispatcherClosedError } from "./dispatcher-closed-error";
-import { flushOwed } from "./dispatcher-shutdown";
-import { assertEventSource, collectStats } from "./dispatcher-support";
+import { flushWithin } from "./dispatcher-shutdown";
+import { assertEventSource, collectStats, validateDeadline } from "./dispatcher-support";
 import type { EndpointAdmin, EndpointInfo, RemoveEndpointOptions } from "./endpoint-admin";
 import type { DispatcherEvents } from "./operator-events";
 import type { Reporter } from "./reporter";
-import type { CloseReport, DispatcherStats } from "./reports";
+import type { CloseReport, DispatcherStats, FlushResult } from "./reports";
 import type { Router } from "./router/router";
 import type { Scheduler } from "./scheduler/scheduler";
 import type { DeliveryStore } from "./store/delivery-store";
@@ -23,6 +23,7 @@ import type {
   CloseOptions,
   DispatchableEvent,
   EventSource,
+  FlushOptions,
   RecoverOptions,
   WebhookConfig,
   WebhookDispatcherOptions,
@@ -144,19 +145,29 @@ export class WebhookDispatcher {
 
   /**
    * Resolves once every delivery owed before the call has settled (delivered,
-   * dead-lettered or dropped), retries included. Later events are not waited
-   * for, nor are the kept deliveries of a disabled endpoint (only its running
+   * dead-lettered or dropped), retries included, or once `deadlineMs` has
+   * passed; then says what is still owed. Later events are not waited for,
+   * nor are the kept deliveries of a disabled endpoint (only its running
    * attempts); disabling an endpoint while this waits stops the wait for it.
+   * Behind an open circuit breaker, deliveries wait for its probe: without a
+   * deadline (or `expireAfterMs` on the endpoint) that lasts as long as the
+   * receiver is down. A bad `deadlineMs` rejects.
    *
    * @example
    * ```ts
    * bus.emit({ type: "approved", data });
-   * await dispatcher.flush();
-   * console.log(dispatcher.stats().delivered);
+   * const { timedOut, owed } = await dispatcher.flush({ deadlineMs: 5_000 });
+   * if (timedOut) console.warn(`${owed} delivery(ies) still owed`);
    * ```
    */
-  flush(): Promise<void> {
-    return flushOwed(this.parts);
+  flush(options: FlushOptions = {}): Promise<FlushResult> {
+    const deadlineMs = options?.deadlineMs;
+    try {
+      validateDeadline(deadlineMs, "flush");
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return flushWithin(this.parts, deadlineMs);
   }
 
   /**

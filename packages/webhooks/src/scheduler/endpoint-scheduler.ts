@@ -13,6 +13,7 @@ import type { WebhookDeliveryError } from "../webhook-delivery-error";
 import { retryIn, toResult } from "./attempt-records";
 import type { BreakerPermit } from "./circuit-breaker";
 import { type AttemptSummary, EndpointHealth } from "./endpoint-health";
+import { ExpiryWatch } from "./expiry-watch";
 import type { FlightSlots } from "./flight-slots";
 import { RateLimiter } from "./rate-limiter";
 import { type AttemptVerdict, judgeAttempt } from "./retry-policy";
@@ -89,6 +90,7 @@ export class EndpointScheduler {
   /** Set by `halt(true)`: a failed or aborted attempt leaves its delivery pending for the next process. */
   private keeping = false;
   private limiter: RateLimiter | undefined;
+  private readonly expiry: ExpiryWatch;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -104,6 +106,10 @@ export class EndpointScheduler {
       (event) => host.operatorEvent(event),
     );
     this.limiter = makeLimiter(endpoint);
+    this.expiry = new ExpiryWatch(endpoint, host.store, host.now, (expired) =>
+      this.expired(expired),
+    );
+    this.expiry.start();
   }
 
   /** Deliveries started and not settled: sending, or waiting for their retry. */
@@ -120,6 +126,7 @@ export class EndpointScheduler {
   reconfigure(transport: EndpointTransport): void {
     this.transport = transport;
     this.limiter = makeLimiter(this.endpoint);
+    if (!this.closing) this.expiry.start();
     this.pump();
   }
 
@@ -196,6 +203,7 @@ export class EndpointScheduler {
    */
   halt(keep = false): void {
     this.closing = true;
+    this.expiry.stop();
     this.keeping ||= keep;
     this.clearTimer();
     this.slots.forget(this.pump);
@@ -205,6 +213,7 @@ export class EndpointScheduler {
   /** Stops for good without abandoning anything (the endpoint was removed after draining). */
   stop(): void {
     this.closing = true;
+    this.expiry.stop();
     this.clearTimer();
     this.slots.forget(this.pump);
   }
@@ -212,6 +221,18 @@ export class EndpointScheduler {
   /** Stops the timer (the shared connections are closed by the scheduler). */
   close(): void {
     this.stop();
+  }
+
+  /** Dead letters (`expired`) for what the expiry watch took from the store. */
+  private expired(deliveries: readonly LeasedDelivery[]): void {
+    for (const delivery of deliveries) {
+      this.endpoint.countFailed();
+      const last = this.waiting.get(delivery.id);
+      this.waiting.delete(delivery.id);
+      this.host.deadLettered(this.endpoint, delivery, "expired", delivery.attempts, last);
+    }
+    this.host.settled();
+    this.pump();
   }
 
   /** How many of `wanted` attempts the rate limit lets start now; arms the timer when none. */

@@ -161,6 +161,15 @@ export class PendingDeliveries {
     return victims.map(toLeased);
   }
 
+  /** Settles every waiting (unleased) entry created before `createdBefore` as dead (`expired`). */
+  expire(endpointId: string, createdBefore: number, now: number): LeasedDelivery[] {
+    const queue = this.#queues.get(endpointId);
+    if (queue === undefined) return [];
+    const victims = queue.waiting().filter((entry) => entry.createdAt < createdBefore);
+    for (const entry of victims) this.#settle(entry, "dead", "expired", now);
+    return victims.map(toLeased);
+  }
+
   pendingCount(endpointId: string): number {
     return this.#queues.get(endpointId)?.size ?? 0;
   }

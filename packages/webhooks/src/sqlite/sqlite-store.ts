@@ -20,6 +20,8 @@ import type {
 import type { DispatchableEvent } from "../types";
 import { CommitSchedule } from "./commit-schedule";
 import { endpointAccess, refuseSecret } from "./endpoint-writes";
+import { FailingStretch } from "./failing-stretch";
+import type { Unserializable } from "./materialize";
 import { sqliteFailure } from "./open-database";
 import { BUSY_TIMEOUT_MS, type OpenParts, openStore } from "./open-store";
 import { PendingDeliveries } from "./pending-deliveries";
@@ -28,7 +30,7 @@ import {
   closedError,
   lockLostError,
   openedTwiceError,
-  type SqliteStoreError,
+  SqliteStoreError,
 } from "./sqlite-store-error";
 import {
   type ResolvedSqliteOptions,
@@ -64,7 +66,10 @@ export class SqliteStore implements DeliveryStore {
   #state: "new" | "open" | "fenced" | "closed" = "new";
   readonly #pending = new PendingDeliveries();
   readonly #schedule = new CommitSchedule(() => this.#commit(false));
+  readonly #stretch = new FailingStretch(() => this.#commit(true, true));
   #fenceReported = false;
+  /** The cause of the current stretch of failing commits. */
+  #lastFailure: SqliteStoreError | undefined;
 
   constructor(options: SqliteStoreOptions) {
     this.#options = resolveSqliteOptions(options);
@@ -88,6 +93,7 @@ export class SqliteStore implements DeliveryStore {
       redeliver: (id) => this.redeliver(id, context.now()),
       prune: () => this.#pruneBatch(),
       wake: () => context.wake?.(),
+      failed: (error) => this.#maintenanceFailed(error),
     });
     this.#parts = parts;
     this.#pending.attach(parts, parts.lastSeq);
@@ -113,11 +119,14 @@ export class SqliteStore implements DeliveryStore {
   }
 
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
-    if (this.#state !== "open") return [];
+    // While commits fail nothing is sent: no attempt could be recorded, and a
+    // delivery is on disk before its first attempt. A recovery wakes the scheduler.
+    if (this.#state !== "open" || this.#stretch.failing) return [];
     return this.#pending.lease(endpointId, now, limit, () => this.#commit(false));
   }
 
   nextDueAt(endpointId: string): number | undefined {
+    if (this.#stretch.failing) return undefined;
     return this.#pending.nextDueAt(endpointId);
   }
 
@@ -136,6 +145,13 @@ export class SqliteStore implements DeliveryStore {
     const victims = this.#pending.abandon(endpointId, reason, this.#now());
     this.#schedule.soon();
     return victims;
+  }
+
+  expire(endpointId: string, createdBefore: number): LeasedDelivery[] {
+    if (this.#parts === undefined) return [];
+    const expired = this.#pending.expire(endpointId, createdBefore, this.#now());
+    if (expired.length > 0) this.#schedule.soon();
+    return expired;
   }
 
   pendingCount(endpointId: string): number {
@@ -187,43 +203,94 @@ export class SqliteStore implements DeliveryStore {
     this.#commit(false);
   }
 
-  /** `heartbeat` commits even an empty buffer, refreshing the owner row. */
-  #commit(heartbeat: boolean): void {
+  /**
+   * `heartbeat` commits even an empty buffer, refreshing the owner row. While
+   * commits fail, only the retry timer (`retry`) and close try again, so a
+   * stream of emits does not replay the held batch on every tick. Never throws.
+   */
+  #commit(heartbeat: boolean, retry = false): void {
     this.#schedule.starting();
     const parts = this.#parts;
     if (parts === undefined || (this.#clean && !heartbeat)) {
       this.#schedule.done();
       return;
     }
-    const unserializable = this.#pending.materialize();
+    if (this.#stretch.failing && !retry) return;
+    let unserializable: Unserializable[] = [];
     let failure: SqliteStoreError | undefined;
     let lost = 0;
     try {
+      unserializable = this.#pending.materialize();
       if (this.#state === "fenced") {
         lost = parts.writer.discard();
         failure = this.#lockLost();
       } else parts.writer.commit(parts.context.now());
     } catch (error) {
-      if (!(error instanceof CommitFailure)) throw error;
-      lost = error.lost;
-      if (error.lockLost) this.#state = "fenced";
-      failure = error.lockLost
+      const commitFailure = error instanceof CommitFailure ? error : undefined;
+      lost = commitFailure?.lost ?? 0;
+      if (commitFailure?.lockLost) this.#state = "fenced";
+      failure = commitFailure?.lockLost
         ? this.#lockLost()
-        : sqliteFailure(this.path, error.error, "write to");
+        : sqliteFailure(this.path, commitFailure?.error ?? error, "write to");
     }
     this.#schedule.done(failure);
-    // A fenced store reports each lost batch, not every heartbeat.
-    if (
-      failure !== undefined &&
-      (lost > 0 || failure.code !== "lock_lost" || !this.#fenceReported)
-    ) {
-      this.#fenceReported ||= failure.code === "lock_lost";
-      parts.context.onCommitError(failure, lost);
-    }
+    this.#report(parts, failure, lost);
     for (const [entry, error, event] of unserializable) {
-      const record = parts.reader.get(entry.id);
+      const record = this.#readQuietly(() => parts.reader.get(entry.id));
       if (record !== undefined) parts.context.onUnserializable(record, error, event);
     }
+  }
+
+  /** Reports a commit: a lost lock per lost batch, a failing disk once per stretch, and its end. */
+  #report(parts: OpenParts, failure: SqliteStoreError | undefined, lost: number): void {
+    const { context, writer } = parts;
+    if (failure === undefined) {
+      const since = this.#stretch.succeeded();
+      if (since === undefined) return;
+      context.onStoreRecovered?.(since);
+      context.wake?.();
+      return;
+    }
+    if (failure.code === "lock_lost") {
+      // A fenced store reports each lost batch, not every heartbeat.
+      if (lost === 0 && this.#fenceReported) return;
+      this.#fenceReported = true;
+      context.onCommitError(failure, lost);
+      return;
+    }
+    this.#lastFailure = failure;
+    if (this.#stretch.failed(context.now())) {
+      if (context.onStoreFailing === undefined) context.onCommitError(failure, 0);
+      else context.onStoreFailing(failure, writer.uncommitted);
+    }
+  }
+
+  /** Background work (pruning, redelivery requests) failed on the file: a failing stretch like a commit's. */
+  #maintenanceFailed(error: unknown): void {
+    const parts = this.#parts;
+    if (parts === undefined) return;
+    const failure =
+      error instanceof SqliteStoreError ? error : sqliteFailure(this.path, error, "write to");
+    this.#report(parts, failure, 0);
+  }
+
+  /** A read that must not throw into a timer (the record of an unserializable delivery). */
+  #readQuietly<T>(read: () => T): T | undefined {
+    try {
+      return read();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Deliveries waiting for their first commit while commits fail (0 otherwise). */
+  get uncommitted(): number {
+    return this.#parts?.writer.uncommitted ?? 0;
+  }
+
+  /** Whether the last commit failed (disk full, I/O error, read-only file) and the store is retrying. */
+  get failing(): boolean {
+    return this.#stretch.failing;
   }
 
   /** Deletes every settled delivery past its retention now; returns how many. */
@@ -238,7 +305,13 @@ export class SqliteStore implements DeliveryStore {
     const parts = this.#parts;
     if (this.#state === "closed" || parts === undefined) return;
     parts.maintenance.stop();
-    this.#commit(false);
+    this.#stretch.stop();
+    this.#commit(false, true);
+    // The last try failed: what never reached the file goes with this process.
+    const uncommitted = parts.writer.uncommitted;
+    if (this.#lastFailure !== undefined && this.#stretch.failing && uncommitted > 0)
+      parts.context.onCommitError(this.#lastFailure, uncommitted);
+    this.#stretch.stop();
     this.#state = "closed";
     this.#parts = undefined;
     try {

@@ -87,7 +87,7 @@ type Change =
 export class StoreWriter {
   /** New rows of the next commit, made from the buffered events at commit time. */
   #inserts: PendingEntry[] = [];
-  readonly #changes: Change[] = [];
+  #changes: Change[] = [];
   readonly #lock: OwnerLock;
   readonly #statements;
   readonly #write;
@@ -127,6 +127,13 @@ export class StoreWriter {
     return this.#inserts.length === 0 && this.#changes.length === 0;
   }
 
+  /** Deliveries waiting for their first commit (after failed commits, until the disk takes them). */
+  get uncommitted(): number {
+    let count = 0;
+    for (const entry of this.#inserts) if (entry.live && entry.state === "buffered") count++;
+    return count;
+  }
+
   add(entry: PendingEntry): void {
     this.#inserts.push(entry);
   }
@@ -152,17 +159,22 @@ export class StoreWriter {
   /**
    * Writes everything buffered in one transaction and marks the inserted
    * entries stored. Throws a CommitFailure, writing nothing, on a SQLite
-   * error or when another process owns the file now; the new entries then
-   * stay in memory only (state `volatile`).
+   * error (disk full, I/O error, read-only file): everything stays buffered,
+   * in order, for the next commit to try again. When another process owns
+   * the file now, the new entries stay in memory only (state `volatile`).
    */
   commit(now: number): void {
     const inserts = this.#takeInserts();
-    const changes = this.#changes.splice(0);
+    const changes = this.#changes;
+    this.#changes = [];
     let owned: boolean;
     try {
       owned = this.#write.immediate(inserts, changes, now);
     } catch (error) {
-      throw new CommitFailure(error, markVolatile(inserts), false);
+      // The transaction rolled back: replaying the same rows and changes in order is exact.
+      this.#inserts = inserts.concat(this.#inserts);
+      this.#changes = changes.concat(this.#changes);
+      throw new CommitFailure(error, 0, false);
     }
     if (!owned) throw new CommitFailure(undefined, markVolatile(inserts), true);
     for (const entry of inserts) if (entry.state === "buffered") entry.state = "stored";
@@ -170,7 +182,7 @@ export class StoreWriter {
 
   /** Drops everything buffered (the file is no longer ours); returns how many deliveries are not durable. */
   discard(): number {
-    this.#changes.length = 0;
+    this.#changes = [];
     return markVolatile(this.#takeInserts());
   }
 
@@ -184,6 +196,8 @@ export class StoreWriter {
     const s = this.#statements;
     for (const entry of entries) {
       if (entry.state !== "buffered") continue;
+      // Evicted (drop-oldest) while its first commit was failing: never written.
+      if (!entry.live && entry.deadReason === undefined) continue;
       if (!entry.live) {
         s.insertDead.run(
           entry.seq,
@@ -253,7 +267,7 @@ function insertRows(rows: number): string {
     VALUES ${Array(rows).fill(row).join(", ")}`;
 }
 
-/** A commit that failed; `lost` deliveries are kept in memory only. */
+/** A commit that failed; `lost` deliveries are kept in memory only (0 unless the lock was lost). */
 export class CommitFailure {
   constructor(
     readonly error: unknown,

@@ -128,21 +128,29 @@ export class MemoryStore implements DeliveryStore {
 
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
     const queue = this.queueFor(endpointId);
-    const abandoned: LeasedDelivery[] = [];
-    for (const delivery of queue.scheduled.drain()) {
-      this.settle(delivery, "dead", reason);
-      abandoned.push(delivery);
-    }
-    for (
-      let delivery = queue.takeFresh(this.ctx.mintId, endpointId);
-      delivery !== undefined;
-      delivery = queue.takeFresh(this.ctx.mintId, endpointId)
-    ) {
+    return this.settleDead(
+      reason,
+      queue.takeExpired(Number.POSITIVE_INFINITY, this.ctx.mintId, endpointId),
+    );
+  }
+
+  expire(endpointId: string, createdBefore: number): LeasedDelivery[] {
+    const queue = this.queues.get(endpointId);
+    if (queue === undefined) return [];
+    return this.settleDead(
+      "expired",
+      queue.takeExpired(createdBefore, this.ctx.mintId, endpointId),
+    );
+  }
+
+  private settleDead(reason: DeadReason, deliveries: readonly MemoryDelivery[]): LeasedDelivery[] {
+    const settled: LeasedDelivery[] = [];
+    for (const delivery of deliveries) {
       if (!this.ensureBody(delivery)) continue;
       this.settle(delivery, "dead", reason);
-      abandoned.push(delivery);
+      settled.push(delivery);
     }
-    return abandoned;
+    return settled;
   }
 
   pendingCount(endpointId: string): number {
