@@ -4,6 +4,9 @@
  *
  * @module
  */
+import { checkFilter, pageOf } from "./admin/admin-query";
+import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "./admin/delivery-admin";
+import { checkRange, minutesOf } from "./admin/record-health";
 import { resolveListQuery, resolveRecoverQuery } from "./resolve-query";
 import type { Scheduler } from "./scheduler/scheduler";
 import type { DeliveryRecord, DeliveryStore } from "./store/delivery-store";
@@ -15,6 +18,10 @@ export interface Deliveries {
   get(id: string): DeliveryRecord | undefined;
   /** Matching deliveries, oldest first, at most `limit` (default 100). */
   list(query?: ListDeliveriesQuery): DeliveryRecord[];
+  /** One newest-first page with a keyset cursor (see `DeliveryAdmin.deliveries`). */
+  page(query?: AdminDeliveryQuery): AdminDeliveryPage;
+  /** Deliveries settled per minute in [since, until), as far as the store keeps them. */
+  minutes(range: { since: number; until: number }): AdminMinute[];
 }
 
 /** `dispatcher.deliveries`: queries are validated before they reach the store. */
@@ -22,6 +29,16 @@ export function createDeliveries(store: DeliveryStore): Deliveries {
   return {
     get: (id) => store.get(id),
     list: (query) => store.list(resolveListQuery(query)),
+    page: (query = {}) => {
+      checkFilter(query);
+      return store.page?.(query) ?? pageOf(store.list({ limit: Number.MAX_SAFE_INTEGER }), query);
+    },
+    minutes: (range) => {
+      checkRange(range);
+      return (
+        store.minutes?.(range) ?? minutesOf(store.list({ limit: Number.MAX_SAFE_INTEGER }), range)
+      );
+    },
   };
 }
 

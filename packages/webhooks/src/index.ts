@@ -5,6 +5,17 @@
  * @module
  */
 
+export type {
+  AdminCapabilities,
+  AdminChange,
+  AdminDeliveryFilter,
+  AdminDeliveryPage,
+  AdminDeliveryQuery,
+  AdminEndpoint,
+  AdminMinute,
+  DeliveryAdmin,
+} from "./admin/delivery-admin";
+export { dispatcherAdmin } from "./admin/dispatcher-admin";
 export { DispatcherClosedError } from "./dispatcher-closed-error";
 export type { EndpointInfo, RemoveEndpointOptions } from "./endpoint-admin";
 export type { SecretResolver } from "./endpoint-records";

@@ -6,11 +6,13 @@
  */
 import { Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import type { DeliveryAdmin } from "../admin/delivery-admin";
 import type { Endpoint } from "../router/endpoint";
 import type { DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
 import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
 import { type DistributedEndpointConfig, queueNameFor, resolveEndpoints } from "./endpoints";
 import type { DeliveryJobData, StoredAttempt } from "./job-data";
+import { createQueuesAdmin } from "./queues-admin";
 import { type DistributedStats, readEndpointStats, statsKeyFor, totalStats } from "./stats";
 import { refuseForeignOptions } from "./unsupported-options";
 
@@ -113,6 +115,26 @@ export class WebhookQueues {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The operator's interface to the cluster (see `DeliveryAdmin`); closing
+   * it closes these queues.
+   *
+   * @example
+   * ```ts
+   * const admin = new WebhookQueues(endpoints, { connection }).admin();
+   * await admin.recover({ since: Date.now() - 3_600_000 });
+   * ```
+   */
+  admin(): DeliveryAdmin {
+    return createQueuesAdmin({
+      endpoints: this.endpoints,
+      queue: (id) => this.queue(id),
+      get: (id) => this.get(id) as Promise<DeliveryRecord | undefined>,
+      redeliver: (id) => this.redeliver(id),
+      close: () => this.close(),
+    });
   }
 
   /** Closes the connection. */

@@ -5,6 +5,10 @@
  *
  * @module
  */
+
+import { pageLimit } from "../admin/admin-query";
+import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
+import { minutesOf } from "../admin/record-health";
 import type {
   AttemptErrorKind,
   AttemptRecord,
@@ -15,6 +19,8 @@ import type {
 } from "../store/delivery-store";
 import { IdEpochs } from "./delivery-ids";
 import type { SqliteDatabase } from "./open-database";
+import { pageQuery } from "./page-query";
+import { encodeSeqCursor } from "./seq-cursor";
 
 export interface DeliveryRow {
   seq: number;
@@ -42,6 +48,12 @@ interface AttemptRow {
   response_body: string | null;
 }
 
+/** Where a pending row stands in its endpoint's due order. */
+export interface DueKey {
+  seq: number;
+  next_attempt_at: number;
+}
+
 const DEFAULT_LIMIT = 100;
 
 export class DeliveryReader {
@@ -49,9 +61,16 @@ export class DeliveryReader {
   readonly #byLegacyId;
   readonly #bySeq;
   readonly #attempts;
+  readonly #dueKeys;
+  readonly #atSeq;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
+    this.#dueKeys = db.prepare(
+      `SELECT seq, next_attempt_at FROM deliveries INDEXED BY deliveries_due
+        WHERE endpoint_id = ? AND status = 'pending' ORDER BY next_attempt_at, seq LIMIT ?`,
+    );
+    this.#atSeq = db.prepare("SELECT * FROM deliveries WHERE seq = ?");
     this.#byLegacyId = db.prepare("SELECT * FROM deliveries WHERE id = ?");
     this.#bySeq = db.prepare("SELECT * FROM deliveries WHERE seq = ? AND id IS NULL");
     this.#attempts = db.prepare("SELECT * FROM attempts WHERE delivery_seq = ? ORDER BY attempt");
@@ -79,13 +98,28 @@ export class DeliveryReader {
     return rows.map((row) => this.#toRecord(withId(row, ids)));
   }
 
-  /** Every pending row, oldest first: what a dispatcher resumes. */
-  *pending(): Generator<DeliveryRow> {
-    const ids = this.epochs();
-    const rows = this.#db
-      .prepare("SELECT * FROM deliveries WHERE status = 'pending' ORDER BY seq")
-      .iterate() as IterableIterator<DeliveryRow>;
-    for (const row of rows) yield withId(row, ids);
+  /**
+   * Pending rows per endpoint and the earliest due time, read from the due
+   * index (no row is loaded): what a dispatcher resumes.
+   */
+  pendingCounts(): { endpoint_id: string; n: number; due: number }[] {
+    return this.#db
+      .prepare(
+        `SELECT endpoint_id, count(*) AS n, min(next_attempt_at) AS due
+          FROM deliveries INDEXED BY deliveries_due WHERE status = 'pending' GROUP BY endpoint_id`,
+      )
+      .all() as { endpoint_id: string; n: number; due: number }[];
+  }
+
+  /** The first `limit` pending rows of an endpoint by due time (seq breaks ties), keys only. */
+  dueKeys(endpointId: string, limit: number): DueKey[] {
+    return this.#dueKeys.all(endpointId, limit) as DueKey[];
+  }
+
+  /** A row by seq, with its id. */
+  rowAt(seq: number, ids: IdEpochs): DeliveryRow | undefined {
+    const row = this.#atSeq.get(seq) as DeliveryRow | undefined;
+    return row === undefined ? undefined : withId(row, ids);
   }
 
   /** The file's id epochs, read again on each call: a dispatcher that opens the file adds one. */
@@ -101,6 +135,35 @@ export class DeliveryReader {
       .all() as { status: DeliveryStatus; n: number }[];
     for (const { status, n } of rows) counts[status] = n;
     return counts;
+  }
+
+  /** One newest-first page, by row order (seq), for `DeliveryAdmin.deliveries`. */
+  page(query: AdminDeliveryQuery): AdminDeliveryPage {
+    const limit = pageLimit(query);
+    const { sql, params } = pageQuery(query, limit + 1);
+    const rows = this.#db.prepare(sql).all(...params) as DeliveryRow[];
+    const ids = this.epochs();
+    const items = rows.slice(0, limit).map((row) => this.#toRecord(withId(row, ids)));
+    const last = rows[limit - 1];
+    return rows.length > limit && last !== undefined
+      ? { items, nextCursor: encodeSeqCursor(last.seq) }
+      : { items };
+  }
+
+  /** Deliveries settled per minute in the range, through the (status, settled_at) index. */
+  minutes(range: { since: number; until: number }): AdminMinute[] {
+    const rows = this.#db
+      .prepare(
+        "SELECT status, settled_at FROM deliveries WHERE status IN ('delivered', 'dead') AND settled_at >= ? AND settled_at < ?",
+      )
+      .raw()
+      .iterate(range.since, range.until) as IterableIterator<[DeliveryStatus, number]>;
+    return minutesOf(
+      (function* () {
+        for (const [status, settledAt] of rows) yield { status, settledAt };
+      })(),
+      range,
+    );
   }
 
   maxSeq(): number {

@@ -8,7 +8,8 @@
 import { eventName } from "../router/to-webhook-payload";
 import type { DispatchableEvent } from "../types";
 import type { PendingParts } from "./pending-deliveries";
-import type { PendingEntry, PendingQueue } from "./pending-queue";
+import type { PendingEntry } from "./pending-entry";
+import type { PendingQueue } from "./pending-queue";
 
 /** An entry whose data is not JSON (now dead), the error and its event. */
 export type Unserializable = [PendingEntry, unknown, DispatchableEvent];
@@ -57,7 +58,7 @@ export function materialize(
         failed.push([entry, error, source]);
         continue;
       }
-      queue.pushFresh(entry);
+      queue.admit(entry);
     }
   }
   return { failed, lastSeq: seq };

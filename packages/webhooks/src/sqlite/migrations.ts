@@ -149,6 +149,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: "the due order of each endpoint's pending deliveries, read a page at a time",
+    up(db) {
+      // The file is the queue: a process keeps only a window of each endpoint's
+      // next deliveries and pages more in by this index. Partial, so settled
+      // rows leave it; rows of older schemas without a due time get their
+      // creation time (they were due at once).
+      db.exec(`
+        UPDATE deliveries SET next_attempt_at = created_at
+          WHERE status = 'pending' AND next_attempt_at IS NULL;
+        CREATE INDEX deliveries_due ON deliveries (endpoint_id, next_attempt_at, seq)
+          WHERE status = 'pending';
+      `);
+    },
+  },
 ];
 
 /** The version a file has once every migration ran. */

@@ -1,7 +1,9 @@
 /**
- * The pending deliveries of a SqliteStore in memory, per endpoint, and the
- * changes they owe the file: leases, retries and settlements are decided
- * here and handed to the StoreWriter, which commits them later.
+ * The pending deliveries of a SqliteStore, per endpoint: a bounded window in
+ * memory (`maxQueueSize` entries, the next due) over the file, which holds
+ * everything owed. Leases, retries and settlements are decided here and
+ * handed to the StoreWriter, which commits them later; the window pages more
+ * in from the file as it drains.
  *
  * @module
  */
@@ -14,17 +16,25 @@ import type {
 } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
 import type { IdEpoch } from "./delivery-ids";
-import type { DeliveryRow } from "./delivery-reader";
+import type { DeliveryReader, DeliveryRow } from "./delivery-reader";
 import { materialize, type Unserializable } from "./materialize";
-import { type PendingEntry, PendingQueue } from "./pending-queue";
+import { entryFromRow, eventFromBody, type PendingEntry, toLeased } from "./pending-entry";
+import { PendingQueue } from "./pending-queue";
 import { pendingState, type StoreWriter, settledState } from "./store-writer";
+import { refillWindow } from "./window-refill";
 
 /** What the pending set needs from an open store. */
 export interface PendingParts {
   readonly context: StoreContext;
   readonly writer: StoreWriter;
+  readonly reader: DeliveryReader;
   readonly ids: IdEpoch;
 }
+
+type Settled = "delivered" | "dead";
+
+/** Pages of the file an expiry check reads at most; a long backlog expires over several checks. */
+const MAX_EXPIRY_PAGES = 8;
 
 export class PendingDeliveries {
   readonly #queues = new Map<string, PendingQueue>();
@@ -42,11 +52,24 @@ export class PendingDeliveries {
   #lastQueue: PendingQueue | undefined;
   /** Counts commits; cached endpoint limits are read again in each. */
   #generation = 0;
+  /** Pending deliveries an endpoint may have in the file (`maxStoredPending`); unbounded when undefined. */
+  readonly #maxStored: number;
+
+  constructor(maxStored = Number.POSITIVE_INFINITY) {
+    this.#maxStored = maxStored;
+  }
 
   /** Called by open: rows get seqs above `lastSeq`. */
   attach(parts: PendingParts, lastSeq: number): void {
     this.#parts = parts;
     this.#seq = lastSeq;
+  }
+
+  /** Called by open: what the file owes each endpoint, paged in at its first lease. */
+  resumeFromFile(): void {
+    const parts = this.#parts as PendingParts;
+    for (const { endpoint_id, n, due } of parts.reader.pendingCounts())
+      this.queue(endpoint_id).backlog.resume(n, due);
   }
 
   get hasBuffered(): boolean {
@@ -70,9 +93,10 @@ export class PendingDeliveries {
       queue.limits = (this.#parts as PendingParts).context.limits(endpointId);
       queue.limitsGeneration = this.#generation;
     }
-    const { maxPending, overflow } = queue.limits as NonNullable<PendingQueue["limits"]>;
+    // The window's bound (maxPending) never refuses: past it, deliveries wait in the file.
+    const { overflow } = queue.limits as NonNullable<PendingQueue["limits"]>;
     let dropped: DispatchableEvent | undefined;
-    if (queue.size >= maxPending) {
+    if (queue.size + queue.backlog.count >= this.#maxStored) {
       dropped = overflow === "drop-oldest" ? this.#evictOldest(queue) : undefined;
       if (dropped === undefined) return event;
     }
@@ -101,6 +125,9 @@ export class PendingDeliveries {
     const queue = this.#queues.get(endpointId);
     const leased: LeasedDelivery[] = [];
     if (queue === undefined) return leased;
+    // Half drained: page the next due rows in before the window runs dry.
+    let paged = queue.backlog.count > 0 && queue.waitingCount * 2 <= this.#cap(queue);
+    if (paged) this.#refill(queue, commit);
     while (leased.length < limit) {
       const entry = queue.takeDue(now);
       if (entry !== undefined) {
@@ -108,19 +135,40 @@ export class PendingDeliveries {
         leased.push(toLeased(entry));
         continue;
       }
-      // Under load the tick's commit has usually run first, and nothing is written here.
-      if (queue.buffered === 0) break;
-      commit();
-      if (queue.buffered > 0) break;
+      if (queue.buffered > 0) {
+        // Under load the tick's commit has usually run first, and nothing is written here.
+        commit();
+        if (queue.buffered > 0) break;
+        continue;
+      }
+      if (paged || queue.backlog.count === 0 || queue.backlog.dueHint > now) break;
+      paged = true;
+      this.#refill(queue, commit);
     }
     return leased;
+  }
+
+  /** Pages the window of `queue` in from the file, once the file holds every change. */
+  #refill(queue: PendingQueue, commit: () => void): void {
+    const parts = this.#parts as PendingParts;
+    if (this.hasBuffered || !parts.writer.empty) commit();
+    for (const entry of refillWindow(queue, parts.reader, this.#cap(queue)))
+      this.#byId.delete(entry.id);
+  }
+
+  #cap(queue: PendingQueue): number {
+    return queue.windowCap((this.#parts as PendingParts).context);
   }
 
   nextDueAt(endpointId: string): number | undefined {
     const queue = this.#queues.get(endpointId);
     if (queue === undefined) return undefined;
     // Buffered events are due at once (any time at or before now will do).
-    return queue.buffered > 0 ? 0 : queue.peek()?.dueAt;
+    if (queue.buffered > 0) return 0;
+    const head = queue.peek()?.dueAt;
+    const { backlog } = queue;
+    if (backlog.count === 0) return head;
+    return Math.max(0, head === undefined ? backlog.dueHint : Math.min(head, backlog.dueHint));
   }
 
   /** Records an attempt of a leased entry; false when `id` is not pending here. */
@@ -150,28 +198,68 @@ export class PendingDeliveries {
     this.queue(entry.endpointId).requeue(entry);
   }
 
-  /** Settles every waiting (unleased) entry of an endpoint as dead. */
-  abandon(endpointId: string, reason: DeadReason, now: number): LeasedDelivery[] {
+  /** Settles every waiting (unleased) entry of an endpoint as dead, the file's a window at a time. */
+  abandon(
+    endpointId: string,
+    reason: DeadReason,
+    now: number,
+    commit: () => void,
+  ): LeasedDelivery[] {
     const queue = this.#queues.get(endpointId);
-    if (queue === undefined) return [];
-    // Leased deliveries are left to their holder, which settles them with recordAttempt.
-    const victims = queue.waiting();
-    queue.clearWaiting();
-    for (const entry of victims) this.#settle(entry, "dead", reason, now);
-    return victims.map(toLeased);
+    const victims: LeasedDelivery[] = [];
+    if (queue === undefined) return victims;
+    for (;;) {
+      // Leased deliveries are left to their holder, which settles them with recordAttempt.
+      const waiting = queue.waiting();
+      queue.clearWaiting();
+      for (const entry of waiting) {
+        this.#settle(entry, "dead", reason, now);
+        victims.push(toLeased(entry));
+      }
+      if (queue.backlog.count === 0) return victims;
+      this.#refill(queue, commit);
+    }
   }
 
-  /** Settles every waiting (unleased) entry created before `createdBefore` as dead (`expired`). */
-  expire(endpointId: string, createdBefore: number, now: number): LeasedDelivery[] {
+  /**
+   * Entries whose commit failed: those that went to the file only are kept
+   * in their window instead, so that they are still sent from memory.
+   */
+  keepInMemory(entries: readonly PendingEntry[]): void {
+    for (const entry of entries)
+      if (entry.spilled === true && entry.state === "volatile" && entry.live)
+        this.queue(entry.endpointId).keepSpilled(entry);
+  }
+
+  /**
+   * Settles every waiting (unleased) entry created before `createdBefore` as
+   * dead (`expired`), paging the file's next rows in while the window had
+   * some: a bounded number of pages per call, the rest at the next call.
+   */
+  expire(
+    endpointId: string,
+    createdBefore: number,
+    now: number,
+    commit: () => void,
+  ): LeasedDelivery[] {
     const queue = this.#queues.get(endpointId);
-    if (queue === undefined) return [];
-    const victims = queue.waiting().filter((entry) => entry.createdAt < createdBefore);
-    for (const entry of victims) this.#settle(entry, "dead", "expired", now);
-    return victims.map(toLeased);
+    const victims: LeasedDelivery[] = [];
+    if (queue === undefined) return victims;
+    for (let page = 0; page < MAX_EXPIRY_PAGES; page++) {
+      const expired = queue.waiting().filter((entry) => entry.createdAt < createdBefore);
+      for (const entry of expired) {
+        this.#settle(entry, "dead", "expired", now);
+        victims.push(toLeased(entry));
+      }
+      if (expired.length === 0 || queue.backlog.count === 0) break;
+      this.#refill(queue, commit);
+    }
+    return victims;
   }
 
   pendingCount(endpointId: string): number {
-    return this.#queues.get(endpointId)?.size ?? 0;
+    const queue = this.#queues.get(endpointId);
+    return queue === undefined ? 0 : queue.size + queue.backlog.count;
   }
 
   mark(endpointId: string): number {
@@ -179,7 +267,11 @@ export class PendingDeliveries {
   }
 
   pendingBefore(endpointId: string, mark: number): boolean {
-    return this.#queues.get(endpointId)?.pendingBefore(mark) ?? false;
+    const queue = this.#queues.get(endpointId);
+    if (queue === undefined) return false;
+    return (
+      queue.pendingBefore(mark) || (queue.backlog.count > 0 && queue.backlog.orderFloor < mark)
+    );
   }
 
   /** Whether a delivery is pending (leased or retried) in this process. */
@@ -190,23 +282,11 @@ export class PendingDeliveries {
   /** A stored row back into its endpoint's queue (open, redelivery), due at `dueAt`. */
   resume(row: DeliveryRow, dueAt: number, seriesStart: number): PendingEntry {
     const queue = this.queue(row.endpoint_id);
-    const entry: PendingEntry = {
-      seq: row.seq,
-      order: queue.nextOrder(),
-      id: row.id,
-      endpointId: row.endpoint_id,
-      event: row.event,
-      body: row.body,
-      source: undefined,
-      attempts: row.attempts,
-      seriesStart,
-      createdAt: row.created_at,
-      dueAt,
-      leased: false,
-      live: true,
-      state: "stored",
-    };
-    queue.pushLater(entry);
+    const entry = entryFromRow(row, queue.nextOrder(), dueAt, seriesStart);
+    // A full window, or one with rows waiting in the file: it waits there too, paged in by due time.
+    if (queue.backlog.count > 0 || queue.waitingCount >= this.#cap(queue))
+      queue.backlog.add(dueAt, entry.order);
+    else queue.pushLater(entry);
     return entry;
   }
 
@@ -221,13 +301,15 @@ export class PendingDeliveries {
 
   /** Drops the oldest unleased delivery of a full queue (drop-oldest); returns its event. */
   #evictOldest(queue: PendingQueue): DispatchableEvent | undefined {
-    const entry = queue.takeOldestFresh();
-    if (entry === undefined) {
+    // With rows in the file, the window's earliest due is older than any buffered event.
+    let victim =
+      queue.takeOldestFresh() ?? (queue.backlog.count > 0 ? queue.takeOldestLater() : undefined);
+    if (victim === undefined) {
       // Nothing committed waits in order before the buffer: its oldest event goes, never written.
       const event = queue.shiftBuffered();
       if (event !== undefined) return event;
+      victim = queue.takeOldestLater();
     }
-    const victim = entry ?? queue.takeOldestLater();
     if (victim === undefined) return undefined;
     queue.remove(victim);
     this.#byId.delete(victim.id);
@@ -235,45 +317,11 @@ export class PendingDeliveries {
     return victim.source ?? eventFromBody(victim);
   }
 
-  #settle(
-    entry: PendingEntry,
-    status: "delivered" | "dead",
-    reason: DeadReason | null,
-    now: number,
-  ): void {
+  #settle(entry: PendingEntry, status: Settled, reason: DeadReason | null, now: number): void {
     this.queue(entry.endpointId).remove(entry);
     this.#byId.delete(entry.id);
+    const { writer } = this.#parts as PendingParts;
     if (entry.state === "stored")
-      (this.#parts as PendingParts).writer.setState(
-        entry.seq,
-        settledState(entry, status, reason, now),
-      );
+      writer.setState(entry.seq, settledState(entry, status, reason, now));
   }
-}
-
-function toLeased(entry: PendingEntry): LeasedDelivery {
-  return {
-    id: entry.id,
-    endpointId: entry.endpointId,
-    event: entry.event,
-    body: entry.body ?? new Uint8Array(0),
-    attempts: entry.attempts,
-    attemptsInSeries: entry.attempts - entry.seriesStart,
-    createdAt: entry.createdAt,
-  };
-}
-
-/** Rebuilds the bus event of a stored body, for a drop-oldest report once the event itself is released. */
-function eventFromBody(entry: PendingEntry): DispatchableEvent {
-  const parsed = JSON.parse(Buffer.from(entry.body ?? []).toString("utf8")) as {
-    event: string;
-    timestamp: string | number;
-    data: unknown;
-  };
-  const { timestamp } = parsed;
-  return {
-    type: parsed.event.toLowerCase(),
-    timestamp: typeof timestamp === "number" ? timestamp : Date.parse(timestamp),
-    data: parsed.data,
-  };
 }

@@ -7,45 +7,15 @@
  *
  * @module
  */
-import type { DeadReason } from "../store/delivery-store";
+import type { StoreContext } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
-
-/** Where an entry's row is: still in the write buffer, on disk, or not durable (its commit failed). */
-export type EntryState = "buffered" | "stored" | "volatile";
-
-export interface PendingEntry {
-  /** Row id in the file; also the tie-break of equal due times (older first). */
-  readonly seq: number;
-  /** Position in the endpoint's order of acceptance (enqueue, redelivery, resume), for `mark`. */
-  order: number;
-  /** Minted at the commit that creates the entry. */
-  id: string;
-  readonly endpointId: string;
-  /** Upper-case event name. */
-  event: string;
-  /** Body bytes; undefined only for an entry whose data is not JSON. */
-  body: Uint8Array | undefined;
-  /** The emitted event, for a drop report; undefined when resumed from the file. */
-  source: DispatchableEvent | undefined;
-  attempts: number;
-  /** Attempts made before the current series began (the last redelivery). */
-  seriesStart: number;
-  readonly createdAt: number;
-  dueAt: number;
-  leased: boolean;
-  /** False once settled, evicted or abandoned: skipped wherever it still sits. */
-  live: boolean;
-  /** Set when it died before its first commit (its data is not JSON): written as a dead row. */
-  deadReason?: DeadReason;
-  state: EntryState;
-}
+import { DiskBacklog } from "./disk-backlog";
+import { before, heapPop, heapPush } from "./entry-heap";
+import type { PendingEntry } from "./pending-entry";
 
 /** Ring capacities: powers of two, so a slot is an index masked. */
 const RING_START = 16;
 const RING_KEEP = 1 << 16;
-
-const before = (a: PendingEntry, b: PendingEntry): boolean =>
-  a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq);
 
 /**
  * One endpoint's pending deliveries. Three places, oldest first: `fresh`
@@ -76,6 +46,8 @@ export class PendingQueue {
   /** The endpoint's bound, read once per commit generation rather than per emit. */
   limits: { maxPending: number; overflow: "drop-oldest" | "drop-newest" } | undefined;
   limitsGeneration = -1;
+  /** Pending rows of the endpoint that are in the file only (past the window). */
+  readonly backlog = new DiskBacklog();
 
   constructor(endpointId: string) {
     this.endpointId = endpointId;
@@ -87,6 +59,16 @@ export class PendingQueue {
 
   get buffered(): number {
     return this.#ringCount;
+  }
+
+  /** Live stored entries that wait in the window (not leased). */
+  get waitingCount(): number {
+    return this.#stored - this.#leased.size;
+  }
+
+  /** Seqs of the leased entries. */
+  leasedSeqs(): Set<number> {
+    return new Set([...this.#leased].map((entry) => entry.seq));
   }
 
   nextOrder(): number {
@@ -133,6 +115,32 @@ export class PendingQueue {
     for (let k = 0; k < this.#ringCount; k++) grown[k] = ring[(this.#ringHead + k) & mask];
     this.#ring = grown;
     this.#ringHead = 0;
+  }
+
+  /**
+   * A delivery just committed: into the window while it has room and nothing
+   * owed waits in the file before it; else in the file only (a backlog row).
+   */
+  admit(entry: PendingEntry): void {
+    const cap = this.limits?.maxPending ?? Number.POSITIVE_INFINITY;
+    if (this.backlog.count === 0 && this.waitingCount < cap) this.pushFresh(entry);
+    else {
+      entry.spilled = true;
+      this.backlog.add(entry.dueAt, entry.order);
+    }
+  }
+
+  /** The window's bound (`maxQueueSize`); read from the context until an enqueue refreshes it. */
+  windowCap(context: Pick<StoreContext, "limits">): number {
+    this.limits ??= context.limits(this.endpointId);
+    return Math.max(1, this.limits.maxPending);
+  }
+
+  /** A spilled entry whose commit failed: not in the file, so it waits in memory after all. */
+  keepSpilled(entry: PendingEntry): void {
+    entry.spilled = false;
+    this.backlog.count = Math.max(0, this.backlog.count - 1);
+    this.pushFresh(entry);
   }
 
   /** A fresh delivery just committed, due at once. */
@@ -235,6 +243,16 @@ export class PendingQueue {
     this.#later = [];
   }
 
+  /**
+   * Makes `entries` the waiting set (a window paged in from the file); `added`
+   * of them were not live here before. Sorted by due time they form a heap.
+   */
+  replaceWaiting(entries: PendingEntry[], added: number): void {
+    this.clearWaiting();
+    this.#later = entries.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    this.#stored += added;
+  }
+
   #dropDead(): void {
     while (this.#fresh[this.#freshHead]?.live === false) this.#shiftFresh();
     while (this.#later[0]?.live === false) heapPop(this.#later);
@@ -247,36 +265,5 @@ export class PendingQueue {
       this.#fresh = this.#fresh.slice(this.#freshHead);
       this.#freshHead = 0;
     }
-  }
-}
-
-function heapPush(heap: PendingEntry[], entry: PendingEntry): void {
-  heap.push(entry);
-  let i = heap.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!before(heap[i] as PendingEntry, heap[parent] as PendingEntry)) break;
-    [heap[i], heap[parent]] = [heap[parent] as PendingEntry, heap[i] as PendingEntry];
-    i = parent;
-  }
-}
-
-function heapPop(heap: PendingEntry[]): PendingEntry | undefined {
-  const top = heap[0];
-  const last = heap.pop();
-  if (heap.length === 0 || last === undefined) return top;
-  heap[0] = last;
-  let i = 0;
-  for (;;) {
-    const left = 2 * i + 1;
-    const right = left + 1;
-    let smallest = i;
-    if (left < heap.length && before(heap[left] as PendingEntry, heap[smallest] as PendingEntry))
-      smallest = left;
-    if (right < heap.length && before(heap[right] as PendingEntry, heap[smallest] as PendingEntry))
-      smallest = right;
-    if (smallest === i) return top;
-    [heap[i], heap[smallest]] = [heap[smallest] as PendingEntry, heap[i] as PendingEntry];
-    i = smallest;
   }
 }

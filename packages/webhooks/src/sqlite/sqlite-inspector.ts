@@ -5,10 +5,12 @@
  * @module
  */
 import Database from "better-sqlite3";
+import type { DeliveryAdmin } from "../admin/delivery-admin";
 import type { DeliveryQuery, DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
 import { DeliveryReader } from "./delivery-reader";
 import { openDatabase, type SqliteDatabase, sqliteFailure } from "./open-database";
 import { readOwner } from "./owner-lock";
+import { createSqliteAdmin } from "./sqlite-admin";
 import { SqliteStoreError, type StoreOwner } from "./sqlite-store-error";
 
 /**
@@ -66,20 +68,47 @@ export class SqliteInspector {
   requestRedelivery(id: string): boolean {
     const row = this.#read(() => this.#reader.row(id));
     if (row === undefined || row.status === "pending") return false;
+    return this.#request([id]) === 1;
+  }
+
+  /**
+   * The operator's interface to this file (see `DeliveryAdmin`): reads, and
+   * redeliveries as requests; closing it closes the inspector.
+   *
+   * @example
+   * ```ts
+   * const admin = SqliteStore.inspect("./webhooks.db").admin();
+   * const { items } = await admin.deliveries({ status: "dead" });
+   * ```
+   */
+  admin(): DeliveryAdmin {
+    return createSqliteAdmin({
+      db: this.#db,
+      reader: this.#reader,
+      read: (read) => this.#read(read),
+      requestRedeliveries: (ids) => (ids.length === 0 ? 0 : this.#request(ids)),
+      close: () => this.close(),
+    });
+  }
+
+  /** Writes one redelivery request per id, in one transaction, and returns how many. */
+  #request(ids: readonly string[]): number {
     let writer: SqliteDatabase | undefined;
     try {
       writer = new Database(this.path, { fileMustExist: true, timeout: this.#busyTimeoutMs });
-      writer
-        .prepare(
-          "INSERT INTO requests (kind, delivery_id, requested_at) VALUES ('redeliver', ?, ?)",
-        )
-        .run(id, Date.now());
+      const insert = writer.prepare(
+        "INSERT INTO requests (kind, delivery_id, requested_at) VALUES ('redeliver', ?, ?)",
+      );
+      const now = Date.now();
+      writer.transaction(() => {
+        for (const id of ids) insert.run(id, now);
+      })();
     } catch (error) {
       throw sqliteFailure(this.path, error, "write a redelivery request to");
     } finally {
       writer?.close();
     }
-    return true;
+    return ids.length;
   }
 
   close(): void {

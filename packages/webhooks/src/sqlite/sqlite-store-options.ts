@@ -54,6 +54,23 @@ export interface SqliteStoreOptions {
    * no copies in logs or tickets).
    */
   readonly storeSecrets?: boolean;
+  /**
+   * The most deliveries one endpoint may have pending in the file. Default:
+   * no bound, the disk is the limit: a receiver outage of any length costs
+   * disk, never memory (each endpoint keeps a window of `maxQueueSize`
+   * deliveries in memory and pages the rest in as it drains). With a bound,
+   * the endpoint's `overflow` applies past it (`"drop-oldest"` deletes the
+   * earliest due pending delivery, `"drop-newest"` refuses the new one), each
+   * drop reported through `onDrop` and `delivery.dropped`, and the first one
+   * also as a `store.warning` operator event.
+   */
+  readonly maxStoredPending?: number;
+  /**
+   * File size in bytes past which the store warns once (logger and a
+   * `store.warning` operator event), so that a long outage is noticed
+   * before the disk fills. Default 1 GiB; `0` turns the warning off.
+   */
+  readonly warnFileBytes?: number;
 }
 
 export interface ResolvedSqliteOptions {
@@ -67,6 +84,8 @@ export interface ResolvedSqliteOptions {
   readonly staleLockMs: number;
   readonly pollIntervalMs: number;
   readonly storeSecrets: boolean;
+  readonly maxStoredPending: number;
+  readonly warnFileBytes: number;
 }
 
 export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqliteOptions {
@@ -107,6 +126,13 @@ export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqlit
     staleLockMs: duration("staleLockMs", options.staleLockMs, 15_000, 1),
     pollIntervalMs: duration("pollIntervalMs", options.pollIntervalMs, 1000, 1),
     storeSecrets: flag("storeSecrets", options.storeSecrets),
+    maxStoredPending: duration(
+      "maxStoredPending",
+      options.maxStoredPending,
+      Number.POSITIVE_INFINITY,
+      1,
+    ),
+    warnFileBytes: duration("warnFileBytes", options.warnFileBytes, 1024 ** 3, 0),
   };
 }
 

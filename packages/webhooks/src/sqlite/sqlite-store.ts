@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -64,7 +66,7 @@ export class SqliteStore implements DeliveryStore {
   readonly #options: ResolvedSqliteOptions;
   #parts: OpenParts | undefined;
   #state: "new" | "open" | "fenced" | "closed" = "new";
-  readonly #pending = new PendingDeliveries();
+  readonly #pending: PendingDeliveries;
   readonly #schedule = new CommitSchedule(() => this.#commit(false));
   readonly #stretch = new FailingStretch(() => this.#commit(true, true));
   #fenceReported = false;
@@ -73,6 +75,7 @@ export class SqliteStore implements DeliveryStore {
 
   constructor(options: SqliteStoreOptions) {
     this.#options = resolveSqliteOptions(options);
+    this.#pending = new PendingDeliveries(this.#options.maxStoredPending);
     this.path = this.#options.path;
     this.keepsSecrets = this.#options.storeSecrets;
   }
@@ -98,8 +101,8 @@ export class SqliteStore implements DeliveryStore {
     this.#parts = parts;
     this.#pending.attach(parts, parts.lastSeq);
     try {
-      for (const row of parts.reader.pending())
-        this.#pending.resume(row, row.next_attempt_at ?? row.created_at, row.series_start);
+      // Counts only: each endpoint's window is paged in at its first lease.
+      this.#pending.resumeFromFile();
     } catch (error) {
       parts.db.close();
       this.#parts = undefined;
@@ -142,14 +145,18 @@ export class SqliteStore implements DeliveryStore {
 
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
     if (this.#pending.hasBuffered) this.#commit(false);
-    const victims = this.#pending.abandon(endpointId, reason, this.#now());
+    const victims = this.#pending.abandon(endpointId, reason, this.#now(), () =>
+      this.#commit(false),
+    );
     this.#schedule.soon();
     return victims;
   }
 
   expire(endpointId: string, createdBefore: number): LeasedDelivery[] {
     if (this.#parts === undefined) return [];
-    const expired = this.#pending.expire(endpointId, createdBefore, this.#now());
+    const expired = this.#pending.expire(endpointId, createdBefore, this.#now(), () =>
+      this.#commit(false),
+    );
     if (expired.length > 0) this.#schedule.soon();
     return expired;
   }
@@ -174,6 +181,16 @@ export class SqliteStore implements DeliveryStore {
   list(query?: DeliveryQuery): DeliveryRecord[] {
     this.#flushAll();
     return this.#require().reader.list(query);
+  }
+
+  page(query: AdminDeliveryQuery): AdminDeliveryPage {
+    this.#flushAll();
+    return this.#require().reader.page(query);
+  }
+
+  minutes(range: { since: number; until: number }): AdminMinute[] {
+    this.#flushAll();
+    return this.#require().reader.minutes(range);
   }
 
   redeliver(id: string, now: number): boolean {
@@ -228,7 +245,11 @@ export class SqliteStore implements DeliveryStore {
     } catch (error) {
       const commitFailure = error instanceof CommitFailure ? error : undefined;
       lost = commitFailure?.lost ?? 0;
-      if (commitFailure?.lockLost) this.#state = "fenced";
+      if (commitFailure?.lockLost) {
+        this.#state = "fenced";
+        // Spilled entries are not in the file: they wait in memory after all.
+        this.#pending.keepInMemory(commitFailure.entries);
+      }
       failure = commitFailure?.lockLost
         ? this.#lockLost()
         : sqliteFailure(this.path, commitFailure?.error ?? error, "write to");

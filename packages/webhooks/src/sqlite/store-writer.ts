@@ -13,7 +13,7 @@ import type {
 import type { DeliveryRow } from "./delivery-reader";
 import type { SqliteDatabase } from "./open-database";
 import type { OwnerLock } from "./owner-lock";
-import type { PendingEntry } from "./pending-queue";
+import type { PendingEntry } from "./pending-entry";
 
 /** Response bodies are kept up to this many bytes. */
 export const RESPONSE_BODY_LIMIT = 4096;
@@ -176,7 +176,7 @@ export class StoreWriter {
       this.#changes = changes.concat(this.#changes);
       throw new CommitFailure(error, 0, false);
     }
-    if (!owned) throw new CommitFailure(undefined, markVolatile(inserts), true);
+    if (!owned) throw new CommitFailure(undefined, markVolatile(inserts), true, inserts);
     for (const entry of inserts) if (entry.state === "buffered") entry.state = "stored";
   }
 
@@ -274,6 +274,8 @@ export class CommitFailure {
     readonly lost: number,
     /** True when the owner row names another process. */
     readonly lockLost: boolean,
+    /** The new entries that were not written (now `volatile`). */
+    readonly entries: readonly PendingEntry[] = [],
   ) {}
 }
 

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
 import type { DisableReason } from "../operator-events";
 import type { DispatchableEvent } from "../types";
 
@@ -239,6 +240,16 @@ export interface DeliveryStore {
    * or has no body to send (dead as `unserializable`).
    */
   redeliver(id: string, now: number): boolean;
+
+  /**
+   * One newest-first page with a keyset cursor, for operators. Optional: the
+   * dispatcher pages `list` in memory for a store without it, so a store that
+   * can hold many deliveries (a durable one) should have it.
+   */
+  page?(query: AdminDeliveryQuery): AdminDeliveryPage;
+
+  /** Deliveries settled per minute in [since, until). Optional, with `page`. */
+  minutes?(range: { since: number; until: number }): AdminMinute[];
 
   /** Resolves once every enqueue made before the call is durable (at once for memory). */
   persisted(): Promise<void>;

@@ -256,29 +256,70 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect(ns(store.list({ limit: 2 }))).toEqual([0, 10]);
     });
 
-    it("drop-newest refuses the arriving event past the bound", async () => {
+    const memoryOnly =
+      (run: () => Promise<void>) => async (ctx: { skip: (note?: string) => void }) => {
+        if (harness.create().durable) ctx.skip("a durable store's bound is its window, not a drop");
+        await run();
+      };
+
+    it("a durable store keeps every event past maxPending in the file and leases them oldest due first", async (ctx) => {
       const { store, context } = open();
-      context.maxPending = 2;
-      context.overflow = "drop-newest";
-      store.enqueue("a", event(0));
-      store.enqueue("a", event(1));
-      const refused = store.enqueue("a", event(2));
-      expect(refused).toEqual(event(2));
-      expect(store.pendingCount("a")).toBe(2);
-      expect(store.lease("a", context.clock, 10).map((d) => nOf(d.body))).toEqual([0, 1]);
+      if (!store.durable) ctx.skip("a memory store drops past its bound");
+      context.maxPending = 3;
+      for (let n = 0; n < 10; n++) expect(store.enqueue("a", event(n))).toBeUndefined();
+      await store.persisted();
+      expect(store.pendingCount("a")).toBe(10);
+      const [first, second] = store.lease("a", context.clock, 2);
+      store.recordAttempt(first?.id ?? "", attempt(1), { status: "delivered" });
+      store.recordAttempt(second?.id ?? "", attempt(1, { status: 500 }), {
+        status: "retry",
+        at: context.clock + 1000,
+      });
+      for (let n = 10; n < 12; n++) store.enqueue("a", event(n));
+      const sent: number[] = [];
+      for (let round = 0; round < 20 && sent.length < 11; round++) {
+        for (const d of store.lease("a", context.clock, 2)) {
+          sent.push(nOf(d.body));
+          store.recordAttempt(d.id, attempt(1), { status: "delivered" });
+        }
+        if (store.nextDueAt("a") === undefined) break;
+        context.clock = Math.max(context.clock, store.nextDueAt("a") ?? 0);
+      }
+      // Due now first (2..11 in order of acceptance), then the retry once it is due.
+      expect(sent).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1].slice(0, sent.length));
+      expect(sent).toHaveLength(11);
+      expect(store.pendingCount("a")).toBe(0);
     });
 
-    it("drop-oldest evicts the oldest waiting event past the bound", async () => {
-      const { store, context } = open();
-      context.maxPending = 2;
-      store.enqueue("a", event(0));
-      await store.persisted();
-      store.enqueue("a", event(1));
-      const evicted = store.enqueue("a", event(2));
-      expect(evicted).toEqual(event(0));
-      expect(store.pendingCount("a")).toBe(2);
-      expect(store.lease("a", context.clock, 10).map((d) => nOf(d.body))).toEqual([1, 2]);
-    });
+    it(
+      "drop-newest refuses the arriving event past the bound",
+      memoryOnly(async () => {
+        const { store, context } = open();
+        context.maxPending = 2;
+        context.overflow = "drop-newest";
+        store.enqueue("a", event(0));
+        store.enqueue("a", event(1));
+        const refused = store.enqueue("a", event(2));
+        expect(refused).toEqual(event(2));
+        expect(store.pendingCount("a")).toBe(2);
+        expect(store.lease("a", context.clock, 10).map((d) => nOf(d.body))).toEqual([0, 1]);
+      }),
+    );
+
+    it(
+      "drop-oldest evicts the oldest waiting event past the bound",
+      memoryOnly(async () => {
+        const { store, context } = open();
+        context.maxPending = 2;
+        store.enqueue("a", event(0));
+        await store.persisted();
+        store.enqueue("a", event(1));
+        const evicted = store.enqueue("a", event(2));
+        expect(evicted).toEqual(event(0));
+        expect(store.pendingCount("a")).toBe(2);
+        expect(store.lease("a", context.clock, 10).map((d) => nOf(d.body))).toEqual([1, 2]);
+      }),
+    );
 
     it("records data that is not JSON as dead (unserializable) and never leases it", async () => {
       const { store, context } = open();

@@ -1,0 +1,133 @@
+/**
+ * The `DeliveryAdmin` of a SqliteStore file read from another process: reads
+ * come from the file, and redeliveries are requests that the dispatcher owning
+ * the file carries out. Endpoint state belongs to that dispatcher, so it
+ * cannot be changed from here.
+ *
+ * @module
+ */
+import { checkFilter, MAX_PAGE } from "../admin/admin-query";
+import type { AdminCapabilities, AdminEndpoint, DeliveryAdmin } from "../admin/delivery-admin";
+import { checkRange, healthOf } from "../admin/record-health";
+import type { DeliveryQuery, DeliveryRecord } from "../store/delivery-store";
+import { redactUrl } from "../transport/redact-url";
+import type { DeliveryReader } from "./delivery-reader";
+import type { SqliteDatabase } from "./open-database";
+
+/** What the inspector lends its admin. */
+export interface InspectedFile {
+  readonly db: SqliteDatabase;
+  readonly reader: DeliveryReader;
+  read<T>(read: () => T): T;
+  requestRedeliveries(ids: readonly string[]): number;
+  close(): void;
+}
+
+const CAPABILITIES: AdminCapabilities = {
+  live: false,
+  redeliver: true,
+  bulkRetry: true,
+  toggleEndpoints: false,
+  rotateSecret: false,
+  deferred: true,
+  notes: [
+    "Read from a SQLite file: redeliveries are requests that the dispatcher owning the file carries out within its poll interval (or at its next start).",
+    "Endpoints cannot be enabled, disabled or given a new secret through the file; do it in the running dispatcher.",
+  ],
+};
+
+interface EndpointRow {
+  endpoint_id: string;
+  pending: number;
+  config: string | null;
+  disabled_reason: string | null;
+}
+
+export function createSqliteAdmin(file: InspectedFile): DeliveryAdmin {
+  const refuse = async (action: string): Promise<never> => {
+    throw new TypeError(
+      `@attesta/webhooks: ${action} is not possible on a SQLite file read from another process. Fix: call it on the running dispatcher (dispatcherAdmin(dispatcher)).`,
+    );
+  };
+  const settled = (filter: Parameters<DeliveryAdmin["retry"]>[0]): string[] => {
+    checkFilter(filter);
+    const ids: string[] = [];
+    const status = filter.status ?? "dead";
+    if (status === "pending") return ids;
+    for (const endpoint of filter.endpoints ?? [undefined]) {
+      const query: DeliveryQuery = {
+        status,
+        limit: Number.MAX_SAFE_INTEGER,
+        ...(endpoint === undefined ? {} : { endpoint }),
+        ...(filter.event === undefined ? {} : { event: filter.event }),
+        ...(filter.since === undefined ? {} : { since: filter.since }),
+      };
+      for (const record of file.read(() => file.reader.list(query)))
+        if (filter.until === undefined || record.createdAt < filter.until) ids.push(record.id);
+    }
+    return ids;
+  };
+  return {
+    kind: "sqlite",
+    capabilities: CAPABILITIES,
+    endpoints: async () =>
+      file.read(() =>
+        endpointRows(file).map((row) =>
+          toEndpoint(row, file.reader.page({ endpoints: [row.endpoint_id], limit: 50 }).items),
+        ),
+      ),
+    deliveries: async (query = {}) => file.read(() => file.reader.page(query)),
+    delivery: async (id) => file.read(() => file.reader.get(id)),
+    redeliver: async (id) => {
+      const record = await file.read(() => file.reader.get(id));
+      return (
+        record !== undefined && record.status !== "pending" && file.requestRedeliveries([id]) === 1
+      );
+    },
+    retry: async (filter) => file.requestRedeliveries(settled(filter)),
+    recover: async ({ since, endpoints }) =>
+      file.requestRedeliveries(
+        settled({ status: "dead", since, ...(endpoints === undefined ? {} : { endpoints }) }),
+      ),
+    enableEndpoint: () => refuse("enableEndpoint"),
+    disableEndpoint: () => refuse("disableEndpoint"),
+    rotateSecret: () => refuse("rotateSecret"),
+    stats: async (range) => {
+      checkRange(range);
+      return file.read(() => file.reader.minutes(range));
+    },
+    close: async () => file.close(),
+  };
+}
+
+/** Endpoints seen in deliveries or kept as configs, with their pending counts. */
+function endpointRows(file: InspectedFile): EndpointRow[] {
+  return file.db
+    .prepare(
+      `SELECT ids.endpoint_id,
+         (SELECT count(*) FROM deliveries d WHERE d.endpoint_id = ids.endpoint_id AND d.status = 'pending') AS pending,
+         e.config, e.disabled_reason
+       FROM (SELECT DISTINCT endpoint_id FROM deliveries UNION SELECT id FROM endpoints) ids
+       LEFT JOIN endpoints e ON e.id = ids.endpoint_id
+       ORDER BY ids.endpoint_id LIMIT ${MAX_PAGE}`,
+    )
+    .all() as EndpointRow[];
+}
+
+function toEndpoint(row: EndpointRow, recent: readonly DeliveryRecord[]): AdminEndpoint {
+  const config =
+    row.config === null
+      ? undefined
+      : (JSON.parse(row.config) as { url?: unknown; events?: unknown });
+  const events = config?.events;
+  return {
+    id: row.endpoint_id,
+    url: typeof config?.url === "string" ? redactUrl(config.url) : "",
+    events: Array.isArray(events) ? events.map(String) : config === undefined ? "unknown" : "all",
+    state: row.disabled_reason !== null ? "disabled" : config === undefined ? "unknown" : "enabled",
+    ...(row.disabled_reason === null ? {} : { disabledReason: row.disabled_reason }),
+    circuit: "unknown",
+    pending: row.pending,
+    ...healthOf(recent),
+  };
+}

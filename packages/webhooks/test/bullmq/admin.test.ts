@@ -1,0 +1,80 @@
+import { EventBus } from "@attesta/events";
+import { describe, expect, it } from "vitest";
+import {
+  type DistributedEndpointConfig,
+  startWebhookWorkers,
+  WebhookProducer,
+  WebhookQueues,
+} from "../../src/bullmq/index";
+import { defer } from "../support/cleanup";
+import { sampleData } from "../support/events";
+import type { Responder } from "../support/receiver";
+import { startTestReceiver } from "../support/test-receiver";
+import { until } from "../support/until";
+import { useSharedRedis } from "./support/redis-fixture";
+
+const redis = await useSharedRedis();
+
+describe("WebhookQueues.admin", () => {
+  it("pages jobs newest first, pauses an endpoint's queue, and redelivers dead letters in bulk", async () => {
+    const state = { healthy: false };
+    const responder: Responder = (_req, res) => res.writeHead(state.healthy ? 204 : 500).end();
+    const receiver = await startTestReceiver(responder);
+    const prefix = redis.freshPrefix();
+    const options = { connection: redis.url, prefix };
+    const endpoints: DistributedEndpointConfig[] = [
+      {
+        id: "billing",
+        url: receiver.url,
+        secret: "whsec_bullmq_admin",
+        retryCount: 0,
+        circuitBreaker: { consecutiveFailures: 1000, minimumAttempts: 1000 },
+      },
+    ];
+    const workers = await startWebhookWorkers(endpoints, { ...options, logger: null });
+    defer(() => workers.close({ deadlineMs: 1000 }));
+    const bus = new EventBus();
+    const producer = new WebhookProducer(bus, endpoints, { ...options, logger: null });
+    defer(() => producer.close({ deadlineMs: 1000 }));
+    const admin = new WebhookQueues(endpoints, options).admin();
+    defer(() => admin.close());
+
+    for (let i = 0; i < 5; i++) bus.emit({ type: "denied", data: sampleData("denied", i) });
+    await until(() => receiver.requests.length === 5, 10_000);
+    let dead: string[] = [];
+    for (let round = 0; round < 100 && dead.length < 5; round++) {
+      dead = (await admin.deliveries({ status: "dead" })).items.map((d) => d.id);
+      if (dead.length < 5) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const first = await admin.deliveries({ status: "dead", limit: 2 });
+    const second = await admin.deliveries({
+      status: "dead",
+      limit: 2,
+      cursor: first.nextCursor as string,
+    });
+    expect([...first.items, ...second.items].map((d) => d.id)).toEqual(dead.slice(0, 4));
+    expect(first.items[0]?.attemptLog.length).toBe(1);
+    const [health] = await admin.endpoints();
+    expect(health).toMatchObject({ id: "billing", failureRate: 1, state: "enabled", pending: 0 });
+
+    expect(await admin.disableEndpoint("billing")).toBe(true);
+    expect((await admin.endpoints())[0]?.state).toBe("disabled");
+    expect(await admin.enableEndpoint("billing")).toBe(true);
+    await expect(admin.rotateSecret("billing", "whsec_new_secret_value")).rejects.toThrow(
+      /workers/,
+    );
+
+    state.healthy = true;
+    expect(await admin.redeliver(dead[0] as string)).toBe(true);
+    expect(await admin.recover({ since: 0 })).toBe(4);
+    await until(() => receiver.requests.length >= 10, 10_000);
+    expect(receiver.requests).toHaveLength(10);
+    let delivered = 0;
+    for (let round = 0; round < 100 && delivered < 5; round++) {
+      const minutes = await admin.stats({ since: Date.now() - 60_000, until: Date.now() + 1 });
+      delivered = minutes.reduce((sum, m) => sum + m.delivered, 0);
+      if (delivered < 5) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(delivered).toBe(5);
+  });
+});

@@ -1,0 +1,150 @@
+import { EventBus } from "@attesta/events";
+import { describe, expect, it } from "vitest";
+import { type DeliveryAdmin, dispatcherAdmin, WebhookDispatcher } from "../src/index";
+import { SqliteStore } from "../src/sqlite/index";
+import { tempDbPath } from "./sqlite/temp-file";
+import { defer } from "./support/cleanup";
+import { sampleData } from "./support/events";
+import type { Responder } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
+import { until } from "./support/until";
+
+const fast = {
+  retryCount: 0,
+  retryBaseDelayMs: 5,
+  retryMaxDelayMs: 20,
+  circuitBreaker: { consecutiveFailures: 1000, minimumAttempts: 1000 },
+};
+/** Fails until `healthy` is set, then accepts. */
+function switchable() {
+  const state = { healthy: false };
+  const responder: Responder = (_req, res) =>
+    state.healthy ? res.writeHead(204).end() : res.writeHead(500).end("<img src=x>");
+  return { state, responder };
+}
+
+async function liveDispatcher(path?: string) {
+  const { state, responder } = switchable();
+  const receiver = await startTestReceiver(responder);
+  const bus = new EventBus();
+  const store = path === undefined ? undefined : new SqliteStore({ path });
+  const dispatcher = new WebhookDispatcher(
+    bus,
+    [
+      { id: "billing", url: receiver.url, secret: "whsec_billing_0123456789", ...fast },
+      {
+        id: "audit",
+        url: receiver.url,
+        secret: "whsec_audit_0123456789",
+        events: ["denied"],
+        ...fast,
+      },
+    ],
+    { logger: null, ...(store === undefined ? {} : { store }) },
+  );
+  defer(() => dispatcher.close({ deadlineMs: 1000 }));
+  return { state, receiver, bus, dispatcher, store };
+}
+
+async function allPages(admin: DeliveryAdmin, query: Parameters<DeliveryAdmin["deliveries"]>[0]) {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 100; page++) {
+    const result = await admin.deliveries({
+      ...query,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    ids.push(...result.items.map((item) => item.id));
+    cursor = result.nextCursor;
+    if (cursor === undefined) break;
+  }
+  return ids;
+}
+
+describe("dispatcherAdmin", () => {
+  it("pages newest first with a keyset cursor, filters, and redelivers over real HTTP", async () => {
+    const { state, receiver, bus, dispatcher } = await liveDispatcher();
+    for (let i = 0; i < 7; i++)
+      bus.emit({ type: i % 2 ? "denied" : "approved", data: sampleData("approved", i) });
+    await dispatcher.flush();
+    const admin = dispatcherAdmin(dispatcher);
+    const all = await allPages(admin, { limit: 3 });
+    expect(all).toHaveLength(10);
+    expect(new Set(all).size).toBe(10);
+    const listed = dispatcher.deliveries.list({ limit: 100 }).map((d) => d.id);
+    expect([...all].sort()).toEqual([...listed].sort());
+    const audit = await admin.deliveries({ endpoints: ["audit"], status: "dead" });
+    expect(audit.items.map((d) => d.event)).toEqual(["DENIED", "DENIED", "DENIED"]);
+
+    const health = await admin.endpoints();
+    expect(health.find((e) => e.id === "billing")).toMatchObject({
+      failureRate: 1,
+      pending: 0,
+      state: "enabled",
+    });
+    expect(JSON.stringify(health)).not.toContain("whsec_");
+
+    state.healthy = true;
+    const one = audit.items[0]?.id as string;
+    expect(await admin.redeliver(one)).toBe(true);
+    expect(await admin.retry({ endpoints: ["audit"] })).toBe(2);
+    expect(await admin.recover({ since: 0 })).toBe(7);
+    await dispatcher.flush();
+    expect((await admin.delivery(one))?.status).toBe("delivered");
+    expect(receiver.requests).toHaveLength(20);
+    const minutes = await admin.stats({ since: Date.now() - 120_000, until: Date.now() + 1 });
+    expect(minutes.reduce((sum, m) => sum + m.delivered, 0)).toBe(10);
+  });
+
+  it("disables and enables an endpoint, rotates its secret, and reports changes while watched", async () => {
+    const { state, receiver, bus, dispatcher } = await liveDispatcher();
+    state.healthy = true;
+    const admin = dispatcherAdmin(dispatcher);
+    const changes: string[] = [];
+    const stop = admin.watch?.((change) =>
+      changes.push(`${change.kind}:${change.endpointId ?? ""}`),
+    );
+    defer(async () => stop?.());
+    expect(await admin.disableEndpoint("billing")).toBe(true);
+    expect((await admin.endpoints()).find((e) => e.id === "billing")?.state).toBe("disabled");
+    expect(await admin.enableEndpoint("billing")).toBe(true);
+    await admin.rotateSecret("billing", "whsec_rotated_abcdefghijkl");
+    bus.emit({ type: "approved", data: sampleData("approved") });
+    await dispatcher.flush();
+    await until(() => changes.includes("deliveries:"), 5000);
+    expect(changes).toContain("endpoints:billing");
+    expect(receiver.requests).toHaveLength(1);
+    await expect(admin.rotateSecret("billing", "short")).rejects.toThrow(/at least 16 characters/);
+    await expect(admin.deliveries({ limit: 0 })).rejects.toThrow(/limit/);
+  });
+});
+
+describe("SqliteInspector.admin", () => {
+  it("reads a live dispatcher's file page by page and requests redeliveries the owner carries out", async () => {
+    const path = tempDbPath();
+    const { state, bus, dispatcher, store } = await liveDispatcher(path);
+    for (let i = 0; i < 5; i++) bus.emit({ type: "denied", data: sampleData("denied", i) });
+    await dispatcher.flush();
+    store?.commit();
+    const admin = SqliteStore.inspect(path).admin();
+    defer(() => admin.close());
+    expect(admin.capabilities).toMatchObject({ deferred: true, toggleEndpoints: false });
+    const dead = await allPages(admin, { status: "dead", limit: 4 });
+    expect(dead).toHaveLength(10);
+    expect(await allPages(admin, { endpoints: ["audit"], limit: 2 })).toHaveLength(5);
+    expect((await admin.endpoints()).map((e) => [e.id, e.failureRate])).toEqual([
+      ["audit", 1],
+      ["billing", 1],
+    ]);
+    await expect(admin.disableEndpoint("audit")).rejects.toThrow(/not possible on a SQLite file/);
+    await expect(admin.deliveries({ cursor: "nonsense" })).rejects.toThrow(/cursor/);
+
+    state.healthy = true;
+    expect(await admin.recover({ since: 0, endpoints: ["billing"] })).toBe(5);
+    await until(() => dispatcher.stats().delivered === 5, 10_000);
+    store?.commit();
+    const minutes = await admin.stats({ since: Date.now() - 60_000, until: Date.now() + 1 });
+    expect(minutes.reduce((sum, m) => sum + m.delivered, 0)).toBe(5);
+    expect(minutes.reduce((sum, m) => sum + m.failed, 0)).toBe(5);
+  });
+});
