@@ -71,6 +71,13 @@ export interface SqliteStoreOptions {
    * before the disk fills. Default 1 GiB; `0` turns the warning off.
    */
   readonly warnFileBytes?: number;
+  /**
+   * While commits fail (disk full, I/O error), the most deliveries held in
+   * memory waiting for the disk. Past it, new events are refused, each
+   * reported through `onDrop` (reason `"queue_full"`) and `delivery.dropped`:
+   * they were never acknowledged by `persisted()`. Default 100,000.
+   */
+  readonly maxUncommitted?: number;
 }
 
 export interface ResolvedSqliteOptions {
@@ -86,6 +93,7 @@ export interface ResolvedSqliteOptions {
   readonly storeSecrets: boolean;
   readonly maxStoredPending: number;
   readonly warnFileBytes: number;
+  readonly maxUncommitted: number;
 }
 
 export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqliteOptions {
@@ -133,6 +141,7 @@ export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqlit
       1,
     ),
     warnFileBytes: duration("warnFileBytes", options.warnFileBytes, 1024 ** 3, 0),
+    maxUncommitted: duration("maxUncommitted", options.maxUncommitted, 100_000, 1),
   };
 }
 

@@ -70,6 +70,8 @@ export class SqliteStore implements DeliveryStore {
   readonly #schedule = new CommitSchedule(() => this.#commit(false));
   readonly #stretch = new FailingStretch(() => this.#commit(true, true));
   #fenceReported = false;
+  /** Deliveries held in memory for the disk since the current stretch of failing commits began. */
+  #heldWhileFailing = 0;
   /** The cause of the current stretch of failing commits. */
   #lastFailure: SqliteStoreError | undefined;
 
@@ -114,6 +116,11 @@ export class SqliteStore implements DeliveryStore {
 
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
     if (this.#parts === undefined) this.#require();
+    if (this.#stretch.failing) {
+      // The disk takes nothing: memory holds what waits for it, up to its bound.
+      if (this.#heldWhileFailing >= this.#options.maxUncommitted) return event;
+      this.#heldWhileFailing++;
+    }
     const dropped = this.#pending.enqueue(endpointId, event);
     if (dropped === event) return event;
     if (this.#options.commit === "enqueue") this.#commit(false);
@@ -281,6 +288,7 @@ export class SqliteStore implements DeliveryStore {
     }
     this.#lastFailure = failure;
     if (this.#stretch.failed(context.now())) {
+      this.#heldWhileFailing = writer.uncommitted;
       if (context.onStoreFailing === undefined) context.onCommitError(failure, 0);
       else context.onStoreFailing(failure, writer.uncommitted);
     }
