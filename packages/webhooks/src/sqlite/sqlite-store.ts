@@ -20,9 +20,9 @@ import type {
   StoredEndpoint,
 } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
+import { CommitOutcomes } from "./commit-outcomes";
 import { CommitSchedule } from "./commit-schedule";
 import { endpointAccess, refuseSecret } from "./endpoint-writes";
-import { FailingStretch } from "./failing-stretch";
 import type { Unserializable } from "./materialize";
 import { sqliteFailure } from "./open-database";
 import { BUSY_TIMEOUT_MS, type OpenParts, openStore } from "./open-store";
@@ -68,16 +68,15 @@ export class SqliteStore implements DeliveryStore {
   #state: "new" | "open" | "fenced" | "closed" = "new";
   readonly #pending: PendingDeliveries;
   readonly #schedule = new CommitSchedule(() => this.#commit(false));
-  readonly #stretch = new FailingStretch(() => this.#commit(true, true));
-  #fenceReported = false;
-  /** Deliveries held in memory for the disk since the current stretch of failing commits began. */
-  #heldWhileFailing = 0;
-  /** The cause of the current stretch of failing commits. */
-  #lastFailure: SqliteStoreError | undefined;
+  readonly #outcomes: CommitOutcomes;
 
   constructor(options: SqliteStoreOptions) {
     this.#options = resolveSqliteOptions(options);
     this.#pending = new PendingDeliveries(this.#options.maxStoredPending);
+    this.#outcomes = new CommitOutcomes(
+      () => this.#commit(true, true),
+      this.#options.maxUncommitted,
+    );
     this.path = this.#options.path;
     this.keepsSecrets = this.#options.storeSecrets;
   }
@@ -116,11 +115,8 @@ export class SqliteStore implements DeliveryStore {
 
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
     if (this.#parts === undefined) this.#require();
-    if (this.#stretch.failing) {
-      // The disk takes nothing: memory holds what waits for it, up to its bound.
-      if (this.#heldWhileFailing >= this.#options.maxUncommitted) return event;
-      this.#heldWhileFailing++;
-    }
+    // While the disk takes nothing, memory holds what waits for it, up to its bound.
+    if (!this.#outcomes.admit()) return event;
     const dropped = this.#pending.enqueue(endpointId, event);
     if (dropped === event) return event;
     if (this.#options.commit === "enqueue") this.#commit(false);
@@ -131,12 +127,12 @@ export class SqliteStore implements DeliveryStore {
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
     // While commits fail nothing is sent: no attempt could be recorded, and a
     // delivery is on disk before its first attempt. A recovery wakes the scheduler.
-    if (this.#state !== "open" || this.#stretch.failing) return [];
+    if (this.#state !== "open" || this.#outcomes.failing) return [];
     return this.#pending.lease(endpointId, now, limit, () => this.#commit(false));
   }
 
   nextDueAt(endpointId: string): number | undefined {
-    if (this.#stretch.failing) return undefined;
+    if (this.#outcomes.failing) return undefined;
     return this.#pending.nextDueAt(endpointId);
   }
 
@@ -239,7 +235,7 @@ export class SqliteStore implements DeliveryStore {
       this.#schedule.done();
       return;
     }
-    if (this.#stretch.failing && !retry) return;
+    if (this.#outcomes.failing && !retry) return;
     let unserializable: Unserializable[] = [];
     let failure: SqliteStoreError | undefined;
     let lost = 0;
@@ -262,35 +258,10 @@ export class SqliteStore implements DeliveryStore {
         : sqliteFailure(this.path, commitFailure?.error ?? error, "write to");
     }
     this.#schedule.done(failure);
-    this.#report(parts, failure, lost);
+    this.#outcomes.ended(parts.context, parts.writer, failure, lost);
     for (const [entry, error, event] of unserializable) {
       const record = this.#readQuietly(() => parts.reader.get(entry.id));
       if (record !== undefined) parts.context.onUnserializable(record, error, event);
-    }
-  }
-
-  /** Reports a commit: a lost lock per lost batch, a failing disk once per stretch, and its end. */
-  #report(parts: OpenParts, failure: SqliteStoreError | undefined, lost: number): void {
-    const { context, writer } = parts;
-    if (failure === undefined) {
-      const since = this.#stretch.succeeded();
-      if (since === undefined) return;
-      context.onStoreRecovered?.(since);
-      context.wake?.();
-      return;
-    }
-    if (failure.code === "lock_lost") {
-      // A fenced store reports each lost batch, not every heartbeat.
-      if (lost === 0 && this.#fenceReported) return;
-      this.#fenceReported = true;
-      context.onCommitError(failure, lost);
-      return;
-    }
-    this.#lastFailure = failure;
-    if (this.#stretch.failed(context.now())) {
-      this.#heldWhileFailing = writer.uncommitted;
-      if (context.onStoreFailing === undefined) context.onCommitError(failure, 0);
-      else context.onStoreFailing(failure, writer.uncommitted);
     }
   }
 
@@ -300,7 +271,7 @@ export class SqliteStore implements DeliveryStore {
     if (parts === undefined) return;
     const failure =
       error instanceof SqliteStoreError ? error : sqliteFailure(this.path, error, "write to");
-    this.#report(parts, failure, 0);
+    this.#outcomes.ended(parts.context, parts.writer, failure, 0);
   }
 
   /** A read that must not throw into a timer (the record of an unserializable delivery). */
@@ -319,7 +290,7 @@ export class SqliteStore implements DeliveryStore {
 
   /** Whether the last commit failed (disk full, I/O error, read-only file) and the store is retrying. */
   get failing(): boolean {
-    return this.#stretch.failing;
+    return this.#outcomes.failing;
   }
 
   /** Deletes every settled delivery past its retention now; returns how many. */
@@ -334,13 +305,10 @@ export class SqliteStore implements DeliveryStore {
     const parts = this.#parts;
     if (this.#state === "closed" || parts === undefined) return;
     parts.maintenance.stop();
-    this.#stretch.stop();
+    this.#outcomes.stop();
     this.#commit(false, true);
     // The last try failed: what never reached the file goes with this process.
-    const uncommitted = parts.writer.uncommitted;
-    if (this.#lastFailure !== undefined && this.#stretch.failing && uncommitted > 0)
-      parts.context.onCommitError(this.#lastFailure, uncommitted);
-    this.#stretch.stop();
+    this.#outcomes.closed(parts.context, parts.writer);
     this.#state = "closed";
     this.#parts = undefined;
     try {
