@@ -125,6 +125,7 @@ describe("pnpm demo", () => {
     expect(summary).toMatch(/^\s*shutdown\s+.*queued 0, in flight 0$/m);
     expect(summary).toMatch(/^\s*emit\s+\d+ events, [\d.]+ ms in total inside bus\.emit\(\)/m);
     expect(summary).toMatch(/^\s*delivery\s+\d+ HTTP attempts, \d+ ms of request time/m);
+    expect(summary).toMatch(/^\s*console\s+rerun with ATTESTA_DEMO_KEEP=1 .*cli\.js console --db/m);
   });
 
   it("kills the sender with SIGKILL while deliveries are pending and resumes them all from the file", () => {

@@ -182,6 +182,7 @@ describe("releasing to a registry and installing from it", () => {
     const names = Object.keys(release.versions).sort();
     expect(names).toEqual([
       "@attesta/cli",
+      "@attesta/console",
       "@attesta/events",
       "@attesta/verify",
       "@attesta/webhooks",

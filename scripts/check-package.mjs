@@ -243,7 +243,9 @@ function checkTarball(tarball) {
 }
 
 function checkBins(info) {
-  const bins = typeof pkg.bin === "string" ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {});
+  // The packed manifest: pnpm applies publishConfig.bin there (the workspace bin is a launcher).
+  const bin = info.manifest?.bin ?? pkg.bin;
+  const bins = typeof bin === "string" ? { [pkg.name]: bin } : (bin ?? {});
   if (Object.keys(bins).length === 0) fail("a bin-only package needs a bin field");
   const packedPaths = new Set(info.files.map((file) => file.path));
   for (const [name, target] of Object.entries(bins)) {

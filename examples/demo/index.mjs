@@ -54,7 +54,9 @@ const secrets = {
 
 // The store's files live in a scratch directory, removed at the end.
 const dir = mkdtempSync(join(tmpdir(), "attesta-demo-"));
-process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+// ATTESTA_DEMO_KEEP=1 keeps the files, so the console can be opened on this run's store.
+const keepFiles = process.env.ATTESTA_DEMO_KEEP === "1";
+if (!keepFiles) process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 
 const inbox = new Inbox();
 const receivers = await startReceivers({
@@ -402,6 +404,13 @@ line(
   "recovered",
   `${crash.recovered} of ${crash.pending} deliveries pending at the SIGKILL, resumed from the file under the same ids (${crash.repeated} repeated: in flight at the kill)`,
   crash.ok ? "green" : "red",
+);
+line(
+  "console",
+  keepFiles
+    ? `node packages/cli/dist/cli.js console --db ${join(dir, "webhooks.db")}  (kept; opens the delivery console)`
+    : "rerun with ATTESTA_DEMO_KEEP=1 to keep webhooks.db, then: node packages/cli/dist/cli.js console --db <that file>",
+  "dim",
 );
 line(
   "emit",

@@ -4,7 +4,19 @@
  * @module
  */
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { usageError } from "./cli-error";
+import { type CliError, usageError } from "./cli-error";
+import { closestName } from "./closest-name";
+
+/** The usage error of an option the command does not have, with the one that was probably meant. */
+function unknownOption(command: string, given: string, known: readonly string[]): CliError {
+  const name = given.replace(/^-+/, "").split("=")[0] ?? "";
+  const meant = closestName(name, [...known, "help"]);
+  const hint = meant === undefined ? "" : ` Did you mean --${meant}?`;
+  return usageError(
+    `attesta ${command}: unknown option ${given}.${hint}`,
+    `run "attesta ${command} --help" to see what it accepts; a value that starts with "-" goes after "--".`,
+  );
+}
 
 /**
  * Parses `argv` for `attesta <command>`. Unknown options, missing values and
@@ -20,6 +32,10 @@ export function parseCommandArgs<const T extends NonNullable<ParseArgsConfig["op
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const unknown = /^Unknown option '(.+?)'/.exec(message);
+    if ((error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown?.[1]) {
+      throw unknownOption(command, unknown[1], Object.keys(options));
+    }
     throw usageError(
       `attesta ${command}: ${message.replace(/\.$/, "")}.`,
       `run "attesta ${command} --help" to see what it accepts.`,

@@ -3,7 +3,9 @@
  *
  * @module
  */
+
 import { CliError } from "./cli-error";
+import { closestName } from "./closest-name";
 import { type Command, EXIT_CODES_HELP } from "./command";
 import { ExitCode } from "./exit-codes";
 import type { Io } from "./io";
@@ -46,6 +48,11 @@ const COMMANDS: readonly Entry[] = [
     name: "deliveries",
     summary: "list, show, redeliver and recover deliveries in a SqliteStore file",
     load: async () => (await import("./commands/deliveries")).deliveries,
+  },
+  {
+    name: "console",
+    summary: "serve the delivery console (web UI and API) over a SqliteStore file",
+    load: async () => (await import("./commands/console")).consoleCommand,
   },
 ];
 
@@ -94,10 +101,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   const entry = COMMANDS.find((candidate) => candidate.name === name);
   if (!entry) {
-    const names = COMMANDS.map((candidate) => candidate.name).join(", ");
+    const known = COMMANDS.map((candidate) => candidate.name);
+    const names = known.join(", ");
+    const meant = closestName(name, known);
     return report(
       new CliError(
-        `unknown command ${JSON.stringify(name)}. Fix: use one of ${names}, or run "attesta --help".`,
+        `unknown command ${JSON.stringify(name)}.${meant ? ` Did you mean ${meant}?` : ""} Fix: use one of ${names}, or run "attesta --help".`,
         ExitCode.Usage,
       ),
       io,

@@ -37,15 +37,28 @@ describe("attesta", () => {
     const result = await runCli(["lisen"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      '@attesta/cli: unknown command "lisen". Fix: use one of listen, send, trigger, sign, verify, deliveries, or run "attesta --help".\n',
+      '@attesta/cli: unknown command "lisen". Did you mean listen? Fix: use one of listen, send, trigger, sign, verify, deliveries, console, or run "attesta --help".\n',
     );
   });
 
   it("names an unknown option and points at the command's help (exit 2)", async () => {
     const result = await runCli(["sign", "--secret", "s", "--bogus"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^@attesta\/cli: attesta sign: Unknown option '--bogus'/);
+    expect(result.stderr).toMatch(/^@attesta\/cli: attesta sign: unknown option --bogus\. Fix: /);
     expect(result.stderr).toContain('Fix: run "attesta sign --help"');
+  });
+
+  it("suggests the option that was meant for a mistyped one, in balanced quotes (exit 2)", async () => {
+    const result = await runCli(["send", "approved", "--ur", "http://127.0.0.1:9/"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^@attesta\/cli: attesta send: unknown option --ur\. Did you mean --url\? Fix: run "attesta send --help"/,
+    );
+    for (const quote of ["'", '"']) {
+      expect((result.stderr.split(quote).length - 1) % 2, `balanced ${quote}`).toBe(0);
+    }
+    const typo = await runCli(["sign", "--secert", "s", "--body", BODY]);
+    expect(typo.stderr).toContain("unknown option --secert. Did you mean --secret?");
   });
 
   it("asks for a secret when neither --secret nor ATTESTA_WEBHOOK_SECRET is given (exit 2)", async () => {

@@ -4,7 +4,15 @@
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -153,6 +161,40 @@ describe("attesta deliveries", () => {
       "--json",
     ]);
     expect(JSON.parse(other.stdout)).toMatchObject({ matched: 0 });
+  });
+
+  it("refuses a --db that is not a store file with one fix that speaks of reading (3)", async () => {
+    const log = join(dir, "some.log");
+    const text = "2025-06-15 14:32:18 INFO started\n".repeat(200);
+    writeFileSync(log, text);
+    const result = await runCli(["deliveries", "list", "--db", log]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      /^@attesta\/cli: --db: cannot read .*some\.log is not a readable SQLite database/,
+    );
+    expect(result.stderr.match(/Fix:/g)).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/created|new empty store/);
+    expect(result.stderr).toContain("this one was only read, never changed");
+    expect(readFileSync(log, "utf8")).toBe(text);
+  });
+
+  it("refuses a store file with overwritten pages and says how to recover (3)", async () => {
+    const db = join(dir, "damaged.db");
+    const target = await receiver(true);
+    const events = Array.from({ length: 40 }, () => "approved");
+    expect(await runApp(db, target.url, events, 40)).toMatchObject({ delivered: 40 });
+    const fd = openSync(db, "r+");
+    for (const page of [2, 4]) writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, (page - 1) * 4096);
+    closeSync(fd);
+    const before = readFileSync(db);
+    const result = await runCli(["deliveries", "list", "--db", db]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      /^@attesta\/cli: --db: cannot read .*damaged\.db is damaged: SQLite's quick_check reports/,
+    );
+    expect(result.stderr).toContain("restore it from your latest backup");
+    expect(result.stdout).toBe("");
+    expect(readFileSync(db).equals(before)).toBe(true);
   });
 
   it("explains a missing --db (2), a missing file (3) and a bad filter (2)", async () => {

@@ -268,6 +268,30 @@ describe("attesta listen", () => {
     );
   });
 
+  it("says so when a verified payload is not an Attesta event of its type", async () => {
+    const listener = await startListen(["--secret", SECRET]);
+    const sent = await runCli([
+      "send",
+      "approved",
+      "--url",
+      listener.url,
+      "--secret",
+      SECRET,
+      "--data",
+      '{"foo":1}',
+      "--force",
+    ]);
+    expect(sent.code).toBe(0);
+    expect(await listener.delivery(1)).toMatchObject({
+      verified: true,
+      status: 204,
+      note: "data is not an APPROVED payload: it lacks agent_id, action_name, risk_score, risk_level",
+    });
+    const fine = await runCli(["send", "approved", "--url", listener.url, "--secret", SECRET]);
+    expect(fine.code).toBe(0);
+    expect(await listener.delivery(2)).not.toHaveProperty("note");
+  });
+
   it("refuses a body that is signed but is not an Attesta payload (400)", async () => {
     const listener = await startListen(["--secret", SECRET]);
     const body = '{"hello":"world"}';

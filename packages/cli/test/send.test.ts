@@ -116,6 +116,35 @@ describe("attesta send", () => {
     );
   });
 
+  it("refuses --data that is not the event's payload, and --force sends it with a warning", async () => {
+    const target = await receiver(204);
+    const file = join(dir, "foo.json");
+    writeFileSync(file, '{"foo":1}');
+    const args = [
+      "send",
+      "approved",
+      "--url",
+      target.url,
+      "--secret",
+      SECRET,
+      "--data",
+      `@${file}`,
+    ];
+    const refused = await runCli(args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      "--data data is not an APPROVED payload: it lacks agent_id, action_name, risk_score, risk_level",
+    );
+    expect(refused.stderr).toContain("pass --force to send it anyway");
+    expect(target.received).toHaveLength(0);
+    const forced = await runCli([...args, "--force"]);
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toContain("warning: --data data is not an APPROVED payload");
+    expect(target.received.map((request) => JSON.parse(request.body.toString()).data)).toEqual([
+      { foo: 1 },
+    ]);
+  });
+
   it.each([
     { data: "[1]", message: "--data must be a JSON object (the event's data). Fix:" },
     { data: "{", message: "--data is not valid JSON" },

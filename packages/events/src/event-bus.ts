@@ -1,15 +1,21 @@
 /**
  * `EventBus`: a typed, synchronous-first event bus with per-handler error
- * isolation.
+ * isolation. Subscriptions live in a SubscriptionRegistry; the promises
+ * handlers return are settled by `settle-handlers.ts`; `emit` itself stays
+ * here, where the hot loop is.
  *
  * @module
  */
+import { checkBusOptions, checkHandler, checkOnceOptions, checkType } from "./bus-arguments";
 import { logHandlerError } from "./log-handler-error";
+import { nextEvent } from "./next-event";
 import type { PipelineEvents } from "./pipeline-events";
+import { type ErasedErrorHandler, emitAndSettle } from "./settle-handlers";
+import { type Listener, SubscriptionRegistry } from "./subscription-registry";
+import { emitTo, stamp } from "./sync-emit";
 import type {
   AnyEventHandler,
   BusEvent,
-  ErrorContext,
   ErrorHandler,
   EventBusOptions,
   EventHandler,
@@ -18,44 +24,6 @@ import type {
   OnceOptions,
   Unsubscribe,
 } from "./types";
-
-type Listener = (event: unknown) => unknown;
-/** `onError` with the event map erased, for the internals that only pass values through. */
-type ErasedErrorHandler = (error: unknown, context: { event: unknown; handler: Listener }) => void;
-
-interface Subscription {
-  readonly fn: Listener;
-  /** Global subscription order, so typed and `onAny` handlers interleave correctly. */
-  readonly seq: number;
-}
-
-const NO_LISTENERS: readonly Listener[] = Object.freeze([]);
-const SETTLED: Promise<void> = Promise.resolve();
-const noop = (): void => {};
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "function" || typeof value === "object") return typeof value;
-  return `${typeof value} ${String(value)}`;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
-}
-
-/**
- * The handlers of both lists in subscription order. Runs on subscribe and
- * unsubscribe only, never per event; both lists are already in `seq` order,
- * which the sort detects, so this stays close to a linear merge.
- */
-function mergeBySeq(a: readonly Subscription[], b: readonly Subscription[]): Listener[] {
-  return [...a, ...b].sort((x, y) => x.seq - y.seq).map((sub) => sub.fn);
-}
 
 /**
  * A typed event bus. `Events` maps each event name to the type of its `data`;
@@ -99,18 +67,7 @@ function mergeBySeq(a: readonly Subscription[], b: readonly Subscription[]): Lis
 export class EventBus<Events extends object = PipelineEvents> {
   /** `options.onError`, or {@link logHandlerError} when none was given. */
   private readonly onError: ErrorHandler<Events>;
-  /** Typed subscriptions per event name, in subscription order. */
-  private readonly typed = new Map<string, Subscription[]>();
-  private anySubs: Subscription[] = [];
-  /**
-   * What `emit` iterates, per event name that has typed handlers: the typed and
-   * `onAny` handlers merged in subscription order. Never mutated once built,
-   * so a dispatch in progress keeps its snapshot without copying per emit.
-   */
-  private readonly dispatch = new Map<string, readonly Listener[]>();
-  /** What `emit` iterates for names without typed handlers. */
-  private anyDispatch: readonly Listener[] = NO_LISTENERS;
-  private nextSeq = 0;
+  private readonly registry = new SubscriptionRegistry();
 
   /**
    * @param options - `onError` receives the errors of failing handlers
@@ -118,20 +75,7 @@ export class EventBus<Events extends object = PipelineEvents> {
    * @throws TypeError when `options` or `options.onError` has the wrong type.
    */
   constructor(options: EventBusOptions<Events> = {}) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `@attesta/events: EventBus options must be an object; got ${describe(options)}. ` +
-          "Fix: pass { onError } or nothing.",
-      );
-    }
-    const { onError } = options;
-    if (onError !== undefined && typeof onError !== "function") {
-      throw new TypeError(
-        `@attesta/events: options.onError must be a function; got ${describe(onError)}. ` +
-          "Fix: pass (error, { event, handler }) => { … } or leave it out to log to console.error.",
-      );
-    }
-    this.onError = onError ?? logHandlerError;
+    this.onError = checkBusOptions(options) ?? logHandlerError;
   }
 
   /**
@@ -153,18 +97,7 @@ export class EventBus<Events extends object = PipelineEvents> {
   on<K extends EventName<Events>>(type: K, handler: EventHandler<Events, K>): Unsubscribe {
     checkType(type, "on");
     checkHandler(handler, "on", type);
-    const sub: Subscription = { fn: handler as Listener, seq: this.nextSeq++ };
-    const subs = this.typed.get(type);
-    if (subs === undefined) this.typed.set(type, [sub]);
-    else subs.push(sub);
-    this.rebuild(type);
-    return () => {
-      const current = this.typed.get(type);
-      const at = current?.indexOf(sub) ?? -1;
-      if (current === undefined || at === -1) return;
-      current.splice(at, 1);
-      this.rebuild(type);
-    };
+    return this.registry.add(type, handler as Listener);
   }
 
   /**
@@ -182,12 +115,7 @@ export class EventBus<Events extends object = PipelineEvents> {
    * ```
    */
   off<K extends EventName<Events>>(type: K, handler: EventHandler<Events, K>): void {
-    const subs = this.typed.get(type);
-    if (subs === undefined) return;
-    const kept = subs.filter((sub) => sub.fn !== handler);
-    if (kept.length === subs.length) return;
-    this.typed.set(type, kept);
-    this.rebuild(type);
+    this.registry.remove(type, handler);
   }
 
   /**
@@ -207,15 +135,7 @@ export class EventBus<Events extends object = PipelineEvents> {
    */
   onAny(handler: AnyEventHandler<Events>): Unsubscribe {
     checkHandler(handler, "onAny");
-    const sub: Subscription = { fn: handler as Listener, seq: this.nextSeq++ };
-    this.anySubs = [...this.anySubs, sub];
-    this.rebuildAll();
-    return () => {
-      const at = this.anySubs.indexOf(sub);
-      if (at === -1) return;
-      this.anySubs = this.anySubs.filter((other) => other !== sub);
-      this.rebuildAll();
-    };
+    return this.registry.addAny(handler as Listener);
   }
 
   /**
@@ -232,10 +152,7 @@ export class EventBus<Events extends object = PipelineEvents> {
    * ```
    */
   offAny(handler: AnyEventHandler<Events>): void {
-    const kept = this.anySubs.filter((sub) => sub.fn !== handler);
-    if (kept.length === this.anySubs.length) return;
-    this.anySubs = kept;
-    this.rebuildAll();
+    this.registry.removeAny(handler);
   }
 
   /**
@@ -264,46 +181,8 @@ export class EventBus<Events extends object = PipelineEvents> {
     options: OnceOptions<Events, K> = {},
   ): Promise<BusEvent<Events, K>> {
     checkType(type, "once");
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `@attesta/events: once(type, options) needs an object as options; got ${describe(options)}. ` +
-          "Fix: pass { filter?, signal? } or nothing.",
-      );
-    }
-    const { filter, signal } = options;
-    if (filter !== undefined && typeof filter !== "function") {
-      throw new TypeError(
-        `@attesta/events: once options.filter must be a function; got ${describe(filter)}. ` +
-          "Fix: pass (event) => boolean or leave it out.",
-      );
-    }
-    if (
-      signal !== undefined &&
-      (signal === null || typeof signal.addEventListener !== "function")
-    ) {
-      throw new TypeError(
-        `@attesta/events: once options.signal must be an AbortSignal; got ${describe(signal)}. ` +
-          "Fix: pass controller.signal or AbortSignal.timeout(ms), or leave it out.",
-      );
-    }
-    return new Promise<BusEvent<Events, K>>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      // Only ever registered on `signal`, so it is defined whenever this runs.
-      const onAbort = (): void => {
-        unsubscribe();
-        reject(signal?.reason);
-      };
-      const unsubscribe = this.on(type, (event) => {
-        if (filter !== undefined && !filter(event)) return;
-        unsubscribe();
-        signal?.removeEventListener("abort", onAbort);
-        resolve(event);
-      });
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    checkOnceOptions(options);
+    return nextEvent((handler) => this.on(type, handler), options);
   }
 
   /**
@@ -329,19 +208,7 @@ export class EventBus<Events extends object = PipelineEvents> {
    */
   emit(event: EventInput<Events>): void {
     const stamped = event.timestamp === undefined ? stamp(event) : event;
-    const listeners = this.dispatch.get(event.type) ?? this.anyDispatch;
-    // An indexed loop: with the try/catch inside, for-of costs an iterator per emit.
-    for (let i = 0; i < listeners.length; i++) {
-      const fn = listeners[i] as Listener;
-      try {
-        const result = fn(stamped);
-        // Not awaited on purpose (emit is synchronous); the promise it returns never rejects.
-        if (result !== undefined && isThenable(result))
-          void this.reportRejection(result, stamped, fn);
-      } catch (error) {
-        this.callOnError(error, stamped, fn);
-      }
-    }
+    emitTo(this.registry.listenersFor(event.type), stamped, this.erasedOnError());
   }
 
   /**
@@ -369,32 +236,7 @@ export class EventBus<Events extends object = PipelineEvents> {
    */
   emitAsync(event: EventInput<Events>): Promise<void> {
     const stamped = event.timestamp === undefined ? stamp(event) : event;
-    const listeners = this.dispatch.get(event.type) ?? this.anyDispatch;
-    // Returned thenables by listener index, so a rejection can be traced back
-    // to its handler without allocating anything per handler up front.
-    let returned: (PromiseLike<unknown> | undefined)[] | undefined;
-    let count = 0;
-    let lastResult: PromiseLike<unknown> | undefined;
-    let lastHandler: Listener = noop;
-    let index = 0;
-    for (const fn of listeners) {
-      const at = index++;
-      try {
-        const result = fn(stamped);
-        if (result !== undefined && isThenable(result)) {
-          returned ??= new Array<PromiseLike<unknown> | undefined>(listeners.length);
-          returned[at] = result;
-          count++;
-          lastResult = result;
-          lastHandler = fn;
-        }
-      } catch (error) {
-        this.callOnError(error, stamped, fn);
-      }
-    }
-    if (returned === undefined || lastResult === undefined) return SETTLED;
-    if (count === 1) return this.reportRejection(lastResult, stamped, lastHandler);
-    return settleAll(this.erasedOnError(), stamped, listeners, returned, count);
+    return emitAndSettle(this.registry.listenersFor(event.type), stamped, this.erasedOnError());
   }
 
   /**
@@ -413,15 +255,7 @@ export class EventBus<Events extends object = PipelineEvents> {
    * ```
    */
   clear(type?: EventName<Events>): void {
-    if (type !== undefined) {
-      this.typed.delete(type);
-      this.dispatch.delete(type);
-      return;
-    }
-    this.typed.clear();
-    this.dispatch.clear();
-    this.anySubs = [];
-    this.anyDispatch = NO_LISTENERS;
+    this.registry.clear(type);
   }
 
   /**
@@ -442,136 +276,11 @@ export class EventBus<Events extends object = PipelineEvents> {
    * ```
    */
   listenerCount(type?: EventName<Events>): number {
-    if (type !== undefined) return (this.typed.get(type)?.length ?? 0) + this.anySubs.length;
-    let count = this.anySubs.length;
-    for (const subs of this.typed.values()) count += subs.length;
-    return count;
-  }
-
-  private rebuild(type: string): void {
-    const subs = this.typed.get(type);
-    if (subs === undefined || subs.length === 0) {
-      this.typed.delete(type);
-      this.dispatch.delete(type);
-      return;
-    }
-    this.dispatch.set(type, mergeBySeq(subs, this.anySubs));
-  }
-
-  private rebuildAll(): void {
-    this.anyDispatch = this.anySubs.map((sub) => sub.fn);
-    for (const type of this.typed.keys()) this.rebuild(type);
-  }
-
-  /**
-   * Waits for a handler's promise and passes its rejection, if any, to
-   * `onError`. The returned promise always fulfils, after that call.
-   */
-  private reportRejection(
-    result: PromiseLike<unknown>,
-    event: unknown,
-    fn: Listener,
-  ): Promise<void> {
-    return Promise.resolve(result).then(noop, (error: unknown) =>
-      this.callOnError(error, event, fn),
-    );
-  }
-
-  private callOnError(error: unknown, event: unknown, handler: Listener): void {
-    callOnError(this.erasedOnError(), error, event, handler);
+    return this.registry.count(type);
   }
 
   private erasedOnError(): ErasedErrorHandler {
     // Sound: onError is only ever called with an event this bus emitted and the handler it ran.
     return this.onError as unknown as ErasedErrorHandler;
-  }
-}
-
-/** Calls `onError`; if that throws too, logs its failure instead of letting it escape. */
-function callOnError(
-  onError: ErasedErrorHandler,
-  error: unknown,
-  event: unknown,
-  handler: Listener,
-): void {
-  const context = { event, handler };
-  try {
-    onError(error, context);
-  } catch (onErrorFailure) {
-    logHandlerError(onErrorFailure, context as unknown as ErrorContext<object>);
-  }
-}
-
-/**
- * Waits for the promises of one `emitAsync` call. Every promise gets the same
- * two callbacks, so the usual all-fulfilled path allocates no closure per
- * handler. The first rejection switches to attributing: each promise then gets
- * its own rejection callback so `onError` learns which handler failed, and the
- * returned promise fulfils only after those reports.
- */
-function settleAll(
-  onError: ErasedErrorHandler,
-  event: unknown,
-  listeners: readonly Listener[],
-  returned: (PromiseLike<unknown> | undefined)[],
-  count: number,
-): Promise<void> {
-  let pending = count;
-  let attributing = false;
-  let resolve: () => void = noop;
-  const onSettled = (): void => {
-    if (--pending === 0 && !attributing) resolve();
-  };
-  const onRejected = (): void => {
-    if (attributing) return;
-    attributing = true;
-    const reports: PromiseLike<void>[] = [];
-    for (let i = 0; i < returned.length; i++) {
-      const promise = returned[i];
-      const handler = listeners[i];
-      if (promise === undefined || handler === undefined) continue;
-      reports.push(
-        promise.then(noop, (error: unknown) => callOnError(onError, error, event, handler)),
-      );
-    }
-    void Promise.all(reports).then(() => resolve());
-  };
-  for (let i = 0; i < returned.length; i++) {
-    const result = returned[i];
-    if (result === undefined) continue;
-    // Adopt foreign thenables once, so attribution does not call their `then` again.
-    const promise = Promise.resolve(result);
-    returned[i] = promise;
-    promise.then(onSettled, onRejected);
-  }
-  return new Promise<void>((fulfil) => {
-    resolve = fulfil;
-  });
-}
-
-function stamp(event: { type: string; data?: unknown }): {
-  type: string;
-  timestamp: number;
-  data: unknown;
-} {
-  return { type: event.type, timestamp: Date.now(), data: event.data };
-}
-
-function checkType(type: unknown, method: string): void {
-  if (typeof type !== "string") {
-    throw new TypeError(
-      `@attesta/events: ${method}(type, …) needs an event name string as type; got ${describe(type)}. ` +
-        'Fix: pass a name such as EventType.APPROVED ("approved").',
-    );
-  }
-}
-
-function checkHandler(handler: unknown, method: string, type?: string): void {
-  if (typeof handler !== "function") {
-    const target = type === undefined ? "every event" : `each "${type}" event`;
-    throw new TypeError(
-      `@attesta/events: ${method}(${type === undefined ? "" : "type, "}handler) needs a function as handler; ` +
-        `got ${describe(handler)}. Fix: pass the function to call for ${target}.`,
-    );
   }
 }

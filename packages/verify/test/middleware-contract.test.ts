@@ -131,6 +131,18 @@ for (const [framework, start] of FRAMEWORKS) {
       expect(seen).toHaveLength(1);
     });
 
+    it("says that a malformed webhook-timestamp is malformed, not that the signature does not match", async () => {
+      const { url, seen } = await run({ scheme: "standard-webhooks" });
+      const raw = body();
+      const headers = { ...standard(raw, "msg_t"), "webhook-timestamp": "yesterday" };
+      const refused = await post(url, raw, headers);
+      expect(refused.status).toBe(401);
+      const { error } = refused.json as { error: string };
+      expect(error).toMatch(/^Malformed webhook-timestamp header: expected whole Unix seconds/);
+      expect(error).not.toMatch(/does not match/);
+      expect(seen).toHaveLength(0);
+    });
+
     it('accepts either scheme under "any", and a both-scheme delivery cannot be replayed as Attesta', async () => {
       const { url, seen } = await run({ scheme: "any", secret: ["legacy-secret", SECRET] });
       const first = body(isoNow(), "a");

@@ -16,15 +16,20 @@ export type {
   DeliveryAdmin,
 } from "./admin/delivery-admin";
 export { dispatcherAdmin } from "./admin/dispatcher-admin";
-export { DispatcherClosedError } from "./dispatcher-closed-error";
-export type { EndpointInfo, RemoveEndpointOptions } from "./endpoint-admin";
-export type { SecretResolver } from "./endpoint-records";
-export type {
-  DisableReason,
-  DispatcherEvents,
-  EndpointRef,
-  FailureSummary,
-} from "./operator-events";
+export type { DispatchableEvent, EventSource } from "./dispatchable-event";
+export { type Deliveries, WebhookDispatcher } from "./dispatcher/webhook-dispatcher";
+export type { EndpointInfo, RemoveEndpointOptions } from "./endpoints/endpoint-admin";
+export type { SecretResolver } from "./endpoints/endpoint-records";
+export type { DeliveryErrorContext } from "./errors";
+export {
+  BlockedAddressError,
+  DispatcherClosedError,
+  WebhookBlockedAddressError,
+  WebhookConnectionError,
+  WebhookDeliveryError,
+  WebhookResponseError,
+  WebhookTimeoutError,
+} from "./errors";
 export type {
   CloseReport,
   DeadLetter,
@@ -34,7 +39,12 @@ export type {
   DroppedEvent,
   EndpointStats,
   FlushResult,
-} from "./reports";
+} from "./reporting/hook-payloads";
+export type {
+  DispatcherEvents,
+  EndpointRef,
+  FailureSummary,
+} from "./reporting/operator-events";
 export { toWebhookPayload } from "./router/to-webhook-payload";
 export { backoffDelay } from "./scheduler/backoff-delay";
 export type { BreakerState, CircuitBreakerOptions } from "./scheduler/circuit-breaker";
@@ -50,6 +60,7 @@ export type {
   DeliveryRecord,
   DeliveryStatus,
   DeliveryStore,
+  DisableReason,
   LeasedDelivery,
   StoreContext,
   StoredEndpoint,
@@ -57,13 +68,10 @@ export type {
 export { MemoryStore } from "./store/memory-store";
 export type { MemoryStoreOptions } from "./store/memory-store-options";
 export { BLOCKED_RANGES, type NetworkOptions } from "./transport/address-policy";
-export { BlockedAddressError } from "./transport/blocked-address-error";
 export { redactUrl } from "./transport/redact-url";
 export { DEFAULT_MAX_SOCKETS } from "./transport/shared-agent";
 export type {
   CloseOptions,
-  DispatchableEvent,
-  EventSource,
   FlushOptions,
   ListDeliveriesQuery,
   OverflowPolicy,
@@ -73,10 +81,3 @@ export type {
   WebhookLogger,
 } from "./types";
 export { VERSION } from "./version";
-export { WebhookBlockedAddressError } from "./webhook-blocked-address-error";
-export { WebhookConnectionError } from "./webhook-connection-error";
-export type { DeliveryErrorContext } from "./webhook-delivery-error";
-export { WebhookDeliveryError } from "./webhook-delivery-error";
-export { type Deliveries, WebhookDispatcher } from "./webhook-dispatcher";
-export { WebhookResponseError } from "./webhook-response-error";
-export { WebhookTimeoutError } from "./webhook-timeout-error";

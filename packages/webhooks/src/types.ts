@@ -1,33 +1,18 @@
 /**
  * Public types of what the dispatcher takes: events, endpoint configs,
- * options and queries. What it reports is in `reports.ts`.
+ * options and queries. What it reports is in `reporting/hook-payloads.ts`;
+ * the events it takes are in `dispatchable-event.ts`, a leaf every part can import.
  *
  * @module
  */
 import type { EventType } from "@attesta/events";
-import type { DeadLetter, DeliveryAttempt, DroppedEvent } from "./reports";
+import type { DeadLetter, DeliveryAttempt, DroppedEvent } from "./reporting/hook-payloads";
 import type { CircuitBreakerOptions } from "./scheduler/circuit-breaker";
 import type { RetrySchedule } from "./scheduler/retry-schedule";
 import type { DeliveryStatus, DeliveryStore } from "./store/delivery-store";
 import type { NetworkOptions } from "./transport/address-policy";
 
-/**
- * An event as the bus hands it to `onAny` handlers: `timestamp` is epoch
- * milliseconds. Any `EventBus` event fits.
- */
-export interface DispatchableEvent {
-  readonly type: string;
-  readonly timestamp: number;
-  readonly data: unknown;
-}
-
-/**
- * What the dispatcher subscribes to: anything with `onAny` that returns an
- * unsubscribe function, such as `EventBus` from `@attesta/events`.
- */
-export interface EventSource {
-  onAny(handler: (event: DispatchableEvent) => void): () => void;
-}
+export type { DispatchableEvent, EventSource } from "./dispatchable-event";
 
 /**
  * What to do when an endpoint's queue is full and another event arrives:

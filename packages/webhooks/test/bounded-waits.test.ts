@@ -1,8 +1,8 @@
 import { EventBus } from "@attesta/events";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import type { DeadLetter, WebhookConfig, WebhookDispatcherOptions } from "../src/index";
 import { SqliteStore } from "../src/sqlite/index";
-import { WebhookDispatcher } from "../src/webhook-dispatcher";
 import { tempDbPath } from "./sqlite/temp-file";
 import { sampleData } from "./support/events";
 import { startTestReceiver } from "./support/test-receiver";

@@ -1,11 +1,11 @@
 import { EventBus } from "@attesta/events";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import type { DispatcherEvents } from "../src/index";
 import { SqliteStore } from "../src/sqlite/index";
 import { SCHEMA_VERSION } from "../src/sqlite/migrations";
 import type { WebhookConfig, WebhookDispatcherOptions } from "../src/types";
-import { WebhookDispatcher } from "../src/webhook-dispatcher";
 import { writeOldFile } from "./sqlite/old-file";
 import { tempDbPath } from "./sqlite/temp-file";
 import { sampleData, tagOf } from "./support/events";

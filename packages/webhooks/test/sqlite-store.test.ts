@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -144,6 +144,31 @@ describe("SqliteStore files", () => {
     expect(error).toMatchObject({ code: "not_a_database", path });
     expect(String(error.message)).toContain(path);
     expect(String(error.message)).toContain("Fix:");
+  });
+
+  it("refuses a file whose pages 2 and 4 were overwritten, before reading or writing it", async () => {
+    const { store } = openStore({ commit: "enqueue" });
+    for (let n = 0; n < 300; n++) store.enqueue("a", event(n));
+    await store.close();
+    stores.splice(0);
+    const pageSize = peek(store.path, (db) => db.pragma("page_size", { simple: true }) as number);
+    expect(readFileSync(store.path).length).toBeGreaterThan(5 * pageSize);
+    const fd = openSync(store.path, "r+");
+    for (const page of [2, 4]) {
+      const junk = Buffer.from(Array.from({ length: pageSize }, (_, i) => (i * 131 + page) % 256));
+      writeSync(fd, junk, 0, pageSize, (page - 1) * pageSize);
+    }
+    closeSync(fd);
+    const damaged = readFileSync(store.path);
+    const reopened = new SqliteStore({ path: store.path });
+    const error = catchError(() => reopened.open(testContext()));
+    expect(error).toBeInstanceOf(SqliteStoreError);
+    expect(error).toMatchObject({ code: "corrupt", path: store.path });
+    expect(String(error.message)).toMatch(
+      /is damaged: SQLite's quick_check reports .+\. It was not used\. Fix: .*restore it from your latest backup/,
+    );
+    expect(readFileSync(store.path).equals(damaged)).toBe(true);
+    expect(() => SqliteStore.inspect(store.path)).toThrow(/is damaged/);
   });
 
   it("refuses a SQLite database of another application and leaves it untouched", () => {

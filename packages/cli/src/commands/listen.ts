@@ -4,8 +4,6 @@
  * @module
  */
 import { appendFileSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   parseCommandArgs,
   parseHttpUrl,
@@ -21,6 +19,7 @@ import type { DeliveryRecord } from "../listen/delivery-record";
 import { formatDeliveryLine } from "../listen/format-line";
 import { createReceiver } from "../listen/receiver";
 import { type CheckScheme, parseCheckScheme } from "../scheme";
+import { startServer } from "../start-server";
 
 const help = `Usage: attesta listen --secret <secret>… [options]
 
@@ -80,21 +79,6 @@ function checkWritable(path: string): void {
       error,
     );
   }
-}
-
-function startServer(server: Server, port: number, host: string): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) => {
-      const fix =
-        error.code === "EADDRINUSE"
-          ? "stop the other process, or pass another --port (--port 0 picks a free one)."
-          : "pass another --port or --host.";
-      reject(
-        ioError(`cannot listen on ${host}:${port} (${error.code ?? error.message}).`, fix, error),
-      );
-    });
-    server.listen(port, host, () => resolve(server.address() as AddressInfo));
-  });
 }
 
 function printBanner(io: Io, url: string, json: boolean, notes: string[]): void {

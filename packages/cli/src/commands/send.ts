@@ -6,6 +6,7 @@
 import { parseCommandArgs, parseHttpUrl, parsePositiveInt, resolveSecrets } from "../args";
 import { usageError } from "../cli-error";
 import { type Command, EXIT_CODES_HELP } from "../command";
+import { dataShapeProblem } from "../data-shape";
 import { ExitCode } from "../exit-codes";
 import { FIXTURES, parseEventName } from "../fixtures";
 import { formatResult, resultJson } from "../format-result";
@@ -33,6 +34,8 @@ Options:
   --scheme <scheme>    attesta (default): X-Attesta-Signature; standard-webhooks:
                        webhook-id, webhook-timestamp, webhook-signature (whsec_
                        secrets); both: all four headers
+  --force              send --data even when it lacks fields the event's data
+                       always has (a warning is printed instead of refusing)
   --timeout <ms>       give up after this long (default: 10000)
   --json               print one JSON object instead of text
   -h, --help           show this help
@@ -51,6 +54,7 @@ const options = {
   scheme: { type: "string" },
   timeout: { type: "string" },
   json: { type: "boolean" },
+  force: { type: "boolean" },
 } as const;
 
 function parseTimestamp(value: string | undefined): number {
@@ -90,6 +94,15 @@ export const send: Command = {
         `pass e.g. --data '{"agent_id":"agent-7","action_name":"deploy"}'.`,
       );
     }
+    const shape = dataShapeProblem(event, data);
+    if (shape !== undefined && !values.force) {
+      throw usageError(
+        `--data ${shape}, so receivers that read those fields would fail on it.`,
+        "add the missing fields (run attesta send without --data to see a complete example), or pass --force to send it anyway.",
+      );
+    }
+    if (shape !== undefined)
+      io.err(`@attesta/cli: warning: --data ${shape}; sending it anyway (--force).`);
     const result = await postDelivery({
       url,
       event,

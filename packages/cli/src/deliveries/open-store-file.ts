@@ -5,7 +5,8 @@
  */
 import { existsSync } from "node:fs";
 import type { SqliteInspector } from "@attesta/webhooks/sqlite";
-import { ioError, usageError } from "../cli-error";
+import { CliError, ioError, usageError } from "../cli-error";
+import { ExitCode } from "../exit-codes";
 
 /** The inspector of the store file `path`; the caller closes it. */
 export async function openStoreFile(path: string | undefined): Promise<SqliteInspector> {
@@ -34,8 +35,13 @@ export async function openStoreFile(path: string | undefined): Promise<SqliteIns
   try {
     return sqlite.SqliteStore.inspect(path);
   } catch (error) {
+    // The store's own message names the file, the problem and one fix, worded for a reader.
+    if (error instanceof sqlite.SqliteStoreError) {
+      const reason = error.message.replace(/^@attesta\/webhooks: /, "");
+      throw new CliError(`--db: cannot read ${reason}`, ExitCode.Unreachable, { cause: error });
+    }
     throw ioError(
-      `--db ${path}: cannot open it as a SqliteStore file (${(error as Error).message}).`,
+      `--db ${path}: cannot read it as a SqliteStore file (${(error as Error).message}).`,
       "pass a file written by SqliteStore; it must be readable.",
       error,
     );

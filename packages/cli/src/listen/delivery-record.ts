@@ -23,6 +23,8 @@ export interface DeliveryRecord {
   status: number;
   code: string;
   reason: string;
+  /** Set when a verified payload is not an Attesta event of its type: what is off about it. */
+  note?: string;
   forwarded: ForwardOutcome | null;
   headers: Record<string, string>;
   /** The body as UTF-8 text; absent when it is not valid UTF-8 (then body_base64). */

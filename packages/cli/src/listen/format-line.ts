@@ -30,5 +30,7 @@ export function formatDeliveryLine(record: DeliveryRecord, paint: Palette): stri
     : paint.red(`✗ ${record.status} ${record.code}`.padEnd(24));
   const size = formatSize(record.size).padStart(8);
   const reason = record.verified ? paint.dim(record.reason) : record.reason;
-  return `${paint.dim(clock(record.received_at))}  ${event}  ${verdict}${size}  ${reason}${forwardText(record, paint)}`;
+  const note =
+    record.note === undefined ? "" : `  ${paint.yellow(`⚠ not an Attesta event: ${record.note}`)}`;
+  return `${paint.dim(clock(record.received_at))}  ${event}  ${verdict}${size}  ${reason}${note}${forwardText(record, paint)}`;
 }

@@ -1,13 +1,25 @@
 /**
- * The event name of a body, for display, and whether it is an Attesta payload at all.
+ * The event name of a body, for display, whether it is an Attesta payload at
+ * all, and whether its data is what that event carries.
  *
  * @module
  */
+import { dataShapeProblem } from "../data-shape";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** `event` is the body's event name when it has one; `problem` says why it is not a payload. */
-export function readPayloadEvent(body: Uint8Array): { event: string | null; problem?: string } {
+/** What `readPayloadEvent` found in a body. */
+export interface PayloadEvent {
+  /** The body's event name when it has one. */
+  event: string | null;
+  /** Why the body is not an Attesta payload at all (answered 400). */
+  problem?: string;
+  /** Why a payload is not an Attesta event of its type (unknown event, data lacking fields). */
+  note?: string;
+}
+
+/** Reads the event name of a body and judges its shape. */
+export function readPayloadEvent(body: Uint8Array): PayloadEvent {
   let value: unknown;
   try {
     value = JSON.parse(decoder.decode(body));
@@ -26,5 +38,6 @@ export function readPayloadEvent(body: Uint8Array): { event: string | null; prob
   ) {
     return { event, problem: 'body is not an Attesta payload ({"event", "timestamp", "data"})' };
   }
-  return { event };
+  const note = dataShapeProblem(event, payload.data);
+  return note === undefined ? { event } : { event, note };
 }

@@ -99,6 +99,7 @@ async function handlePost(req: IncomingMessage, res: ServerResponse, options: Re
     size: body.length,
     status: 0,
     ...verdictFields(verdict),
+    ...(payload.note === undefined ? {} : { note: payload.note }),
     ...bodyFields(body),
   };
   if (!verdict.ok) {

@@ -42,7 +42,8 @@ afterEach(() => {
   running.clear();
 });
 
-function spawnBin(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string }) {
+/** Starts `attesta …args`; the child is SIGKILLed after the test if still running. */
+export function spawnBin(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string }) {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: options.env ?? cleanEnv(),
     cwd: options.cwd ?? packageDir,

@@ -17,6 +17,7 @@ import { normalizeSecrets } from "../protocol/normalize-secrets";
 import { messageTimestamp, signingPlan, toleranceOption } from "../protocol/signing-plan";
 import { singleVerificationKey, verificationKeys } from "../protocol/standard-key";
 import { DEFAULT_TOLERANCE_SEC } from "../protocol/standard-message";
+import { assertKnownKeys } from "../protocol/strict-options";
 import type { HeaderPair, HeaderSource, SecretOrSecrets, SignableBody } from "../protocol/types";
 import { signAttesta, verifyAttestaSignature } from "./attesta-scheme";
 import type { Engine } from "./engine";
@@ -34,12 +35,33 @@ function nowSeconds(now: Date | number | undefined): number {
   return now instanceof Date ? now.getTime() / 1000 : now;
 }
 
+const MESSAGE_KEYS = ["id", "timestamp", "secret"];
+const HEADERS_KEYS = ["scheme", ...MESSAGE_KEYS];
+const STANDARD_VERIFY_KEYS = ["toleranceSec", "now"];
+
+/** Refuses an options object whose keys `name` does not know (`undefined` passes). */
+function checkOptions(options: unknown, known: readonly string[], at: string): void {
+  if (options === undefined) return;
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `@attesta/verify: ${at} must be an object; got ${options === null ? "null" : typeof options}. Fix: pass { ${known.join(", ")} }.`,
+    );
+  }
+  assertKnownKeys(options, known, at);
+}
+
+/** Refuses arguments past the last one a function takes: an options object there would be ignored. */
+function checkNoExtra(extra: readonly unknown[], name: string): void {
+  for (const value of extra) checkOptions(value, [], `${name}() options`);
+}
+
 /** Runs `fn`, turning a synchronous throw into a rejection. */
 async function later<T>(fn: () => MaybePromise<T>): Promise<T> {
   return fn();
 }
 
 function signStandardWith(engine: Engine, body: SignableBody, message: StandardMessage) {
+  checkOptions(message, MESSAGE_KEYS, "signStandardWebhook(body, message) message");
   const timestamp = messageTimestamp(message?.id, message?.timestamp);
   assertSignableBody(body);
   const { standard } = signingPlan("standard-webhooks", message.secret);
@@ -53,6 +75,7 @@ function verifyStandardWith(
   secret: SecretOrSecrets,
   options: StandardVerifyOptions = {},
 ): MaybePromise<boolean> {
+  checkOptions(options, STANDARD_VERIFY_KEYS, "verifyStandardWebhook(…, options)");
   const keys =
     typeof secret === "string"
       ? singleVerificationKey(secret)
@@ -80,6 +103,7 @@ function signatureHeadersWith(
   body: SignableBody,
   options: SignatureHeadersOptions,
 ): MaybePromise<HeaderPair[]> {
+  checkOptions(options, HEADERS_KEYS, "signatureHeaders(body, options)");
   const plan = signingPlan(options?.scheme ?? "attesta", options?.secret);
   assertSignableBody(body);
   const attesta = plan.attesta === undefined ? undefined : signAttesta(engine, body, plan.attesta);
@@ -112,12 +136,24 @@ function signatureHeadersWith(
  */
 export function defineApi(sync: Engine, async: Engine): VerifyApi {
   return {
-    sign: (body, secret) => signAttesta(sync, body, secret) as string,
-    signAsync: (body, secret) => later(() => signAttesta(async, body, secret)),
-    verifySignature: (body, signature, secret) =>
-      verifyAttestaSignature(sync, body, signature, secret) as boolean,
-    verifySignatureAsync: (body, signature, secret) =>
-      later(() => verifyAttestaSignature(async, body, signature, secret)),
+    sign: (body, secret, ...extra: unknown[]) => {
+      checkNoExtra(extra, "sign");
+      return signAttesta(sync, body, secret) as string;
+    },
+    signAsync: (body, secret, ...extra: unknown[]) =>
+      later(() => {
+        checkNoExtra(extra, "signAsync");
+        return signAttesta(async, body, secret);
+      }),
+    verifySignature: (body, signature, secret, ...extra: unknown[]) => {
+      checkNoExtra(extra, "verifySignature");
+      return verifyAttestaSignature(sync, body, signature, secret) as boolean;
+    },
+    verifySignatureAsync: (body, signature, secret, ...extra: unknown[]) =>
+      later(() => {
+        checkNoExtra(extra, "verifySignatureAsync");
+        return verifyAttestaSignature(async, body, signature, secret);
+      }),
     signStandardWebhook: (body, message) => signStandardWith(sync, body, message) as string,
     signStandardWebhookAsync: (body, message) =>
       later(() => signStandardWith(async, body, message)),

@@ -7,6 +7,7 @@ import { normalizeSecrets } from "../protocol/normalize-secrets";
 import { toleranceOption } from "../protocol/signing-plan";
 import { type StandardKey, verificationKeys } from "../protocol/standard-key";
 import { DEFAULT_TOLERANCE_SEC } from "../protocol/standard-message";
+import { assertKnownKeys } from "../protocol/strict-options";
 import type { ReceiverScheme, SecretOrSecrets } from "../protocol/types";
 import { MemoryReplayStore } from "../replay/memory-replay-store";
 import type { ReplayStore } from "../replay/replay-store";
@@ -18,6 +19,17 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_AGE_SEC = 72 * 60 * 60;
 
 const SCHEMES: readonly ReceiverScheme[] = ["attesta", "standard-webhooks", "any"];
+
+/** Every key of the middleware options, `onError` included (each adapter has one). */
+const OPTION_KEYS = [
+  "secret",
+  "scheme",
+  "toleranceSec",
+  "maxAgeSec",
+  "replay",
+  "maxBodyBytes",
+  "onError",
+];
 
 /** Options every middleware accepts; each adapter adds its own `onError`. */
 export interface BaseVerifyOptions {
@@ -118,6 +130,7 @@ export function resolveOptions<OnError>(
         "Fix: verifyAttesta({ secret: process.env.ATTESTA_WEBHOOK_SECRET }).",
     );
   }
+  assertKnownKeys(options, OPTION_KEYS, "verifyAttesta(options)");
   const scheme = options.scheme ?? "attesta";
   if (!SCHEMES.includes(scheme)) {
     throw optionError(

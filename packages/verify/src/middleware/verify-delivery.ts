@@ -17,6 +17,7 @@ import {
 } from "../protocol/headers";
 import { isWellFormedSignature } from "../protocol/is-well-formed-signature";
 import { parseWebhookPayload } from "../protocol/payload";
+import { isValidMessageId, parseTimestamp } from "../protocol/standard-message";
 import { AttestaVerificationError } from "../protocol/verification-error";
 import type { ResolvedOptions } from "./resolve-options";
 
@@ -44,27 +45,41 @@ function invalid(header: string): AttestaVerificationError {
   );
 }
 
+/** The rejection of a Standard Webhooks message whose headers are not well formed, naming the bad one. */
+function malformed(id: string, timestamp: string): AttestaVerificationError {
+  if (parseTimestamp(timestamp) === undefined) {
+    return new AttestaVerificationError(
+      "invalid_signature",
+      `Malformed ${WEBHOOK_TIMESTAMP_HEADER} header: expected whole Unix seconds (decimal digits).`,
+    );
+  }
+  if (!isValidMessageId(id)) {
+    return new AttestaVerificationError(
+      "invalid_signature",
+      `Malformed ${WEBHOOK_ID_HEADER} header: expected 1 to 256 characters without ".".`,
+    );
+  }
+  return invalid(WEBHOOK_SIGNATURE_HEADER);
+}
+
 async function verifyStandard(
   engine: Engine,
   options: ResolvedOptions<unknown>,
   request: DeliveryRequest,
 ): Promise<VerifiedDelivery> {
-  const parsed = parseStandardHeaders(
-    {
-      id: request.header(WEBHOOK_ID_HEADER),
-      timestamp: request.header(WEBHOOK_TIMESTAMP_HEADER),
-      signature: request.header(WEBHOOK_SIGNATURE_HEADER),
-    },
-    options.toleranceSec,
-    Date.now() / 1000,
-  );
+  const headers = {
+    id: request.header(WEBHOOK_ID_HEADER),
+    timestamp: request.header(WEBHOOK_TIMESTAMP_HEADER),
+    signature: request.header(WEBHOOK_SIGNATURE_HEADER),
+  };
+  const parsed = parseStandardHeaders(headers, options.toleranceSec, Date.now() / 1000);
   if (parsed === "missing") {
     throw new AttestaVerificationError(
       "missing_signature",
       `Missing ${WEBHOOK_ID_HEADER}, ${WEBHOOK_TIMESTAMP_HEADER} or ${WEBHOOK_SIGNATURE_HEADER} header.`,
     );
   }
-  if (parsed === "malformed") throw invalid(WEBHOOK_SIGNATURE_HEADER);
+  if (parsed === "malformed") throw malformed(headers.id ?? "", headers.timestamp ?? "");
   if (parsed === "expired") {
     throw new AttestaVerificationError(
       "expired",

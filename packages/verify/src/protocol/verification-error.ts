@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { assertKnownKeys } from "./strict-options";
 
 /** Why a delivery was rejected. */
 export type VerificationErrorCode =
@@ -46,6 +47,9 @@ export class AttestaVerificationError extends Error {
   readonly status: 400 | 401 | 413 | 500;
 
   constructor(code: VerificationErrorCode, message: string, options?: { cause?: unknown }) {
+    if (options !== undefined) {
+      assertKnownKeys(options, ["cause"], "new AttestaVerificationError(code, message, options)");
+    }
     super(message, options);
     this.code = code;
     this.status = STATUS[code];

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { assertKnownKeys } from "../protocol/strict-options";
 import type { ReplayStore } from "./replay-store";
 
 /** Options of {@link MemoryReplayStore}. */
@@ -36,6 +37,12 @@ export class MemoryReplayStore implements ReplayStore {
   private readonly now: () => number;
 
   constructor(options: MemoryReplayStoreOptions = {}) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(
+        `@attesta/verify: new MemoryReplayStore(options) needs an options object or nothing; got ${options === null ? "null" : typeof options}. Fix: new MemoryReplayStore({ maxEntries: 10000 }).`,
+      );
+    }
+    assertKnownKeys(options, ["maxEntries", "now"], "new MemoryReplayStore(options)");
     const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
       throw new TypeError(
@@ -44,6 +51,11 @@ export class MemoryReplayStore implements ReplayStore {
       );
     }
     this.maxEntries = maxEntries;
+    if (options.now !== undefined && typeof options.now !== "function") {
+      throw new TypeError(
+        `@attesta/verify: MemoryReplayStore now must be a function returning milliseconds; got ${typeof options.now}. Fix: omit it for Date.now.`,
+      );
+    }
     this.now = options.now ?? Date.now;
   }
 

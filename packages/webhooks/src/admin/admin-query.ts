@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 import type { DeliveryRecord } from "../store/delivery-store";
 import type { AdminDeliveryFilter, AdminDeliveryQuery } from "./delivery-admin";
 

@@ -5,7 +5,20 @@
  *
  * @module
  */
-import type { DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
+import type { DeliveryRecord } from "../store/delivery-record";
+import type {
+  AdminDeliveryFilter,
+  AdminDeliveryPage,
+  AdminDeliveryQuery,
+  AdminMinute,
+} from "./delivery-page";
+
+export type {
+  AdminDeliveryFilter,
+  AdminDeliveryPage,
+  AdminDeliveryQuery,
+  AdminMinute,
+} from "./delivery-page";
 
 /**
  * What a source can do. A console shows what is `false` as unavailable, with
@@ -50,43 +63,6 @@ export interface AdminEndpoint {
   readonly pending: number;
   /** Whether its requests are signed. */
   readonly signed?: boolean;
-}
-
-/** Which deliveries: every field narrows, none means all. */
-export interface AdminDeliveryFilter {
-  readonly status?: DeliveryStatus;
-  /** Endpoint ids; a delivery of any of them matches. */
-  readonly endpoints?: readonly string[];
-  /** Upper-case event name, e.g. `"DENIED"`. */
-  readonly event?: string;
-  /** Epoch ms: created at or after it. */
-  readonly since?: number;
-  /** Epoch ms: created before it. */
-  readonly until?: number;
-}
-
-/** A page request of `deliveries`: newest first. */
-export interface AdminDeliveryQuery extends AdminDeliveryFilter {
-  /** `nextCursor` of the previous page; opaque, valid for the source that made it. */
-  readonly cursor?: string;
-  /** Page size, 1 to 500; default 50. */
-  readonly limit?: number;
-}
-
-/** One page of deliveries, newest first. */
-export interface AdminDeliveryPage {
-  readonly items: readonly DeliveryRecord[];
-  /** Present when there may be more: pass it as `cursor`. */
-  readonly nextCursor?: string;
-}
-
-/** Deliveries that settled in one minute. */
-export interface AdminMinute {
-  /** Epoch ms of the minute's start. */
-  readonly minute: number;
-  readonly delivered: number;
-  /** Dead (given up) in that minute. */
-  readonly failed: number;
 }
 
 /** What `watch` reports: something changed; read again. */

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { invalidOption } from "../invalid-option";
-import type { WebhookDispatcher } from "../webhook-dispatcher";
+
+import type { WebhookDispatcher } from "../dispatcher/webhook-dispatcher";
+import { invalidOption } from "../options/invalid-option";
 import { checkFilter } from "./admin-query";
 import type {
   AdminCapabilities,

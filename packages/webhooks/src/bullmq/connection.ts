@@ -5,7 +5,7 @@
  * @module
  */
 import { Redis, type RedisOptions } from "ioredis";
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 
 /** Where Redis is and under which key prefix the queues live. */
 export interface RedisQueueOptions {

@@ -7,7 +7,7 @@
  */
 import { type Job, MetricsTime, type Processor, Queue, Worker, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Reporter } from "../reporter";
+import type { Reporter } from "../reporting/reporter";
 import type { Endpoint } from "../router/endpoint";
 import { EndpointHealth } from "../scheduler/endpoint-health";
 import type { OperatorEvent } from "../scheduler/endpoint-scheduler";

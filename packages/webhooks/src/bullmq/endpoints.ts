@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 import { Endpoint } from "../router/endpoint";
 import { resolveConfigs } from "../router/resolve-configs";
 import type { WebhookConfig } from "../types";

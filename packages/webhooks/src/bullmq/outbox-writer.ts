@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Reporter } from "../reporter";
+import type { Reporter } from "../reporting/reporter";
 import type { Endpoint } from "../router/endpoint";
 import type { PayloadBytes } from "../router/payload-bytes";
 import { queueNameFor } from "./endpoints";

@@ -4,9 +4,10 @@
  *
  * @module
  */
+
+import type { DispatchableEvent } from "../dispatchable-event";
 import type { Endpoint } from "../router/endpoint";
 import { RingBuffer } from "../store/ring-buffer";
-import type { DispatchableEvent } from "../types";
 
 /** A routed event with its delivery id, taken out for a write to Redis. */
 export interface OutgoingDelivery {

@@ -8,8 +8,8 @@
  * @module
  */
 import { DelayedError, type Job, UnrecoverableError, WaitingError } from "bullmq";
-import { toDeadLetter } from "../dead-letter";
-import type { Reporter } from "../reporter";
+import { toDeadLetter } from "../reporting/dead-letter";
+import type { Reporter } from "../reporting/reporter";
 import type { Endpoint } from "../router/endpoint";
 import type { EndpointHealth } from "../scheduler/endpoint-health";
 import type { OperatorEvent } from "../scheduler/endpoint-scheduler";

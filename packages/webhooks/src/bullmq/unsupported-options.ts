@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { showValue } from "../invalid-option";
+import { showValue } from "../options/invalid-option";
 
 interface Unsupported {
   /** True when the value asks for something the workers cannot do. */

@@ -7,11 +7,11 @@
  */
 import { EventBus } from "@attesta/events";
 import type { Redis } from "ioredis";
-import { integerOption } from "../integer-option";
-import type { DispatcherEvents } from "../operator-events";
-import { Reporter } from "../reporter";
-import type { EndpointStats } from "../reports";
-import { resolveOptions } from "../resolve-options";
+import { integerOption } from "../options/integer-option";
+import { resolveOptions } from "../options/resolve-options";
+import type { EndpointStats } from "../reporting/hook-payloads";
+import type { DispatcherEvents } from "../reporting/operator-events";
+import { Reporter } from "../reporting/reporter";
 import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
 import { SharedAgent } from "../transport/shared-agent";
 import type { WebhookDispatcherOptions } from "../types";

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import type { EndpointStats } from "../reports";
-import type { DispatchableEvent } from "../types";
+
+import type { DispatchableEvent } from "../dispatchable-event";
+import type { EndpointStats } from "../reporting/hook-payloads";
 import type { ResolvedConfig } from "./resolve-configs";
 
 /**

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { typeName } from "../invalid-option";
-import type { DispatchableEvent } from "../types";
+
+import type { DispatchableEvent } from "../dispatchable-event";
+import { typeName } from "../options/invalid-option";
 import { toWebhookPayload } from "./to-webhook-payload";
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 import type { SenderScheme } from "@attesta/verify";
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 import { redactUrl } from "../transport/redact-url";
 import type { OverflowPolicy } from "../types";
 import { defaultEndpointId, ENDPOINT_ID_PATTERN } from "./endpoint-id";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 import type { CircuitBreakerOptions } from "../scheduler/circuit-breaker";
 import { EndpointHealth, type EndpointHealthOptions } from "../scheduler/endpoint-health";
 import { RateLimiter } from "../scheduler/rate-limiter";

@@ -4,7 +4,7 @@
  * @module
  */
 import { type SenderScheme, signatureHeaders } from "@attesta/verify";
-import { invalidOption, typeName } from "../invalid-option";
+import { invalidOption, typeName } from "../options/invalid-option";
 
 /** How an endpoint signs its requests, after validation. */
 export interface ResolvedSigning {

@@ -6,7 +6,7 @@
  * @module
  */
 import { EVENT_TYPES } from "@attesta/events";
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 
 /** `"all"`: every event the bus emits; otherwise the exact event names. */
 export type EventSelection = "all" | readonly string[];

@@ -3,8 +3,9 @@
  *
  * @module
  */
+
+import type { DispatchableEvent } from "../dispatchable-event";
 import type { DeliveryStore } from "../store/delivery-store";
-import type { DispatchableEvent } from "../types";
 import { Endpoint } from "./endpoint";
 import type { ResolvedConfig } from "./resolve-configs";
 import { RouteTable } from "./route-table";

@@ -4,7 +4,7 @@
  * @module
  */
 import type { WebhookPayload } from "@attesta/events";
-import type { DispatchableEvent } from "../types";
+import type { DispatchableEvent } from "../dispatchable-event";
 
 /**
  * Builds the webhook body object for a bus event: `event` is the upper-case

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 
 /** `closed`: attempts flow; `open`: none start; `half_open`: one probe at a time. */
 export type BreakerState = "closed" | "open" | "half_open";

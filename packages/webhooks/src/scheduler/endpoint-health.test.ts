@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FailureSummary } from "../operator-events";
+import type { FailureSummary } from "../reporting/operator-events";
 import {
   DEFAULT_DISABLE_AFTER_MS,
   EndpointHealth,

@@ -5,13 +5,9 @@
  *
  * @module
  */
-import { invalidOption } from "../invalid-option";
-import type {
-  DisableReason,
-  DispatcherEvents,
-  EndpointRef,
-  FailureSummary,
-} from "../operator-events";
+import { invalidOption } from "../options/invalid-option";
+import type { DispatcherEvents, EndpointRef, FailureSummary } from "../reporting/operator-events";
+import type { DisableReason } from "../store/delivery-store";
 import {
   type BreakerPermit,
   type BreakerTransition,

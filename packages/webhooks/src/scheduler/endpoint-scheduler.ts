@@ -3,13 +3,14 @@
  *
  * @module
  */
-import type { DispatcherEvents } from "../operator-events";
+
+import type { WebhookDeliveryError } from "../errors";
+import type { DispatcherEvents } from "../reporting/operator-events";
 import type { Endpoint } from "../router/endpoint";
 import type { DeadReason, DeliveryStore, LeasedDelivery } from "../store/delivery-store";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import type { EndpointTransport } from "../transport/endpoint-transport";
 import { summarizeFailure } from "../transport/failure-summary";
-import type { WebhookDeliveryError } from "../webhook-delivery-error";
 import { retryIn, toResult } from "./attempt-records";
 import type { BreakerPermit } from "./circuit-breaker";
 import { type AttemptSummary, EndpointHealth } from "./endpoint-health";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { WebhookDeliveryError } from "../errors";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
-import { WebhookDeliveryError } from "../webhook-delivery-error";
 import { judgeAttempt } from "./retry-policy";
 import { RetryDelays } from "./retry-schedule";
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 import { backoffDelay } from "./backoff-delay";
 
 /**

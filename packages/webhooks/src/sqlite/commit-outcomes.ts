@@ -5,9 +5,10 @@
  *
  * @module
  */
+
+import type { SqliteStoreError } from "../errors";
 import type { StoreContext } from "../store/delivery-store";
 import { FailingStretch } from "./failing-stretch";
-import type { SqliteStoreError } from "./sqlite-store-error";
 import type { StoreWriter } from "./store-writer";
 
 export class CommitOutcomes {

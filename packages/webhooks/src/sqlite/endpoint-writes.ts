@@ -4,9 +4,10 @@
  *
  * @module
  */
+
+import { SqliteStoreError } from "../errors";
 import type { StoredEndpoint } from "../store/delivery-store";
 import { sqliteFailure } from "./open-database";
-import { SqliteStoreError } from "./sqlite-store-error";
 
 /** Throws, writing nothing, when a config holds a secret and `storeSecrets` is off. */
 export function refuseSecret(path: string, keepsSecrets: boolean, endpoint: StoredEndpoint): void {

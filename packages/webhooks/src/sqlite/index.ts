@@ -4,12 +4,13 @@
  *
  * @module
  */
-export { SqliteInspector } from "./sqlite-inspector";
-export { SqliteStore } from "./sqlite-store";
+
 export {
   SqliteStoreError,
   type SqliteStoreErrorCode,
   SqliteStoreLockedError,
   type StoreOwner,
-} from "./sqlite-store-error";
+} from "../errors";
+export { SqliteInspector } from "./sqlite-inspector";
+export { SqliteStore } from "./sqlite-store";
 export type { SqliteStoreOptions } from "./sqlite-store-options";

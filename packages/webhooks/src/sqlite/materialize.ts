@@ -6,10 +6,21 @@
  * @module
  */
 import { eventName } from "../router/to-webhook-payload";
+import type { StoreContext } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
-import type { PendingParts } from "./pending-deliveries";
+import type { IdEpoch } from "./delivery-ids";
+import type { DeliveryReader } from "./delivery-reader";
 import type { PendingEntry } from "./pending-entry";
 import type { PendingQueue } from "./pending-queue";
+import type { StoreWriter } from "./store-writer";
+
+/** What the pending set needs from an open store. */
+export interface PendingParts {
+  readonly context: StoreContext;
+  readonly writer: StoreWriter;
+  readonly reader: DeliveryReader;
+  readonly ids: IdEpoch;
+}
 
 /** An entry whose data is not JSON (now dead), the error and its event. */
 export type Unserializable = [PendingEntry, unknown, DispatchableEvent];

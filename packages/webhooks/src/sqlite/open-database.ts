@@ -6,8 +6,8 @@
  * @module
  */
 import Database from "better-sqlite3";
+import { SqliteStoreError } from "../errors";
 import { APPLICATION_ID, migrate, SCHEMA_VERSION } from "./migrations";
-import { SqliteStoreError } from "./sqlite-store-error";
 
 export type SqliteDatabase = Database.Database;
 
@@ -29,14 +29,16 @@ export function openDatabase(path: string, options: OpenDatabaseOptions): Sqlite
       timeout: options.busyTimeoutMs,
     });
   } catch (error) {
-    throw sqliteFailure(path, error, "open");
+    throw sqliteFailure(path, error, "open", options.readonly);
   }
   try {
     prepare(db, path, options);
     return db;
   } catch (error) {
     db.close();
-    throw error instanceof SqliteStoreError ? error : sqliteFailure(path, error, "open");
+    throw error instanceof SqliteStoreError
+      ? error
+      : sqliteFailure(path, error, "open", options.readonly);
   }
 }
 
@@ -49,6 +51,7 @@ function prepare(db: SqliteDatabase, path: string, options: OpenDatabaseOptions)
     .all() as string[];
   const fresh = applicationId === 0 && version === 0 && tables.length === 0;
   if (!fresh && applicationId !== APPLICATION_ID) throw foreignDatabase(path, tables);
+  if (!fresh) assertIntact(db, path);
   if (version > SCHEMA_VERSION) {
     throw new SqliteStoreError(
       "newer_schema",
@@ -78,6 +81,22 @@ function prepare(db: SqliteDatabase, path: string, options: OpenDatabaseOptions)
   if (version < SCHEMA_VERSION) migrate(db);
 }
 
+/**
+ * Refuses a damaged file before anything is read from or written to it:
+ * `PRAGMA quick_check` reads every page (O(file size), without the index
+ * cross-checks of integrity_check), so a file with overwritten pages is
+ * never used to deliver, nor extended by new writes.
+ */
+function assertIntact(db: SqliteDatabase, path: string): void {
+  const problems = db.prepare("PRAGMA quick_check(3)").pluck().all() as string[];
+  if (problems.length === 1 && problems[0] === "ok") return;
+  throw new SqliteStoreError(
+    "corrupt",
+    path,
+    `${path} is damaged: SQLite's quick_check reports ${problems.map((line) => line.replace(/\s+/g, " ").trim()).join("; ")}. It was not used. Fix: stop every process on it and restore it from your latest backup; without one, move it aside (keep it) so a new store file starts, and read what can still be read from the damaged copy with \`sqlite3 <copy> .recover\`.`,
+  );
+}
+
 function foreignDatabase(path: string, tables: readonly string[]): SqliteStoreError {
   const shown = tables.slice(0, 5).join(", ") + (tables.length > 5 ? ", …" : "");
   return new SqliteStoreError(
@@ -87,15 +106,27 @@ function foreignDatabase(path: string, tables: readonly string[]): SqliteStoreEr
   );
 }
 
-/** Turns a better-sqlite3 error into a SqliteStoreError that names the file and the fix. */
-export function sqliteFailure(path: string, error: unknown, doing: string): SqliteStoreError {
+/**
+ * Turns a better-sqlite3 error into a SqliteStoreError that names the file
+ * and the fix; `readOnly` for a reader (`SqliteStore.inspect`), whose fixes
+ * never speak of creating a store.
+ */
+export function sqliteFailure(
+  path: string,
+  error: unknown,
+  doing: string,
+  readOnly = false,
+): SqliteStoreError {
   const code = (error as { code?: unknown } | null)?.code;
   const detail = error instanceof Error ? error.message : String(error);
   if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
+    const fix = readOnly
+      ? "pass the file a SqliteStore writes (the path given to new SqliteStore({ path })); this one was only read, never changed."
+      : "point the store at its own file, or move this one away (keep it for inspection) and a new empty store is created at that path.";
     return new SqliteStoreError(
       "not_a_database",
       path,
-      `${path} is not a readable SQLite database (${detail}); it is corrupt or another kind of file. Fix: point the store at its own file, or move this one away (keep it for inspection) and a new empty store is created at that path.`,
+      `${path} is not a readable SQLite database (${detail}); it is corrupt or another kind of file. Fix: ${fix}`,
       error,
     );
   }

@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+import { SqliteStoreError } from "../errors";
 import type { StoreContext } from "../store/delivery-store";
 import { beginEpoch, type IdEpoch } from "./delivery-ids";
 import { DeliveryReader } from "./delivery-reader";
@@ -11,7 +13,6 @@ import { EndpointTable } from "./endpoint-table";
 import { openDatabase, type SqliteDatabase, sqliteFailure } from "./open-database";
 import { OwnerLock } from "./owner-lock";
 import { Pruner } from "./pruner";
-import { SqliteStoreError } from "./sqlite-store-error";
 import type { ResolvedSqliteOptions } from "./sqlite-store-options";
 import { type MaintenanceTasks, StoreMaintenance } from "./store-maintenance";
 import { StoreWriter } from "./store-writer";

@@ -13,8 +13,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { SqliteStoreLockedError, type StoreOwner } from "../errors";
 import type { SqliteDatabase } from "./open-database";
-import { SqliteStoreLockedError, type StoreOwner } from "./sqlite-store-error";
 
 interface OwnerRow {
   token: string;

@@ -12,24 +12,14 @@ import type {
   AttemptResult,
   DeadReason,
   LeasedDelivery,
-  StoreContext,
 } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
-import type { IdEpoch } from "./delivery-ids";
-import type { DeliveryReader, DeliveryRow } from "./delivery-reader";
-import { materialize, type Unserializable } from "./materialize";
+import type { DeliveryRow } from "./delivery-reader";
+import { materialize, type PendingParts, type Unserializable } from "./materialize";
 import { entryFromRow, eventFromBody, type PendingEntry, toLeased } from "./pending-entry";
 import { PendingQueue } from "./pending-queue";
-import { pendingState, type StoreWriter, settledState } from "./store-writer";
+import { pendingState, settledState } from "./store-writer";
 import { refillWindow } from "./window-refill";
-
-/** What the pending set needs from an open store. */
-export interface PendingParts {
-  readonly context: StoreContext;
-  readonly writer: StoreWriter;
-  readonly reader: DeliveryReader;
-  readonly ids: IdEpoch;
-}
 
 type Settled = "delivered" | "dead";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 
 export function encodeSeqCursor(seq: number): string {
   return Buffer.from(`seq:${seq}`).toString("base64url");

@@ -6,12 +6,12 @@
  */
 import Database from "better-sqlite3";
 import type { DeliveryAdmin } from "../admin/delivery-admin";
+import { SqliteStoreError, type StoreOwner } from "../errors";
 import type { DeliveryQuery, DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
 import { DeliveryReader } from "./delivery-reader";
 import { openDatabase, type SqliteDatabase, sqliteFailure } from "./open-database";
 import { readOwner } from "./owner-lock";
 import { createSqliteAdmin } from "./sqlite-admin";
-import { SqliteStoreError, type StoreOwner } from "./sqlite-store-error";
 
 /**
  * A read-only view of a SqliteStore file, from `SqliteStore.inspect(path)`.
@@ -119,7 +119,9 @@ export class SqliteInspector {
     try {
       return read();
     } catch (error) {
-      throw error instanceof SqliteStoreError ? error : sqliteFailure(this.path, error, "read");
+      throw error instanceof SqliteStoreError
+        ? error
+        : sqliteFailure(this.path, error, "read", true);
     }
   }
 }

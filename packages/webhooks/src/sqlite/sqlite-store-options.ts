@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -7,6 +7,7 @@
  */
 
 import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
+import { closedError, lockLostError, openedTwiceError, SqliteStoreError } from "../errors";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -28,12 +29,6 @@ import { sqliteFailure } from "./open-database";
 import { BUSY_TIMEOUT_MS, type OpenParts, openStore } from "./open-store";
 import { PendingDeliveries } from "./pending-deliveries";
 import { SqliteInspector } from "./sqlite-inspector";
-import {
-  closedError,
-  lockLostError,
-  openedTwiceError,
-  SqliteStoreError,
-} from "./sqlite-store-error";
 import {
   type ResolvedSqliteOptions,
   resolveSqliteOptions,

@@ -3,7 +3,9 @@
  *
  * @module
  */
-import type { DispatchableEvent, OverflowPolicy } from "../types";
+
+import type { DispatchableEvent } from "../dispatchable-event";
+import type { OverflowPolicy } from "../types";
 import { DueHeap } from "./due-heap";
 import { HeldList } from "./held-list";
 import { MemoryDelivery } from "./memory-delivery";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { DispatchableEvent } from "../types";
+import type { DispatchableEvent } from "../dispatchable-event";
 import type { DeliveryQuery, DeliveryRecord } from "./delivery-store";
 import type { EndpointQueue } from "./endpoint-queue";
 import { MemoryDelivery } from "./memory-delivery";

@@ -3,8 +3,9 @@
  *
  * @module
  */
+
+import type { DispatchableEvent } from "../dispatchable-event";
 import { eventName } from "../router/to-webhook-payload";
-import type { DispatchableEvent } from "../types";
 import type {
   AttemptRecord,
   DeadReason,

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { invalidOption, typeName } from "../invalid-option";
+import { invalidOption, typeName } from "../options/invalid-option";
 
 /** Options of `new MemoryStore(options)`. */
 export interface MemoryStoreOptions {

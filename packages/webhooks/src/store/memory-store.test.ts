@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { DispatchableEvent } from "../dispatchable-event";
 import { PayloadBytes } from "../router/payload-bytes";
-import type { DispatchableEvent, OverflowPolicy } from "../types";
+import type { OverflowPolicy } from "../types";
 import type { AttemptRecord, DeliveryRecord, StoreContext } from "./delivery-store";
 import { MemoryStore } from "./memory-store";
 

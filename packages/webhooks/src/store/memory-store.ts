@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { DispatchableEvent } from "../types";
+import type { DispatchableEvent } from "../dispatchable-event";
 import type {
   AttemptRecord,
   AttemptResult,

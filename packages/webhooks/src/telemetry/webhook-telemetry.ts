@@ -4,7 +4,7 @@
  * @module
  */
 import type { Attributes, Counter, Histogram, Span, SpanContext, Tracer } from "@opentelemetry/api";
-import type { DeadLetter } from "../reports";
+import type { DeadLetter } from "../reporting/hook-payloads";
 import type { SchedulerHost } from "../scheduler/endpoint-scheduler";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import type { AttemptRequest } from "../transport/endpoint-transport";

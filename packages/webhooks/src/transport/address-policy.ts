@@ -5,7 +5,7 @@
  * @module
  */
 import { isIP } from "node:net";
-import { invalidOption } from "../invalid-option";
+import { invalidOption } from "../options/invalid-option";
 import { type IpRange, inRange, ipToBigInt, mappedV4, parseCidr } from "./ip-address";
 
 /**

@@ -5,15 +5,18 @@
  * @module
  */
 import type { Dispatcher } from "undici";
+import {
+  BlockedAddressError,
+  type DeliveryErrorContext,
+  WebhookBlockedAddressError,
+  WebhookConnectionError,
+  WebhookDeliveryError,
+  WebhookResponseError,
+  WebhookTimeoutError,
+} from "../errors";
 import { parseRetryAfter } from "../scheduler/parse-retry-after";
 import type { AttemptErrorKind } from "../store/delivery-store";
-import { WebhookBlockedAddressError } from "../webhook-blocked-address-error";
-import { WebhookConnectionError } from "../webhook-connection-error";
-import { type DeliveryErrorContext, WebhookDeliveryError } from "../webhook-delivery-error";
-import { WebhookResponseError } from "../webhook-response-error";
-import { WebhookTimeoutError } from "../webhook-timeout-error";
 import { type AttemptOutcome, RESPONSE_CAPTURE_BYTES } from "./attempt-outcome";
-import { BlockedAddressError } from "./blocked-address-error";
 import type { Deadline, DeadlineList } from "./deadline-list";
 import { readReceiverError } from "./receiver-error";
 

@@ -3,8 +3,9 @@
  *
  * @module
  */
+
+import type { WebhookDeliveryError } from "../errors";
 import type { AttemptErrorKind, AttemptRecord } from "../store/delivery-store";
-import type { WebhookDeliveryError } from "../webhook-delivery-error";
 
 /** Response body bytes kept on an outcome, and so in the attempt record. */
 export const RESPONSE_CAPTURE_BYTES = 4096;

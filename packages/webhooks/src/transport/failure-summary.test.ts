@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BlockedAddressError } from "../transport/blocked-address-error";
-import { WebhookBlockedAddressError } from "../webhook-blocked-address-error";
+import { BlockedAddressError, WebhookBlockedAddressError } from "../errors";
 import { summarizeFailure } from "./failure-summary";
 
 describe("summarizeFailure", () => {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { FailureSummary } from "../operator-events";
+import type { FailureSummary } from "../reporting/operator-events";
 import { readReceiverError } from "./receiver-error";
 
 /** What is known about a failed attempt. */

@@ -5,8 +5,8 @@
  * @module
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from "node:dns";
+import { BlockedAddressError } from "../errors";
 import type { AddressPolicy } from "./address-policy";
-import { BlockedAddressError } from "./blocked-address-error";
 
 /** The resolver a guarded lookup wraps: `dns.lookup` with `{ all: true }`. */
 export type ResolveAll = (

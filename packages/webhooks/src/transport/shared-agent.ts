@@ -7,9 +7,9 @@
  */
 import { isIP, type Socket } from "node:net";
 import { Agent, buildConnector } from "undici";
-import { integerOption } from "../integer-option";
+import { BlockedAddressError } from "../errors";
+import { integerOption } from "../options/integer-option";
 import { AddressPolicy, type NetworkOptions } from "./address-policy";
-import { BlockedAddressError } from "./blocked-address-error";
 import { guardedLookup, type ResolveAll } from "./guarded-lookup";
 import { SocketActivity } from "./socket-activity";
 import { SocketGate } from "./socket-gate";

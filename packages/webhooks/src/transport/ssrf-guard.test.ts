@@ -3,7 +3,7 @@ import { request } from "undici";
 import { describe, expect, it } from "vitest";
 import { defer } from "../../test/support/cleanup";
 import { type SocketCountingServer, startSocketCounter } from "../../test/support/socket-counter";
-import { BlockedAddressError, isBlockedAddress } from "./blocked-address-error";
+import { BlockedAddressError, isBlockedAddress } from "../errors";
 import type { ResolveAll } from "./guarded-lookup";
 import { SharedAgent, type SharedAgentOptions } from "./shared-agent";
 

@@ -1,0 +1,89 @@
+/**
+ * `attesta console --db FILE` on a file a real dispatcher wrote in another
+ * process: the token it prints opens the API, nothing opens without it.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { spawnBin } from "./support/cli";
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
+const dir = mkdtempSync(join(tmpdir(), "attesta-console-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes a store file with the fixture app: APPROVED delivered, DENIED dead (422). */
+async function writeStoreFile(db: string) {
+  const server = createServer((req, res) => {
+    const refuse = req.headers["x-attesta-event"] === "denied";
+    req.resume().on("end", () => res.writeHead(refuse ? 422 : 204).end());
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`;
+  const child = spawn(
+    process.execPath,
+    [join(fixtures, "store-run.mjs"), db, url, "approved,denied,denied", "0"],
+    { stdio: "ignore" },
+  );
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  const [code] = await once(child, "close");
+  clearTimeout(timer);
+  server.closeAllConnections();
+  server.close();
+  expect(code).toBe(0);
+}
+
+describe("attesta console", () => {
+  it("serves the console on loopback with a printed one-time token, and refuses requests without it", async () => {
+    const db = join(dir, "webhooks.db");
+    await writeStoreFile(db);
+    const child = spawnBin(["console", "--db", db, "--port", "0"], {});
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    for (let i = 0; i < 200 && !/#token=\S+/.test(stdout); i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const match = /open (http:\/\/127\.0\.0\.1:\d+\/)#token=(\S+)/.exec(stdout);
+    expect(match, stdout).not.toBeNull();
+    const [, url, token] = match as RegExpExecArray;
+    expect((await fetch(`${url}api/deliveries`)).status).toBe(401);
+    const auth = { authorization: `Bearer ${token}` };
+    const session = (await (await fetch(`${url}api/session`, { headers: auth })).json()) as {
+      role: string;
+      source: string;
+      csrfToken: string;
+      capabilities: { toggleEndpoints: boolean };
+    };
+    expect(session).toMatchObject({
+      role: "operator",
+      source: "sqlite",
+      capabilities: { toggleEndpoints: false },
+    });
+    const dead = (await (
+      await fetch(`${url}api/deliveries?status=dead`, { headers: auth })
+    ).json()) as { items: { id: string; event: string }[] };
+    expect(dead.items.map((d) => d.event)).toEqual(["DENIED", "DENIED"]);
+    const redeliver = await fetch(`${url}api/deliveries/${dead.items[0]?.id}/redeliver`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json", "x-csrf-token": session.csrfToken },
+      body: "{}",
+    });
+    expect(await redeliver.json()).toEqual({ redelivered: 1, deferred: true });
+    expect((await fetch(url as string)).headers.get("content-security-policy")).toContain(
+      "script-src 'self'",
+    );
+    child.kill("SIGTERM");
+    const [code] = await once(child, "exit");
+    expect(code).toBe(0);
+  });
+
+  it("refuses a short --token as a usage error", async () => {
+    const child = spawnBin(["console", "--db", "x.db", "--token", "short"], {});
+    const [code] = await once(child, "exit");
+    expect(code).toBe(2);
+  });
+});

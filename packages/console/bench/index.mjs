@@ -1,0 +1,10 @@
+// Runs the console's bench cases one after the other, each in its own process.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+for (const name of ["list-page.mjs", "emit-cost.mjs"]) {
+  const run = spawnSync(process.execPath, [fileURLToPath(new URL(name, import.meta.url))], {
+    stdio: "inherit",
+  });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}

@@ -1,0 +1,111 @@
+// The delivery list API, one page of 50, over real HTTP, on a SQLite file
+// holding DELIVERIES deliveries (default 1,000,000): the first page, a later
+// page by cursor, and a filtered first page. Prints p50/p95 per case in ms.
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createConsole, nodeListener } from "@attesta/console";
+import { SqliteStore } from "@attesta/webhooks/sqlite";
+import Database from "better-sqlite3";
+
+const DELIVERIES = Number(process.env.DELIVERIES ?? 1_000_000);
+const REQUESTS = Number(process.env.REQUESTS ?? 200);
+const TOKEN = "bench-operator-token-0123456789";
+
+const dir = mkdtempSync(join(tmpdir(), "attesta-console-bench-"));
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+const path = join(dir, "webhooks.db");
+
+/** A real store file (schema, id epochs), then rows written in bulk: 1 in 20 dead, the rest delivered, one attempt each. */
+function writeFile() {
+  const store = new SqliteStore({ path });
+  store.open({
+    serialize: () => new Uint8Array(),
+    mintId: () => "",
+    now: Date.now,
+    limits: () => ({ maxPending: 10, overflow: "drop-newest" }),
+    onUnserializable: () => {},
+    onCommitError: () => {},
+  });
+  return store.close().then(() => {
+    const db = new Database(path);
+    const body = Buffer.from(
+      JSON.stringify({
+        event: "APPROVED",
+        timestamp: "2025-06-15T14:32:18+00:00",
+        data: { agent_id: "agent-7", action_name: "deploy", risk_score: 0.2, risk_level: "low" },
+      }),
+    );
+    const delivery = db.prepare(
+      "INSERT INTO deliveries (seq, endpoint_id, event, body, status, attempts, created_at, settled_at, dead_reason) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
+    );
+    const attempt = db.prepare(
+      "INSERT INTO attempts (delivery_seq, attempt, started_at, duration_ms, status, error_kind) VALUES (?, 1, ?, 12, ?, ?)",
+    );
+    const start = Date.now() - DELIVERIES * 10;
+    db.transaction(() => {
+      for (let seq = 1; seq <= DELIVERIES; seq++) {
+        const dead = seq % 20 === 0;
+        const at = start + seq * 10;
+        delivery.run(
+          seq,
+          `ep_${seq % 8}`,
+          dead ? "DENIED" : "APPROVED",
+          body,
+          dead ? "dead" : "delivered",
+          at,
+          at + 15,
+          dead ? "exhausted" : null,
+        );
+        attempt.run(seq, at + 1, dead ? 500 : 204, dead ? "http_status" : null);
+      }
+    })();
+    db.close();
+  });
+}
+
+const percentile = (values, p) =>
+  [...values].sort((a, b) => a - b)[
+    Math.min(values.length - 1, Math.floor((values.length * p) / 100))
+  ];
+
+async function measure(url) {
+  const times = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const started = performance.now();
+    const response = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const body = await response.json();
+    times.push(performance.now() - started);
+    if (response.status !== 200 || body.items.length !== 50)
+      throw new Error(`unexpected answer ${response.status}`);
+  }
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+const writeStarted = performance.now();
+await writeFile();
+const writeMs = performance.now() - writeStarted;
+const admin = SqliteStore.inspect(path).admin();
+const server = createServer(nodeListener(createConsole({ source: admin, operatorToken: TOKEN })));
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const base = `http://127.0.0.1:${server.address().port}/api/deliveries?limit=50`;
+const first = await (await fetch(base, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+let cursor = first.nextCursor;
+for (let i = 0; i < 100; i++)
+  cursor = (
+    await (
+      await fetch(`${base}&cursor=${cursor}`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).json()
+  ).nextCursor;
+const results = {
+  deliveries: DELIVERIES,
+  fileWrittenInMs: Math.round(writeMs),
+  firstPage: await measure(base),
+  page101ByCursor: await measure(`${base}&cursor=${cursor}`),
+  deadOnly: await measure(`${base}&status=dead`),
+  oneEndpoint: await measure(`${base}&endpoint=ep_3`),
+};
+server.close();
+await admin.close();
+console.log(`RESULT ${JSON.stringify(results)}`);

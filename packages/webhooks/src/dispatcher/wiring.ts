@@ -1,0 +1,143 @@
+/**
+ * How the dispatcher connects its parts: what the scheduler and the store
+ * report, and where it goes. Internal to the dispatcher.
+ *
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import { WebhookDeliveryError } from "../errors";
+import { toDeadLetter } from "../reporting/dead-letter";
+import type { DeadLetter } from "../reporting/hook-payloads";
+import type { FailureSummary } from "../reporting/operator-events";
+import type { Reporter } from "../reporting/reporter";
+import type { Endpoint } from "../router/endpoint";
+import type { PayloadBytes } from "../router/payload-bytes";
+import type { Router } from "../router/router";
+import type { OperatorEvent, SchedulerHost } from "../scheduler/endpoint-scheduler";
+import type { DeliveryStore, StoreContext } from "../store/delivery-store";
+import { summarizeFailure } from "../transport/failure-summary";
+
+/** The dispatcher's side of the wiring. */
+export interface DispatcherSide {
+  readonly store: DeliveryStore;
+  readonly router: Router;
+  readonly reporter: Reporter;
+  /**
+   * Hands a dead letter to the hook (and to the close report while closing),
+   * and reports `delivery.dead` with the last failure.
+   */
+  deadLettered(letter: DeadLetter, endpoint: Endpoint, last: FailureSummary | undefined): void;
+  /** Emits an operator event on `dispatcher.events`. */
+  emit(event: OperatorEvent): void;
+  /** Something settled: flush() and close() check again. */
+  settled(): void;
+  /** The store made deliveries pending by itself (a redelivery requested by another process): lease again. */
+  wake(): void;
+}
+
+/** What the per-endpoint loops report, turned into hooks, counters and dead letters. */
+export function createSchedulerHost(side: DispatcherSide): SchedulerHost {
+  const { reporter } = side;
+  return {
+    store: side.store,
+    now: Date.now,
+    attempted: (endpoint, delivery, attemptNumber, outcome, retryInMs) =>
+      reporter.attempted(endpoint, delivery, attemptNumber, outcome, retryInMs),
+    deadLettered: (endpoint, delivery, reason, attempts, last) =>
+      side.deadLettered(
+        toDeadLetter(endpoint, {
+          deliveryId: delivery.id,
+          body: delivery.body,
+          reason,
+          attempts,
+          status: last?.status,
+          error: last?.error,
+        }),
+        endpoint,
+        last === undefined
+          ? undefined
+          : summarizeFailure({
+              errorKind: last.errorKind,
+              status: last.status,
+              error: last.error,
+              responseBody: last.responseBody,
+            }),
+      ),
+    operatorEvent: (event) => side.emit(event),
+    settled: () => side.settled(),
+    crashed: (endpoint, delivery, error) =>
+      reporter.log("error", "recording a delivery attempt failed", {
+        endpoint: endpoint.config.label,
+        deliveryId: delivery.id,
+        error,
+      }),
+  };
+}
+
+/** What the store gets at `open`: the serialiser, ids, the clock, per-endpoint bounds, and where to report. */
+export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes): StoreContext {
+  const { router, reporter } = side;
+  return {
+    // An event routed to one endpoint is serialised once anyway: only shared bytes are kept.
+    serialize: (event) => payloads.serialize(event, router.routesMany(event.type)),
+    mintId: randomUUID,
+    now: Date.now,
+    limits: (endpointId) => {
+      const config = router.endpoint(endpointId)?.config;
+      return {
+        maxPending: config?.maxQueueSize ?? 10_000,
+        overflow: config?.overflow ?? "drop-oldest",
+      };
+    },
+    onUnserializable: (record, cause, event) => {
+      const endpoint = router.endpoint(record.endpointId);
+      if (endpoint === undefined) return;
+      endpoint.countFailed();
+      const label = endpoint.config.label;
+      const why = cause instanceof Error ? cause.message : String(cause);
+      const message = `${label}: event data cannot be sent: ${why}`;
+      const error = new WebhookDeliveryError(message, {
+        endpoint: label,
+        deliveryId: record.id,
+        attempt: 0,
+        cause,
+      });
+      side.deadLettered(
+        toDeadLetter(endpoint, {
+          deliveryId: record.id,
+          body: record.body,
+          event,
+          reason: "unserializable",
+          attempts: record.attempts,
+          error,
+        }),
+        endpoint,
+        { kind: "unserializable", message },
+      );
+    },
+    wake: () => side.wake(),
+    onCommitError: (error, lost) =>
+      reporter.log(
+        "error",
+        lost > 0
+          ? `the ${side.store.kind} store failed to commit; ${lost} delivery(ies) never reached it and are lost`
+          : `the ${side.store.kind} store failed to commit`,
+        { error, lost },
+      ),
+    onStoreFailing: (error, uncommitted) => {
+      const store = side.store.kind;
+      reporter.log(
+        "error",
+        `the ${store} store cannot commit; delivery pauses and ${uncommitted} delivery(ies) wait in memory until a retry succeeds`,
+        { error, uncommitted },
+      );
+      side.emit({ name: "store.failing", data: { store, error, uncommitted, since: Date.now() } });
+    },
+    onStoreRecovered: (since) => {
+      const store = side.store.kind;
+      const downMs = Date.now() - since;
+      reporter.log("warn", `the ${store} store commits again after ${downMs} ms`, { downMs });
+      side.emit({ name: "store.recovered", data: { store, since, downMs } });
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Every error class of the package, in one place: what a delivery attempt
+ * throws (WebhookDeliveryError and its subclasses), what the dispatcher
+ * refuses (DispatcherClosedError), what the connect-time address check
+ * refuses (BlockedAddressError), and what the SQLite store refuses
+ * (SqliteStoreError, SqliteStoreLockedError).
+ *
+ * @module
+ */
+export { BlockedAddressError, isBlockedAddress } from "./blocked-address-error";
+export { DispatcherClosedError } from "./dispatcher-closed-error";
+export {
+  closedError,
+  lockLostError,
+  openedTwiceError,
+  SqliteStoreError,
+  type SqliteStoreErrorCode,
+  SqliteStoreLockedError,
+  type StoreOwner,
+} from "./sqlite-store-error";
+export { WebhookBlockedAddressError } from "./webhook-blocked-address-error";
+export { WebhookConnectionError } from "./webhook-connection-error";
+export { type DeliveryErrorContext, WebhookDeliveryError } from "./webhook-delivery-error";
+export { WebhookResponseError } from "./webhook-response-error";
+export { WebhookTimeoutError } from "./webhook-timeout-error";
