@@ -27,9 +27,20 @@ export {
   WebhookBlockedAddressError,
   WebhookConnectionError,
   WebhookDeliveryError,
+  WebhookFormatError,
   WebhookResponseError,
   WebhookTimeoutError,
 } from "./errors";
+export type {
+  BuiltinFormat,
+  ChatService,
+  EndpointFormat,
+  FormatContext,
+  FormatFunction,
+  FormatPayload,
+} from "./format/endpoint-format";
+export { DISCORD_LIMITS, SLACK_LIMITS, TEAMS_LIMITS } from "./format/limits";
+export { renderChatMessage } from "./format/render-chat-message";
 export type {
   CloseReport,
   DeadLetter,
@@ -68,7 +79,7 @@ export type {
 export { MemoryStore } from "./store/memory-store";
 export type { MemoryStoreOptions } from "./store/memory-store-options";
 export { BLOCKED_RANGES, type NetworkOptions } from "./transport/address-policy";
-export { redactUrl } from "./transport/redact-url";
+export { type RedactUrlOptions, redactUrl } from "./transport/redact-url";
 export { DEFAULT_MAX_SOCKETS } from "./transport/shared-agent";
 export type {
   CloseOptions,

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { EventType } from "@attesta/events";
+import type { EventType, PipelineEvents } from "@attesta/events";
+import type { EndpointFormat } from "./format/endpoint-format";
 import type { DeadLetter, DeliveryAttempt, DroppedEvent } from "./reporting/hook-payloads";
 import type { CircuitBreakerOptions } from "./scheduler/circuit-breaker";
 import type { RetrySchedule } from "./scheduler/retry-schedule";
@@ -37,7 +38,7 @@ export type OverflowPolicy = "drop-oldest" | "drop-newest";
  * };
  * ```
  */
-export interface WebhookConfig {
+export interface WebhookConfig<Events extends object = PipelineEvents> {
   /**
    * Stable endpoint id used by the store, `deliveries.list({ endpoint })` and
    * `stats()`: 1 to 64 letters, digits, `.`, `_`, `:` or `-`. Default: `ep_`
@@ -48,6 +49,24 @@ export interface WebhookConfig {
   id?: string;
   /** `http:` or `https:` URL the events are POSTed to. Redirects are not followed. */
   url: string;
+  /**
+   * The body each event is sent as. `"attesta"` (default): the Attesta
+   * payload, byte-identical to the Python library. `"slack"`, `"teams"`,
+   * `"discord"`: a message for that service's incoming webhook (a Slack
+   * message with Block Kit blocks, a Teams Workflows Adaptive Card, a Discord
+   * embed), coloured by risk level and cut visibly to the service's limits;
+   * the service's error answers are read too (a deleted channel disables the
+   * endpoint). A function `(payload, context) => body`: your own body, typed
+   * by the bus's event map. With a secret, the formatted bytes are signed.
+   */
+  format?: EndpointFormat<Events>;
+  /**
+   * The URL's path or query is its credential: logs, errors, spans, operator
+   * events and dead letters show only its origin and a fingerprint. Default:
+   * `true` with a chat `format`, for Slack, Discord, Teams and Power
+   * Automate hook hosts and for URLs with a `sig=` parameter, else `false`.
+   */
+  secretUrl?: boolean;
   /**
    * Event names to deliver: pipeline types (`"approved"`) or the names of a
    * custom `EventBus<MyEvents>`. Default `[]`: every event the bus emits.

@@ -1,5 +1,4 @@
 import { EventBus } from "@attesta/events";
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import type { DispatcherEvents } from "../src/index";
@@ -7,6 +6,7 @@ import { SqliteStore } from "../src/sqlite/index";
 import { SCHEMA_VERSION } from "../src/sqlite/migrations";
 import type { WebhookConfig, WebhookDispatcherOptions } from "../src/types";
 import { writeOldFile } from "./sqlite/old-file";
+import { openRaw } from "./sqlite/raw-database";
 import { tempDbPath } from "./sqlite/temp-file";
 import { sampleData, tagOf } from "./support/events";
 import { startTestReceiver } from "./support/test-receiver";
@@ -44,7 +44,7 @@ function open(path: string, configs: WebhookConfig[], options: WebhookDispatcher
 }
 
 function pendingRows(path: string, endpointId: string): number {
-  const db = new Database(path, { readonly: true });
+  const db = openRaw(path, { readonly: true });
   try {
     return db
       .prepare("SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'pending'")
@@ -145,7 +145,7 @@ describe("disabled endpoints in a SqliteStore", () => {
     expect(report).toMatchObject({ timedOut: true, kept: 4, undelivered: [] });
     expect(pendingRows(path, "off")).toBe(2);
     expect(pendingRows(path, "live")).toBe(2);
-    const db = new Database(path, { readonly: true });
+    const db = openRaw(path, { readonly: true });
     try {
       const kinds = db
         .prepare(
@@ -227,7 +227,7 @@ describe("disabled endpoints in a SqliteStore", () => {
     first.dispatcher.updateEndpoint("tenant", { url: hooks.url });
     expect(await first.close()).toMatchObject({ kept: 1 });
 
-    const db = new Database(path, { readonly: true });
+    const db = openRaw(path, { readonly: true });
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.prepare("SELECT id, signed, disabled_reason FROM endpoints").all()).toEqual([
       { id: "tenant", signed: 0, disabled_reason: "manual" },

@@ -4,13 +4,13 @@ import { once } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { EventBus } from "@attesta/events";
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import { SqliteStore } from "../src/sqlite/index";
 import { SCHEMA_VERSION } from "../src/sqlite/migrations";
 import type { WebhookConfig, WebhookDispatcherOptions } from "../src/types";
 import { writeOldFile } from "./sqlite/old-file";
+import { openRaw } from "./sqlite/raw-database";
 import { tempDbPath } from "./sqlite/temp-file";
 import { parseTagged as parse, startNode } from "./support/child-process";
 import { sampleData } from "./support/events";
@@ -205,7 +205,7 @@ describe("endpoint configs in a SqliteStore", () => {
     await dispatcher.flush();
     expect(hooks.requests.map((r) => r.path).sort()).toEqual(["/hook", "/hook?v=2"]);
 
-    const db = new Database(path, { readonly: true });
+    const db = openRaw(path, { readonly: true });
     const rows = db.prepare("SELECT id, config FROM endpoints ORDER BY seq").all() as {
       id: string;
       config: string;
@@ -257,7 +257,7 @@ describe("endpoint configs in a SqliteStore", () => {
     expect(hooks.requests[0]?.headers["x-attesta-delivery"]).toBe(id);
     expect(hooks.requests[0]?.body.toString()).toBe('{"event":"APPROVED"}');
     await until(() => dispatcher.stats().delivered === 1);
-    const db = new Database(path, { readonly: true });
+    const db = openRaw(path, { readonly: true });
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.prepare("SELECT id FROM endpoints").pluck().all()).toEqual(["static"]);
     db.close();

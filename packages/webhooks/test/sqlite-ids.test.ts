@@ -1,7 +1,7 @@
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStore } from "../src/sqlite/index";
 import { migrate, SCHEMA_VERSION } from "../src/sqlite/migrations";
+import { openRaw } from "./sqlite/raw-database";
 import { tempDbPath } from "./sqlite/temp-file";
 import { attempt, event, testContext } from "./support/store-contract";
 
@@ -89,7 +89,7 @@ describe("SqliteStore upgrade from schema 3", () => {
   /** A file as schema 3 wrote it: two deliveries with their own UUIDs, one attempt. */
   function schema3File(): string {
     const path = tempDbPath();
-    const db = new Database(path);
+    const db = openRaw(path);
     db.pragma("journal_mode = WAL");
     migrate(db, 3);
     const insert = db.prepare(
@@ -108,7 +108,7 @@ describe("SqliteStore upgrade from schema 3", () => {
     const path = schema3File();
     const context = testContext();
     const store = openAt(path, context);
-    const version = new Database(path, { readonly: true });
+    const version = openRaw(path, { readonly: true });
     expect(version.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     version.close();
     expect(store.get(OLD_PENDING)).toMatchObject({

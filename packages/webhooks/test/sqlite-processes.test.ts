@@ -1,4 +1,4 @@
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -52,25 +52,50 @@ describe("SqliteStore across processes", () => {
   });
 });
 
-describe("@attesta/webhooks main entry", () => {
-  const loaded = async (file: string, how: "import" | "require") => {
-    const { line } = await start([here("./sqlite/loaded-modules.mjs"), here(file), how]);
+describe("loading SQLite", () => {
+  const loaded = async (file: string, how: "import" | "require", open = false) => {
+    const args = [here("./sqlite/loaded-modules.mjs"), here(file), how, ...(open ? ["open"] : [])];
+    const { line } = await start(args);
     return JSON.parse(line) as string[];
   };
+  // The driver this project runs the suite on (see vitest.config.ts).
+  const driver = process.env.ATTESTA_SQLITE_DRIVER;
+  const loadsDriver = (entries: readonly string[]) =>
+    driver === "node:sqlite"
+      ? entries.includes("builtin:node:sqlite")
+      : entries.some((entry) => entry.startsWith("cache:") && entry.includes("better-sqlite3"));
 
-  it("never loads better-sqlite3, as ESM or CommonJS", async () => {
+  it("the main entry and the sqlite subpath load neither library at import, as ESM or CommonJS", async () => {
     expect(await loaded("../dist/index.js", "import")).toEqual([]);
     expect(await loaded("../dist/index.cjs", "require")).toEqual([]);
+    expect(await loaded("../dist/sqlite/index.js", "import")).toEqual([]);
+    expect(await loaded("../dist/sqlite/index.cjs", "require")).toEqual([]);
   });
 
-  it("(control) the sqlite subpath does load it, so the check above can fail", async () => {
-    const esm = await loaded("../dist/sqlite/index.js", "import");
-    const cjs = await loaded("../dist/sqlite/index.cjs", "require");
-    expect(
-      esm.some((entry) => entry.startsWith("cache:") && entry.includes("better-sqlite3")),
-    ).toBe(true);
-    expect(
-      cjs.some((entry) => entry.startsWith("cache:") && entry.includes("better-sqlite3")),
-    ).toBe(true);
+  it("(control) opening a store loads its driver, so the check above can fail", async () => {
+    expect(loadsDriver(await loaded("../dist/sqlite/index.js", "import", true))).toBe(true);
+    expect(loadsDriver(await loaded("../dist/sqlite/index.cjs", "require", true))).toBe(true);
   });
+
+  it("importing the subpath and opening a store prints nothing; the application's own warnings still print", () => {
+    const run = spawnSync(process.execPath, [here("./sqlite/quiet-open.mjs"), tempDbPath()], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(run.stdout).toBe(`DONE ${JSON.stringify({ pending: 1 })}\n`);
+    expect(run.stderr).not.toContain("ExperimentalWarning");
+    expect(run.stderr).toMatch(/^\(node:\d+\) Warning: the application's own warning\n/);
+    expect(run.stderr.trim().split("\n")).toHaveLength(2); // the warning and Node's "--trace-warnings" hint
+  });
+
+  it.runIf(driver === "node:sqlite" && process.versions.node.startsWith("22."))(
+    "(control) on Node.js 22, node:sqlite loaded directly prints its ExperimentalWarning",
+    () => {
+      const run = spawnSync(process.execPath, ["-e", 'require("node:sqlite")'], {
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+      expect(run.stderr).toContain("ExperimentalWarning: SQLite is an experimental feature");
+    },
+  );
 });

@@ -1,5 +1,4 @@
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   SqliteStore,
@@ -9,6 +8,7 @@ import {
 } from "../src/sqlite/index";
 import { migrate, SCHEMA_VERSION } from "../src/sqlite/migrations";
 import type { DeliveryStore } from "../src/store/delivery-store";
+import { openRaw, type SqliteDatabase } from "./sqlite/raw-database";
 import { tempDbPath } from "./sqlite/temp-file";
 import { attempt, describeStoreContract, event, testContext } from "./support/store-contract";
 import { until } from "./support/until";
@@ -31,8 +31,8 @@ function openStore(options: Partial<SqliteStoreOptions> = {}, context = testCont
 }
 
 /** A second connection, as another process would see the file. */
-function peek<T>(path: string, read: (db: Database.Database) => T): T {
-  const db = new Database(path, { readonly: true });
+function peek<T>(path: string, read: (db: SqliteDatabase) => T): T {
+  const db = openRaw(path, { readonly: true });
   try {
     return read(db);
   } finally {
@@ -173,7 +173,7 @@ describe("SqliteStore files", () => {
 
   it("refuses a SQLite database of another application and leaves it untouched", () => {
     const path = tempDbPath();
-    const db = new Database(path);
+    const db = openRaw(path);
     db.exec(
       "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('ada')",
     );
@@ -189,7 +189,7 @@ describe("SqliteStore files", () => {
     openAt(path);
     const store = stores.pop() as SqliteStore;
     return store.close().then(() => {
-      const db = new Database(path);
+      const db = openRaw(path);
       db.pragma("user_version = 99");
       db.close();
       expect(catchError(() => openAt(path))).toMatchObject({ code: "newer_schema" });
@@ -198,7 +198,7 @@ describe("SqliteStore files", () => {
 
   it("upgrades a version 1 file to the current schema without losing rows", async () => {
     const path = tempDbPath();
-    const old = new Database(path);
+    const old = openRaw(path);
     old.pragma("journal_mode = WAL");
     migrate(old, 1);
     expect(old.pragma("user_version", { simple: true })).toBe(1);
@@ -262,7 +262,7 @@ describe("SqliteStore ownership in one process", () => {
     const { store, context } = openStore({ staleLockMs: 1000 });
     store.enqueue("a", event(1));
     await store.persisted();
-    const db = new Database(store.path);
+    const db = openRaw(store.path);
     db.prepare("UPDATE owner SET host = 'elsewhere', heartbeat_at = heartbeat_at - 5000").run();
     db.close();
     const next = new SqliteStore({ path: store.path, staleLockMs: 1000 });
@@ -279,7 +279,7 @@ describe("SqliteStore ownership in one process", () => {
 
   it("refuses a fresh owner on another host", () => {
     const { store } = openStore();
-    const db = new Database(store.path);
+    const db = openRaw(store.path);
     db.prepare("UPDATE owner SET host = 'elsewhere', pid = 1").run();
     db.close();
     const error = catchError(() => new SqliteStore({ path: store.path }).open(testContext()));

@@ -23,8 +23,8 @@ export interface OutboxWriterHost {
   readonly retention: { readonly delivered: number; readonly dead: number };
   readonly bytes: PayloadBytes;
   readonly reporter: Reporter;
-  /** A delivery that cannot be serialised: reported once, never written. */
-  unserializable(delivery: OutgoingDelivery): void;
+  /** A delivery whose body cannot be made (data, or its endpoint's format): reported once, never written. */
+  unserializable(delivery: OutgoingDelivery, error: unknown): void;
   /** `count` deliveries left the outbox for good (written, or skipped as unserializable). */
   settled(count: number): void;
 }
@@ -151,12 +151,13 @@ export class OutboxWriter {
   private toJob(delivery: OutgoingDelivery): BulkJob | undefined {
     let body: Buffer;
     try {
-      body = this.host.bytes.serialize(delivery.event);
-    } catch {
+      const { endpoint } = delivery;
+      body = this.host.bytes.bodyFor(delivery.event, endpoint.config.format, endpoint.id);
+    } catch (error) {
       // Reported once: a retried write of this batch skips it again without a second letter.
       if (!this.reported.has(delivery.id)) {
         this.reported.add(delivery.id);
-        this.host.unserializable(delivery);
+        this.host.unserializable(delivery, error);
       }
       return undefined;
     }

@@ -9,7 +9,7 @@ import { EventBus } from "@attesta/events";
 import type { Redis } from "ioredis";
 import type { DispatchableEvent, EventSource } from "../dispatchable-event";
 import { validateEvent } from "../dispatcher/validate-event";
-import { DispatcherClosedError } from "../errors";
+import { bodyFailureReason, DispatcherClosedError } from "../errors";
 import { integerOption } from "../options/integer-option";
 import { resolveOptions } from "../options/resolve-options";
 import { toDeadLetter } from "../reporting/dead-letter";
@@ -147,8 +147,8 @@ export class WebhookProducer {
       // As in the local dispatcher: one serialisation per event, shared by every endpoint it goes to.
       bytes: new PayloadBytes(true),
       reporter: this.reporter,
-      unserializable: (delivery) => {
-        this.deadLetter(delivery, "unserializable");
+      unserializable: (delivery, error) => {
+        this.deadLetter(delivery, bodyFailureReason(error));
       },
       settled: (count) => this.settle(count),
     });
@@ -239,7 +239,7 @@ export class WebhookProducer {
       attempts: 0,
     });
     delivery.endpoint.countFailed();
-    if (reason === "unserializable") this.undelivered.push(letter);
+    if (reason === "unserializable" || reason === "format_failed") this.undelivered.push(letter);
     const { endpoint } = delivery;
     this.reporter.deadLettered(letter, endpoint.config.label);
     this.events.emit({

@@ -146,7 +146,10 @@ async function endpointHealth(queue: Queue, endpoint: Endpoint): Promise<AdminEn
   );
   return {
     id: endpoint.id,
-    url: redactUrl(endpoint.config.url),
+    url:
+      endpoint.config.shownUrl === endpoint.config.url
+        ? redactUrl(endpoint.config.url)
+        : endpoint.config.shownUrl,
     events: endpoint.config.events,
     state: paused ? "disabled" : "enabled",
     ...(paused ? { disabledReason: "paused" } : {}),

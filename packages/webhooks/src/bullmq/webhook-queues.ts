@@ -67,7 +67,7 @@ export class WebhookQueues {
         readEndpointStats(
           this.queue(endpoint.id),
           this.redis,
-          { id: endpoint.id, url: endpoint.config.url },
+          { id: endpoint.id, url: endpoint.config.shownUrl },
           statsKeyFor(this.prefix, queueNameFor(endpoint.id)),
         ),
       ),

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { EventBus } from "@attesta/events";
+import { EventBus, type PipelineEvents } from "@attesta/events";
 import type { DispatchableEvent, EventSource } from "../dispatchable-event";
 import type {
   EndpointAdmin,
@@ -55,7 +55,7 @@ const CLOSED = 2;
  *
  * @example
  * ```ts
- * import { EventBus } from "@attesta/events";
+ * import { EventBus, type PipelineEvents } from "@attesta/events";
  * import { WebhookDispatcher } from "@attesta/webhooks";
  *
  * const bus = new EventBus();
@@ -69,7 +69,7 @@ const CLOSED = 2;
  * console.log(report.undelivered.length);
  * ```
  */
-export class WebhookDispatcher {
+export class WebhookDispatcher<Events extends object = PipelineEvents> {
   /**
    * What the store holds: `get(id)` and `list({ status, endpoint, event, since, limit })`.
    *
@@ -110,18 +110,24 @@ export class WebhookDispatcher {
    * @throws TypeError naming the field and the fix, for any invalid argument.
    */
   constructor(
-    bus: EventSource,
-    configs: readonly WebhookConfig[],
+    bus: EventBus<Events> | EventSource,
+    configs: readonly WebhookConfig<Events>[],
     options?: WebhookDispatcherOptions,
   ) {
     assertEventSource(bus);
-    const parts = assembleDispatcher(bus, configs, options, {
-      onEvent: this.onEvent,
-      events: this.events,
-      waiters: this.waiters,
-      closing: () => this.state !== OPEN,
-      stats: () => this.stats(),
-    });
+    // The event map only types the format functions; at run time every config is alike.
+    const parts = assembleDispatcher(
+      bus as EventSource,
+      configs as unknown as readonly WebhookConfig[],
+      options,
+      {
+        onEvent: this.onEvent,
+        events: this.events,
+        waiters: this.waiters,
+        closing: () => this.state !== OPEN,
+        stats: () => this.stats(),
+      },
+    );
     ({ store: this.store, router: this.router, scheduler: this.scheduler } = parts);
     ({ reporter: this.reporter, admin: this.admin } = parts);
     this.parts = parts;
@@ -258,9 +264,9 @@ export class WebhookDispatcher {
    * const id = dispatcher.addEndpoint({ url: "https://tenant-7.example.com/hooks", secret, events: ["denied"] });
    * ```
    */
-  addEndpoint(config: WebhookConfig): string {
+  addEndpoint(config: WebhookConfig<Events>): string {
     this.assertOpen("addEndpoint()");
-    return this.admin.add(config);
+    return this.admin.add(config as unknown as WebhookConfig);
   }
 
   /**
@@ -274,9 +280,9 @@ export class WebhookDispatcher {
    * dispatcher.updateEndpoint(id, { url: "https://tenant-7.example.com/v2/hooks", rateLimit: 20 });
    * ```
    */
-  updateEndpoint(id: string, patch: Partial<WebhookConfig>): void {
+  updateEndpoint(id: string, patch: Partial<WebhookConfig<Events>>): void {
     this.assertOpen(`updateEndpoint("${id}")`);
-    this.admin.update(id, patch);
+    this.admin.update(id, patch as unknown as Partial<WebhookConfig>);
   }
 
   /**

@@ -5,7 +5,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import { WebhookDeliveryError } from "../errors";
+import { bodyFailureReason, WebhookDeliveryError } from "../errors";
 import { toDeadLetter } from "../reporting/dead-letter";
 import type { DeadLetter } from "../reporting/hook-payloads";
 import type { FailureSummary } from "../reporting/operator-events";
@@ -79,7 +79,13 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
   const { router, reporter } = side;
   return {
     // An event routed to one endpoint is serialised once anyway: only shared bytes are kept.
-    serialize: (event) => payloads.serialize(event, router.routesMany(event.type)),
+    serialize: (event, endpointId) =>
+      payloads.bodyFor(
+        event,
+        router.endpoint(endpointId)?.config.format,
+        endpointId,
+        router.routesMany(event.type),
+      ),
     mintId: randomUUID,
     now: Date.now,
     limits: (endpointId) => {
@@ -107,12 +113,12 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
           deliveryId: record.id,
           body: record.body,
           event,
-          reason: "unserializable",
+          reason: bodyFailureReason(cause),
           attempts: record.attempts,
           error,
         }),
         endpoint,
-        { kind: "unserializable", message },
+        { kind: bodyFailureReason(cause), message },
       );
     },
     wake: () => side.wake(),

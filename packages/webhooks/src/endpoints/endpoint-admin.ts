@@ -93,6 +93,7 @@ export class EndpointAdmin {
       );
     }
     const given = { ...(config as object) } as Record<string, unknown>;
+    this.records.assertRestorable(resolved.id, given);
     // Stored first: when the store refuses, nothing was added.
     this.records.save(resolved.id, given);
     this.attach(resolved, given, false);
@@ -255,7 +256,7 @@ export class EndpointAdmin {
       const disabled = health?.disabled;
       return {
         id: endpoint.id,
-        url: endpoint.config.url,
+        url: endpoint.config.shownUrl,
         events: endpoint.config.events,
         signed: endpoint.config.secret !== undefined,
         state: disabled === undefined ? "enabled" : "disabled",

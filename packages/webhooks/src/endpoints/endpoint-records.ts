@@ -24,10 +24,24 @@ export interface RestoredConfig {
 export class EndpointRecords {
   constructor(private readonly store: DeliveryStore) {}
 
+  /**
+   * Throws when an endpoint added at run time could not be kept as given:
+   * a format function does not survive a restart.
+   */
+  assertRestorable(id: string, given: Readonly<Record<string, unknown>>): void {
+    if (this.store.saveEndpoint === undefined || typeof given.format !== "function") return;
+    throw new TypeError(
+      `@attesta/webhooks: endpoint ${id} has a format function, which the ${this.store.kind} store cannot keep across restarts. Fix: use format "slack", "teams" or "discord", or pass this endpoint in the constructor's configs.`,
+    );
+  }
+
   /** Keeps `given` (the config as the user passed it, patches merged) under `id`. */
   save(id: string, given: Readonly<Record<string, unknown>>): void {
     if (this.store.saveEndpoint === undefined) return;
-    const { secret, ...rest } = given;
+    // A function does not survive JSON: kept as "function", a stored copy is refused on restore
+    // (loudly) instead of silently sending the Attesta payload.
+    const { secret, ...rest } =
+      typeof given.format === "function" ? { ...given, format: "function" } : given;
     const signed = secret !== undefined;
     const config = this.store.keepsSecrets === true && signed ? { ...rest, secret } : rest;
     this.store.saveEndpoint({ id, config: { ...config, id }, signed });

@@ -21,5 +21,6 @@ export {
 export { WebhookBlockedAddressError } from "./webhook-blocked-address-error";
 export { WebhookConnectionError } from "./webhook-connection-error";
 export { type DeliveryErrorContext, WebhookDeliveryError } from "./webhook-delivery-error";
+export { bodyFailureReason, WebhookFormatError } from "./webhook-format-error";
 export { WebhookResponseError } from "./webhook-response-error";
 export { WebhookTimeoutError } from "./webhook-timeout-error";

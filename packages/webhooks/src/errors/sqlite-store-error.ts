@@ -15,7 +15,8 @@ export type SqliteStoreErrorCode =
   | "locked"
   | "lock_lost"
   | "closed"
-  | "io";
+  | "io"
+  | "driver_unavailable";
 
 /**
  * The SQLite store could not open, read or write its file. The message names

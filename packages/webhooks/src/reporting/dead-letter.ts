@@ -32,10 +32,15 @@ export interface DeadLetterParts {
  * sent, so it is the same whatever store kept it; for data that could not be
  * serialised, the event's fields as they are.
  */
-function payloadOf(parts: DeadLetterParts): WebhookPayload {
-  if (parts.body.length > 0) {
+function payloadOf(parts: DeadLetterParts, formatted: boolean): WebhookPayload {
+  // A formatted body (a chat message, a custom format's text) is not the payload: the event is.
+  if (parts.body.length > 0 && !(formatted && parts.event !== undefined)) {
     const text = Buffer.from(parts.body.buffer, parts.body.byteOffset, parts.body.length);
-    return JSON.parse(text.toString("utf8")) as WebhookPayload;
+    try {
+      return JSON.parse(text.toString("utf8")) as WebhookPayload;
+    } catch {
+      return { event: "", timestamp: "", data: {} } as unknown as WebhookPayload;
+    }
   }
   const event = parts.event;
   if (event === undefined)
@@ -59,11 +64,14 @@ function payloadOf(parts: DeadLetterParts): WebhookPayload {
  */
 export function toDeadLetter(endpoint: Endpoint, parts: DeadLetterParts): DeadLetter {
   return {
-    url: endpoint.config.url,
+    url: endpoint.config.shownUrl,
     endpointIndex: endpoint.index,
     endpointId: endpoint.id,
     deliveryId: parts.deliveryId,
-    payload: payloadOf(parts),
+    payload: payloadOf(parts, endpoint.config.format !== undefined),
+    ...(endpoint.config.format === undefined || parts.body.length === 0
+      ? {}
+      : { body: Buffer.from(parts.body).toString("utf8") }),
     reason: parts.reason,
     attempts: parts.attempts,
     ...(parts.status === undefined ? {} : { status: parts.status }),

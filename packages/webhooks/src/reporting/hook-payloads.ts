@@ -57,8 +57,15 @@ export interface DeadLetter {
   readonly endpointIndex: number;
   readonly endpointId: string;
   readonly deliveryId: string;
-  /** The full payload; `JSON.stringify(payload)` gives back the exact body that was sent. */
+  /**
+   * The full payload; `JSON.stringify(payload)` gives back the exact body that
+   * was sent to an endpoint with the default format. For an endpoint with a
+   * `format`, the Attesta payload of the event when it is known (else the
+   * sent message as parsed), and the sent text is in `body`.
+   */
   readonly payload: WebhookPayload;
+  /** The exact body sent, as text, for an endpoint with a `format`. */
+  readonly body?: string;
   readonly reason: DeadLetterReason;
   /** HTTP attempts made (0 when none started). */
   readonly attempts: number;

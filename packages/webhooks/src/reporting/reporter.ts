@@ -46,7 +46,7 @@ export class Reporter {
     if (onDrop === undefined) return;
     try {
       onDrop({
-        url: endpoint.config.url,
+        url: endpoint.config.shownUrl,
         endpointIndex: endpoint.index,
         endpointId: endpoint.id,
         event,
@@ -90,7 +90,7 @@ export class Reporter {
     try {
       // A literal, not a spread: this runs once per request.
       onAttempt({
-        url: endpoint.config.url,
+        url: endpoint.config.shownUrl,
         endpointIndex: endpoint.index,
         endpointId: endpoint.id,
         deliveryId: delivery.id,

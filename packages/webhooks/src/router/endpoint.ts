@@ -90,7 +90,7 @@ export class Endpoint {
   stats(queued: number, inFlight: number): EndpointStats {
     return {
       id: this.id,
-      url: this.config.url,
+      url: this.config.shownUrl,
       enqueued: this.enqueuedCount,
       delivered: this.deliveredCount,
       failed: this.failedCount,

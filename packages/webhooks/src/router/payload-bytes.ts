@@ -5,6 +5,7 @@
  */
 
 import type { DispatchableEvent } from "../dispatchable-event";
+import type { ResolvedFormat } from "../format/endpoint-format";
 import { typeName } from "../options/invalid-option";
 import { toWebhookPayload } from "./to-webhook-payload";
 
@@ -32,6 +33,21 @@ export class PayloadBytes {
    * are then not kept, which spares a weak-map entry per delivery.
    */
   serialize(event: DispatchableEvent, shared = true): Buffer {
+    return this.bodyFor(event, undefined, "", shared);
+  }
+
+  /**
+   * The body of `event` for one endpoint: the shared Attesta bytes, or what
+   * the endpoint's `format` renders (never shared: each format has its own
+   * bytes). Throws `WebhookFormatError` when the format fails.
+   */
+  bodyFor(
+    event: DispatchableEvent,
+    format: ResolvedFormat | undefined,
+    endpointId: string,
+    shared = true,
+  ): Buffer {
+    if (format !== undefined) return format.render(event, endpointId);
     const cache = shared ? this.cache : undefined;
     const cached = cache?.get(event);
     if (cached !== undefined) return cached;

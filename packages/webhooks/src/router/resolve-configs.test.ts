@@ -13,6 +13,8 @@ describe("resolveConfigs", () => {
         origin: "https://hooks.example.com",
         path: "/attesta?tenant=1",
         label: "https://hooks.example.com/attesta",
+        shownUrl: url,
+        format: undefined,
         events: "all",
         secret: undefined,
         scheme: "attesta",

@@ -4,8 +4,9 @@
  * @module
  */
 import type { SenderScheme } from "@attesta/verify";
+import { type ResolvedFormat, resolveFormat } from "../format/endpoint-format";
 import { invalidOption } from "../options/invalid-option";
-import { redactUrl } from "../transport/redact-url";
+import { endpointUrlIsSecret, isSecretUrl, redactUrl } from "../transport/redact-url";
 import type { OverflowPolicy } from "../types";
 import { defaultEndpointId, ENDPOINT_ID_PATTERN } from "./endpoint-id";
 import {
@@ -25,8 +26,15 @@ export interface ResolvedConfig {
   readonly origin: string;
   /** Path and query sent in the request line. */
   readonly path: string;
-  /** Origin and path only, safe to log. */
+  /**
+   * Safe to log: origin and path, or origin and a fingerprint when the path
+   * or query is the credential (chat hook URLs, `secretUrl: true`).
+   */
   readonly label: string;
+  /** The URL as operator events, dead letters and `listEndpoints()` show it: `url`, or `label` for a secret URL. */
+  readonly shownUrl: string;
+  /** The body's format; `undefined` for the Attesta payload. */
+  readonly format: ResolvedFormat | undefined;
   /** Event names delivered, or `"all"`: every event the bus emits (no `events`, or `[]`). */
   readonly events: EventSelection;
   /** One secret, or several for key rotation (each signs); undefined when unsigned. */
@@ -57,6 +65,8 @@ const KNOWN_KEYS = new Set([
   "overflow",
   "scheme",
   "id",
+  "format",
+  "secretUrl",
   ...DELIVERY_OPTION_KEYS,
 ]);
 
@@ -118,7 +128,21 @@ export function resolveConfig(
       );
     }
   }
-  const { url, origin, path, label } = resolveUrl(input.url, `${at}.url`);
+  const secretUrl = input.secretUrl;
+  if (secretUrl !== undefined && typeof secretUrl !== "boolean") {
+    throw invalidOption(
+      `${at}.secretUrl`,
+      "a boolean",
+      secretUrl,
+      "pass true when the URL's path or query is its credential",
+    );
+  }
+  const format = resolveFormat(input.format, `${at}.format`);
+  const { url, origin, path, label, shownUrl } = resolveUrl(
+    input.url,
+    `${at}.url`,
+    endpointUrlIsSecret(input),
+  );
   const id = resolveId(input.id, `${at}.id`) ?? fallbackId(url);
   const events = resolveEventSelection(input.events, `${at}.events`);
   const { secret, scheme } = resolveSigning(input.secret, input.scheme, at);
@@ -154,6 +178,8 @@ export function resolveConfig(
     origin,
     path,
     label,
+    shownUrl,
+    format,
     events,
     secret,
     scheme,
@@ -175,7 +201,8 @@ export function resolveConfig(
 function resolveUrl(
   value: unknown,
   at: string,
-): { url: string; origin: string; path: string; label: string } {
+  secret: boolean | undefined,
+): { url: string; origin: string; path: string; label: string; shownUrl: string } {
   const example = 'e.g. "https://hooks.example.com/attesta"';
   if (typeof value !== "string")
     throw invalidOption(
@@ -186,7 +213,7 @@ function resolveUrl(
     );
   let parsed: URL;
   // Credentials and query strings never reach an error message.
-  const shown = redactUrl(value);
+  const shown = redactUrl(value, { secret });
   try {
     parsed = new URL(value);
   } catch {
@@ -205,11 +232,13 @@ function resolveUrl(
       `@attesta/webhooks: ${at} must not contain credentials (user:password@). Fix: remove them and authenticate the endpoint with secret (the request is signed).`,
     );
   }
+  const hidden = isSecretUrl(parsed.host, `${parsed.pathname}${parsed.search}`, secret);
   return {
     url: value,
     origin: parsed.origin,
     path: `${parsed.pathname}${parsed.search}`,
-    label: `${parsed.origin}${parsed.pathname}`,
+    label: hidden ? shown : `${parsed.origin}${parsed.pathname}`,
+    shownUrl: hidden ? shown : value,
   };
 }
 

@@ -8,6 +8,7 @@
 import { invalidOption } from "../options/invalid-option";
 import type { DispatcherEvents, EndpointRef, FailureSummary } from "../reporting/operator-events";
 import type { DisableReason } from "../store/delivery-store";
+import { isGoneAnswer } from "../transport/service-answers";
 import {
   type BreakerPermit,
   type BreakerTransition,
@@ -139,7 +140,9 @@ export class EndpointHealth {
     this.inARow++;
     this.lastFailure = attempt.failure;
     this.breaker.record(permit, false);
-    if (this.disableOnGone && attempt.failure?.status === 410) this.disable("gone");
+    const failure = attempt.failure;
+    if (this.disableOnGone && isGoneAnswer(failure?.status, failure?.receiverCode))
+      this.disable("gone");
     else if (this.now() - this.failingSince >= this.disableAfterMs) this.disable("failing");
   }
 

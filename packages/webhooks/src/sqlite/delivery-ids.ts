@@ -17,7 +17,7 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
-import type { SqliteDatabase } from "./open-database";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 
 const HALF_BITS = 24;
 const HALF = 2 ** HALF_BITS;

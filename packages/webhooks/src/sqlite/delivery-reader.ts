@@ -18,7 +18,7 @@ import type {
   DeliveryStatus,
 } from "../store/delivery-store";
 import { IdEpochs } from "./delivery-ids";
-import type { SqliteDatabase } from "./open-database";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 import { pageQuery } from "./page-query";
 import { encodeSeqCursor } from "./seq-cursor";
 

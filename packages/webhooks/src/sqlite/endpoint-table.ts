@@ -8,7 +8,7 @@
  * @module
  */
 import type { EndpointDisabledState, StoredEndpoint } from "../store/delivery-store";
-import type { SqliteDatabase } from "./open-database";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 import type { OwnerLock } from "./owner-lock";
 
 interface EndpointRow {

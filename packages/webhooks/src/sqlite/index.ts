@@ -1,6 +1,7 @@
 /**
  * `@attesta/webhooks/sqlite`: a durable delivery store on an embedded SQLite
- * file. Needs the optional peer dependency `better-sqlite3` (^12).
+ * file. Runs on `node:sqlite` (Node.js 22.13+ and 24, nothing to install) or
+ * on the optional peer dependency `better-sqlite3` (^12, for Node.js 20).
  *
  * @module
  */
@@ -11,6 +12,7 @@ export {
   SqliteStoreLockedError,
   type StoreOwner,
 } from "../errors";
+export type { SqliteDriverName } from "./driver/sqlite-driver";
 export { SqliteInspector } from "./sqlite-inspector";
 export { SqliteStore } from "./sqlite-store";
-export type { SqliteStoreOptions } from "./sqlite-store-options";
+export type { SqliteInspectOptions, SqliteStoreOptions } from "./sqlite-store-options";

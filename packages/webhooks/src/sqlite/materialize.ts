@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { bodyFailureReason } from "../errors/webhook-format-error";
 import { eventName } from "../router/to-webhook-payload";
 import type { StoreContext } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
@@ -61,10 +62,10 @@ export function materialize(
       writer.add(entry);
       try {
         // Shared with the event's other endpoints: the context serialises it once.
-        entry.body = context.serialize(source);
+        entry.body = context.serialize(source, queue.endpointId);
       } catch (error) {
         entry.live = false;
-        entry.deadReason = "unserializable";
+        entry.deadReason = bodyFailureReason(error);
         entry.source = undefined;
         failed.push([entry, error, source]);
         continue;

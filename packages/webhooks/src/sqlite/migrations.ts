@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Database } from "better-sqlite3";
+import type { SqliteDatabase as Database } from "./driver/sqlite-driver";
 
 /** `PRAGMA application_id` of every SqliteStore file: "ATST" in ASCII. */
 export const APPLICATION_ID = 0x41545354;

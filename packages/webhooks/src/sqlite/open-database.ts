@@ -5,11 +5,11 @@
  *
  * @module
  */
-import Database from "better-sqlite3";
 import { SqliteStoreError } from "../errors";
+import { chooseDriver } from "./driver/choose-driver";
+import type { SqliteDatabase, SqliteDriverName } from "./driver/sqlite-driver";
+import { sqliteErrorCode } from "./driver/sqlite-error-code";
 import { APPLICATION_ID, migrate, SCHEMA_VERSION } from "./migrations";
-
-export type SqliteDatabase = Database.Database;
 
 export interface OpenDatabaseOptions {
   readonly readonly: boolean;
@@ -17,16 +17,21 @@ export interface OpenDatabaseOptions {
   readonly busyTimeoutMs: number;
   /** `PRAGMA synchronous` for a writable connection. */
   readonly synchronous?: "normal" | "full";
+  /** The SQLite library; automatic when left out. */
+  readonly driver?: SqliteDriverName | undefined;
+  /** Refuse to create a missing file (always so when read-only). */
+  readonly fileMustExist?: boolean;
 }
 
 /** Opens, identifies and (when writable) migrates the file at `path`. */
 export function openDatabase(path: string, options: OpenDatabaseOptions): SqliteDatabase {
+  const driver = chooseDriver(path, options.driver);
   let db: SqliteDatabase;
   try {
-    db = new Database(path, {
+    db = driver.open(path, {
       readonly: options.readonly,
-      fileMustExist: options.readonly,
-      timeout: options.busyTimeoutMs,
+      fileMustExist: options.readonly || options.fileMustExist === true,
+      busyTimeoutMs: options.busyTimeoutMs,
     });
   } catch (error) {
     throw sqliteFailure(path, error, "open", options.readonly);
@@ -59,7 +64,7 @@ function prepare(db: SqliteDatabase, path: string, options: OpenDatabaseOptions)
       `${path} has schema version ${version}, written by a newer @attesta/webhooks; this version reads up to ${SCHEMA_VERSION}. Fix: upgrade @attesta/webhooks in this application (files are never downgraded).`,
     );
   }
-  if (options.readonly) {
+  if (options.readonly || options.fileMustExist) {
     if (version < SCHEMA_VERSION) {
       throw new SqliteStoreError(
         "older_schema",
@@ -107,7 +112,7 @@ function foreignDatabase(path: string, tables: readonly string[]): SqliteStoreEr
 }
 
 /**
- * Turns a better-sqlite3 error into a SqliteStoreError that names the file
+ * Turns a driver's error into a SqliteStoreError that names the file
  * and the fix; `readOnly` for a reader (`SqliteStore.inspect`), whose fixes
  * never speak of creating a store.
  */
@@ -117,7 +122,7 @@ export function sqliteFailure(
   doing: string,
   readOnly = false,
 ): SqliteStoreError {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = sqliteErrorCode(error);
   const detail = error instanceof Error ? error.message : String(error);
   if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
     const fix = readOnly

@@ -9,8 +9,9 @@ import { SqliteStoreError } from "../errors";
 import type { StoreContext } from "../store/delivery-store";
 import { beginEpoch, type IdEpoch } from "./delivery-ids";
 import { DeliveryReader } from "./delivery-reader";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 import { EndpointTable } from "./endpoint-table";
-import { openDatabase, type SqliteDatabase, sqliteFailure } from "./open-database";
+import { openDatabase, sqliteFailure } from "./open-database";
 import { OwnerLock } from "./owner-lock";
 import { Pruner } from "./pruner";
 import type { ResolvedSqliteOptions } from "./sqlite-store-options";
@@ -47,6 +48,7 @@ export function openStore(
     readonly: false,
     busyTimeoutMs: BUSY_TIMEOUT_MS,
     synchronous: options.synchronous,
+    driver: options.driver,
   });
   try {
     const lock = new OwnerLock(db);

@@ -14,7 +14,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { SqliteStoreLockedError, type StoreOwner } from "../errors";
-import type { SqliteDatabase } from "./open-database";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 
 interface OwnerRow {
   token: string;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SqliteDatabase } from "./open-database";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 
 export interface Retention {
   readonly deliveredMs: number;

@@ -10,9 +10,9 @@ import { checkFilter, MAX_PAGE } from "../admin/admin-query";
 import type { AdminCapabilities, AdminEndpoint, DeliveryAdmin } from "../admin/delivery-admin";
 import { checkRange, healthOf } from "../admin/record-health";
 import type { DeliveryQuery, DeliveryRecord } from "../store/delivery-store";
-import { redactUrl } from "../transport/redact-url";
+import { endpointUrlIsSecret, redactUrl } from "../transport/redact-url";
 import type { DeliveryReader } from "./delivery-reader";
-import type { SqliteDatabase } from "./open-database";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 
 /** What the inspector lends its admin. */
 export interface InspectedFile {
@@ -118,11 +118,19 @@ function toEndpoint(row: EndpointRow, recent: readonly DeliveryRecord[]): AdminE
   const config =
     row.config === null
       ? undefined
-      : (JSON.parse(row.config) as { url?: unknown; events?: unknown });
+      : (JSON.parse(row.config) as {
+          url?: unknown;
+          events?: unknown;
+          format?: unknown;
+          secretUrl?: unknown;
+        });
   const events = config?.events;
   return {
     id: row.endpoint_id,
-    url: typeof config?.url === "string" ? redactUrl(config.url) : "",
+    url:
+      typeof config?.url === "string"
+        ? redactUrl(config.url, { secret: endpointUrlIsSecret(config) })
+        : "",
     events: Array.isArray(events) ? events.map(String) : config === undefined ? "unknown" : "all",
     state: row.disabled_reason !== null ? "disabled" : config === undefined ? "unknown" : "enabled",
     ...(row.disabled_reason === null ? {} : { disabledReason: row.disabled_reason }),

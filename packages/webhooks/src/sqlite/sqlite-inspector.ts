@@ -4,12 +4,12 @@
  *
  * @module
  */
-import Database from "better-sqlite3";
 import type { DeliveryAdmin } from "../admin/delivery-admin";
 import { SqliteStoreError, type StoreOwner } from "../errors";
 import type { DeliveryQuery, DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
 import { DeliveryReader } from "./delivery-reader";
-import { openDatabase, type SqliteDatabase, sqliteFailure } from "./open-database";
+import type { SqliteDatabase, SqliteDriverName } from "./driver/sqlite-driver";
+import { openDatabase, sqliteFailure } from "./open-database";
 import { readOwner } from "./owner-lock";
 import { createSqliteAdmin } from "./sqlite-admin";
 
@@ -33,11 +33,13 @@ export class SqliteInspector {
   readonly #db: SqliteDatabase;
   readonly #reader: DeliveryReader;
   readonly #busyTimeoutMs: number;
+  readonly #driver: SqliteDriverName | undefined;
 
-  constructor(path: string, busyTimeoutMs: number) {
+  constructor(path: string, busyTimeoutMs: number, driver?: SqliteDriverName) {
     this.path = path;
     this.#busyTimeoutMs = busyTimeoutMs;
-    this.#db = openDatabase(path, { readonly: true, busyTimeoutMs });
+    this.#driver = driver;
+    this.#db = openDatabase(path, { readonly: true, busyTimeoutMs, driver });
     this.#reader = new DeliveryReader(this.#db);
   }
 
@@ -95,7 +97,12 @@ export class SqliteInspector {
   #request(ids: readonly string[]): number {
     let writer: SqliteDatabase | undefined;
     try {
-      writer = new Database(this.path, { fileMustExist: true, timeout: this.#busyTimeoutMs });
+      writer = openDatabase(this.path, {
+        readonly: false,
+        fileMustExist: true,
+        busyTimeoutMs: this.#busyTimeoutMs,
+        driver: this.#driver,
+      });
       const insert = writer.prepare(
         "INSERT INTO requests (kind, delivery_id, requested_at) VALUES ('redeliver', ?, ?)",
       );
@@ -104,6 +111,7 @@ export class SqliteInspector {
         for (const id of ids) insert.run(id, now);
       })();
     } catch (error) {
+      if (error instanceof SqliteStoreError) throw error;
       throw sqliteFailure(this.path, error, "write a redelivery request to");
     } finally {
       writer?.close();

@@ -4,6 +4,8 @@
  * @module
  */
 import { invalidOption } from "../options/invalid-option";
+import { checkDriverName } from "./driver/choose-driver";
+import type { SqliteDriverName } from "./driver/sqlite-driver";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -78,6 +80,22 @@ export interface SqliteStoreOptions {
    * they were never acknowledged by `persisted()`. Default 100,000.
    */
   readonly maxUncommitted?: number;
+  /**
+   * The SQLite library. Left out: the `ATTESTA_SQLITE_DRIVER` environment
+   * variable when set, else `"node:sqlite"` where the runtime has it (Node.js
+   * 22.13+ and 24: nothing native to install; its ExperimentalWarning on
+   * Node.js 22 is not printed), else `"better-sqlite3"` (an optional peer
+   * dependency, ^12). Both read and write the same file format. Opening
+   * fails with a SqliteStoreError (`driver_unavailable`) when the chosen
+   * library does not load.
+   */
+  readonly driver?: SqliteDriverName;
+}
+
+/** Options of {@link SqliteStore.inspect}. */
+export interface SqliteInspectOptions {
+  /** The SQLite library, as in {@link SqliteStoreOptions.driver}. */
+  readonly driver?: SqliteDriverName;
 }
 
 export interface ResolvedSqliteOptions {
@@ -94,6 +112,7 @@ export interface ResolvedSqliteOptions {
   readonly maxStoredPending: number;
   readonly warnFileBytes: number;
   readonly maxUncommitted: number;
+  readonly driver: SqliteDriverName | undefined;
 }
 
 export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqliteOptions {
@@ -142,7 +161,25 @@ export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqlit
     ),
     warnFileBytes: duration("warnFileBytes", options.warnFileBytes, 1024 ** 3, 0),
     maxUncommitted: duration("maxUncommitted", options.maxUncommitted, 100_000, 1),
+    driver: checkDriverName("SqliteStore driver", options.driver),
   };
+}
+
+export function resolveInspectOptions(options: SqliteInspectOptions | undefined): {
+  readonly driver: SqliteDriverName | undefined;
+} {
+  if (options === undefined) return { driver: undefined };
+  if (options === null || typeof options !== "object")
+    throw invalidOption("SqliteStore.inspect options", "an object", options, "pass { driver }");
+  const unknown = Object.keys(options).filter((key) => key !== "driver");
+  if (unknown.length > 0)
+    throw invalidOption(
+      "SqliteStore.inspect options",
+      "{ driver }",
+      unknown.join(", "),
+      "remove the unknown keys",
+    );
+  return { driver: checkDriverName("SqliteStore.inspect driver", options.driver) };
 }
 
 function flag(at: string, value: boolean | undefined): boolean {

@@ -31,7 +31,9 @@ import { PendingDeliveries } from "./pending-deliveries";
 import { SqliteInspector } from "./sqlite-inspector";
 import {
   type ResolvedSqliteOptions,
+  resolveInspectOptions,
   resolveSqliteOptions,
+  type SqliteInspectOptions,
   type SqliteStoreOptions,
 } from "./sqlite-store-options";
 import { CommitFailure, lateAttemptState, pendingState } from "./store-writer";
@@ -81,8 +83,8 @@ export class SqliteStore implements DeliveryStore {
    * a dashboard): list and get deliveries, and request redeliveries that the
    * owning dispatcher picks up within its poll interval.
    */
-  static inspect(path: string): SqliteInspector {
-    return new SqliteInspector(path, BUSY_TIMEOUT_MS);
+  static inspect(path: string, options?: SqliteInspectOptions): SqliteInspector {
+    return new SqliteInspector(path, BUSY_TIMEOUT_MS, resolveInspectOptions(options).driver);
   }
 
   open(context: StoreContext): void {
@@ -197,8 +199,8 @@ export class SqliteStore implements DeliveryStore {
     if (this.#pending.has(id)) return false;
     const { reader, writer } = this.#require();
     const row = reader.row(id);
-    if (row === undefined || row.status === "pending" || row.dead_reason === "unserializable")
-      return false;
+    if (row === undefined || row.status === "pending") return false;
+    if (row.dead_reason === "unserializable" || row.dead_reason === "format_failed") return false;
     const entry = this.#pending.resume(row, now, row.attempts);
     writer.setState(entry.seq, pendingState(entry, now));
     this.#schedule.soon();

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { SqliteDatabase } from "./open-database";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 import type { ResolvedSqliteOptions } from "./sqlite-store-options";
 
 export interface MaintenanceTasks {

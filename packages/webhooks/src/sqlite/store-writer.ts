@@ -11,7 +11,7 @@ import type {
   DeliveryStatus,
 } from "../store/delivery-store";
 import type { DeliveryRow } from "./delivery-reader";
-import type { SqliteDatabase } from "./open-database";
+import type { SqliteDatabase } from "./driver/sqlite-driver";
 import type { OwnerLock } from "./owner-lock";
 import type { PendingEntry } from "./pending-entry";
 

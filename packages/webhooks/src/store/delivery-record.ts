@@ -16,6 +16,7 @@ export type DeadReason =
   | "rejected"
   | "closed"
   | "unserializable"
+  | "format_failed"
   | "blocked_address"
   | "removed"
   | "disabled"

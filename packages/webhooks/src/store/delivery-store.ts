@@ -235,11 +235,12 @@ export interface DeliveryStore {
 /** What the dispatcher gives its store at `open`. */
 export interface StoreContext {
   /**
-   * The exact body bytes of an event; throws for data that is not
-   * JSON-serialisable. An event routed to several endpoints is serialised
+   * The exact body bytes of an event for one endpoint (its `format`);
+   * throws for data that is not JSON-serialisable or a failing format. An
+   * event routed to several endpoints with the Attesta format is serialised
    * once: every call for it gives back the same bytes.
    */
-  serialize(event: DispatchableEvent): Uint8Array;
+  serialize(event: DispatchableEvent, endpointId: string): Uint8Array;
   /** Mints a delivery id (a UUID v4). A store may mint its own: SqliteStore derives UUID v8 ids from its row numbers. */
   mintId(): string;
   /** Epoch ms; replaceable in tests. */
@@ -248,7 +249,7 @@ export interface StoreContext {
   limits(endpointId: string): { maxPending: number; overflow: "drop-oldest" | "drop-newest" };
   /**
    * Called when `serialize` threw for a delivery: the store has recorded it as
-   * dead with reason `unserializable` (empty body) and will never lease it.
+   * dead with reason `unserializable` or `format_failed` (empty body) and will never lease it.
    * `event` is the event as it was enqueued, for the dead letter.
    */
   onUnserializable(record: DeliveryRecord, error: unknown, event: DispatchableEvent): void;

@@ -4,6 +4,7 @@
  * @module
  */
 import type { DispatchableEvent } from "../dispatchable-event";
+import { bodyFailureReason } from "../errors/webhook-format-error";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -180,7 +181,8 @@ export class MemoryStore implements DeliveryStore {
   redeliver(id: string, now: number): boolean {
     const delivery = this.byId.get(id);
     if (delivery === undefined || delivery.status === "pending") return false;
-    if (delivery.deadReason === "unserializable") return false;
+    if (delivery.deadReason === "unserializable" || delivery.deadReason === "format_failed")
+      return false;
     const queue = this.queueFor(delivery.endpointId);
     delivery.status = "pending";
     delivery.settledAt = undefined;
@@ -241,7 +243,7 @@ export class MemoryStore implements DeliveryStore {
     this.byId.set(delivery.id, delivery);
     if (!delivery.serialized && delivery.source !== undefined) {
       try {
-        delivery.body = this.ctx.serialize(delivery.source);
+        delivery.body = this.ctx.serialize(delivery.source, endpointId);
         delivery.serialized = true;
       } catch {
         // Shown with an empty body; lease() dead-letters it as unserializable.
@@ -255,11 +257,11 @@ export class MemoryStore implements DeliveryStore {
     const source = delivery.source;
     if (delivery.serialized || source === undefined) return true;
     try {
-      delivery.body = this.ctx.serialize(source);
+      delivery.body = this.ctx.serialize(source, delivery.endpointId);
       delivery.serialized = true;
       return true;
     } catch (error) {
-      this.settle(delivery, "dead", "unserializable");
+      this.settle(delivery, "dead", bodyFailureReason(error));
       this.ctx.onUnserializable(delivery.toRecord(), error, source);
       return false;
     }

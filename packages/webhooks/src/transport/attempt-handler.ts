@@ -19,6 +19,7 @@ import type { AttemptErrorKind } from "../store/delivery-store";
 import { type AttemptOutcome, RESPONSE_CAPTURE_BYTES } from "./attempt-outcome";
 import type { Deadline, DeadlineList } from "./deadline-list";
 import { readReceiverError } from "./receiver-error";
+import { type AnsweringService, readServiceAnswer } from "./service-answers";
 
 // Read once: the getter crosses into the runtime, and the origin never changes.
 const TIME_ORIGIN = performance.timeOrigin;
@@ -62,6 +63,8 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
     private readonly maxResponseBytes: number,
     private readonly deadlines: DeadlineList,
     private readonly resolve: (outcome: AttemptOutcome) => void,
+    /** The chat service whose error bodies are read, for a chat format. */
+    private readonly service?: AnsweringService,
   ) {
     this.deadline = startedAt + timeoutMs;
     deadlines.add(this);
@@ -136,9 +139,14 @@ export class AttemptHandler implements Dispatcher.DispatchHandler, Deadline {
     }
     const retryable = isRetryableStatus(status);
     const body = this.captured === undefined ? undefined : capturedText(this.captured);
-    const receiver = readReceiverError(body, this.contentType);
+    let receiver = readReceiverError(body, this.contentType);
+    let retryAfterMs = retryable ? parseRetryAfter(this.retryAfter) : undefined;
+    if (this.service !== undefined) {
+      const answer = readServiceAnswer(this.service, body, receiver);
+      receiver = answer.receiver;
+      if (retryable) retryAfterMs = answer.retryAfterMs ?? retryAfterMs;
+    }
     const error = new WebhookResponseError(status, retryable, this.context, receiver);
-    const retryAfterMs = retryable ? parseRetryAfter(this.retryAfter) : undefined;
     this.finish(status, error, "http_status", retryable, retryAfterMs, requestDone);
   }
 

@@ -99,6 +99,7 @@ export class EndpointTransport {
         this.maxResponseBytes,
         this.deadlines,
         resolve,
+        config.format?.service,
       );
       try {
         const body = request.body;

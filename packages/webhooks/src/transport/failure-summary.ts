@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+import { WebhookResponseError } from "../errors";
 import type { FailureSummary } from "../reporting/operator-events";
 import { readReceiverError } from "./receiver-error";
 
@@ -29,7 +31,13 @@ export interface FailedAttempt {
 export function summarizeFailure(attempt: FailedAttempt): FailureSummary | undefined {
   const { errorKind, status, error, responseBody } = attempt;
   if (error === undefined && errorKind === undefined) return undefined;
-  const receiver = status === undefined ? undefined : readReceiverError(responseBody);
+  // The transport read the receiver's answer with the endpoint's service in mind; the body alone is the fallback.
+  const receiver =
+    error instanceof WebhookResponseError && error.receiverCode !== undefined
+      ? { code: error.receiverCode, message: error.receiverMessage }
+      : status === undefined
+        ? undefined
+        : readReceiverError(responseBody);
   return {
     kind: errorKind ?? "unknown",
     ...(status === undefined ? {} : { status }),

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import Database from "better-sqlite3";
+
 import { migrate } from "../../src/sqlite/migrations";
+import { openRaw, type SqliteDatabase } from "./raw-database";
 
 /**
  * Creates `path` at schema `version` with one pending APPROVED delivery
@@ -15,9 +16,9 @@ export function writeOldFile(
   path: string,
   version: number,
   delivery: { readonly id: string; readonly endpointId: string; readonly attempts: number },
-  seed: (db: Database.Database) => void = () => {},
+  seed: (db: SqliteDatabase) => void = () => {},
 ): void {
-  const old = new Database(path);
+  const old = openRaw(path);
   old.pragma("journal_mode = WAL");
   migrate(old, version);
   old
