@@ -2,45 +2,80 @@
 // Sums the vitest JSON reports of every workspace that has a test script and
 // prints "N passed, N failed". A workspace that should have tested but left no
 // report counts as a failure, so a silently skipped suite cannot look green.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+//
+//   node scripts/count-tests.mjs               the reports of the last run
+//   node scripts/count-tests.mjs --save <run>  keeps them as run <run> (e.g. node-24)
+//   node scripts/count-tests.mjs --runs        sums every kept run: one line per run
+//                                               and workspace, then the total of all
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const kept = join(root, ".ci-results");
 const workspaces = [
   ...readdirSync(join(root, "packages")).map((name) => join("packages", name)),
   "examples",
   "e2e",
-];
-
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-const missing = [];
-
-for (const dir of workspaces) {
+].filter((dir) => {
   const manifestPath = join(root, dir, "package.json");
-  if (!existsSync(manifestPath)) continue;
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
-  if (!manifest.scripts?.test) continue;
-  const reportPath = join(root, dir, ".test-results.json");
-  if (!existsSync(reportPath)) {
-    missing.push(dir);
-    continue;
+  return existsSync(manifestPath) && JSON.parse(readFileSync(manifestPath, "utf8")).scripts?.test;
+});
+const keptName = (dir) => `${dir.replaceAll("/", "__")}.json`;
+
+/** Counts one run's reports; `reportOf(dir)` is the report's path. */
+function count(reportOf, label) {
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  for (const dir of workspaces) {
+    const name = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")).name;
+    const reportPath = reportOf(dir);
+    if (!existsSync(reportPath)) {
+      console.log(`${label}${dir}: no test report (counted as 1 failed)`);
+      total.failed += 1;
+      continue;
+    }
+    const report = JSON.parse(readFileSync(reportPath, "utf8"));
+    // A suite that failed to load has no failed tests but is still a failure.
+    const unloaded = report.testResults.filter(
+      (file) => file.status === "failed" && file.assertionResults.length === 0,
+    ).length;
+    total.passed += report.numPassedTests;
+    total.failed += report.numFailedTests + unloaded;
+    total.skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+    console.log(
+      `${label}${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
+    );
   }
-  const report = JSON.parse(readFileSync(reportPath, "utf8"));
-  passed += report.numPassedTests;
-  failed += report.numFailedTests;
-  skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-  // A suite that failed to load has no failed tests but is still a failure.
-  failed += report.testResults.filter(
-    (file) => file.status === "failed" && file.assertionResults.length === 0,
-  ).length;
-  console.log(`${manifest.name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  return total;
 }
 
-for (const dir of missing) console.log(`${dir}: no test report (counted as 1 failed)`);
-failed += missing.length;
+const line = ({ passed, failed, skipped }) =>
+  `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
+const [mode, run] = process.argv.slice(2);
 
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+if (mode === "--save") {
+  if (!run) throw new Error("count-tests: --save needs a run name, e.g. --save node-24");
+  mkdirSync(join(kept, run), { recursive: true });
+  for (const dir of workspaces) {
+    const report = join(root, dir, ".test-results.json");
+    if (existsSync(report)) copyFileSync(report, join(kept, run, keptName(dir)));
+  }
+  process.exit(0);
+}
+
+let total;
+if (mode === "--runs") {
+  const runs = existsSync(kept) ? readdirSync(kept).sort() : [];
+  total = { passed: 0, failed: runs.length === 0 ? 1 : 0, skipped: 0 };
+  if (runs.length === 0) console.log("no kept runs (counted as 1 failed)");
+  for (const name of runs) {
+    const sum = count((dir) => join(kept, name, keptName(dir)), `[${name}] `);
+    console.log(`[${name}] ${line(sum)}`);
+    for (const key of Object.keys(total)) total[key] += sum[key];
+  }
+  console.log(`all runs (${runs.join(", ")}), summed:`);
+} else {
+  total = count((dir) => join(root, dir, ".test-results.json"), "");
+}
+console.log(line(total));
+process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);

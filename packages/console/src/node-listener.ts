@@ -53,6 +53,13 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
     res.end();
     return;
   }
+  // Only an event stream is streamed; anything else goes out in one write with its length.
+  if (!response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    const body = Buffer.from(await response.arrayBuffer());
+    res.setHeader("content-length", body.length);
+    res.end(body);
+    return;
+  }
   res.flushHeaders();
   const reader = response.body.getReader();
   res.on("close", () => void reader.cancel().catch(() => undefined));

@@ -122,6 +122,7 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
       );
     },
     wake: () => side.wake(),
+    onWarning: (warning) => reporter.storeWarning(warning),
     onCommitError: (error, lost) =>
       reporter.log(
         "error",

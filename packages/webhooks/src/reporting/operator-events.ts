@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { DeadReason, DisableReason } from "../store/delivery-store";
+import type { DeadReason, DisableReason, StoreWarning } from "../store/delivery-store";
 
 /** A failure as operator events report it: never a secret, a body or a query string. */
 export interface FailureSummary {
@@ -93,6 +93,12 @@ export interface DispatcherEvents {
     readonly attempts: number;
     readonly lastFailure?: FailureSummary;
   };
+  /**
+   * A durable store passed a size it documents, once per stretch: its file
+   * grew past `warnFileBytes` (a long outage is filling the disk), or an
+   * endpoint reached `maxStoredPending` and its overflow policy now drops.
+   */
+  "store.warning": StoreWarning & { readonly message: string };
   /** Events were refused: a full queue, or `emit` after `close()`. Rate-limited: one per second at most, with a count. */
   "delivery.dropped": {
     readonly endpointId?: string;

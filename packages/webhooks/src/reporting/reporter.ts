@@ -12,7 +12,7 @@ import type { DispatchableEvent } from "../dispatchable-event";
 import type { ResolvedOptions } from "../options/resolve-options";
 import type { Endpoint } from "../router/endpoint";
 import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
-import type { LeasedDelivery } from "../store/delivery-store";
+import type { LeasedDelivery, StoreWarning } from "../store/delivery-store";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import type { DeadLetter } from "./hook-payloads";
 
@@ -37,6 +37,16 @@ export class Reporter {
   /** Whether successful attempts need reporting (an onAttempt hook is set). */
   get observesAttempts(): boolean {
     return this.options.onAttempt !== undefined;
+  }
+
+  /** A durable store passed a documented size: logged and emitted as `store.warning`. */
+  storeWarning(warning: StoreWarning): void {
+    const message =
+      warning.kind === "file_size"
+        ? `the delivery store's file is ${Math.round(warning.bytes / 2 ** 20)} MiB, past warnFileBytes (${Math.round(warning.limit / 2 ** 20)} MiB): deliveries are piling up (is a receiver down?); free disk space or raise the limit`
+        : `endpoint ${warning.endpointId} has ${warning.limit} deliveries pending in the store (maxStoredPending): its overflow policy drops events from now on`;
+    this.log("warn", message, { ...warning });
+    this.emit({ name: "store.warning", data: { ...warning, message } });
   }
 
   /** Runs inside `emit`: an event an endpoint did not take. */

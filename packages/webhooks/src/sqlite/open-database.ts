@@ -78,10 +78,11 @@ function prepare(db: SqliteDatabase, path: string, options: OpenDatabaseOptions)
   if (fresh) db.pragma("auto_vacuum = INCREMENTAL");
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
-  // A page cache that holds the hot end of the table and the legacy id index
-  // saves reads. Checkpoints (the only fsyncs under synchronous=NORMAL) every
-  // 16 MiB of WAL instead of every 4 MiB.
-  db.pragma("cache_size = -65536");
+  // A page cache that holds the hot end of the table, the due index and the
+  // legacy id index saves reads; 16 MiB, as it counts in the process's memory
+  // however long the backlog in the file. Checkpoints (the only fsyncs under
+  // synchronous=NORMAL) every 16 MiB of WAL instead of every 4 MiB.
+  db.pragma("cache_size = -16384");
   db.pragma("wal_autocheckpoint = 4096");
   if (version < SCHEMA_VERSION) migrate(db);
 }

@@ -11,6 +11,7 @@ import { beginEpoch, type IdEpoch } from "./delivery-ids";
 import { DeliveryReader } from "./delivery-reader";
 import type { SqliteDatabase } from "./driver/sqlite-driver";
 import { EndpointTable } from "./endpoint-table";
+import { FileSizeWatch } from "./file-size-watch";
 import { openDatabase, sqliteFailure } from "./open-database";
 import { OwnerLock } from "./owner-lock";
 import { Pruner } from "./pruner";
@@ -31,6 +32,8 @@ export interface OpenParts {
   readonly endpoints: EndpointTable;
   /** Mints the ids of the deliveries this process writes. */
   readonly ids: IdEpoch;
+  /** Warns once past `warnFileBytes`. */
+  readonly sizeWatch: FileSizeWatch;
   /** The highest seq used in the file so far (rows this process writes come after it). */
   readonly lastSeq: number;
 }
@@ -70,6 +73,7 @@ export function openStore(
       maintenance: new StoreMaintenance(db, options, tasks),
       endpoints: new EndpointTable(db, lock),
       ids: db.transaction(() => beginEpoch(db, lastSeq + 1)).immediate(),
+      sizeWatch: new FileSizeWatch(db, options.warnFileBytes),
       lastSeq,
     };
   } catch (error) {

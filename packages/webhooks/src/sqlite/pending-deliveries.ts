@@ -87,6 +87,7 @@ export class PendingDeliveries {
     const { overflow } = queue.limits as NonNullable<PendingQueue["limits"]>;
     let dropped: DispatchableEvent | undefined;
     if (queue.size + queue.backlog.count >= this.#maxStored) {
+      queue.reportBound((this.#parts as PendingParts).context, this.#maxStored);
       dropped = overflow === "drop-oldest" ? this.#evictOldest(queue) : undefined;
       if (dropped === undefined) return event;
     }

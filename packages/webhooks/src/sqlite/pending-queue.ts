@@ -48,6 +48,8 @@ export class PendingQueue {
   limitsGeneration = -1;
   /** Pending rows of the endpoint that are in the file only (past the window). */
   readonly backlog = new DiskBacklog();
+  /** Whether `maxStoredPending` was reported for this endpoint (once per process). */
+  #boundReported = false;
 
   constructor(endpointId: string) {
     this.endpointId = endpointId;
@@ -128,6 +130,13 @@ export class PendingQueue {
       entry.spilled = true;
       this.backlog.add(entry.dueAt, entry.order);
     }
+  }
+
+  /** Reports the first time the endpoint reaches `maxStoredPending` (`limit`). */
+  reportBound(context: Pick<StoreContext, "onWarning">, limit: number): void {
+    if (this.#boundReported) return;
+    this.#boundReported = true;
+    context.onWarning?.({ kind: "stored_bound", endpointId: this.endpointId, limit });
   }
 
   /** The window's bound (`maxQueueSize`); read from the context until an enqueue refreshes it. */

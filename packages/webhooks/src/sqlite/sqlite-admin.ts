@@ -13,6 +13,7 @@ import type { DeliveryQuery, DeliveryRecord } from "../store/delivery-store";
 import { endpointUrlIsSecret, redactUrl } from "../transport/redact-url";
 import type { DeliveryReader } from "./delivery-reader";
 import type { SqliteDatabase } from "./driver/sqlite-driver";
+import { SeenEndpoints } from "./seen-endpoints";
 
 /** What the inspector lends its admin. */
 export interface InspectedFile {
@@ -67,12 +68,13 @@ export function createSqliteAdmin(file: InspectedFile): DeliveryAdmin {
     }
     return ids;
   };
+  const seen = new SeenEndpoints();
   return {
     kind: "sqlite",
     capabilities: CAPABILITIES,
     endpoints: async () =>
       file.read(() =>
-        endpointRows(file).map((row) =>
+        endpointRows(file, seen).map((row) =>
           toEndpoint(row, file.reader.page({ endpoints: [row.endpoint_id], limit: 50 }).items),
         ),
       ),
@@ -101,17 +103,23 @@ export function createSqliteAdmin(file: InspectedFile): DeliveryAdmin {
 }
 
 /** Endpoints seen in deliveries or kept as configs, with their pending counts. */
-function endpointRows(file: InspectedFile): EndpointRow[] {
-  return file.db
-    .prepare(
-      `SELECT ids.endpoint_id,
-         (SELECT count(*) FROM deliveries d WHERE d.endpoint_id = ids.endpoint_id AND d.status = 'pending') AS pending,
-         e.config, e.disabled_reason
-       FROM (SELECT DISTINCT endpoint_id FROM deliveries UNION SELECT id FROM endpoints) ids
-       LEFT JOIN endpoints e ON e.id = ids.endpoint_id
-       ORDER BY ids.endpoint_id LIMIT ${MAX_PAGE}`,
-    )
-    .all() as EndpointRow[];
+function endpointRows(file: InspectedFile, seen: SeenEndpoints): EndpointRow[] {
+  const pending = file.db.prepare(
+    "SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'pending'",
+  );
+  const config = file.db.prepare("SELECT config, disabled_reason FROM endpoints WHERE id = ?");
+  return seen
+    .read(file.db)
+    .slice(0, MAX_PAGE)
+    .map((id) => {
+      const kept = config.get(id) as { config: string; disabled_reason: string | null } | undefined;
+      return {
+        endpoint_id: id,
+        pending: pending.pluck().get(id) as number,
+        config: kept?.config ?? null,
+        disabled_reason: kept?.disabled_reason ?? null,
+      };
+    });
 }
 
 function toEndpoint(row: EndpointRow, recent: readonly DeliveryRecord[]): AdminEndpoint {

@@ -90,7 +90,10 @@ export class SqliteStore implements DeliveryStore {
   open(context: StoreContext): void {
     if (this.#state !== "new") throw openedTwiceError(this.path);
     const parts = openStore(this.#options, context, {
-      heartbeat: () => this.#commit(true),
+      heartbeat: () => {
+        this.#commit(true);
+        if (this.#parts !== undefined) this.#parts.sizeWatch.check(context);
+      },
       redeliver: (id) => this.redeliver(id, context.now()),
       prune: () => this.#pruneBatch(),
       wake: () => context.wake?.(),
@@ -101,6 +104,7 @@ export class SqliteStore implements DeliveryStore {
     try {
       // Counts only: each endpoint's window is paged in at its first lease.
       this.#pending.resumeFromFile();
+      parts.sizeWatch.check(context);
     } catch (error) {
       parts.db.close();
       this.#parts = undefined;

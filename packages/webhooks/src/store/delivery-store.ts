@@ -232,6 +232,16 @@ export interface DeliveryStore {
   saveEndpointState?(id: string, disabled: EndpointDisabledState | undefined): void;
 }
 
+/**
+ * A durable store grew past a size it documents: its file past
+ * `warnFileBytes` (`file_size`), or an endpoint's pending deliveries in it
+ * up to `maxStoredPending`, past which the endpoint's overflow policy drops
+ * (`stored_bound`). Each is reported once per store (per endpoint for the bound).
+ */
+export type StoreWarning =
+  | { readonly kind: "file_size"; readonly bytes: number; readonly limit: number }
+  | { readonly kind: "stored_bound"; readonly endpointId: string; readonly limit: number };
+
 /** What the dispatcher gives its store at `open`. */
 export interface StoreContext {
   /**
@@ -253,6 +263,8 @@ export interface StoreContext {
    * `event` is the event as it was enqueued, for the dead letter.
    */
   onUnserializable(record: DeliveryRecord, error: unknown, event: DispatchableEvent): void;
+  /** Called once when a durable store passes a documented size: the dispatcher logs it and emits `store.warning`. Optional. */
+  onWarning?(warning: StoreWarning): void;
   /**
    * Called when changes were lost: another process owns the file now, or the
    * store closed while its commits failed. `lost` deliveries never reached
