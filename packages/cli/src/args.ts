@@ -48,6 +48,8 @@ export function resolveSecrets(
   command: string,
   given: string[] | undefined,
   env: NodeJS.ProcessEnv,
+  /** Chat hooks take unsigned messages: no secret is then fine. */
+  optional = false,
 ): string[] {
   const secrets =
     given && given.length > 0
@@ -55,7 +57,7 @@ export function resolveSecrets(
       : env.ATTESTA_WEBHOOK_SECRET
         ? [env.ATTESTA_WEBHOOK_SECRET]
         : [];
-  if (secrets.length === 0) {
+  if (secrets.length === 0 && !optional) {
     throw usageError(
       `attesta ${command} needs a webhook secret and got none.`,
       "pass --secret <secret> or set ATTESTA_WEBHOOK_SECRET (the environment keeps it out of your shell history).",

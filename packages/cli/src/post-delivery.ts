@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import type { EventType } from "@attesta/events";
 import { DELIVERY_HEADER, EVENT_HEADER, signatureHeaders } from "@attesta/verify";
+import { type BodyFormat, renderBody, shownUrl } from "./chat-format";
 import { ioError, usageError } from "./cli-error";
 import type { SendScheme } from "./scheme";
 import { VERSION } from "./version";
@@ -23,6 +23,8 @@ export interface DeliveryRequest {
   timestamp: number;
   timeoutMs: number;
   extraHeaders?: Record<string, string>;
+  /** The body's format (default `attesta`): a chat format sends that service's message. */
+  format?: BodyFormat;
 }
 
 /** What was sent and what came back. */
@@ -46,16 +48,15 @@ export interface DeliveryResult {
  * (exit 3); any HTTP answer is a result, accepted or not.
  */
 export async function postDelivery(request: DeliveryRequest): Promise<DeliveryResult> {
-  // Imported on first use: the dispatcher package loads its HTTP client with it.
-  const { toWebhookPayload } = await import("@attesta/webhooks");
-  const payload = toWebhookPayload({
+  const format = request.format ?? "attesta";
+  const { body, name } = await renderBody(format, {
     type: request.event,
     timestamp: request.timestamp,
-    data: request.data as never,
+    data: request.data,
   });
-  const body = Buffer.from(JSON.stringify(payload));
+  const url = await shownUrl(request.url, format);
   const deliveryId = randomUUID();
-  const signatures = signHeaders(request, body, deliveryId);
+  const signatures = request.secrets.length === 0 ? {} : signHeaders(request, body, deliveryId);
   const started = performance.now();
   let response: Response;
   try {
@@ -74,12 +75,12 @@ export async function postDelivery(request: DeliveryRequest): Promise<DeliveryRe
       signal: AbortSignal.timeout(request.timeoutMs),
     });
   } catch (error) {
-    throw unreachable(request, error);
+    throw unreachable(request, url, error);
   }
   const text = await response.text().catch(() => "");
   return {
-    event: payload.event,
-    url: request.url.href,
+    event: name,
+    url,
     deliveryId,
     size: body.length,
     signatures,
@@ -116,7 +117,7 @@ export function signHeaders(
   }
 }
 
-function unreachable(request: DeliveryRequest, error: unknown) {
+function unreachable(request: DeliveryRequest, url: string, error: unknown) {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const name = (error as Error).name;
   const what =
@@ -124,7 +125,7 @@ function unreachable(request: DeliveryRequest, error: unknown) {
       ? `no answer within ${request.timeoutMs} ms`
       : (cause?.code ?? cause?.message ?? (error as Error).message);
   return ioError(
-    `could not deliver to ${request.url.href}: ${what}.`,
+    `could not deliver to ${url}: ${what}.`,
     name === "TimeoutError"
       ? "check that the endpoint answers, or raise --timeout."
       : "check that the receiver is running and the URL's host and port are right (e.g. start one with attesta listen).",

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { assertKnownKeys } from "./strict-options";
 import type { ErrorHandler, EventBusOptions } from "./types";
 
 function describe(value: unknown): string {
@@ -24,6 +25,7 @@ export function checkBusOptions<Events extends object>(
         "Fix: pass { onError } or nothing.",
     );
   }
+  assertKnownKeys(options, ["onError"], "new EventBus(options)");
   const { onError } = options;
   if (onError !== undefined && typeof onError !== "function") {
     throw new TypeError(
@@ -61,6 +63,7 @@ export function checkOnceOptions(options: unknown): void {
         "Fix: pass { filter?, signal? } or nothing.",
     );
   }
+  assertKnownKeys(options, ["filter", "signal"], "once(type, options)");
   const { filter, signal } = options as {
     filter?: unknown;
     signal?: { addEventListener?: unknown };

@@ -280,7 +280,7 @@ describe("recover", () => {
     expect(dispatcher.deliveries.list({ status: "dead" })).toEqual([]);
     expect(dispatcher.stats().delivered).toBe(6);
     expect(() => dispatcher.recover({ endpoint: "a", status: "dead" } as never)).toThrow(
-      /recover\(\{ status \}\) is not a known option/,
+      /recover\(options\)\.status is not a known option/,
     );
   });
 });

@@ -221,6 +221,26 @@ describe("close()", () => {
     await first;
   });
 
+  it("rejects close({ deadline }) with a Did you mean, and starts no close", async () => {
+    const dispatcher = new WebhookDispatcher(
+      new EventBus(),
+      [{ url: "http://127.0.0.1:9/never" }],
+      { logger: null },
+    );
+    await expect(dispatcher.close({ deadline: 5 } as never)).rejects.toThrow(
+      /close\(options\)\.deadline is not a known option\. Did you mean "deadlineMs"\?/,
+    );
+    // Still open: a bad option changes nothing.
+    expect(() =>
+      dispatcher.dispatch({
+        type: "approved",
+        timestamp: Date.now(),
+        data: sampleData("approved"),
+      }),
+    ).not.toThrow();
+    await dispatcher.close({ deadlineMs: 100 });
+  });
+
   it("refuses dispatch() afterwards with DispatcherClosedError", async () => {
     const dispatcher = new WebhookDispatcher(
       new EventBus(),

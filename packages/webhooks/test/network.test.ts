@@ -66,6 +66,55 @@ describe("network.denyPrivate", () => {
     expect(letters).toEqual([]);
   });
 
+  it("judges every IPv6 form that embeds 127.0.0.1 as loopback, and connects to none", async () => {
+    const receiver = await startReceiver();
+    defer(() => receiver.close());
+    const port = new URL(receiver.url).port;
+    const forms = [
+      "::ffff:127.0.0.1", // IPv4-mapped
+      "::ffff:0:127.0.0.1", // IPv4-translated, ::ffff:0:0/96
+      "::127.0.0.1", // IPv4-compatible
+      "64:ff9b::7f00:1", // NAT64
+      "64:ff9b:1::7f00:1", // local-use NAT64
+      "2002:7f00:1::1", // 6to4
+      "2001:0:808:808::80ff:fffe", // Teredo, client 127.0.0.1
+    ];
+    const { bus, dispatcher, letters } = dispatcherWith({ network: { denyPrivate: true } });
+    for (const form of forms) {
+      dispatcher.addEndpoint({ url: `http://[${form}]:${port}/hook`, retryCount: 0 });
+    }
+    bus.emit({ type: "approved", data: sampleData("approved") });
+    await dispatcher.flush();
+    expect(letters).toHaveLength(forms.length);
+    for (const letter of letters) {
+      expect(letter.reason, letter.error?.message).toBe("blocked_address");
+      expect(letter.error?.message).toMatch(
+        /is a loopback address, blocked by network\.denyPrivate/,
+      );
+    }
+    expect(receiver.requests).toHaveLength(0);
+    // The mapped form really reaches the receiver on 127.0.0.1 once that address is allowed.
+    const allowed = dispatcherWith({ network: { denyPrivate: true, allow: ["127.0.0.1"] } });
+    allowed.dispatcher.addEndpoint({ url: `http://[::ffff:127.0.0.1]:${port}/hook` });
+    allowed.bus.emit({ type: "approved", data: sampleData("approved") });
+    await allowed.dispatcher.flush();
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it("refuses a misspelt network key instead of leaving the guard off", async () => {
+    const receiver = await startReceiver();
+    defer(() => receiver.close());
+    expect(
+      () =>
+        new WebhookDispatcher(new EventBus(), [{ url: receiver.url }], {
+          network: { denyPrivat: true } as never,
+        }),
+    ).toThrow(
+      /^@attesta\/webhooks: options\.network\.denyPrivat is not a known option\. Did you mean "denyPrivate"\? Fix: remove it or correct its name; the valid keys are denyPrivate, allow\.$/,
+    );
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it("validates the network option", () => {
     expect(
       () => new WebhookDispatcher(new EventBus(), [], { network: { allow: ["::1/200"] } }),

@@ -67,6 +67,12 @@ describe("SqliteStore writes", () => {
     expect(() => new SqliteStore({ path: "x.db", retention: { dead: -1 } })).toThrow(
       /retention.dead must be an integer/,
     );
+    expect(() => new SqliteStore({ path: "x.db", retension: {} } as never)).toThrow(
+      /new SqliteStore\(options\)\.retension is not a known option\. Did you mean "retention"\?/,
+    );
+    expect(() => new SqliteStore({ path: "x.db", retention: { delivred: 1 } } as never)).toThrow(
+      /retention\.delivred is not a known option\. Did you mean "delivered"\?/,
+    );
   });
 });
 

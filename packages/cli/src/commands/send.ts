@@ -4,6 +4,7 @@
  * @module
  */
 import { parseCommandArgs, parseHttpUrl, parsePositiveInt, resolveSecrets } from "../args";
+import { parseBodyFormat, renderBody } from "../chat-format";
 import { usageError } from "../cli-error";
 import { type Command, EXIT_CODES_HELP } from "../command";
 import { dataShapeProblem } from "../data-shape";
@@ -19,6 +20,8 @@ const help = `Usage: attesta send <event> --url <url> [options]
 
 Signs one pipeline event exactly as WebhookDispatcher does and POSTs it, then
 prints the answer. Without --data, a realistic fixture for the event is sent.
+With --format slack|teams|discord, the body is that service's message, as an
+endpoint with that format sends it; --dry-run prints the body instead.
 
 Arguments:
   <event>              risk_scored, trust_computed, challenge_issued,
@@ -26,22 +29,26 @@ Arguments:
                        audit_logged (any case)
 
 Options:
-  --url <url>          endpoint to POST to (required)
-  --secret <secret>    signing secret, repeatable for Standard Webhooks (default: $ATTESTA_WEBHOOK_SECRET)
+  --url <url>          endpoint to POST to (required unless --dry-run)
+  --secret <secret>    signing secret, repeatable for Standard Webhooks (default: $ATTESTA_WEBHOOK_SECRET;
+                       optional with a chat --format)
   --data <json>        the event's data: JSON text, @file.json, or - for stdin
   --timestamp <iso>    when the event happened (default: now)
   --header <line>      extra "Name: value" header; repeatable
   --scheme <scheme>    attesta (default): X-Attesta-Signature; standard-webhooks:
                        webhook-id, webhook-timestamp, webhook-signature (whsec_
                        secrets); both: all four headers
+  --format <format>    attesta (default), slack, teams or discord
+  --dry-run            print the exact body instead of sending it
   --force              send --data even when it lacks fields the event's data
                        always has (a warning is printed instead of refusing)
   --timeout <ms>       give up after this long (default: 10000)
   --json               print one JSON object instead of text
   -h, --help           show this help
 
-Example:
+Examples:
   attesta send approved --url http://127.0.0.1:3000/webhooks/attesta --secret whsec_test
+  attesta send denied --format slack --dry-run
 
 ${EXIT_CODES_HELP}`;
 
@@ -55,6 +62,8 @@ const options = {
   timeout: { type: "string" },
   json: { type: "boolean" },
   force: { type: "boolean" },
+  format: { type: "string" },
+  "dry-run": { type: "boolean" },
 } as const;
 
 function parseTimestamp(value: string | undefined): number {
@@ -82,8 +91,7 @@ export const send: Command = {
     }
     const event = parseEventName(positionals[0] ?? "");
     const scheme = parseSendScheme(values.scheme);
-    const url = parseHttpUrl("url", values.url);
-    const secrets = resolveSecrets("send", values.secret, io.env);
+    const format = parseBodyFormat(values.format);
     const data =
       values.data === undefined
         ? FIXTURES[event]
@@ -103,13 +111,22 @@ export const send: Command = {
     }
     if (shape !== undefined)
       io.err(`@attesta/cli: warning: --data ${shape}; sending it anyway (--force).`);
+    const timestamp = parseTimestamp(values.timestamp);
+    if (values["dry-run"]) {
+      const { body } = await renderBody(format, { type: event, timestamp, data });
+      io.out(body.toString("utf8"));
+      return ExitCode.Ok;
+    }
+    const url = parseHttpUrl("url", values.url);
+    const secrets = resolveSecrets("send", values.secret, io.env, format !== "attesta");
     const result = await postDelivery({
       url,
+      format,
       event,
       data,
       secrets,
       scheme,
-      timestamp: parseTimestamp(values.timestamp),
+      timestamp,
       timeoutMs: parsePositiveInt("timeout", values.timeout, 10_000),
       extraHeaders: parseHeaderLines(values.header ?? [], "--header"),
     });

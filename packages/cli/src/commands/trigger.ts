@@ -5,6 +5,7 @@
  */
 import { EVENT_TYPES } from "@attesta/events";
 import { parseCommandArgs, parseHttpUrl, parsePositiveInt, resolveSecrets } from "../args";
+import { parseBodyFormat } from "../chat-format";
 import { type Command, EXIT_CODES_HELP } from "../command";
 import { ExitCode } from "../exit-codes";
 import { FIXTURES, parseEventName } from "../fixtures";
@@ -22,11 +23,14 @@ the pipeline; denied and escalated use riskier actions.
 
 Options:
   --url <url>          endpoint to POST to (required)
-  --secret <secret>    signing secret, repeatable for Standard Webhooks (default: $ATTESTA_WEBHOOK_SECRET)
+  --secret <secret>    signing secret, repeatable for Standard Webhooks (default: $ATTESTA_WEBHOOK_SECRET;
+                       optional with a chat --format)
   --header <line>      extra "Name: value" header on every request; repeatable
   --scheme <scheme>    attesta (default): X-Attesta-Signature; standard-webhooks:
                        webhook-id, webhook-timestamp, webhook-signature (whsec_
                        secrets); both: all four headers
+  --format <format>    attesta (default), slack, teams or discord: the body an
+                       endpoint with that format sends
   --timeout <ms>       per request (default: 10000)
   --json               print one JSON object per delivery instead of text
   -h, --help           show this help
@@ -45,6 +49,7 @@ const options = {
   scheme: { type: "string" },
   timeout: { type: "string" },
   json: { type: "boolean" },
+  format: { type: "string" },
 } as const;
 
 export const trigger: Command = {
@@ -54,14 +59,16 @@ export const trigger: Command = {
     const { values, positionals } = parseCommandArgs("trigger", argv, options, true);
     const events = positionals.length > 0 ? positionals.map(parseEventName) : [...EVENT_TYPES];
     const scheme = parseSendScheme(values.scheme);
+    const format = parseBodyFormat(values.format);
     const url = parseHttpUrl("url", values.url);
-    const secrets = resolveSecrets("trigger", values.secret, io.env);
+    const secrets = resolveSecrets("trigger", values.secret, io.env, format !== "attesta");
     const timeoutMs = parsePositiveInt("timeout", values.timeout, 10_000);
     const extraHeaders = parseHeaderLines(values.header ?? [], "--header");
     let accepted = 0;
     for (const event of events) {
       const result = await postDelivery({
         url,
+        format,
         event,
         data: FIXTURES[event],
         secrets,

@@ -6,6 +6,7 @@
  * @module
  */
 import { showValue } from "../options/invalid-option";
+import { closestKey } from "../options/strict-options";
 
 interface Unsupported {
   /** True when the value asks for something the workers cannot do. */
@@ -59,8 +60,9 @@ export function refuseForeignOptions(
   if (typeof options !== "object" || options === null) return;
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
+    const meant = closestKey(key, known);
     throw new TypeError(
-      `@attesta/webhooks/bullmq: options.${key} is not supported by ${role}; it would be ignored. Fix: remove it, or use one of ${known.join(", ")}.`,
+      `@attesta/webhooks/bullmq: options.${key} is not supported by ${role}; it would be ignored.${meant === undefined ? "" : ` Did you mean "${meant}"?`} Fix: remove it, or use one of ${known.join(", ")}.`,
     );
   }
 }

@@ -111,7 +111,10 @@ export class WebhookWorkers {
       maxStalledCount: integerOption(maxStalledCount, "options.maxStalledCount", 3, 1),
     };
     // Commands wait out a Redis restart instead of failing: workers must never need a restart.
-    this.agent = new SharedAgent(resolved.connections, "options");
+    this.agent = new SharedAgent(
+      { ...resolved.connections, warn: (message) => this.reporter.log("warn", message, {}) },
+      "options",
+    );
     this.redis = openRedis(connection, { maxRetriesPerRequest: null });
     this.redis.on("error", (error) => this.reporter.log("debug", "redis error", { error }));
     const host = {

@@ -5,6 +5,7 @@
  * @module
  */
 import type { EventSource } from "../dispatchable-event";
+import { assertKnownKeys } from "../options/strict-options";
 
 /** Throws unless `bus` has `onAny`. */
 export function assertEventSource(bus: unknown): asserts bus is EventSource {
@@ -19,8 +20,17 @@ export function assertEventSource(bus: unknown): asserts bus is EventSource {
   }
 }
 
-/** Throws unless `deadlineMs` is absent or a finite number ≥ 0. */
+/**
+ * Throws unless `deadlineMs` is absent or a finite number ≥ 0; given the
+ * options object of `close(options)` or `flush(options)` (`call`), also
+ * refuses keys it does not know.
+ */
 export function validateDeadline(deadlineMs: unknown, call = "close"): void {
+  if (deadlineMs !== null && typeof deadlineMs === "object") {
+    assertKnownKeys(deadlineMs, ["deadlineMs"], `${call}(options)`);
+    validateDeadline((deadlineMs as { deadlineMs?: unknown }).deadlineMs, call);
+    return;
+  }
   if (
     deadlineMs !== undefined &&
     (typeof deadlineMs !== "number" || !Number.isFinite(deadlineMs) || deadlineMs < 0)

@@ -72,7 +72,14 @@ export function assembleDispatcher(
     link.events.emit({ type: event.name, data: event.data } as never);
   };
   const reporter = new Reporter(options, () => router.endpoints, emit);
-  const agent = subscribe(bus, link.onEvent, new SharedAgent(options.connections, "options"));
+  const agent = subscribe(
+    bus,
+    link.onEvent,
+    new SharedAgent(
+      { ...options.connections, warn: (message) => options.logger?.warn(message) },
+      "options",
+    ),
+  );
   const telemetry = WebhookTelemetry.create({
     endpoints: () => router.endpoints,
     store,

@@ -127,7 +127,7 @@ export class Shutdown {
   close(options: CloseOptions, phase: (to: "closing" | "closed") => void): Promise<CloseReport> {
     const deadlineMs = options?.deadlineMs;
     try {
-      validateDeadline(deadlineMs);
+      validateDeadline(options ?? {});
     } catch (error) {
       return Promise.reject(error);
     }

@@ -171,13 +171,12 @@ export class WebhookDispatcher<Events extends object = PipelineEvents> {
    * ```
    */
   flush(options: FlushOptions = {}): Promise<FlushResult> {
-    const deadlineMs = options?.deadlineMs;
     try {
-      validateDeadline(deadlineMs, "flush");
+      validateDeadline(options ?? {}, "flush");
     } catch (error) {
       return Promise.reject(error);
     }
-    return flushWithin(this.parts, deadlineMs);
+    return flushWithin(this.parts, options?.deadlineMs);
   }
 
   /**

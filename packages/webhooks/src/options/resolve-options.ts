@@ -10,6 +10,7 @@ import type { NetworkOptions } from "../transport/address-policy";
 import type { SharedAgentOptions } from "../transport/shared-agent";
 import type { WebhookDispatcherOptions, WebhookLogger } from "../types";
 import { invalidOption, typeName } from "./invalid-option";
+import { assertKnownKeys } from "./strict-options";
 
 /** Dispatcher options after validation, defaults applied. */
 export interface ResolvedOptions {
@@ -97,13 +98,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     );
   }
   const input = options as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if (!KNOWN_KEYS.includes(key)) {
-      throw new TypeError(
-        `@attesta/webhooks: options.${key} is not a known option. Fix: remove it, or use one of ${KNOWN_KEYS.join(", ")}.`,
-      );
-    }
-  }
+  assertKnownKeys(input, KNOWN_KEYS, "options");
   for (const hook of ["onAttempt", "onDeadLetter", "onDrop", "secrets"] as const) {
     if (input[hook] !== undefined && typeof input[hook] !== "function") {
       throw new TypeError(

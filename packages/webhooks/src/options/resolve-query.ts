@@ -7,6 +7,7 @@
 import type { DeliveryQuery } from "../store/delivery-store";
 import type { ListDeliveriesQuery, RecoverOptions } from "../types";
 import { invalidOption, typeName } from "./invalid-option";
+import { assertKnownKeys } from "./strict-options";
 
 const STATUSES = ["pending", "delivered", "dead"];
 
@@ -92,13 +93,7 @@ export function resolveListQuery(query: ListDeliveriesQuery | undefined): Delive
  */
 export function resolveRecoverQuery(options: RecoverOptions | undefined): DeliveryQuery {
   const input = assertObject(options, "recover(options)", "pass { endpoint, since } or nothing");
-  for (const key of Object.keys(input)) {
-    if (key !== "endpoint" && key !== "since") {
-      throw new TypeError(
-        `@attesta/webhooks: recover({ ${key} }) is not a known option. Fix: use endpoint and since.`,
-      );
-    }
-  }
+  assertKnownKeys(input, ["endpoint", "since"], "recover(options)");
   const endpoint = resolveString(input.endpoint, "recover({ endpoint })", "pass an endpoint id");
   const since = resolveSince(input.since, "recover({ since })");
   return {

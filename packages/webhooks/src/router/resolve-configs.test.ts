@@ -140,7 +140,7 @@ describe("resolveConfigs", () => {
     [{ url, secret: "" }, /config\[0\]\.secret must be a non-empty string; got an empty string/],
     [
       { url, retries: 3 },
-      /config\[0\]\.retries is not a known option\. Fix: remove it, or use one of url, events, secret, timeoutMs, retryCount/,
+      /config\[0\]\.retries is not a known option\. Fix: remove it or correct its name; the valid keys are url, events, secret, timeoutMs, retryCount/,
     ],
   ])("rejects %j with a TypeError naming the field and the fix", (config, message) => {
     const attempt = () => resolveConfigs([{ url }, config]);

@@ -6,6 +6,7 @@
 import type { SenderScheme } from "@attesta/verify";
 import { type ResolvedFormat, resolveFormat } from "../format/endpoint-format";
 import { invalidOption } from "../options/invalid-option";
+import { assertKnownKeys } from "../options/strict-options";
 import { endpointUrlIsSecret, isSecretUrl, redactUrl } from "../transport/redact-url";
 import type { OverflowPolicy } from "../types";
 import { defaultEndpointId, ENDPOINT_ID_PATTERN } from "./endpoint-id";
@@ -121,13 +122,7 @@ export function resolveConfig(
     throw invalidOption(at, "an object with a url", config, 'pass { url: "https://…" }');
   }
   const input = config as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if (!KNOWN_KEYS.has(key)) {
-      throw new TypeError(
-        `@attesta/webhooks: ${at}.${key} is not a known option. Fix: remove it, or use one of ${[...KNOWN_KEYS].join(", ")}.`,
-      );
-    }
-  }
+  assertKnownKeys(input, KNOWN_KEYS, at);
   const secretUrl = input.secretUrl;
   if (secretUrl !== undefined && typeof secretUrl !== "boolean") {
     throw invalidOption(

@@ -7,6 +7,7 @@
  * @module
  */
 import { invalidOption } from "../options/invalid-option";
+import { assertKnownKeys } from "../options/strict-options";
 
 /** `closed`: attempts flow; `open`: none start; `half_open`: one probe at a time. */
 export type BreakerState = "closed" | "open" | "half_open";
@@ -199,6 +200,11 @@ export function resolveBreakerOptions(
       "pass e.g. { consecutiveFailures: 5 }, or false",
     );
   }
+  assertKnownKeys(
+    options,
+    ["failureRate", "minimumAttempts", "windowMs", "consecutiveFailures", "openMs", "maxOpenMs"],
+    at,
+  );
   const failureRate = options.failureRate ?? 0.7;
   if (typeof failureRate !== "number" || !(failureRate > 0 && failureRate <= 1)) {
     throw invalidOption(

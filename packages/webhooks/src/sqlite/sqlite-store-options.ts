@@ -4,6 +4,7 @@
  * @module
  */
 import { invalidOption } from "../options/invalid-option";
+import { assertKnownKeys } from "../options/strict-options";
 import { checkDriverName } from "./driver/choose-driver";
 import type { SqliteDriverName } from "./driver/sqlite-driver";
 
@@ -115,9 +116,37 @@ export interface ResolvedSqliteOptions {
   readonly driver: SqliteDriverName | undefined;
 }
 
+/** Every key of {@link SqliteStoreOptions}; any other is refused. */
+const OPTION_KEYS = [
+  "path",
+  "commit",
+  "synchronous",
+  "retention",
+  "pruneIntervalMs",
+  "pruneBatchSize",
+  "staleLockMs",
+  "pollIntervalMs",
+  "storeSecrets",
+  "maxStoredPending",
+  "warnFileBytes",
+  "maxUncommitted",
+  "driver",
+];
+
 export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqliteOptions {
   if (options === null || typeof options !== "object")
     throw invalidOption("SqliteStore options", "an object", options, "pass { path }");
+  assertKnownKeys(options, OPTION_KEYS, "new SqliteStore(options)");
+  if (options.retention !== undefined) {
+    if (options.retention === null || typeof options.retention !== "object")
+      throw invalidOption(
+        "SqliteStore retention",
+        "an object",
+        options.retention,
+        "pass { delivered, dead } in ms",
+      );
+    assertKnownKeys(options.retention, ["delivered", "dead"], "new SqliteStore(options).retention");
+  }
   const { path } = options;
   if (typeof path !== "string" || path.length === 0)
     throw invalidOption("SqliteStore path", "a file path", path, 'pass e.g. "./deliveries.db"');

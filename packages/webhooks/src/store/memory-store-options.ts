@@ -4,6 +4,7 @@
  * @module
  */
 import { invalidOption, typeName } from "../options/invalid-option";
+import { assertKnownKeys } from "../options/strict-options";
 
 /** Options of `new MemoryStore(options)`. */
 export interface MemoryStoreOptions {
@@ -32,13 +33,7 @@ export function resolveMemoryStoreOptions(
       `@attesta/webhooks: MemoryStore options must be an object; got ${typeName(options)}. Fix: pass { maxDead, maxDelivered } or nothing.`,
     );
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) {
-      throw new TypeError(
-        `@attesta/webhooks: MemoryStore option ${JSON.stringify(key)} is not known; the options are maxDead and maxDelivered. Fix: remove it.`,
-      );
-    }
-  }
+  assertKnownKeys(options, KNOWN, "new MemoryStore(options)");
   return {
     maxDead: readBound("maxDead", options.maxDead, 1000),
     maxDelivered: readBound("maxDelivered", options.maxDelivered, 100),

@@ -292,7 +292,7 @@ describe("MemoryStore options", () => {
     expect(() => new MemoryStore({ maxDead: -1 })).toThrow(/maxDead must be an integer ≥ 0/);
     expect(() => new MemoryStore({ maxDelivered: 1.5 })).toThrow(/maxDelivered must be an integer/);
     expect(() => new MemoryStore({ maxSettled: 10 } as never)).toThrow(
-      /"maxSettled" is not known; the options are maxDead and maxDelivered/,
+      /new MemoryStore\(options\)\.maxSettled is not a known option\. Fix: remove it or correct its name; the valid keys are maxDead, maxDelivered/,
     );
     const { store } = open();
     expect(() => store.open({} as StoreContext)).toThrow(/already used by a dispatcher\. Fix:/);

@@ -20,8 +20,8 @@ describe("AddressPolicy", () => {
     ["224.0.0.251", "multicast"],
     ["250.10.20.30", "reserved"],
     ["255.255.255.255", "reserved"],
-    ["::", "unspecified, loopback or IPv4-compatible"],
-    ["::1", "unspecified, loopback or IPv4-compatible"],
+    ["::", "unspecified or loopback"],
+    ["::1", "unspecified or loopback"],
     ["fe80::1%eth0", "link-local"],
     ["fd12:3456::1", "unique local"],
     ["ff02::1", "multicast"],
@@ -31,6 +31,14 @@ describe("AddressPolicy", () => {
     ["::ffff:10.0.0.1", "private"],
     ["64:ff9b::a9fe:a9fe", "link-local"],
     ["2002:c0a8:0101::1", "private"],
+    ["::ffff:0:127.0.0.1", "loopback"],
+    ["::ffff:0:a00:1", "private"],
+    ["::127.0.0.1", "loopback"],
+    ["::192.168.1.1", "private"],
+    ["64:ff9b:1::7f00:1", "loopback"],
+    ["2002:7f00:1::1", "loopback"],
+    ["2001:0:808:808::80ff:fffe", "loopback"],
+    ["2001:0:7f00:1::f7f7:f7f7", "loopback"],
   ])("blocks %s (%s)", (address, range) => {
     expect(deny.blockedRange(address)).toBe(range);
   });
@@ -43,6 +51,10 @@ describe("AddressPolicy", () => {
     "2001:4860:4860::8888",
     "::ffff:8.8.8.8",
     "2002:0808:0808::1",
+    "::ffff:0:8.8.8.8",
+    "::8.8.8.8",
+    "64:ff9b:1::808:808",
+    "2001:0:808:808::f7f7:f7f7",
   ])("lets the public address %s through", (address) => {
     expect(deny.blockedRange(address)).toBeUndefined();
   });

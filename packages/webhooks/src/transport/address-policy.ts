@@ -6,7 +6,8 @@
  */
 import { isIP } from "node:net";
 import { invalidOption } from "../options/invalid-option";
-import { type IpRange, inRange, ipToBigInt, mappedV4, parseCidr } from "./ip-address";
+import { assertKnownKeys } from "../options/strict-options";
+import { type IpRange, inRange, ipToBigInt, parseCidr } from "./ip-address";
 
 /**
  * The `network` option: an SSRF guard for senders whose endpoint URLs come
@@ -42,8 +43,8 @@ function range(cidr: string, label: string): BlockedRange {
 /**
  * Ranges refused by `denyPrivate`. It follows the list Svix's webhook
  * sender refuses (Rust's `Ipv4Addr`/`Ipv6Addr` non-global ranges), plus IPv4
- * multicast, site-local and the discard prefix; IPv4 embedded in IPv6
- * (IPv4-mapped, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`) is judged as IPv4.
+ * multicast, site-local and the discard prefix; an IPv6 address that embeds
+ * an IPv4 one (see `embeddedV4`) is judged as that IPv4 address.
  */
 export const BLOCKED_RANGES: readonly BlockedRange[] = [
   range("0.0.0.0/8", "this-network"),
@@ -60,7 +61,7 @@ export const BLOCKED_RANGES: readonly BlockedRange[] = [
   range("203.0.113.0/24", "documentation"),
   range("224.0.0.0/4", "multicast"),
   range("240.0.0.0/4", "reserved"),
-  range("::/96", "unspecified, loopback or IPv4-compatible"),
+  range("::/127", "unspecified or loopback"),
   range("100::/64", "discard-only"),
   range("2001:db8::/32", "documentation"),
   range("fc00::/7", "unique local"),
@@ -70,14 +71,31 @@ export const BLOCKED_RANGES: readonly BlockedRange[] = [
 ];
 
 const NAT64 = parseCidr("64:ff9b::/96") as IpRange;
+const NAT64_LOCAL = parseCidr("64:ff9b:1::/48") as IpRange;
 const SIX_TO_FOUR = parseCidr("2002::/16") as IpRange;
+const TEREDO = parseCidr("2001::/32") as IpRange;
 const V4_MAPPED = 0xffffn << 32n;
+const LOW_32 = 0xffffffffn;
 
-/** The IPv4 address (IPv4-mapped) that an IPv6 address stands for, if any. */
-function embeddedV4(value: bigint): bigint | undefined {
-  if (inRange(value, NAT64)) return V4_MAPPED | (value & 0xffffffffn);
-  if (inRange(value, SIX_TO_FOUR)) return V4_MAPPED | ((value >> 80n) & 0xffffffffn);
-  return undefined;
+/**
+ * The IPv4 addresses (as IPv4-mapped values) an IPv6 address carries, so
+ * that it is judged like them: IPv4-mapped `::ffff:0:0/96`, IPv4-translated
+ * `::ffff:0:0:0/96`, IPv4-compatible `::a.b.c.d` (not `::` or `::1`), NAT64
+ * `64:ff9b::/96` and `64:ff9b:1::/48`, 6to4 `2002::/16`, and Teredo
+ * `2001::/32` (its server and its obfuscated client address). Empty for any
+ * other address.
+ */
+function embeddedV4(value: bigint): bigint[] {
+  const high = value >> 32n;
+  const low = value & LOW_32;
+  if (high === 0xffffn || high === 0xffff0000n) return [V4_MAPPED | low];
+  if (high === 0n) return value > 1n ? [V4_MAPPED | low] : [];
+  if (inRange(value, NAT64) || inRange(value, NAT64_LOCAL)) return [V4_MAPPED | low];
+  if (inRange(value, SIX_TO_FOUR)) return [V4_MAPPED | ((value >> 80n) & LOW_32)];
+  if (inRange(value, TEREDO)) {
+    return [V4_MAPPED | ((value >> 64n) & LOW_32), V4_MAPPED | (~low & LOW_32)];
+  }
+  return [];
 }
 
 /**
@@ -100,6 +118,7 @@ export class AddressPolicy {
     if (typeof options !== "object" || options === null || Array.isArray(options)) {
       throw invalidOption(at, "an object", options, "pass { denyPrivate: true, allow: [...] }");
     }
+    assertKnownKeys(options, ["denyPrivate", "allow"], at);
     const { denyPrivate = false, allow = [] } = options;
     if (typeof denyPrivate !== "boolean") {
       throw invalidOption(`${at}.denyPrivate`, "a boolean", denyPrivate, "pass true or false");
@@ -126,12 +145,16 @@ export class AddressPolicy {
     // Not an address at all: nothing to connect to, so nothing to let through.
     if (value === undefined) return "not an IP address";
     if (this.allowedRanges.some((allowed) => inRange(value, allowed))) return undefined;
-    const v4 = mappedV4(value) === undefined ? embeddedV4(value) : value;
-    if (v4 !== undefined && v4 !== value) {
-      if (this.allowedRanges.some((allowed) => inRange(v4, allowed))) return undefined;
-      return BLOCKED_RANGES.find((blocked) => inRange(v4, blocked))?.label;
+    const carried = embeddedV4(value);
+    if (carried.length === 0)
+      return BLOCKED_RANGES.find((blocked) => inRange(value, blocked))?.label;
+    // Judged like the IPv4 address(es) it carries: allowed only if each one is.
+    for (const v4 of carried) {
+      if (this.allowedRanges.some((allowed) => inRange(v4, allowed))) continue;
+      const label = BLOCKED_RANGES.find((blocked) => inRange(v4, blocked))?.label;
+      if (label !== undefined) return label;
     }
-    return BLOCKED_RANGES.find((blocked) => inRange(value, blocked))?.label;
+    return undefined;
   }
 
   private addAllowed(entry: unknown, at: string): void {

@@ -10,6 +10,7 @@ import { Agent, buildConnector } from "undici";
 import { BlockedAddressError } from "../errors";
 import { integerOption } from "../options/integer-option";
 import { AddressPolicy, type NetworkOptions } from "./address-policy";
+import { socketRoom } from "./fd-limit";
 import { guardedLookup, type ResolveAll } from "./guarded-lookup";
 import { SocketActivity } from "./socket-activity";
 import { SocketGate } from "./socket-gate";
@@ -35,6 +36,8 @@ export interface SharedAgentOptions {
   readonly network?: NetworkOptions;
   /** Name resolution (`dns.lookup` with `all: true` by default); replaceable for tests and custom DNS. */
   readonly resolve?: ResolveAll;
+  /** Receives the warning when `maxSockets` is lowered to fit the file-descriptor limit. */
+  readonly warn?: (message: string) => void;
 }
 
 type ConnectOptions = Parameters<buildConnector.connector>[0];
@@ -44,6 +47,24 @@ type OpenSocket = (params: ConnectOptions, callback: ConnectCallback) => Socket;
 
 /** The largest delay Node's timers take: every option here ends up as one, or as a count. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * `maxSockets`, lowered (with a warning) to what the process's file-descriptor
+ * limit leaves room for: past it, connects fail with EMFILE and deliveries
+ * are retried in a loop instead of waiting for a free socket.
+ */
+function fitToDescriptors(
+  maxSockets: number,
+  at: string,
+  warn: ((message: string) => void) | undefined,
+): number {
+  const room = socketRoom();
+  if (room === undefined || maxSockets <= room) return maxSockets;
+  warn?.(
+    `${at} (${maxSockets}) is more than the file-descriptor limit leaves room for; using ${room}. Fix: raise the limit (ulimit -n, LimitNOFILE= in systemd) or lower maxSockets.`,
+  );
+  return room;
+}
 
 /**
  * The connections of a dispatcher. Pass `dispatcher` to `dispatch()` calls
@@ -66,12 +87,10 @@ export class SharedAgent {
   private readonly activity: SocketActivity;
 
   constructor(options: SharedAgentOptions = {}, at = "options") {
-    this.maxSockets = integerOption(
-      options.maxSockets,
+    this.maxSockets = fitToDescriptors(
+      integerOption(options.maxSockets, `${at}.maxSockets`, DEFAULT_MAX_SOCKETS, 1, MAX_TIMER_MS),
       `${at}.maxSockets`,
-      DEFAULT_MAX_SOCKETS,
-      1,
-      MAX_TIMER_MS,
+      options.warn,
     );
     this.connectionsPerOrigin = Math.min(
       this.maxSockets,

@@ -1,0 +1,78 @@
+/**
+ * The chat-destinations example against local receivers: an Express
+ * stand-in for a Slack incoming webhook that checks every body against
+ * Slack's message contract (and answers as Slack does), and the Koa receiver
+ * example verifying the audit endpoint's signatures.
+ */
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { slackProblems } from "../../packages/webhooks/test/support/chat-contracts";
+import { type RunningExample, runExample, startExample } from "./run-example";
+
+const SECRET = "whsec_audit_9b2e";
+
+interface SlackStub {
+  url: string;
+  bodies: unknown[];
+  problems: string[][];
+  close(): Promise<void>;
+}
+
+async function startSlackStub(): Promise<SlackStub> {
+  const bodies: unknown[] = [];
+  const problems: string[][] = [];
+  const app = express();
+  app.post("/services/T0EXAMPLE/B0EXAMPLE/xSECRETx", express.json(), (req, res) => {
+    const found = slackProblems(req.body);
+    bodies.push(req.body);
+    problems.push(found);
+    // Slack's answers: 200 "ok", or 400 with the reason as plain text.
+    if (found.length === 0) res.status(200).type("text/html").send("ok");
+    else
+      res
+        .status(400)
+        .type("text/html")
+        .send(found[0]?.startsWith("no_text") ? "no_text" : "invalid_payload");
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/services/T0EXAMPLE/B0EXAMPLE/xSECRETx`,
+    bodies,
+    problems,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("the chat-destinations example (the Python docs' full example)", () => {
+  let slack: SlackStub;
+  let audit: RunningExample;
+
+  beforeAll(async () => {
+    slack = await startSlackStub();
+    audit = await startExample("koa-receiver.ts", { ATTESTA_WEBHOOK_SECRET: SECRET });
+  });
+
+  afterAll(async () => {
+    await audit?.stop();
+    await slack?.close();
+  });
+
+  it("tells Slack about the denial only, as a valid Slack message, and signs every event to the audit endpoint", async () => {
+    const sent = await runExample("chat-destinations.ts", {
+      SLACK_WEBHOOK_URL: slack.url,
+      AUDIT_WEBHOOK_URL: audit.url,
+      AUDIT_WEBHOOK_SECRET: SECRET,
+    });
+    expect(sent.code, sent.output).toBe(0);
+    expect(sent.output).toContain("Sent; 0 undelivered.");
+    expect(sent.output).not.toContain("xSECRETx");
+    expect(slack.problems).toEqual([[]]);
+    const [message] = slack.bodies as { text: string }[];
+    expect(message?.text).toContain("Denied: drop_table by deploy-bot");
+    await audit.waitForLine(/^APPROVED deploy by deploy-bot$/);
+    await audit.waitForLine(/^DENIED drop_table by deploy-bot$/);
+  });
+});
