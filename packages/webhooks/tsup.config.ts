@@ -12,6 +12,7 @@ export default defineConfig({
     index: "src/index.ts",
     "bullmq/index": "src/bullmq/index.ts",
     "sqlite/index": "src/sqlite/index.ts",
+    "postgres/index": "src/postgres/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

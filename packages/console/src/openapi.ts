@@ -3,9 +3,9 @@
  *
  * @module
  */
+import { ref, schemas, time } from "./openapi-schemas";
 import { VERSION } from "./version";
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problems = (...codes: number[]) =>
   Object.fromEntries(
     codes.map((code) => [String(code), { $ref: `#/components/responses/Problem${code}` }]),
@@ -32,7 +32,6 @@ const jsonBody = (schema: object) => ({
   required: true,
   content: { "application/json": { schema } },
 });
-const time = { type: "string", format: "date-time" };
 const filterParams = [
   query("status", "Delivery status.", { type: "string", enum: ["pending", "delivered", "dead"] }),
   query("endpoint", "Endpoint id."),
@@ -54,126 +53,6 @@ const toggle = (summary: string) => ({
     ...problems(401, 403, 404, 409, 502),
   },
 });
-
-const schemas = {
-  Problem: {
-    type: "object",
-    properties: {
-      type: { type: "string" },
-      title: { type: "string" },
-      status: { type: "integer" },
-      detail: { type: "string" },
-    },
-    required: ["type", "title", "status"],
-  },
-  Session: {
-    type: "object",
-    properties: {
-      role: { enum: ["viewer", "operator"] },
-      scoped: { type: "boolean" },
-      source: { type: "string" },
-      capabilities: ref("Capabilities"),
-      csrfToken: { type: "string" },
-    },
-    required: ["role", "scoped", "source", "capabilities", "csrfToken"],
-  },
-  Capabilities: {
-    type: "object",
-    properties: {
-      live: { type: "boolean" },
-      redeliver: { type: "boolean" },
-      bulkRetry: { type: "boolean" },
-      toggleEndpoints: { type: "boolean" },
-      rotateSecret: { type: "boolean" },
-      deferred: { type: "boolean" },
-      stats: { type: "boolean" },
-      notes: { type: "array", items: { type: "string" } },
-    },
-  },
-  Endpoint: {
-    type: "object",
-    properties: {
-      id: { type: "string" },
-      url: { type: "string" },
-      events: {
-        oneOf: [{ type: "array", items: { type: "string" } }, { enum: ["all", "unknown"] }],
-      },
-      state: { enum: ["enabled", "disabled", "unknown"] },
-      disabledReason: { type: "string" },
-      circuit: { enum: ["closed", "open", "half_open", "unknown"] },
-      failureRate: { type: "number", minimum: 0, maximum: 1 },
-      lastSuccessAt: time,
-      pending: { type: "integer" },
-      signed: { type: "boolean" },
-    },
-    required: ["id", "url", "events", "state", "circuit", "pending"],
-  },
-  DeliverySummary: {
-    type: "object",
-    properties: {
-      id: { type: "string" },
-      endpointId: { type: "string" },
-      event: { type: "string" },
-      status: { enum: ["pending", "delivered", "dead"] },
-      attempts: { type: "integer" },
-      createdAt: time,
-      nextAttemptAt: time,
-      settledAt: time,
-      deadReason: { type: "string" },
-      lastResponseStatus: { type: "integer" },
-      lastErrorKind: { type: "string" },
-    },
-    required: ["id", "endpointId", "event", "status", "attempts", "createdAt"],
-  },
-  Delivery: {
-    allOf: [
-      ref("DeliverySummary"),
-      {
-        type: "object",
-        properties: {
-          payload: { type: "string", description: "The body, pretty-printed when it is JSON." },
-          request: {
-            type: "object",
-            properties: {
-              method: { type: "string" },
-              headers: { type: "object", additionalProperties: { type: "string" } },
-            },
-          },
-          attemptLog: { type: "array", items: ref("Attempt") },
-        },
-        required: ["payload", "request", "attemptLog"],
-      },
-    ],
-  },
-  Attempt: {
-    type: "object",
-    properties: {
-      attempt: { type: "integer" },
-      startedAt: time,
-      durationMs: { type: "number" },
-      responseStatus: { type: "integer" },
-      errorKind: { type: "string" },
-      errorMessage: { type: "string" },
-      responseBodyExcerpt: { type: "string" },
-    },
-    required: ["attempt", "startedAt", "durationMs"],
-  },
-  ActionResult: {
-    type: "object",
-    properties: { redelivered: { type: "integer" }, deferred: { type: "boolean" } },
-    required: ["redelivered", "deferred"],
-  },
-  Filter: {
-    type: "object",
-    properties: {
-      status: { enum: ["delivered", "dead"] },
-      endpoint: { type: "string" },
-      event: { type: "string" },
-      since: { type: "string" },
-      until: { type: "string" },
-    },
-  },
-};
 
 const problemResponses = Object.fromEntries(
   [400, 401, 403, 404, 409, 429, 502].map((code) => [

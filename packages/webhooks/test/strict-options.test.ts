@@ -85,6 +85,13 @@ const MISSPELT: Record<string, readonly Misspelt[]> = {
       meant: "delivered",
     },
   ],
+  PostgresStore: [
+    {
+      call: (S) => make(S, { connection: "postgres://127.0.0.1/x", shema: "attesta" }),
+      key: "new PostgresStore(options).shema",
+      meant: "schema",
+    },
+  ],
   WebhookProducer: [
     {
       call: (P) => make(P, new EventBus(), [ENDPOINT], { ...REDIS, prefx: "x" }),
@@ -129,6 +136,9 @@ const NO_OPTIONS: Record<string, string> = {
   SqliteStoreError: "error thrown by the package",
   SqliteStoreLockedError: "error thrown by the package",
   SqliteInspector: "(path, busyTimeoutMs); users call SqliteStore.inspect(path)",
+  PostgresStoreError: "error thrown by the package",
+  PostgresInspector: "(connection, schema); users call PostgresStore.inspect(connection, schema)",
+  migrationSql: "(schema)",
   backoffDelay: "(attempt, base, max, random?): numbers",
   parseRetryAfter: "(header value, now?)",
   redactUrl: "(url)",

@@ -1,5 +1,6 @@
 /**
- * `attesta deliveries list | show | redeliver | recover --db FILE`: a SqliteStore file, by hand.
+ * `attesta deliveries list | show | redeliver | recover --db FILE | --pg URL`: a SqliteStore
+ * file or a PostgresStore schema, by hand; `migrate --print` shows the PostgresStore SQL.
  *
  * @module
  */
@@ -9,17 +10,19 @@ import { usageError } from "../cli-error";
 import { type Command, EXIT_CODES_HELP } from "../command";
 import { parseFilters } from "../deliveries/delivery-filters";
 import { deliveryJson, formatDetails, formatTable } from "../deliveries/format-delivery";
-import { openStoreFile } from "../deliveries/open-store-file";
+import { migrationSql, openStore, type StoreReader } from "../deliveries/open-store";
 import { progressLine } from "../deliveries/progress-line";
 import { ExitCode } from "../exit-codes";
 import type { Io } from "../io";
 
-const help = `Usage: attesta deliveries <list|show|redeliver|recover> --db <file> [options]
+const help = `Usage: attesta deliveries <list|show|redeliver|recover> (--db <file> | --pg <url>) [options]
+       attesta deliveries migrate --print [--schema <name>]
 
-Reads the delivery store file of a dispatcher that uses SqliteStore, also while
-that dispatcher runs. Redeliveries are requests written to the file: the
-dispatcher that owns it sends them within its poll interval (1 s by default),
-or when it next starts. Needs better-sqlite3 installed.
+Reads the delivery store of dispatchers that use SqliteStore (--db, needs
+better-sqlite3) or PostgresStore (--pg, needs pg), also while they run.
+Redeliveries are requests written to the store: the dispatcher that owns the
+file, or the process that delivers the endpoint, sends them within its poll
+interval (1 s by default), or when it next starts.
 
 Commands:
   list                 deliveries, oldest first (--limit, default 50)
@@ -27,9 +30,13 @@ Commands:
   redeliver <id>…      redeliver delivered or dead deliveries under their ids
   recover              redeliver every dead delivery the filters select,
                        with a progress line on stderr; --dry-run only counts
+  migrate --print      print the SQL that creates or upgrades a PostgresStore
+                       schema, for DBAs who apply migrations by hand
 
 Options:
-  --db <file>          the SqliteStore file (required)
+  --db <file>          the SqliteStore file
+  --pg <url>           the PostgresStore database (postgres://user@host:5432/db)
+  --schema <name>      the PostgresStore schema (default attesta)
   --status <status>    list: pending, delivered or dead
   --endpoint <id>      only this endpoint's deliveries
   --event <event>      only this event (any case)
@@ -43,6 +50,8 @@ Examples:
   attesta deliveries list --db webhooks.db --status dead --since 2h
   attesta deliveries show 0f8e4b1c-6d2a-4c57-9a43-3b1f2e7d9a10 --db webhooks.db
   attesta deliveries recover --db webhooks.db --endpoint billing --since 2025-06-15T14:00:00Z
+  attesta deliveries list --pg postgres://app@db:5432/app --status dead
+  attesta deliveries migrate --print --schema attesta > attesta-webhooks.sql
 
 ${EXIT_CODES_HELP}
 redeliver exits 1 when an id is unknown or still pending; recover exits 0 even
@@ -50,6 +59,9 @@ when nothing matched.`;
 
 const options = {
   db: { type: "string" },
+  pg: { type: "string" },
+  schema: { type: "string" },
+  print: { type: "boolean" },
   status: { type: "string" },
   endpoint: { type: "string" },
   event: { type: "string" },
@@ -60,28 +72,28 @@ const options = {
 } as const;
 
 type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
-type Inspector = Awaited<ReturnType<typeof openStoreFile>>;
+type Inspector = StoreReader;
 
-function list(inspector: Inspector, values: Values, io: Io): number {
+async function list(inspector: Inspector, values: Values, io: Io): Promise<number> {
   const limit = parsePositiveInt("limit", values.limit, 50);
-  const records = inspector.list({ ...parseFilters(values), limit });
+  const records = await inspector.list({ ...parseFilters(values), limit });
   if (values.json) for (const record of records) io.out(JSON.stringify(deliveryJson(record)));
   else if (records.length === 0) io.out("no deliveries match");
   else for (const line of formatTable(records, io.paint)) io.out(line);
   return ExitCode.Ok;
 }
 
-function show(inspector: Inspector, ids: string[], values: Values, io: Io): number {
+async function show(inspector: Inspector, ids: string[], values: Values, io: Io): Promise<number> {
   if (ids.length !== 1) {
     throw usageError(
       `deliveries show takes one id; got ${ids.length}.`,
       "copy an id from attesta deliveries list.",
     );
   }
-  const record = inspector.get(ids[0] ?? "");
+  const record = await inspector.get(ids[0] ?? "");
   if (record === undefined) {
     throw usageError(
-      `no delivery ${JSON.stringify(ids[0])} in ${inspector.path}.`,
+      `no delivery ${JSON.stringify(ids[0])} in ${inspector.label}.`,
       "copy an id from attesta deliveries list.",
     );
   }
@@ -90,7 +102,12 @@ function show(inspector: Inspector, ids: string[], values: Values, io: Io): numb
   return ExitCode.Ok;
 }
 
-function redeliver(inspector: Inspector, ids: string[], values: Values, io: Io): number {
+async function redeliver(
+  inspector: Inspector,
+  ids: string[],
+  values: Values,
+  io: Io,
+): Promise<number> {
   if (ids.length === 0) {
     throw usageError(
       "deliveries redeliver needs at least one id.",
@@ -99,8 +116,8 @@ function redeliver(inspector: Inspector, ids: string[], values: Values, io: Io):
   }
   let refused = 0;
   for (const id of ids) {
-    const before: DeliveryRecord | undefined = inspector.get(id);
-    const requested = inspector.requestRedelivery(id);
+    const before: DeliveryRecord | undefined = await inspector.get(id);
+    const requested = await inspector.requestRedelivery(id);
     if (!requested) refused += 1;
     const why = before === undefined ? "unknown id" : `still ${before.status}`;
     if (values.json)
@@ -115,26 +132,37 @@ function redeliver(inspector: Inspector, ids: string[], values: Values, io: Io):
   return refused === 0 ? ExitCode.Ok : ExitCode.Failed;
 }
 
-function recover(inspector: Inspector, values: Values, io: Io): number {
+async function recover(inspector: Inspector, values: Values, io: Io): Promise<number> {
   const filters = { ...parseFilters({ ...values, status: undefined }), status: "dead" as const };
-  const dead = inspector.list({ ...filters, limit: Number.MAX_SAFE_INTEGER });
+  const dead = await inspector.list({ ...filters, limit: Number.MAX_SAFE_INTEGER });
   let requested = 0;
   if (!values["dry-run"]) {
     const progress = progressLine(io.stderr, "requesting redelivery", dead.length);
     for (const [index, record] of dead.entries()) {
       progress.update(index);
-      if (inspector.requestRedelivery(record.id)) requested += 1;
+      if (await inspector.requestRedelivery(record.id)) requested += 1;
     }
     progress.finish(dead.length);
   }
   const summary = values["dry-run"]
     ? `${dead.length} dead deliveries match; nothing requested (--dry-run)`
-    : `redelivery requested for ${requested} of ${dead.length} dead deliveries; the dispatcher that owns ${inspector.path} sends them`;
+    : `redelivery requested for ${requested} of ${dead.length} dead deliveries; ${inspector.sender} sends them`;
   io.out(
     values.json
       ? JSON.stringify({ matched: dead.length, requested, dry_run: values["dry-run"] === true })
       : summary,
   );
+  return ExitCode.Ok;
+}
+
+async function migrate(values: Values, io: Io): Promise<number> {
+  if (values.print !== true) {
+    throw usageError(
+      "deliveries migrate only prints the SQL; PostgresStore applies it by itself when it opens.",
+      "run attesta deliveries migrate --print, and apply the output with psql.",
+    );
+  }
+  io.out((await migrationSql(values.schema)).trimEnd());
   return ExitCode.Ok;
 }
 
@@ -144,7 +172,7 @@ export const deliveries: Command = {
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs("deliveries", argv, options, true);
     const [sub, ...ids] = positionals;
-    const subcommands = ["list", "show", "redeliver", "recover"];
+    const subcommands = ["list", "show", "redeliver", "recover", "migrate"];
     if (sub === undefined || !subcommands.includes(sub)) {
       throw usageError(
         sub === undefined
@@ -153,6 +181,7 @@ export const deliveries: Command = {
         `use one of ${subcommands.join(", ")}, e.g. attesta deliveries list --db webhooks.db.`,
       );
     }
+    if (sub === "migrate") return migrate(values, io);
     if ((sub === "list" || sub === "recover") && ids.length > 0) {
       throw usageError(
         `deliveries ${sub} takes no ids; got ${ids.join(" ")}.`,
@@ -162,14 +191,14 @@ export const deliveries: Command = {
     // Options are checked before the file is opened, so a typo is reported as one.
     parseFilters(values);
     parsePositiveInt("limit", values.limit, 50);
-    const inspector = await openStoreFile(values.db);
+    const inspector = await openStore(values);
     try {
-      if (sub === "list") return list(inspector, values, io);
-      if (sub === "show") return show(inspector, ids, values, io);
-      if (sub === "redeliver") return redeliver(inspector, ids, values, io);
-      return recover(inspector, values, io);
+      if (sub === "list") return await list(inspector, values, io);
+      if (sub === "show") return await show(inspector, ids, values, io);
+      if (sub === "redeliver") return await redeliver(inspector, ids, values, io);
+      return await recover(inspector, values, io);
     } finally {
-      inspector.close();
+      await inspector.close();
     }
   },
 };

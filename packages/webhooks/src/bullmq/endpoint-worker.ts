@@ -7,10 +7,10 @@
  */
 import { type Job, MetricsTime, type Processor, Queue, Worker, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
+import type { OperatorEvent } from "../reporting/operator-events";
 import type { Reporter } from "../reporting/reporter";
 import type { Endpoint } from "../router/endpoint";
 import { EndpointHealth } from "../scheduler/endpoint-health";
-import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
 import { EndpointTransport } from "../transport/endpoint-transport";
 import type { SharedAgent } from "../transport/shared-agent";
 import { queueNameFor } from "./endpoints";

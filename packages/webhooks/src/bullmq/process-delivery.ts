@@ -9,10 +9,10 @@
  */
 import { DelayedError, type Job, UnrecoverableError, WaitingError } from "bullmq";
 import { toDeadLetter } from "../reporting/dead-letter";
+import type { OperatorEvent } from "../reporting/operator-events";
 import type { Reporter } from "../reporting/reporter";
 import type { Endpoint } from "../router/endpoint";
 import type { EndpointHealth } from "../scheduler/endpoint-health";
-import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
 import { type AttemptVerdict, judgeAttempt } from "../scheduler/retry-policy";
 import type { LeasedDelivery } from "../store/delivery-store";
 import { plainAttempt } from "../store/plain-attempt";

@@ -8,11 +8,7 @@
  */
 import { EventBus, type PipelineEvents } from "@attesta/events";
 import type { DispatchableEvent, EventSource } from "../dispatchable-event";
-import type {
-  EndpointAdmin,
-  EndpointInfo,
-  RemoveEndpointOptions,
-} from "../endpoints/endpoint-admin";
+import type { EndpointAdmin } from "../endpoints/endpoint-admin";
 import { DispatcherClosedError } from "../errors";
 import type { CloseReport, DispatcherStats, FlushResult } from "../reporting/hook-payloads";
 import type { DispatcherEvents } from "../reporting/operator-events";
@@ -30,6 +26,7 @@ import type {
 import { assertEventSource, validateDeadline } from "./argument-checks";
 import { assembleDispatcher, type DispatcherParts } from "./assembly";
 import { createDeliveries, type Deliveries, recoverDead, redeliverOne } from "./delivery-access";
+import { EndpointMethods } from "./endpoint-methods";
 import { flushWithin } from "./shutdown";
 import { collectStats } from "./stats";
 import { validateEvent } from "./validate-event";
@@ -69,7 +66,9 @@ const CLOSED = 2;
  * console.log(report.undelivered.length);
  * ```
  */
-export class WebhookDispatcher<Events extends object = PipelineEvents> {
+export class WebhookDispatcher<
+  Events extends object = PipelineEvents,
+> extends EndpointMethods<Events> {
   /**
    * What the store holds: `get(id)` and `list({ status, endpoint, event, since, limit })`.
    *
@@ -91,7 +90,7 @@ export class WebhookDispatcher<Events extends object = PipelineEvents> {
    * ```
    */
   readonly events = new EventBus<DispatcherEvents>();
-  private readonly admin: EndpointAdmin;
+  protected readonly admin: EndpointAdmin;
   private readonly store: DeliveryStore;
   private readonly router: Router;
   private readonly scheduler: Scheduler;
@@ -114,6 +113,7 @@ export class WebhookDispatcher<Events extends object = PipelineEvents> {
     configs: readonly WebhookConfig<Events>[],
     options?: WebhookDispatcherOptions,
   ) {
+    super();
     assertEventSource(bus);
     // The event map only types the format functions; at run time every config is alike.
     const parts = assembleDispatcher(
@@ -254,93 +254,6 @@ export class WebhookDispatcher<Events extends object = PipelineEvents> {
   }
 
   /**
-   * Adds an endpoint while events flow and returns its id (`config.id`, or a
-   * new random `ep_…`). Validated like the constructor's configs.
-   *
-   * @throws TypeError naming the field and the fix; DispatcherClosedError after `close()`.
-   * @example
-   * ```ts
-   * const id = dispatcher.addEndpoint({ url: "https://tenant-7.example.com/hooks", secret, events: ["denied"] });
-   * ```
-   */
-  addEndpoint(config: WebhookConfig<Events>): string {
-    this.assertOpen("addEndpoint()");
-    return this.admin.add(config as unknown as WebhookConfig);
-  }
-
-  /**
-   * Changes an endpoint's options; what is not in `patch` stays, and a key
-   * set to `undefined` goes back to its default. Deliveries already owed are
-   * sent with the new config. Circuit-breaker and auto-disable settings
-   * apply to an endpoint added after the change.
-   *
-   * @example
-   * ```ts
-   * dispatcher.updateEndpoint(id, { url: "https://tenant-7.example.com/v2/hooks", rateLimit: 20 });
-   * ```
-   */
-  updateEndpoint(id: string, patch: Partial<WebhookConfig<Events>>): void {
-    this.assertOpen(`updateEndpoint("${id}")`);
-    this.admin.update(id, patch as unknown as Partial<WebhookConfig>);
-  }
-
-  /**
-   * Removes an endpoint. With `drain` (the default) it stops receiving
-   * events and the promise resolves once what it was owed is delivered or
-   * dead; with `drain: false` that is dead-lettered at once (`removed`).
-   *
-   * @example
-   * ```ts
-   * const { abandoned } = await dispatcher.removeEndpoint(id, { drain: false });
-   * ```
-   */
-  removeEndpoint(id: string, options?: RemoveEndpointOptions): Promise<{ abandoned: number }> {
-    this.assertOpen(`removeEndpoint("${id}")`);
-    return this.admin.remove(id, options);
-  }
-
-  /**
-   * Every endpoint, with its health and what it is owed; never its secret.
-   *
-   * @example
-   * ```ts
-   * for (const e of dispatcher.endpoints()) if (e.state === "disabled") console.warn(e.id, e.disabledReason);
-   * ```
-   */
-  endpoints(): EndpointInfo[] {
-    return this.admin.list();
-  }
-
-  /**
-   * Enables a disabled endpoint: the deliveries it kept are sent. A durable
-   * store records it, as it records every disable. Returns false when it was
-   * not disabled.
-   *
-   * @example
-   * ```ts
-   * dispatcher.events.on("endpoint.disabled", ({ data }) => scheduleCheck(data.endpointId));
-   * dispatcher.enableEndpoint(id);
-   * ```
-   */
-  enableEndpoint(id: string): boolean {
-    return this.admin.enable(id);
-  }
-
-  /**
-   * Stops attempts to an endpoint; its events are still queued (up to
-   * `maxQueueSize`) for when it is enabled, also after a restart with a
-   * durable store. Returns false when already disabled.
-   *
-   * @example
-   * ```ts
-   * dispatcher.disableEndpoint(id);
-   * ```
-   */
-  disableEndpoint(id: string): boolean {
-    return this.admin.disable(id);
-  }
-
-  /**
    * Counters: totals over all endpoints plus one entry per endpoint.
    *
    * @example
@@ -370,7 +283,7 @@ export class WebhookDispatcher<Events extends object = PipelineEvents> {
     return taken;
   }
 
-  private assertOpen(call: string): void {
+  protected assertOpen(call: string): void {
     if (this.state !== OPEN) throw new DispatcherClosedError("", call);
   }
 }

@@ -8,12 +8,12 @@ import { randomUUID } from "node:crypto";
 import { bodyFailureReason, WebhookDeliveryError } from "../errors";
 import { toDeadLetter } from "../reporting/dead-letter";
 import type { DeadLetter } from "../reporting/hook-payloads";
-import type { FailureSummary } from "../reporting/operator-events";
+import type { FailureSummary, OperatorEvent } from "../reporting/operator-events";
 import type { Reporter } from "../reporting/reporter";
 import type { Endpoint } from "../router/endpoint";
 import type { PayloadBytes } from "../router/payload-bytes";
 import type { Router } from "../router/router";
-import type { OperatorEvent, SchedulerHost } from "../scheduler/endpoint-scheduler";
+import type { SchedulerHost } from "../scheduler/scheduler-host";
 import type { DeliveryStore, StoreContext } from "../store/delivery-store";
 import { summarizeFailure } from "../transport/failure-summary";
 

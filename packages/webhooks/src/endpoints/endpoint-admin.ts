@@ -6,12 +6,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { invalidOption } from "../options/invalid-option";
+import type { OperatorEvent } from "../reporting/operator-events";
 import type { Endpoint } from "../router/endpoint";
 import { type ResolvedConfig, resolveConfig } from "../router/resolve-configs";
 import type { EventSelection } from "../router/route-table";
 import type { Router } from "../router/router";
 import type { BreakerState } from "../scheduler/circuit-breaker";
-import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
 import type { Scheduler } from "../scheduler/scheduler";
 import type { DeliveryStore, DisableReason } from "../store/delivery-store";
 import type { WebhookConfig } from "../types";

@@ -7,8 +7,7 @@
  * @module
  */
 
-import type { DispatcherEvents } from "../reporting/operator-events";
-import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
+import type { DispatcherEvents, OperatorEvent } from "../reporting/operator-events";
 import type { Scheduler } from "../scheduler/scheduler";
 import type { DisableReason, EndpointDisabledState } from "../store/delivery-store";
 import type { EndpointRecords } from "./endpoint-records";

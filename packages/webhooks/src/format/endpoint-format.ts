@@ -5,13 +5,12 @@
  */
 import type { PipelineEvents } from "@attesta/events";
 import type { DispatchableEvent } from "../dispatchable-event";
-import { WebhookFormatError } from "../errors/webhook-format-error";
+import { WebhookFormatError } from "../errors";
 import { invalidOption } from "../options/invalid-option";
 import { toWebhookPayload } from "../router/to-webhook-payload";
-import { renderChatMessage } from "./render-chat-message";
+import { type ChatService, renderChatMessage } from "./render-chat-message";
 
-/** The chat services with a built-in format. */
-export type ChatService = "slack" | "teams" | "discord";
+export type { ChatService } from "./render-chat-message";
 
 /** The built-in formats: the Attesta wire payload (default) or a chat service's message. */
 export type BuiltinFormat = "attesta" | ChatService;

@@ -7,10 +7,12 @@
 import type { DispatchableEvent } from "../dispatchable-event";
 import { eventName } from "../router/to-webhook-payload";
 import { discordMessage } from "./discord";
-import type { ChatService } from "./endpoint-format";
 import { messageFacts } from "./message-facts";
 import { slackMessage } from "./slack";
 import { teamsMessage } from "./teams";
+
+/** The chat services with a built-in format. */
+export type ChatService = "slack" | "teams" | "discord";
 
 /**
  * The message an endpoint with `format: service` receives for `event`, as

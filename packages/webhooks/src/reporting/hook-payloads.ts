@@ -48,6 +48,9 @@ export interface DeliveryAttempt {
  * network policy refused the connection), `"removed"` (its endpoint was
  * removed with `drain: false`) or `"disabled"` (its endpoint was disabled
  * when `close()` ran on the memory store, which cannot keep it).
+ *
+ * @deprecated Use `DeadReason`, the same type under the name the store and
+ * `DeliveryRecord.deadReason` use; this alias will be removed in the next major.
  */
 export type DeadLetterReason = DeadReason;
 

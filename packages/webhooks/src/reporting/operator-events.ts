@@ -136,3 +136,8 @@ export interface DispatcherEvents {
     readonly count: number;
   };
 }
+
+/** An operator event the loop reports. */
+export type OperatorEvent = {
+  [K in keyof DispatcherEvents]: { readonly name: K; readonly data: DispatcherEvents[K] };
+}[keyof DispatcherEvents];

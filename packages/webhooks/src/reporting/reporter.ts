@@ -11,10 +11,10 @@
 import type { DispatchableEvent } from "../dispatchable-event";
 import type { ResolvedOptions } from "../options/resolve-options";
 import type { Endpoint } from "../router/endpoint";
-import type { OperatorEvent } from "../scheduler/endpoint-scheduler";
 import type { LeasedDelivery, StoreWarning } from "../store/delivery-store";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import type { DeadLetter } from "./hook-payloads";
+import type { OperatorEvent } from "./operator-events";
 
 // Drop and refusal warnings are batched into one line per endpoint per second.
 const WARN_INTERVAL_MS = 1000;

@@ -4,10 +4,8 @@
  * @module
  */
 
-import type { WebhookDeliveryError } from "../errors";
-import type { DispatcherEvents } from "../reporting/operator-events";
 import type { Endpoint } from "../router/endpoint";
-import type { DeadReason, DeliveryStore, LeasedDelivery } from "../store/delivery-store";
+import type { DeadReason, LeasedDelivery } from "../store/delivery-store";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import type { EndpointTransport } from "../transport/endpoint-transport";
 import { summarizeFailure } from "../transport/failure-summary";
@@ -18,55 +16,12 @@ import { ExpiryWatch } from "./expiry-watch";
 import type { FlightSlots } from "./flight-slots";
 import { RateLimiter } from "./rate-limiter";
 import { type AttemptVerdict, judgeAttempt } from "./retry-policy";
+import type { LastFailure, SchedulerHost } from "./scheduler-host";
 
 // How a successful attempt is summarised for health: the same object every time.
 const SUCCEEDED: AttemptSummary = Object.freeze({ ok: true });
 // An attempt that failed after a close kept what is owed: pending, due at once, in the next process.
 const KEPT: AttemptVerdict = Object.freeze({ next: "retry", delayMs: 0 });
-
-/** An operator event the loop reports. */
-export type OperatorEvent = {
-  [K in keyof DispatcherEvents]: { readonly name: K; readonly data: DispatcherEvents[K] };
-}[keyof DispatcherEvents];
-
-/** What the loop reports to the dispatcher. */
-export interface SchedulerHost {
-  readonly store: DeliveryStore;
-  now(): number;
-  /** One attempt ended; `retryInMs` is set when another follows. */
-  attempted(
-    endpoint: Endpoint,
-    delivery: LeasedDelivery,
-    attempt: number,
-    outcome: AttemptOutcome,
-    retryInMs: number | undefined,
-  ): void;
-  /**
-   * A delivery ended dead after `attempts` attempts in all. `last` is its
-   * last failed attempt in this process, when there was one.
-   */
-  deadLettered(
-    endpoint: Endpoint,
-    delivery: LeasedDelivery,
-    reason: DeadReason,
-    attempts: number,
-    last: LastFailure | undefined,
-  ): void;
-  /** A delivery settled or an attempt ended: flush() and close() check again. */
-  settled(): void;
-  /** Recording an attempt threw (a store failure or a bug): the delivery stays as the store has it. */
-  crashed(endpoint: Endpoint, delivery: LeasedDelivery, error: unknown): void;
-  /** Health changes: breaker, failing, recovered, disabled. */
-  operatorEvent(event: OperatorEvent): void;
-}
-
-/** The last failed attempt of a delivery that waits for its retry. */
-export interface LastFailure {
-  readonly status: number | undefined;
-  readonly error: WebhookDeliveryError | undefined;
-  readonly errorKind?: AttemptOutcome["errorKind"];
-  readonly responseBody?: string | undefined;
-}
 
 interface RetryWait extends LastFailure {
   readonly at: number;

@@ -9,8 +9,9 @@ import type { Router } from "../router/router";
 import type { DeadReason } from "../store/delivery-store";
 import { EndpointTransport } from "../transport/endpoint-transport";
 import type { SharedAgent } from "../transport/shared-agent";
-import { EndpointScheduler, type SchedulerHost } from "./endpoint-scheduler";
+import { EndpointScheduler } from "./endpoint-scheduler";
 import { FlightSlots } from "./flight-slots";
+import type { SchedulerHost } from "./scheduler-host";
 
 /** Makes the transport of one endpoint (the telemetry substitutes a traced one). */
 export type TransportFactory = (

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { bodyFailureReason } from "../errors/webhook-format-error";
+import { bodyFailureReason } from "../errors";
 import { eventName } from "../router/to-webhook-payload";
 import type { StoreContext } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";

@@ -23,8 +23,8 @@ import type {
 import type { DispatchableEvent } from "../types";
 import { CommitOutcomes } from "./commit-outcomes";
 import { CommitSchedule } from "./commit-schedule";
+import type { DeliveryReader } from "./delivery-reader";
 import { endpointAccess, refuseSecret } from "./endpoint-writes";
-import type { Unserializable } from "./materialize";
 import { sqliteFailure } from "./open-database";
 import { BUSY_TIMEOUT_MS, type OpenParts, openStore } from "./open-store";
 import { PendingDeliveries } from "./pending-deliveries";
@@ -36,7 +36,14 @@ import {
   type SqliteInspectOptions,
   type SqliteStoreOptions,
 } from "./sqlite-store-options";
-import { CommitFailure, lateAttemptState, pendingState } from "./store-writer";
+import {
+  recordLateAttempt,
+  releaseFile,
+  reportUnserializable,
+  requeueSettled,
+  resumePending,
+  writeBuffered,
+} from "./store-steps";
 
 /**
  * A {@link DeliveryStore} on a SQLite file: deliveries survive a crash or a
@@ -99,17 +106,8 @@ export class SqliteStore implements DeliveryStore {
       wake: () => context.wake?.(),
       failed: (error) => this.#maintenanceFailed(error),
     });
+    resumePending(parts, this.#pending, this.path);
     this.#parts = parts;
-    this.#pending.attach(parts, parts.lastSeq);
-    try {
-      // Counts only: each endpoint's window is paged in at its first lease.
-      this.#pending.resumeFromFile();
-      parts.sizeWatch.check(context);
-    } catch (error) {
-      parts.db.close();
-      this.#parts = undefined;
-      throw sqliteFailure(this.path, error, "read");
-    }
     this.#state = "open";
     parts.maintenance.start();
   }
@@ -139,7 +137,11 @@ export class SqliteStore implements DeliveryStore {
 
   recordAttempt(id: string, attempt: AttemptRecord, result: AttemptResult): void {
     this.#require();
-    if (!this.#pending.recordAttempt(id, attempt, result)) this.#recordLate(id, attempt, result);
+    if (!this.#pending.recordAttempt(id, attempt, result)) {
+      // No longer pending here (abandoned while in flight): recorded, and a success still counts.
+      this.#flushAll();
+      recordLateAttempt(this.#require(), id, attempt, result);
+    }
     this.#schedule.settleLater();
   }
 
@@ -178,35 +180,26 @@ export class SqliteStore implements DeliveryStore {
   }
 
   get(id: string): DeliveryRecord | undefined {
-    this.#flushAll();
-    return this.#require().reader.get(id);
+    return this.#reader().get(id);
   }
 
   list(query?: DeliveryQuery): DeliveryRecord[] {
-    this.#flushAll();
-    return this.#require().reader.list(query);
+    return this.#reader().list(query);
   }
 
   page(query: AdminDeliveryQuery): AdminDeliveryPage {
-    this.#flushAll();
-    return this.#require().reader.page(query);
+    return this.#reader().page(query);
   }
 
   minutes(range: { since: number; until: number }): AdminMinute[] {
-    this.#flushAll();
-    return this.#require().reader.minutes(range);
+    return this.#reader().minutes(range);
   }
 
   redeliver(id: string, now: number): boolean {
     this.#flushAll();
     // A pending delivery (leased or waiting) is not redelivered: its row says pending.
-    if (this.#pending.has(id)) return false;
-    const { reader, writer } = this.#require();
-    const row = reader.row(id);
-    if (row === undefined || row.status === "pending") return false;
-    if (row.dead_reason === "unserializable" || row.dead_reason === "format_failed") return false;
-    const entry = this.#pending.resume(row, now, row.attempts);
-    writer.setState(entry.seq, pendingState(entry, now));
+    if (this.#pending.has(id) || !requeueSettled(this.#require(), this.#pending, id, now))
+      return false;
     this.#schedule.soon();
     return true;
   }
@@ -237,33 +230,15 @@ export class SqliteStore implements DeliveryStore {
       return;
     }
     if (this.#outcomes.failing && !retry) return;
-    let unserializable: Unserializable[] = [];
-    let failure: SqliteStoreError | undefined;
-    let lost = 0;
-    try {
-      unserializable = this.#pending.materialize();
-      if (this.#state === "fenced") {
-        lost = parts.writer.discard();
-        failure = this.#lockLost();
-      } else parts.writer.commit(parts.context.now());
-    } catch (error) {
-      const commitFailure = error instanceof CommitFailure ? error : undefined;
-      lost = commitFailure?.lost ?? 0;
-      if (commitFailure?.lockLost) {
-        this.#state = "fenced";
-        // Spilled entries are not in the file: they wait in memory after all.
-        this.#pending.keepInMemory(commitFailure.entries);
-      }
-      failure = commitFailure?.lockLost
-        ? this.#lockLost()
-        : sqliteFailure(this.path, commitFailure?.error ?? error, "write to");
-    }
+    const { unserializable, failure, lost, fenced } = writeBuffered(parts, this.#pending, {
+      fenced: this.#state === "fenced",
+      lockLost: () => this.#lockLost(),
+      path: this.path,
+    });
+    if (fenced) this.#state = "fenced";
     this.#schedule.done(failure);
     this.#outcomes.ended(parts.context, parts.writer, failure, lost);
-    for (const [entry, error, event] of unserializable) {
-      const record = this.#readQuietly(() => parts.reader.get(entry.id));
-      if (record !== undefined) parts.context.onUnserializable(record, error, event);
-    }
+    reportUnserializable(parts, unserializable);
   }
 
   /** Background work (pruning, redelivery requests) failed on the file: a failing stretch like a commit's. */
@@ -273,15 +248,6 @@ export class SqliteStore implements DeliveryStore {
     const failure =
       error instanceof SqliteStoreError ? error : sqliteFailure(this.path, error, "write to");
     this.#outcomes.ended(parts.context, parts.writer, failure, 0);
-  }
-
-  /** A read that must not throw into a timer (the record of an unserializable delivery). */
-  #readQuietly<T>(read: () => T): T | undefined {
-    try {
-      return read();
-    } catch {
-      return undefined;
-    }
   }
 
   /** Deliveries waiting for their first commit while commits fail (0 otherwise). */
@@ -312,11 +278,7 @@ export class SqliteStore implements DeliveryStore {
     this.#outcomes.closed(parts.context, parts.writer);
     this.#state = "closed";
     this.#parts = undefined;
-    try {
-      parts.lock.release();
-    } finally {
-      parts.db.close();
-    }
+    releaseFile(parts);
   }
 
   /**
@@ -344,8 +306,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   #writeEndpoint(write: () => boolean): void {
-    if (this.#state === "fenced") throw this.#lockLost();
-    if (endpointAccess(this.path, "write", write)) return;
+    if (this.#state !== "fenced" && endpointAccess(this.path, "write", write)) return;
     this.#state = "fenced";
     throw this.#lockLost();
   }
@@ -359,19 +320,15 @@ export class SqliteStore implements DeliveryStore {
     return this.#require().pruner.pruneBatch(this.#require().context.now());
   }
 
+  /** The reader, after committing what is buffered so that it reads it. */
+  #reader(): DeliveryReader {
+    this.#flushAll();
+    return this.#require().reader;
+  }
+
   #require(): OpenParts {
     if (this.#parts === undefined) throw closedError(this.path, this.#state === "new");
     return this.#parts;
-  }
-
-  /** An attempt for a delivery no longer pending here (abandoned while in flight): recorded, and a success still counts. */
-  #recordLate(id: string, attempt: AttemptRecord, result: AttemptResult): void {
-    this.#flushAll();
-    const { reader, writer, context } = this.#require();
-    const row = reader.row(id);
-    if (row === undefined) return;
-    writer.recordAttempt(row.seq, attempt);
-    writer.setState(row.seq, lateAttemptState(row, attempt, result, context.now()));
   }
 
   /** True when nothing waits to be written. */

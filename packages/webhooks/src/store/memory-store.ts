@@ -4,7 +4,7 @@
  * @module
  */
 import type { DispatchableEvent } from "../dispatchable-event";
-import { bodyFailureReason } from "../errors/webhook-format-error";
+import { bodyFailureReason } from "../errors";
 import type {
   AttemptRecord,
   AttemptResult,

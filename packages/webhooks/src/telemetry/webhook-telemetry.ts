@@ -5,7 +5,7 @@
  */
 import type { Attributes, Counter, Histogram, Span, SpanContext, Tracer } from "@opentelemetry/api";
 import type { DeadLetter } from "../reporting/hook-payloads";
-import type { SchedulerHost } from "../scheduler/endpoint-scheduler";
+import type { SchedulerHost } from "../scheduler/scheduler-host";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import type { AttemptRequest } from "../transport/endpoint-transport";
 import { VERSION } from "../version";

@@ -1,0 +1,142 @@
+// PostgresStore against the PostgreSQL of DATABASE_URL (default
+// postgres://postgres@127.0.0.1:5432/test), in a database of its own that is
+// dropped at the end:
+// 1. persisted events/s: enqueue in bursts as the bus would (one burst per
+//    tick), batched into one statement per commit; the clock stops when
+//    persisted() says the last event is committed. Median of the rounds.
+// 2. deliveries/s of a WebhookDispatcher on PostgresStore against the same
+//    dispatcher on the memory store, same receiver (its own process),
+//    alternating rounds, median ratio.
+// 3. round trips per delivery: transactions the server counted during the
+//    PostgresStore deliveries, divided by the deliveries.
+// Usage: node bench/postgres-store.mjs [--rounds=3] [--events=100000] [--deliveries=5000]
+import { randomUUID } from "node:crypto";
+import { EventBus } from "@attesta/events";
+import { MemoryStore, toWebhookPayload, WebhookDispatcher } from "@attesta/webhooks";
+import { PostgresStore } from "@attesta/webhooks/postgres";
+import pg from "pg";
+import { startReceiver } from "./processes.mjs";
+import { approvedData, median } from "./shared.mjs";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((arg) => arg.replace(/^--/, "").split("=")),
+);
+const ROUNDS = Number(args.rounds ?? 3);
+const EVENTS = Number(args.events ?? 100_000);
+const DELIVERIES = Number(args.deliveries ?? 5000);
+const BURST = 1000;
+const base = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const database = `attesta_bench_${process.pid}`;
+const url = Object.assign(new URL(base), { pathname: `/${database}` }).toString();
+
+async function admin(sql) {
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Persisted events per CPU second of this process (both its threads; PostgreSQL's own CPU not counted). */
+const perCpu = [];
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+const context = () => ({
+  serialize: (event) => Buffer.from(JSON.stringify(toWebhookPayload(event)), "utf8"),
+  mintId: () => randomUUID(),
+  now: () => Date.now(),
+  limits: () => ({ maxPending: 10_000, overflow: "drop-newest" }),
+  onUnserializable: () => {},
+  onCommitError: (error) => {
+    throw error;
+  },
+});
+
+async function persistedRate(round) {
+  const store = new PostgresStore({ connection: url, schema: `rate_${round}` });
+  store.open(context());
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  for (let sent = 0; sent < EVENTS; ) {
+    for (let i = 0; i < BURST; i++, sent++)
+      store.enqueue("down", { type: "approved", timestamp: Date.now(), data: approvedData(sent) });
+    await tick();
+  }
+  await store.persisted();
+  const rate = EVENTS / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  perCpu.push(EVENTS / ((used.user + used.system) / 1e6));
+  await store.close();
+  return rate;
+}
+
+async function committedTransactions() {
+  const { rows } = await admin(
+    `SELECT pg_stat_force_next_flush(), (SELECT xact_commit FROM pg_stat_database WHERE datname = '${database}') AS n`,
+  );
+  return Number(rows[0].n);
+}
+
+async function deliveriesRate(kind, receiverUrl, round) {
+  const bus = new EventBus();
+  const store =
+    kind === "memory"
+      ? new MemoryStore()
+      : new PostgresStore({ connection: url, schema: `deliveries_${round}` });
+  const dispatcher = new WebhookDispatcher(
+    bus,
+    [
+      {
+        id: "bench",
+        url: receiverUrl,
+        secret: "whsec_bench",
+        concurrency: 50,
+        maxQueueSize: 100_000,
+      },
+    ],
+    { store, logger: null },
+  );
+  const before = kind === "postgres" ? await committedTransactions() : 0;
+  const started = performance.now();
+  for (let n = 0; n < DELIVERIES; n++) {
+    bus.emit({ type: "approved", data: approvedData(n) });
+    if (n % 500 === 499) await tick();
+  }
+  while (dispatcher.stats().delivered < DELIVERIES) await new Promise((r) => setTimeout(r, 5));
+  const rate = DELIVERIES / ((performance.now() - started) / 1000);
+  await dispatcher.close();
+  // The dispatcher's own statements only: opening (migrations) happened before `before`.
+  const trips = kind === "postgres" ? ((await committedTransactions()) - before) / DELIVERIES : 0;
+  return { rate, trips };
+}
+
+await admin(`CREATE DATABASE ${database}`);
+try {
+  const persisted = [];
+  for (let round = 0; round < ROUNDS; round++) persisted.push(await persistedRate(round));
+  const receiver = await startReceiver();
+  const memory = [];
+  const postgres = [];
+  const trips = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    memory.push((await deliveriesRate("memory", receiver.url, round)).rate);
+    const measured = await deliveriesRate("postgres", receiver.url, round);
+    postgres.push(measured.rate);
+    trips.push(measured.trips);
+  }
+  receiver.stop();
+  const ratio = median(postgres.map((value, i) => value / memory[i]));
+  const round = (values) => values.map((v) => Math.round(v)).join(", ");
+  console.log(
+    `persisted events/s (batched): ${round(persisted)}; median ${Math.round(median(persisted))} (goal ≥ 30,000); per CPU second of this process ${round(perCpu)}`,
+  );
+  console.log(
+    `deliveries/s memory: ${round(memory)}; postgres: ${round(postgres)}; median ratio ${ratio.toFixed(2)} (goal ≥ 0.4)`,
+  );
+  console.log(
+    `round trips per delivery (server transactions / deliveries): ${trips.map((t) => t.toFixed(3)).join(", ")}`,
+  );
+} finally {
+  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+}

@@ -1,0 +1,67 @@
+/**
+ * `get`, `list` and `redeliver` of a PostgresStore: answered by the database
+ * (every process's deliveries), on the caller's stack, after this process's
+ * buffered writes are committed.
+ *
+ * @module
+ */
+import type { DeliveryQuery, DeliveryRecord } from "../store/delivery-store";
+import type { DatabaseThread } from "./database-thread";
+import { attemptLogs, deliveryRecord } from "./delivery-rows";
+import { queryFailed } from "./postgres-store-error";
+import type { StoreQueries } from "./store-queries";
+
+export class DeliveryReads {
+  constructor(
+    private readonly thread: DatabaseThread,
+    private readonly queries: StoreQueries,
+    private readonly schema: string,
+  ) {}
+
+  get(id: string): DeliveryRecord | undefined {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+      return undefined;
+    const [rows = [], attempts = []] = this.#run("read a delivery", [
+      { text: this.queries.get, values: [id] },
+      { text: this.queries.attemptsOf, values: [[id]] },
+    ]);
+    const row = rows[0];
+    return row === undefined ? undefined : deliveryRecord(row, attemptLogs(attempts).get(id) ?? []);
+  }
+
+  list(query: DeliveryQuery = {}): DeliveryRecord[] {
+    const since = query.since instanceof Date ? query.since.getTime() : query.since;
+    const values = [
+      query.status ?? null,
+      query.endpoint ?? null,
+      query.event ?? null,
+      since ?? null,
+      query.limit ?? 100,
+    ];
+    const [rows = []] = this.#run("list deliveries", [{ text: this.queries.list, values }]);
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => String(row[0]));
+    const [attempts = []] = this.#run("read attempts", [
+      { text: this.queries.attemptsOf, values: [ids] },
+    ]);
+    const logs = attemptLogs(attempts);
+    return rows.map((row) => deliveryRecord(row, logs.get(String(row[0])) ?? []));
+  }
+
+  /** Sets a settled delivery pending again; returns its row (`ENTRY_COLUMNS`, endpoint id), or undefined. */
+  redeliver(id: string, now: number): unknown[] | undefined {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const [rows = []] = this.#run("redeliver", [
+      { text: this.queries.redeliver, values: [id, now, this.queries.channel] },
+    ]);
+    return rows[0];
+  }
+
+  #run(what: string, steps: { text: string; values: unknown[] }[]): unknown[][][] {
+    try {
+      return this.thread.runSync(steps);
+    } catch (error) {
+      throw queryFailed(this.schema, what, error);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The endpoint configs a PostgresStore keeps, shared by every process on the
+ * schema; each change is notified (`e:<id>`) to the others.
+ *
+ * @module
+ */
+import type { EndpointDisabledState, StoredEndpoint } from "../store/delivery-store";
+import type { DatabaseThread } from "./database-thread";
+import { PostgresStoreError, queryFailed } from "./postgres-store-error";
+import type { StoreQueries } from "./store-queries";
+
+export class EndpointConfigs {
+  constructor(
+    private readonly thread: DatabaseThread,
+    private readonly queries: StoreQueries,
+    private readonly schema: string,
+    private readonly keepsSecrets: boolean,
+  ) {}
+
+  save(endpoint: StoredEndpoint, now: number): void {
+    if (!this.keepsSecrets && endpoint.config.secret !== undefined)
+      throw new PostgresStoreError(
+        "query",
+        `saveEndpoint("${endpoint.id}") was given a secret while storeSecrets is off; nothing was written. Fix: strip secret from the config, or pass storeSecrets: true to write secrets on purpose.`,
+      );
+    const { disabled } = endpoint;
+    this.#run("save an endpoint", this.queries.saveEndpoint, [
+      endpoint.id,
+      JSON.stringify(endpoint.config),
+      endpoint.signed,
+      disabled?.reason ?? null,
+      disabled?.since ?? null,
+      now,
+      this.queries.channel,
+    ]);
+  }
+
+  remove(id: string): void {
+    this.#run("remove an endpoint", this.queries.removeEndpoint, [id, this.queries.channel]);
+  }
+
+  saveState(id: string, disabled: EndpointDisabledState | undefined, now: number): void {
+    this.#run("save an endpoint's state", this.queries.saveEndpointState, [
+      id,
+      disabled?.reason ?? null,
+      disabled?.since ?? null,
+      now,
+      this.queries.channel,
+    ]);
+  }
+
+  load(): StoredEndpoint[] {
+    return this.#run("load the endpoints", this.queries.loadEndpoints, []).map((row) => {
+      const [id, config, signed, reason, since] = row;
+      const endpoint: StoredEndpoint = {
+        id: String(id),
+        config: config as Record<string, unknown>,
+        signed: signed === true,
+      };
+      if (reason === null) return endpoint;
+      return {
+        ...endpoint,
+        disabled: { reason: reason as EndpointDisabledState["reason"], since: Number(since) },
+      };
+    });
+  }
+
+  #run(what: string, text: string, values: unknown[]): unknown[][] {
+    try {
+      const [rows = []] = this.thread.runSync([{ text, values }]);
+      return rows;
+    } catch (error) {
+      throw queryFailed(this.schema, what, error);
+    }
+  }
+}

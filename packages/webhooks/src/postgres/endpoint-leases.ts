@@ -1,0 +1,106 @@
+/**
+ * Which endpoints this process delivers. One process at a time holds an
+ * endpoint's lease (a row in `endpoint_owners` with an expiry on the
+ * database's clock), so its `concurrency`, `rateLimit` and ordered mode are
+ * kept by one scheduler and hold across every process without a round trip
+ * per attempt. Leases are renewed every third of `leaseMs`; a lease not
+ * renewed (a killed or cut-off process) is taken by the next process that
+ * asks. A process whose renewals fail stops leasing before its lease could
+ * have passed to another.
+ *
+ * @module
+ */
+import type { DatabaseThread } from "./database-thread";
+import type { EndpointWindow } from "./endpoint-window";
+
+export interface LeaseHooks {
+  /** The process now delivers the endpoint (it was not before). */
+  gained(window: EndpointWindow): void;
+  /** The process must stop delivering the endpoint. */
+  lost(window: EndpointWindow): void;
+}
+
+export class EndpointLeases {
+  /** Epoch ms (this process's clock) until which the held leases are certainly ours. */
+  #safeUntil = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #claiming = false;
+
+  constructor(
+    private readonly thread: DatabaseThread,
+    private readonly claimSql: string,
+    readonly owner: string,
+    private readonly leaseMs: number,
+    private readonly windows: Map<string, EndpointWindow>,
+    private readonly hooks: LeaseHooks,
+  ) {}
+
+  /** Claims one endpoint on the caller's stack (its first use in this process). */
+  claimSync(window: EndpointWindow): void {
+    const started = Date.now();
+    let rows: unknown[][];
+    try {
+      [rows = []] = this.thread.runSync([this.#statement([window.endpointId])]);
+    } catch {
+      return; // The heartbeat tries again.
+    }
+    if (rows.length > 0) {
+      this.#safeUntil = Math.max(this.#safeUntil, started + this.leaseMs * 0.8);
+      window.owned = true;
+    }
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  /** Renews the held leases and tries to take the others' expired ones. */
+  async renew(): Promise<void> {
+    if (this.#claiming || this.windows.size === 0) return;
+    this.#claiming = true;
+    const started = Date.now();
+    try {
+      const [rows = []] = await this.thread.run([this.#statement([...this.windows.keys()])]);
+      const held = new Set(rows.map((row) => String(row[0])));
+      this.#safeUntil = started + this.leaseMs * 0.8;
+      for (const window of this.windows.values()) {
+        if (held.has(window.endpointId) && !window.owned) {
+          window.owned = true;
+          this.hooks.gained(window);
+        } else if (!held.has(window.endpointId) && window.owned) {
+          window.owned = false;
+          this.hooks.lost(window);
+        }
+      }
+    } catch {
+      // Unreachable database: keep delivering only while the leases certainly hold.
+      if (Date.now() >= this.#safeUntil) this.#dropAll();
+    } finally {
+      this.#claiming = false;
+    }
+  }
+
+  /** Whether leasing is safe now (the held leases were renewed recently enough). */
+  get valid(): boolean {
+    if (Date.now() < this.#safeUntil) return true;
+    this.#dropAll();
+    return false;
+  }
+
+  #dropAll(): void {
+    for (const window of this.windows.values()) {
+      if (!window.owned) continue;
+      window.owned = false;
+      this.hooks.lost(window);
+    }
+  }
+
+  #statement(ids: string[]) {
+    return { text: this.claimSql, values: [this.owner, this.leaseMs, ids] };
+  }
+}

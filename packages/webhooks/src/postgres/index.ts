@@ -1,0 +1,12 @@
+/**
+ * `@attesta/webhooks/postgres`: a delivery store that every instance of an
+ * app shares through one PostgreSQL database. Needs the optional peer
+ * dependency `pg` (^8).
+ *
+ * @module
+ */
+export { migrationSql } from "./migrations";
+export { PostgresInspector } from "./postgres-inspector";
+export { PostgresStore } from "./postgres-store";
+export { PostgresStoreError, type PostgresStoreErrorCode } from "./postgres-store-error";
+export type { PoolLike, PostgresStoreOptions } from "./postgres-store-options";

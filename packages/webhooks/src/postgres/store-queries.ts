@@ -1,0 +1,114 @@
+/**
+ * The SQL of a PostgresStore, built once per schema. Batches travel as
+ * arrays through `unnest`, so one statement (one round trip) carries any
+ * number of rows and the statement text never changes.
+ *
+ * @module
+ */
+import { ENTRY_COLUMNS } from "./window-entry";
+
+/** `now()` in epoch ms, from the database's clock: leases compare against one clock. */
+const NOW_MS = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+
+export const DELIVERY_COLUMNS =
+  "id, endpoint_id, event, body, status, attempts, created_at, next_attempt_at, settled_at, dead_reason";
+
+export interface StoreQueries {
+  readonly channel: string;
+  readonly commit: string;
+  readonly refill: string;
+  readonly claim: string;
+  readonly release: string;
+  readonly redeliver: string;
+  readonly get: string;
+  readonly list: string;
+  readonly attemptsOf: string;
+  readonly abandonRest: string;
+  readonly saveEndpoint: string;
+  readonly removeEndpoint: string;
+  readonly saveEndpointState: string;
+  readonly loadEndpoints: string;
+}
+
+export function storeQueries(schema: string): StoreQueries {
+  const s = `"${schema}"`;
+  const d = `${s}.deliveries`;
+  return {
+    channel: `attesta_${schema}`,
+    // $1-$11 new rows (their state as of now; $4 every body end to end, cut by
+    // the offsets $29 and lengths $30: one value instead of one per row),
+    // $12-$18 state of older rows, $19-$26 attempts, $27 channel, $28 payloads.
+    commit: `WITH ins AS (
+  INSERT INTO ${d} AS d (id, endpoint_id, event, body, status, attempts, series_start,
+    created_at, next_attempt_at, settled_at, dead_reason)
+  SELECT u.id, u.endpoint_id, u.event, substring($4::bytea FROM u.start + 1 FOR u.len), u.status,
+    u.attempts, u.series_start, u.created_at, u.next_attempt_at, u.settled_at, u.dead_reason
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $29::int[], $30::int[], $5::text[], $6::int[],
+    $7::int[], $8::bigint[], $9::bigint[], $10::bigint[], $11::text[])
+    AS u(id, endpoint_id, event, start, len, status, attempts, series_start, created_at,
+      next_attempt_at, settled_at, dead_reason)
+  ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
+    series_start = EXCLUDED.series_start, next_attempt_at = EXCLUDED.next_attempt_at,
+    settled_at = EXCLUDED.settled_at, dead_reason = EXCLUDED.dead_reason
+  WHERE d.attempts < EXCLUDED.attempts OR (d.attempts = EXCLUDED.attempts AND d.status = 'pending')
+), upd AS (
+  UPDATE ${d} AS d SET status = u.status, attempts = u.attempts, series_start = u.series_start,
+    next_attempt_at = u.next_attempt_at, settled_at = u.settled_at, dead_reason = u.dead_reason
+  FROM unnest($12::uuid[], $13::text[], $14::int[], $15::int[], $16::bigint[], $17::bigint[],
+    $18::text[]) AS u(id, status, attempts, series_start, next_attempt_at, settled_at, dead_reason)
+  WHERE d.id = u.id
+), att AS (
+  INSERT INTO ${s}.attempts (delivery_id, attempt, started_at, duration_ms, status, error_kind,
+    error_message, response_body)
+  SELECT * FROM unnest($19::uuid[], $20::int[], $21::bigint[], $22::int[], $23::int[],
+    $24::text[], $25::text[], $26::text[])
+  ON CONFLICT DO NOTHING
+)
+SELECT pg_notify($27, n) FROM unnest($28::text[]) AS n`,
+    refill: `SELECT ${ENTRY_COLUMNS} FROM ${d}
+WHERE endpoint_id = $1 AND status = 'pending' AND NOT (id = ANY($2::uuid[]))
+ORDER BY seq LIMIT $3`,
+    // Takes or renews the endpoints: a lease held by another process is taken
+    // only once it expired (a killed process's endpoints pass to the others).
+    claim: `INSERT INTO ${s}.endpoint_owners AS o (endpoint_id, owner, lease_until)
+SELECT e, $1, ${NOW_MS} + $2 FROM unnest($3::text[]) AS e
+ON CONFLICT (endpoint_id) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until
+WHERE o.owner = EXCLUDED.owner OR o.lease_until < ${NOW_MS}
+RETURNING endpoint_id`,
+    release: `WITH r AS (DELETE FROM ${s}.endpoint_owners WHERE owner = $1 RETURNING endpoint_id)
+SELECT pg_notify($2, 'r:' || endpoint_id) FROM r`,
+    redeliver: `WITH u AS (
+  UPDATE ${d} SET status = 'pending', series_start = attempts, next_attempt_at = $2,
+    settled_at = NULL, dead_reason = NULL
+  WHERE id = $1 AND status <> 'pending' AND dead_reason IS DISTINCT FROM 'unserializable'
+  RETURNING ${ENTRY_COLUMNS}, endpoint_id
+)
+SELECT u.*, pg_notify($3, 'i:' || u.endpoint_id) FROM u`,
+    get: `SELECT ${DELIVERY_COLUMNS} FROM ${d} WHERE id = $1`,
+    list: `SELECT ${DELIVERY_COLUMNS} FROM ${d}
+WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR endpoint_id = $2)
+  AND ($3::text IS NULL OR upper(event) = upper($3)) AND ($4::bigint IS NULL OR created_at >= $4)
+ORDER BY created_at, seq LIMIT $5`,
+    attemptsOf: `SELECT delivery_id, attempt, started_at, duration_ms, status, error_kind,
+  error_message, response_body FROM ${s}.attempts WHERE delivery_id = ANY($1::uuid[])
+ORDER BY delivery_id, attempt`,
+    abandonRest: `UPDATE ${d} SET status = 'dead', dead_reason = $3, settled_at = $4
+WHERE endpoint_id = $1 AND status = 'pending' AND NOT (id = ANY($2::uuid[]))`,
+    saveEndpoint: `WITH w AS (
+  INSERT INTO ${s}.endpoints (id, config, signed, disabled_reason, disabled_since, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6)
+  -- A config change keeps the disabled state: saving a config does not enable an endpoint.
+  ON CONFLICT (id) DO UPDATE SET config = EXCLUDED.config, signed = EXCLUDED.signed,
+    updated_at = EXCLUDED.updated_at
+)
+SELECT pg_notify($7, 'e:' || $1)`,
+    removeEndpoint: `WITH w AS (DELETE FROM ${s}.endpoints WHERE id = $1)
+SELECT pg_notify($2, 'e:' || $1)`,
+    saveEndpointState: `WITH w AS (
+  UPDATE ${s}.endpoints SET disabled_reason = $2, disabled_since = $3, updated_at = $4 WHERE id = $1
+)
+SELECT pg_notify($5, 'e:' || $1)`,
+    loadEndpoints: `SELECT id, config, signed, disabled_reason, disabled_since FROM ${s}.endpoints
+ORDER BY position`,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * What a PostgresStore owes the database: new rows, new states of older
+ * rows and attempt records, committed in batches of one statement each.
+ * Entries are live objects, so a batch writes each row's state as of the
+ * batch (a row enqueued and settled in one tick is written once), and a
+ * batch that failed is simply written again later.
+ *
+ * @module
+ */
+import type { AttemptRecord } from "../store/delivery-store";
+import type { Statement } from "./database-thread";
+import type { WindowEntry } from "./window-entry";
+
+/** One batch, taken out of the buffer while it is being committed. */
+export interface Batch {
+  readonly inserts: WindowEntry[];
+  readonly updates: WindowEntry[];
+  readonly attempts: [string, AttemptRecord][];
+  readonly notify: string[];
+}
+
+export class WriteBuffer {
+  #inserts = new Map<string, WindowEntry>();
+  #updates = new Map<string, WindowEntry>();
+  #attempts: [string, AttemptRecord][] = [];
+  #notify = new Set<string>();
+  /** Called for each new row as its batch is taken (its body is made then, off the emitter's stack). */
+  onTake: ((entry: WindowEntry) => void) | undefined;
+  /** Ids settled here whose state is not committed yet: a refill must not bring them back. */
+  readonly settling = new Set<string>();
+
+  get empty(): boolean {
+    return (
+      this.#inserts.size === 0 &&
+      this.#updates.size === 0 &&
+      this.#attempts.length === 0 &&
+      this.#notify.size === 0
+    );
+  }
+
+  insert(entry: WindowEntry): void {
+    this.#inserts.set(entry.id, entry);
+  }
+
+  /** The entry's state changed; its row is written with the next batch. */
+  update(entry: WindowEntry): void {
+    if (entry.status !== "pending") this.settling.add(entry.id);
+    if (!this.#inserts.has(entry.id)) this.#updates.set(entry.id, entry);
+  }
+
+  attempt(id: string, attempt: AttemptRecord): void {
+    this.#attempts.push([id, attempt]);
+  }
+
+  /** A notification to send when the batch commits (`i:<endpoint>` for its owner). */
+  notify(payload: string): void {
+    this.#notify.add(payload);
+  }
+
+  take(): Batch {
+    if (this.onTake !== undefined) for (const entry of this.#inserts.values()) this.onTake(entry);
+    const batch: Batch = {
+      inserts: [...this.#inserts.values()],
+      updates: [...this.#updates.values()],
+      attempts: this.#attempts,
+      notify: [...this.#notify],
+    };
+    this.#inserts = new Map();
+    this.#updates = new Map();
+    this.#attempts = [];
+    this.#notify = new Set();
+    return batch;
+  }
+
+  /** The batch is in the database: its settled rows no longer need guarding. */
+  committed(batch: Batch): void {
+    for (const entry of batch.updates)
+      if (!this.#updates.has(entry.id)) this.settling.delete(entry.id);
+    for (const entry of batch.inserts)
+      if (entry.status !== "pending" && !this.#updates.has(entry.id))
+        this.settling.delete(entry.id);
+  }
+
+  /** The batch failed: everything in it is owed again, ahead of what came since. */
+  restore(batch: Batch): void {
+    const inserts = new Map(batch.inserts.map((entry) => [entry.id, entry]));
+    for (const [id, entry] of this.#inserts) inserts.set(id, entry);
+    this.#inserts = inserts;
+    for (const entry of batch.updates)
+      if (!this.#inserts.has(entry.id)) this.#updates.set(entry.id, entry);
+    for (const id of this.#inserts.keys()) this.#updates.delete(id);
+    this.#attempts = batch.attempts.concat(this.#attempts);
+    for (const payload of batch.notify) this.#notify.add(payload);
+  }
+}
+
+/** The batch as the one commit statement's parameters. */
+export function commitStatement(text: string, channel: string, batch: Batch): Statement {
+  const ins = columns(11);
+  const bodies: Uint8Array[] = [];
+  const starts: number[] = [];
+  const lengths: number[] = [];
+  let offset = 0;
+  for (const e of batch.inserts) {
+    const body = e.body ?? new Uint8Array(0);
+    bodies.push(body);
+    starts.push(offset);
+    lengths.push(body.length);
+    offset += body.length;
+    push(ins, e.id, e.endpointId, e.eventName, null, e.status);
+    push(ins.slice(5), e.attempts, e.seriesStart, e.createdAt, e.nextAttemptAt ?? null);
+    push(ins.slice(9), e.settledAt ?? null, e.deadReason ?? null);
+  }
+  const upd = columns(7);
+  for (const e of batch.updates) {
+    push(upd, e.id, e.status, e.attempts, e.seriesStart, e.nextAttemptAt ?? null);
+    push(upd.slice(5), e.settledAt ?? null, e.deadReason ?? null);
+  }
+  const att = columns(8);
+  for (const [id, a] of batch.attempts) {
+    push(att, id, a.attempt, a.startedAt, Math.round(a.durationMs), a.status ?? null);
+    push(att.slice(5), a.errorKind ?? null, a.errorMessage ?? null, a.responseBody ?? null);
+  }
+  ins[3] = Buffer.concat(bodies, offset) as unknown as unknown[];
+  return { text, values: [...ins, ...upd, ...att, channel, batch.notify, starts, lengths] };
+}
+
+function columns(n: number): unknown[][] {
+  return Array.from({ length: n }, () => []);
+}
+
+function push(target: unknown[][], ...values: unknown[]): void {
+  for (let i = 0; i < values.length; i++) (target[i] as unknown[]).push(values[i]);
+}
