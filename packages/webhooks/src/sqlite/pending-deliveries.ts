@@ -18,13 +18,11 @@ import type { DeliveryRow } from "./delivery-reader";
 import { materialize, type PendingParts, type Unserializable } from "./materialize";
 import { entryFromRow, eventFromBody, type PendingEntry, toLeased } from "./pending-entry";
 import { PendingQueue } from "./pending-queue";
-import { pendingState, settledState } from "./store-writer";
+import { pendingState, settledState } from "./row-state";
+import { abandonWaiting, expireWaiting, type SettleSteps } from "./settle-waiting";
 import { refillWindow } from "./window-refill";
 
 type Settled = "delivered" | "dead";
-
-/** Pages of the file an expiry check reads at most; a long backlog expires over several checks. */
-const MAX_EXPIRY_PAGES = 8;
 
 export class PendingDeliveries {
   readonly #queues = new Map<string, PendingQueue>();
@@ -197,19 +195,8 @@ export class PendingDeliveries {
     commit: () => void,
   ): LeasedDelivery[] {
     const queue = this.#queues.get(endpointId);
-    const victims: LeasedDelivery[] = [];
-    if (queue === undefined) return victims;
-    for (;;) {
-      // Leased deliveries are left to their holder, which settles them with recordAttempt.
-      const waiting = queue.waiting();
-      queue.clearWaiting();
-      for (const entry of waiting) {
-        this.#settle(entry, "dead", reason, now);
-        victims.push(toLeased(entry));
-      }
-      if (queue.backlog.count === 0) return victims;
-      this.#refill(queue, commit);
-    }
+    if (queue === undefined) return [];
+    return abandonWaiting(queue, reason, this.#settleSteps(queue, now, commit));
   }
 
   /**
@@ -222,11 +209,7 @@ export class PendingDeliveries {
         this.queue(entry.endpointId).keepSpilled(entry);
   }
 
-  /**
-   * Settles every waiting (unleased) entry created before `createdBefore` as
-   * dead (`expired`), paging the file's next rows in while the window had
-   * some: a bounded number of pages per call, the rest at the next call.
-   */
+  /** Settles every waiting entry created before `createdBefore` as dead (`expired`); see expireWaiting. */
   expire(
     endpointId: string,
     createdBefore: number,
@@ -234,18 +217,15 @@ export class PendingDeliveries {
     commit: () => void,
   ): LeasedDelivery[] {
     const queue = this.#queues.get(endpointId);
-    const victims: LeasedDelivery[] = [];
-    if (queue === undefined) return victims;
-    for (let page = 0; page < MAX_EXPIRY_PAGES; page++) {
-      const expired = queue.waiting().filter((entry) => entry.createdAt < createdBefore);
-      for (const entry of expired) {
-        this.#settle(entry, "dead", "expired", now);
-        victims.push(toLeased(entry));
-      }
-      if (expired.length === 0 || queue.backlog.count === 0) break;
-      this.#refill(queue, commit);
-    }
-    return victims;
+    if (queue === undefined) return [];
+    return expireWaiting(queue, createdBefore, this.#settleSteps(queue, now, commit));
+  }
+
+  #settleSteps(queue: PendingQueue, now: number, commit: () => void): SettleSteps {
+    return {
+      settle: (entry, reason) => this.#settle(entry, "dead", reason, now),
+      refill: () => this.#refill(queue, commit),
+    };
   }
 
   pendingCount(endpointId: string): number {

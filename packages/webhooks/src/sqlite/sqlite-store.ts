@@ -7,7 +7,7 @@
  */
 
 import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
-import { closedError, lockLostError, openedTwiceError, SqliteStoreError } from "../errors";
+import { closedError, lockLostError, openedTwiceError, type SqliteStoreError } from "../errors";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -21,11 +21,8 @@ import type {
   StoredEndpoint,
 } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
-import { CommitOutcomes } from "./commit-outcomes";
-import { CommitSchedule } from "./commit-schedule";
 import type { DeliveryReader } from "./delivery-reader";
 import { endpointAccess, refuseSecret } from "./endpoint-writes";
-import { sqliteFailure } from "./open-database";
 import { BUSY_TIMEOUT_MS, type OpenParts, openStore } from "./open-store";
 import { PendingDeliveries } from "./pending-deliveries";
 import { SqliteInspector } from "./sqlite-inspector";
@@ -36,14 +33,8 @@ import {
   type SqliteInspectOptions,
   type SqliteStoreOptions,
 } from "./sqlite-store-options";
-import {
-  recordLateAttempt,
-  releaseFile,
-  reportUnserializable,
-  requeueSettled,
-  resumePending,
-  writeBuffered,
-} from "./store-steps";
+import { StoreCommits } from "./store-commits";
+import { recordLateAttempt, releaseFile, requeueSettled, resumePending } from "./store-steps";
 
 /**
  * A {@link DeliveryStore} on a SQLite file: deliveries survive a crash or a
@@ -71,18 +62,26 @@ export class SqliteStore implements DeliveryStore {
   #parts: OpenParts | undefined;
   #state: "new" | "open" | "fenced" | "closed" = "new";
   readonly #pending: PendingDeliveries;
-  readonly #schedule = new CommitSchedule(() => this.#commit(false));
-  readonly #outcomes: CommitOutcomes;
+  readonly #commits: StoreCommits;
 
   constructor(options: SqliteStoreOptions) {
     this.#options = resolveSqliteOptions(options);
     this.#pending = new PendingDeliveries(this.#options.maxStoredPending);
-    this.#outcomes = new CommitOutcomes(
-      () => this.#commit(true, true),
-      this.#options.maxUncommitted,
-    );
     this.path = this.#options.path;
     this.keepsSecrets = this.#options.storeSecrets;
+    this.#commits = new StoreCommits(
+      {
+        path: this.path,
+        pending: this.#pending,
+        parts: () => this.#parts,
+        fenced: () => this.#state === "fenced",
+        fence: () => {
+          this.#state = "fenced";
+        },
+        lockLost: () => this.#lockLost(),
+      },
+      this.#options.maxUncommitted,
+    );
   }
 
   /**
@@ -98,13 +97,13 @@ export class SqliteStore implements DeliveryStore {
     if (this.#state !== "new") throw openedTwiceError(this.path);
     const parts = openStore(this.#options, context, {
       heartbeat: () => {
-        this.#commit(true);
+        this.#commits.commit(true);
         if (this.#parts !== undefined) this.#parts.sizeWatch.check(context);
       },
       redeliver: (id) => this.redeliver(id, context.now()),
       prune: () => this.#pruneBatch(),
       wake: () => context.wake?.(),
-      failed: (error) => this.#maintenanceFailed(error),
+      failed: (error) => this.#commits.maintenanceFailed(error),
     });
     resumePending(parts, this.#pending, this.path);
     this.#parts = parts;
@@ -115,23 +114,23 @@ export class SqliteStore implements DeliveryStore {
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
     if (this.#parts === undefined) this.#require();
     // While the disk takes nothing, memory holds what waits for it, up to its bound.
-    if (!this.#outcomes.admit()) return event;
+    if (!this.#commits.admit()) return event;
     const dropped = this.#pending.enqueue(endpointId, event);
     if (dropped === event) return event;
-    if (this.#options.commit === "enqueue") this.#commit(false);
-    else this.#schedule.soon();
+    if (this.#options.commit === "enqueue") this.#commits.commit(false);
+    else this.#commits.soon();
     return dropped;
   }
 
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
     // While commits fail nothing is sent: no attempt could be recorded, and a
     // delivery is on disk before its first attempt. A recovery wakes the scheduler.
-    if (this.#state !== "open" || this.#outcomes.failing) return [];
-    return this.#pending.lease(endpointId, now, limit, () => this.#commit(false));
+    if (this.#state !== "open" || this.#commits.failing) return [];
+    return this.#pending.lease(endpointId, now, limit, () => this.#commits.commit(false));
   }
 
   nextDueAt(endpointId: string): number | undefined {
-    if (this.#outcomes.failing) return undefined;
+    if (this.#commits.failing) return undefined;
     return this.#pending.nextDueAt(endpointId);
   }
 
@@ -139,10 +138,10 @@ export class SqliteStore implements DeliveryStore {
     this.#require();
     if (!this.#pending.recordAttempt(id, attempt, result)) {
       // No longer pending here (abandoned while in flight): recorded, and a success still counts.
-      this.#flushAll();
+      this.#commits.flushAll();
       recordLateAttempt(this.#require(), id, attempt, result);
     }
-    this.#schedule.settleLater();
+    this.#commits.settleLater();
   }
 
   release(id: string): void {
@@ -150,20 +149,20 @@ export class SqliteStore implements DeliveryStore {
   }
 
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
-    if (this.#pending.hasBuffered) this.#commit(false);
+    if (this.#pending.hasBuffered) this.#commits.commit(false);
     const victims = this.#pending.abandon(endpointId, reason, this.#now(), () =>
-      this.#commit(false),
+      this.#commits.commit(false),
     );
-    this.#schedule.soon();
+    this.#commits.soon();
     return victims;
   }
 
   expire(endpointId: string, createdBefore: number): LeasedDelivery[] {
     if (this.#parts === undefined) return [];
     const expired = this.#pending.expire(endpointId, createdBefore, this.#now(), () =>
-      this.#commit(false),
+      this.#commits.commit(false),
     );
-    if (expired.length > 0) this.#schedule.soon();
+    if (expired.length > 0) this.#commits.soon();
     return expired;
   }
 
@@ -196,17 +195,16 @@ export class SqliteStore implements DeliveryStore {
   }
 
   redeliver(id: string, now: number): boolean {
-    this.#flushAll();
+    this.#commits.flushAll();
     // A pending delivery (leased or waiting) is not redelivered: its row says pending.
     if (this.#pending.has(id) || !requeueSettled(this.#require(), this.#pending, id, now))
       return false;
-    this.#schedule.soon();
+    this.#commits.soon();
     return true;
   }
 
   persisted(): Promise<void> {
-    if (this.#parts === undefined || this.#clean) return Promise.resolve();
-    return this.#schedule.wait();
+    return this.#commits.persisted();
   }
 
   /**
@@ -214,40 +212,7 @@ export class SqliteStore implements DeliveryStore {
    * this by itself once per tick; call it to commit at a point of your choice.
    */
   commit(): void {
-    this.#commit(false);
-  }
-
-  /**
-   * `heartbeat` commits even an empty buffer, refreshing the owner row. While
-   * commits fail, only the retry timer (`retry`) and close try again, so a
-   * stream of emits does not replay the held batch on every tick. Never throws.
-   */
-  #commit(heartbeat: boolean, retry = false): void {
-    this.#schedule.starting();
-    const parts = this.#parts;
-    if (parts === undefined || (this.#clean && !heartbeat)) {
-      this.#schedule.done();
-      return;
-    }
-    if (this.#outcomes.failing && !retry) return;
-    const { unserializable, failure, lost, fenced } = writeBuffered(parts, this.#pending, {
-      fenced: this.#state === "fenced",
-      lockLost: () => this.#lockLost(),
-      path: this.path,
-    });
-    if (fenced) this.#state = "fenced";
-    this.#schedule.done(failure);
-    this.#outcomes.ended(parts.context, parts.writer, failure, lost);
-    reportUnserializable(parts, unserializable);
-  }
-
-  /** Background work (pruning, redelivery requests) failed on the file: a failing stretch like a commit's. */
-  #maintenanceFailed(error: unknown): void {
-    const parts = this.#parts;
-    if (parts === undefined) return;
-    const failure =
-      error instanceof SqliteStoreError ? error : sqliteFailure(this.path, error, "write to");
-    this.#outcomes.ended(parts.context, parts.writer, failure, 0);
+    this.#commits.commit(false);
   }
 
   /** Deliveries waiting for their first commit while commits fail (0 otherwise). */
@@ -257,7 +222,7 @@ export class SqliteStore implements DeliveryStore {
 
   /** Whether the last commit failed (disk full, I/O error, read-only file) and the store is retrying. */
   get failing(): boolean {
-    return this.#outcomes.failing;
+    return this.#commits.failing;
   }
 
   /** Deletes every settled delivery past its retention now; returns how many. */
@@ -272,10 +237,7 @@ export class SqliteStore implements DeliveryStore {
     const parts = this.#parts;
     if (this.#state === "closed" || parts === undefined) return;
     parts.maintenance.stop();
-    this.#outcomes.stop();
-    this.#commit(false, true);
-    // The last try failed: what never reached the file goes with this process.
-    this.#outcomes.closed(parts.context, parts.writer);
+    this.#commits.last(parts);
     this.#state = "closed";
     this.#parts = undefined;
     releaseFile(parts);
@@ -316,28 +278,19 @@ export class SqliteStore implements DeliveryStore {
   }
 
   #pruneBatch(): number {
-    this.#flushAll();
+    this.#commits.flushAll();
     return this.#require().pruner.pruneBatch(this.#require().context.now());
   }
 
   /** The reader, after committing what is buffered so that it reads it. */
   #reader(): DeliveryReader {
-    this.#flushAll();
+    this.#commits.flushAll();
     return this.#require().reader;
   }
 
   #require(): OpenParts {
     if (this.#parts === undefined) throw closedError(this.path, this.#state === "new");
     return this.#parts;
-  }
-
-  /** True when nothing waits to be written. */
-  get #clean(): boolean {
-    return !this.#pending.hasBuffered && (this.#parts?.writer.empty ?? true);
-  }
-
-  #flushAll(): void {
-    if (!this.#clean) this.#commit(false);
   }
 
   #lockLost(): SqliteStoreError {

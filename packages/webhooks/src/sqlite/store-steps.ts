@@ -12,7 +12,8 @@ import type { Unserializable } from "./materialize";
 import { sqliteFailure } from "./open-database";
 import type { OpenParts } from "./open-store";
 import type { PendingDeliveries } from "./pending-deliveries";
-import { CommitFailure, lateAttemptState, pendingState } from "./store-writer";
+import { lateAttemptState, pendingState } from "./row-state";
+import { CommitFailure } from "./store-writer";
 
 /** What one write of the buffer did. */
 export interface BufferWrite {
