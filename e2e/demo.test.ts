@@ -92,6 +92,16 @@ describe("pnpm demo", () => {
     ).toEqual(["DENIED", "ESCALATED"]);
   });
 
+  it("posts each Slack verdict as a Slack message the Koa stand-in checked", () => {
+    const messages = rows.filter((row) => row.includes("↳ Slack message:"));
+    expect(messages.map((row) => /"(Denied|Escalated):/.exec(row)?.[1]).sort()).toEqual([
+      "Denied",
+      "Escalated",
+    ]);
+    const summary = run.stdout.slice(run.stdout.lastIndexOf("Summary"));
+    expect(summary).toMatch(/^\s*slack\s+2 Slack messages posted, each signed and within/m);
+  });
+
   it("shows a failed attempt that gets through on retry", () => {
     expect(rows.some((row) => /\s5\d\d\s+1\s/.test(row) && row.includes("will retry"))).toBe(true);
     expect(rows.some((row) => /\s2\d\d\s+[2-9]\s/.test(row) && row.includes("after retry"))).toBe(

@@ -3,8 +3,10 @@
  * `pnpm demo`: one Attesta approval run through the real packages.
  *
  * An EventBus emits the pipeline events of three agent actions, a
- * WebhookDispatcher delivers them in the background to Express, Koa and Hono
- * receivers guarded by verifyAttesta, one endpoint fails once and is retried,
+ * WebhookDispatcher delivers them in the background to Express and Hono
+ * receivers guarded by verifyAttesta and, as Slack messages, to a Koa stand-in
+ * for Slack that checks the signature and Slack's message contract; that
+ * endpoint fails once and is retried,
  * a forged request is turned away with 401, and close() drains what is still
  * in flight. Deliveries live in a SqliteStore file; in a last act a sender
  * process is killed with SIGKILL while deliveries are pending, and a new
@@ -78,6 +80,8 @@ const configs = [
   {
     url: slackReceiver.url,
     secret: secrets.slack,
+    // The body is a Slack message; the dispatcher still signs these exact bytes.
+    format: "slack",
     events: ["denied", "escalated"],
     retryCount: 3,
     retryBaseDelayMs: 50,
@@ -106,7 +110,7 @@ out();
 const endpoints = new LiveTable(
   [
     { title: "ENDPOINT", width: 8 },
-    { title: "FRAMEWORK", width: 9 },
+    { title: "FRAMEWORK", width: 11 },
     { title: "URL", width: 40 },
     { title: "SUBSCRIBED TO", width: 50 },
   ],
@@ -117,9 +121,9 @@ endpoints.header();
 endpoints.row(["express", { text: "Express", style: "cyan" }, expressReceiver.url, "every event"]);
 endpoints.row([
   "slack",
-  { text: "Koa", style: "cyan" },
+  { text: slackReceiver.framework, style: "cyan" },
   slackReceiver.url,
-  "DENIED, ESCALATED; fails once, then recovers",
+  "DENIED, ESCALATED as Slack messages; fails once",
 ]);
 endpoints.row([
   "audit",
@@ -134,7 +138,7 @@ const deliveries = new LiveTable(
     { title: "TIME", width: 7, align: "right" },
     { title: "EVENT", width: 19 },
     { title: "ENDPOINT", width: 8 },
-    { title: "FRAMEWORK", width: 9 },
+    { title: "FRAMEWORK", width: 11 },
     { title: "HTTP", width: 4, align: "right" },
     { title: "ATTEMPT", width: 7, align: "right" },
     { title: "LATENCY", width: 8, align: "right" },
@@ -200,6 +204,20 @@ function onAttempt(attempt) {
       ? { text: `✓ verified${retryNote}`, style: ok ? "green" : "yellow" }
       : { text: `✗ not verified${retryNote}`, style: "red" },
   ]);
+  if (ok && receipt?.message !== undefined) showSlackMessage(receipt.message);
+}
+
+/** @type {string[]} */
+const slackMessages = [];
+/**
+ * The text of a Slack message that passed the stand-in's checks, shortened.
+ *
+ * @param {string} text
+ */
+function showSlackMessage(text) {
+  const excerpt = text.length > 72 ? `${text.slice(0, 71)}…` : text;
+  slackMessages.push(excerpt);
+  out(paint("dim", `           ↳ Slack message: "${excerpt}"`));
 }
 
 const bus = new EventBus();
@@ -364,6 +382,11 @@ const expected = actions.reduce((total, action) => {
   );
 }, 0);
 // Counted from both sides: what close() reports lost, and what never got a 2xx.
+// One Slack message per event the Slack endpoint subscribes to.
+const slackEvents = /** @type {readonly string[]} */ (configs[1]?.events ?? []);
+const slackExpected = actions
+  .flatMap((action) => [...action.before, ...action.after])
+  .filter((event) => slackEvents.includes(event.type)).length;
 const undelivered = Math.max(report.undelivered.length, expected - tally.delivered);
 
 const sorted = [...tally.attemptMs].sort((a, b) => a - b);
@@ -389,6 +412,11 @@ line(
   "rejected",
   `${rejected} of ${receivers.length} forged requests answered 401 (${rejectedBy.join(", ")})`,
   rejected === receivers.length ? "green" : "red",
+);
+line(
+  "slack",
+  `${slackMessages.length} Slack messages posted, each signed and within Slack's message contract`,
+  slackMessages.length === slackExpected ? "green" : "red",
 );
 line(
   "rotation",
@@ -442,6 +470,7 @@ const ok =
   rejected === receivers.length &&
   stragglerOk &&
   tally.deadLetters === 0 &&
+  slackMessages.length === slackExpected &&
   crash.ok;
 if (!ok) out(paint("red", "demo: something went wrong, see the rows above"));
 clearTimeout(watchdog);

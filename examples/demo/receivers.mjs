@@ -1,19 +1,25 @@
 // @ts-check
 /**
- * The three receivers of the demo, each guarded by `verifyAttesta` from
- * `@attesta/verify`: Express takes everything, a Koa "Slack" bridge takes the
- * verdicts a human must see, and a Hono audit sink is mid secret rotation.
+ * The three receivers of the demo: Express takes everything and a Hono audit
+ * sink mid secret rotation takes the verdicts, both guarded by `verifyAttesta`
+ * from `@attesta/verify`; a Koa stand-in for Slack takes the verdicts a human
+ * must see as Slack messages, checked the way Slack would (with the signature
+ * on top, verified by `verifySignature` over the exact body bytes).
  *
  * @module
  */
 import { once } from "node:events";
+import { verifySignature } from "@attesta/verify";
 import { verifyAttesta as verifyExpress } from "@attesta/verify/express";
 import { verifyAttesta as verifyHono } from "@attesta/verify/hono";
-import { verifyAttesta as verifyKoa } from "@attesta/verify/koa";
 import { serve } from "@hono/node-server";
 import express from "express";
 import { Hono } from "hono";
 import Koa from "koa";
+import { checkSlackMessage } from "./slack-message.mjs";
+
+/** Slack refuses larger messages; the stand-in stops reading there too. */
+const MAX_SLACK_BODY = 64 * 1024;
 
 /**
  * What a receiver saw after `verifyAttesta` let a request through: the
@@ -24,6 +30,7 @@ import Koa from "koa";
  * @property {string} deliveryId
  * @property {string} event
  * @property {number} attempts   Requests seen for this delivery id (retries reuse it).
+ * @property {string} [message]   The Slack message's text, for the Slack stand-in.
  */
 
 /** Receiver-side log, keyed by receiver and delivery id. */
@@ -35,9 +42,10 @@ export class Inbox {
    * @param {string} receiver
    * @param {string | undefined} deliveryId
    * @param {string} event
+   * @param {string} [message]
    * @returns {Receipt}
    */
-  record(receiver, deliveryId, event) {
+  record(receiver, deliveryId, event, message) {
     const key = `${receiver}:${deliveryId}`;
     const previous = this.#receipts.get(key);
     const receipt = {
@@ -45,6 +53,7 @@ export class Inbox {
       deliveryId: deliveryId ?? "",
       event,
       attempts: (previous?.attempts ?? 0) + 1,
+      ...(message === undefined ? {} : { message }),
     };
     this.#receipts.set(key, receipt);
     return receipt;
@@ -114,26 +123,67 @@ async function startExpress(inbox, secret) {
 async function startKoa(inbox, secret) {
   const app = new Koa();
   let hiccups = 1;
-  app.use(verifyKoa({ secret }));
-  app.use((ctx) => {
-    inbox.record("slack", ctx.get("x-attesta-delivery"), ctx.state.attesta.event);
+  // Not verifyAttesta: it parses an Attesta payload, and this body is a Slack message.
+  app.use(async (ctx) => {
+    const body = await readBody(ctx.req, MAX_SLACK_BODY);
+    if (body === undefined) return answer(ctx, 413, "request_too_large");
+    if (!verifySignature(body, ctx.get("x-attesta-signature") || undefined, secret))
+      return answer(ctx, 401, "invalid_signature");
+    const slack = checkSlackMessage(body);
+    if (slack.answer !== "ok") return answer(ctx, 400, slack.answer);
+    inbox.record(
+      "slack",
+      ctx.get("x-attesta-delivery"),
+      ctx.get("x-attesta-event").toUpperCase(),
+      slack.text,
+    );
     // The Slack bridge fails once, the way real chat gateways do under load.
     if (hiccups > 0) {
       hiccups -= 1;
-      ctx.status = 503;
-      ctx.body = { error: "slack gateway busy" };
-      return;
+      return answer(ctx, 503, "service_unavailable");
     }
-    ctx.body = { posted: true };
+    answer(ctx, 200, "ok");
   });
   const server = app.listen(0, "127.0.0.1");
   await once(server, "listening");
   return {
     name: "slack",
-    framework: "Koa",
+    framework: "Koa (Slack)",
     url: `${origin(server)}/slack`,
     close: () => shut(server),
   };
+}
+
+/**
+ * Answers as Slack does: a bare code as plain text.
+ *
+ * @param {import("koa").Context} ctx
+ * @param {number} status
+ * @param {string} code
+ */
+function answer(ctx, status, code) {
+  ctx.status = status;
+  ctx.type = "text/plain";
+  ctx.body = code;
+}
+
+/**
+ * The exact body bytes, or `undefined` past `limit` bytes.
+ *
+ * @param {import("node:http").IncomingMessage} req
+ * @param {number} limit
+ * @returns {Promise<Buffer | undefined>}
+ */
+async function readBody(req, limit) {
+  /** @type {Buffer[]} */
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 /**

@@ -19,6 +19,17 @@ describe("attesta", () => {
     }
   });
 
+  it.each(["deliveries", "console"])(
+    "says in the help of %s what reading a store file needs on each Node.js line",
+    async (name) => {
+      const { stdout } = await runCli([name, "--help"]);
+      const text = stdout.replace(/\s+/g, " ");
+      expect(text).toContain("Node.js 22.13+ and 24 (node:sqlite)");
+      expect(text).toContain("on Node.js 20 it needs better-sqlite3");
+      expect(text).not.toContain("Needs better-sqlite3 installed");
+    },
+  );
+
   it("lists every command in the overview; without a command it is a usage error (2)", async () => {
     const help = await runCli(["--help"]);
     expect(help.code).toBe(0);

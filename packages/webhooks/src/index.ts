@@ -49,6 +49,7 @@ export type {
   DispatcherStats,
   DroppedEvent,
   EndpointStats,
+  FlushResult,
 } from "./reporting/hook-payloads";
 export type {
   DispatcherEvents,
@@ -82,6 +83,7 @@ export { type RedactUrlOptions, redactUrl } from "./transport/redact-url";
 export { DEFAULT_MAX_SOCKETS } from "./transport/shared-agent";
 export type {
   CloseOptions,
+  FlushOptions,
   ListDeliveriesQuery,
   OverflowPolicy,
   RecoverOptions,

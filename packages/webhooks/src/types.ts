@@ -108,12 +108,25 @@ export interface WebhookConfig<Events extends object = PipelineEvents> {
   overloadDelayMs?: number;
   /** ± random share of each wait of an explicit `retrySchedule` array (0 to 1). Default `0` (`0.2` for `"svix"`). */
   retryJitter?: number;
-  /** When attempts stop for a while after failures; see `CircuitBreakerOptions`. */
-  circuitBreaker?: CircuitBreakerOptions;
+  /**
+   * When attempts stop for a while after failures; see `CircuitBreakerOptions`.
+   * `false` turns the breaker off: every delivery keeps its own retry
+   * schedule however the endpoint fails (and `endpoint.failing` is not
+   * reported, since it comes with the breaker opening).
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
   /** Disable the endpoint after failing without a success for this long, in ms. Default 5 days. */
   disableAfterMs?: number;
   /** Disable the endpoint at once when it answers 410 Gone. Default `true`. */
   disableOnGone?: boolean;
+  /**
+   * Dead-letters a delivery (reason `"expired"`, through `onDeadLetter`) that
+   * is still pending this many ms after it was created: behind an open
+   * breaker, on a disabled endpoint, or between retries. An attempt already
+   * running finishes first. Default: no limit, a delivery waits until it
+   * settles.
+   */
+  expireAfterMs?: number;
   /** Most deliveries per second to this endpoint. Default: no limit. */
   rateLimit?: number;
   /** Deliveries allowed at once after an idle spell, with `rateLimit`. Default `max(1, rateLimit)`. */
@@ -205,8 +218,26 @@ export interface WebhookDispatcherOptions {
 export interface CloseOptions {
   /**
    * Longest wait for queued and in-flight deliveries, in ms. At the deadline,
-   * requests are aborted and everything unsent is reported. Default: wait
-   * until every delivery has settled.
+   * requests are aborted; a durable store keeps everything unsent pending for
+   * the next process (`kept`), the memory store reports it (`undelivered`).
+   * Default: wait until every delivery has settled.
+   */
+  deadlineMs?: number;
+}
+
+/**
+ * Options of `flush()`.
+ *
+ * @example
+ * ```ts
+ * const { timedOut, owed } = await dispatcher.flush({ deadlineMs: 5_000 });
+ * ```
+ */
+export interface FlushOptions {
+  /**
+   * Longest wait, in ms: `flush()` then resolves with `timedOut: true` and
+   * what is still owed, and nothing is aborted. Default: wait until every
+   * delivery owed at the call has settled.
    */
   deadlineMs?: number;
 }

@@ -129,7 +129,7 @@ describe("disabled endpoints in a SqliteStore", () => {
     expect(hooks.requests.slice(1).map((r) => tagOf(r.body))).toEqual([1, 2]);
   });
 
-  it("close() at its deadline keeps a disabled endpoint's deliveries in the file and gives up on the enabled one's", async () => {
+  it("close() at its deadline keeps the deliveries of disabled and enabled endpoints in the file, with the cut attempts recorded as aborted", async () => {
     const path = tempDbPath();
     // Never answers: only the deadline ends the attempt.
     const hang = await startTestReceiver(() => {});
@@ -142,13 +142,21 @@ describe("disabled endpoints in a SqliteStore", () => {
     await hang.waitForRequests(2);
     dispatchers.splice(0);
     const report = await first.dispatcher.close({ deadlineMs: 100 });
-    expect(report).toMatchObject({ timedOut: true, kept: 2 });
-    expect(report.undelivered.map((l) => `${l.endpointId} ${l.reason}`)).toEqual([
-      "live closed",
-      "live closed",
-    ]);
+    expect(report).toMatchObject({ timedOut: true, kept: 4, undelivered: [] });
     expect(pendingRows(path, "off")).toBe(2);
-    expect(pendingRows(path, "live")).toBe(0);
+    expect(pendingRows(path, "live")).toBe(2);
+    const db = openRaw(path, { readonly: true });
+    try {
+      const kinds = db
+        .prepare(
+          "SELECT a.error_kind FROM attempts a JOIN deliveries d ON d.seq = a.delivery_seq WHERE d.endpoint_id = 'live'",
+        )
+        .pluck()
+        .all();
+      expect(kinds).toEqual(["aborted", "aborted"]);
+    } finally {
+      db.close();
+    }
   });
 
   it("keeps a disabled endpoint restored without its secret disabled for its own reason; enableEndpoint needs the secret first", async () => {

@@ -18,7 +18,9 @@ const help = `Usage: attesta console --db <file> [--port 4010] [--host 127.0.0.1
 
 Serves the delivery console (web UI and JSON API) over a SqliteStore file, also
 while its dispatcher runs. Redeliveries are requests the dispatcher that owns
-the file carries out within its poll interval. Needs better-sqlite3 installed.
+the file carries out within its poll interval. Needs nothing installed on
+Node.js 22.13+ and 24 (node:sqlite); on Node.js 20 it needs better-sqlite3
+(npm install better-sqlite3@^12).
 
 Options:
   --db <file>          the SqliteStore file (required)

@@ -18,8 +18,10 @@ import type { Io } from "../io";
 const help = `Usage: attesta deliveries <list|show|redeliver|recover> (--db <file> | --pg <url>) [options]
        attesta deliveries migrate --print [--schema <name>]
 
-Reads the delivery store of dispatchers that use SqliteStore (--db, needs
-better-sqlite3) or PostgresStore (--pg, needs pg), also while they run.
+Reads the delivery store of dispatchers that use SqliteStore (--db) or
+PostgresStore (--pg, needs pg), also while they run. --db needs nothing
+installed on Node.js 22.13+ and 24 (node:sqlite); on Node.js 20 it needs
+better-sqlite3 (npm install better-sqlite3@^12).
 Redeliveries are requests written to the store: the dispatcher that owns the
 file, or the process that delivers the endpoint, sends them within its poll
 interval (1 s by default), or when it next starts.

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { EventBus } from "@attesta/events";
 import type { Redis } from "ioredis";
 import type { DispatchableEvent, EventSource } from "../dispatchable-event";
+import { validateEvent } from "../dispatcher/validate-event";
 import { bodyFailureReason, DispatcherClosedError } from "../errors";
 import { integerOption } from "../options/integer-option";
 import { resolveOptions } from "../options/resolve-options";
@@ -158,9 +159,11 @@ export class WebhookProducer {
    * Routes an event exactly as if the bus had emitted it; returns how many
    * endpoints took it.
    *
-   * @throws DispatcherClosedError after `close()`.
+   * @throws TypeError naming the field, before anything is queued, for an
+   *   event the bus would never hand out; DispatcherClosedError after `close()`.
    */
   dispatch(event: DispatchableEvent): number {
+    validateEvent(event);
     if (this.closed) throw new DispatcherClosedError(event.type);
     return this.route(event);
   }

@@ -22,12 +22,13 @@ export function assertEventSource(bus: unknown): asserts bus is EventSource {
 
 /**
  * Throws unless `deadlineMs` is absent or a finite number ≥ 0; given the
- * options object of `close(options)`, also refuses keys it does not know.
+ * options object of `close(options)` or `flush(options)` (`call`), also
+ * refuses keys it does not know.
  */
-export function validateDeadline(deadlineMs: unknown): void {
+export function validateDeadline(deadlineMs: unknown, call = "close"): void {
   if (deadlineMs !== null && typeof deadlineMs === "object") {
-    assertKnownKeys(deadlineMs, ["deadlineMs"], "close(options)");
-    validateDeadline((deadlineMs as { deadlineMs?: unknown }).deadlineMs);
+    assertKnownKeys(deadlineMs, ["deadlineMs"], `${call}(options)`);
+    validateDeadline((deadlineMs as { deadlineMs?: unknown }).deadlineMs, call);
     return;
   }
   if (
@@ -35,7 +36,7 @@ export function validateDeadline(deadlineMs: unknown): void {
     (typeof deadlineMs !== "number" || !Number.isFinite(deadlineMs) || deadlineMs < 0)
   ) {
     throw new TypeError(
-      `@attesta/webhooks: close({ deadlineMs }) must be a number ≥ 0; got ${String(deadlineMs)}. Fix: pass e.g. 10000, or leave it out to wait for every delivery.`,
+      `@attesta/webhooks: ${call}({ deadlineMs }) must be a number ≥ 0; got ${String(deadlineMs)}. Fix: pass e.g. 10000, or leave it out to wait for every delivery.`,
     );
   }
 }

@@ -6,7 +6,12 @@
  * @module
  */
 
-import type { CloseReport, DeadLetter, DispatcherStats } from "../reporting/hook-payloads";
+import type {
+  CloseReport,
+  DeadLetter,
+  DispatcherStats,
+  FlushResult,
+} from "../reporting/hook-payloads";
 import type { Reporter } from "../reporting/reporter";
 import type { Endpoint } from "../router/endpoint";
 import type { Router } from "../router/router";
@@ -36,13 +41,51 @@ export interface ShutdownParts {
  * for, even if it is enabled again before the others are done.
  */
 export function flushOwed(parts: ShutdownParts): Promise<void> {
-  const { router, store, scheduler, waiters } = parts;
+  return parts.waiters.waitFor(owedSettled(parts));
+}
+
+/**
+ * `flush({ deadlineMs })`: waits like `flushOwed`, at most `deadlineMs`
+ * (none: no bound), then says what is still owed.
+ */
+export async function flushWithin(
+  parts: ShutdownParts,
+  deadlineMs: number | undefined,
+): Promise<FlushResult> {
+  const settled = owedSettled(parts);
+  const timedOut =
+    deadlineMs === undefined
+      ? await parts.waiters.waitFor(settled).then(() => false)
+      : await parts.waiters.waitWithin(settled, deadlineMs);
+  return { timedOut, ...stillOwed(parts) };
+}
+
+/** What each endpoint is owed now: enabled endpoints' pending deliveries, and what disabled ones hold. */
+function stillOwed(parts: ShutdownParts): Omit<FlushResult, "timedOut"> {
+  let owed = 0;
+  let held = 0;
+  const endpoints: { endpointId: string; owed: number }[] = [];
+  for (const loop of parts.scheduler.loops) {
+    const pending = parts.store.pendingCount(loop.endpoint.id);
+    if (pending === 0) continue;
+    if (loop.health.disabled !== undefined) held += pending;
+    else {
+      owed += pending;
+      endpoints.push({ endpointId: loop.endpoint.id, owed: pending });
+    }
+  }
+  return { owed, held, endpoints };
+}
+
+/** The condition `flush()` waits for: every endpoint's deliveries owed before now have settled. */
+function owedSettled(parts: ShutdownParts): () => boolean {
+  const { router, store, scheduler } = parts;
   const { endpoints } = router;
   const marks = endpoints.map((endpoint) => store.mark(endpoint.id));
   // An endpoint with nothing owed before its mark stays so, so each is checked until it is
   // done and never again: with 1,000 endpoints a settle costs O(1), not a scan of all of them.
   let done = 0;
-  return waiters.waitFor(() => {
+  return () => {
     while (done < endpoints.length) {
       const endpoint = endpoints[done] as Endpoint;
       if (router.endpoint(endpoint.id) === endpoint) {
@@ -57,7 +100,7 @@ export function flushOwed(parts: ShutdownParts): Promise<void> {
       done++;
     }
     return true;
-  });
+  };
 }
 
 /**
@@ -101,7 +144,7 @@ export class Shutdown {
   private async run(): Promise<CloseReport> {
     const { scheduler, store, waiters, reporter } = this.parts;
     const timedOut = await this.deadline.race(flushOwed(this.parts));
-    if (timedOut) scheduler.abort();
+    if (timedOut) scheduler.abort(store.durable);
     await waiters.waitFor(() => scheduler.idle);
     const kept = this.settleKept();
     await scheduler.close(timedOut);
@@ -116,25 +159,30 @@ export class Shutdown {
   }
 
   /**
-   * What is still pending once every attempt ended belongs to disabled
-   * endpoints. A durable store keeps it for the next process; the memory
-   * store would lose it silently, so it is dead-lettered as `disabled`.
+   * What is still pending once every attempt ended: what disabled endpoints
+   * hold, and after a deadline everything owed. A durable store keeps it for
+   * the next process, which sends it under the same ids; the memory store
+   * would lose it silently, so it is dead-lettered (`closed`, or `disabled`).
    * Returns how many were kept.
    */
   private settleKept(): number {
     const { scheduler, store } = this.parts;
     let kept = 0;
+    let held = 0;
     for (const loop of scheduler.loops) {
       const pending = store.pendingCount(loop.endpoint.id);
       if (pending === 0) continue;
-      if (store.durable) kept += pending;
-      else loop.abort(loop.health.disabled === undefined ? "closed" : "disabled");
+      if (!store.durable) loop.abort(loop.health.disabled === undefined ? "closed" : "disabled");
+      else {
+        kept += pending;
+        if (loop.health.disabled !== undefined) held += pending;
+      }
     }
     if (kept > 0) {
       this.parts.reporter.log(
         "warn",
-        `${kept} delivery(ies) of disabled endpoints stay pending in the ${store.kind} store; they are sent after a restart once their endpoint is enabled (enableEndpoint(id)).`,
-        { kept },
+        `${kept} delivery(ies) stay pending in the ${store.kind} store for the next process (${held} of them for disabled endpoints, sent once enabled with enableEndpoint(id)); each is sent under its own id, its attempt count continuing.`,
+        { kept, disabled: held },
       );
     }
     return kept;

@@ -51,5 +51,10 @@ export function collectStats(parts: {
   return {
     ...sumStats(endpoints, reporter.refused),
     sockets: { open: openSockets, peak: peakSockets, max: maxSockets },
+    store: {
+      kind: store.kind,
+      failing: store.failing ?? false,
+      uncommitted: store.uncommitted ?? 0,
+    },
   };
 }

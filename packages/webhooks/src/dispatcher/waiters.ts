@@ -35,6 +35,29 @@ export class Waiters {
     return new Promise((resolve) => this.list.push({ done, resolve }));
   }
 
+  /**
+   * Like `waitFor`, bounded: resolves `true` once `deadlineMs` passed first,
+   * and then forgets the condition, so a flush that timed out leaves nothing
+   * behind.
+   */
+  waitWithin(done: () => boolean, deadlineMs: number): Promise<boolean> {
+    if (done()) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.list = this.list.filter((other) => other !== waiter);
+        resolve(true);
+      }, deadlineMs);
+      const waiter: Waiter = {
+        done,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(false);
+        },
+      };
+      this.list.push(waiter);
+    });
+  }
+
   /** Resolves every waiter whose condition now holds. */
   check(): void {
     if (this.list.length === 0) return;

@@ -10,7 +10,7 @@ import { EventBus, type PipelineEvents } from "@attesta/events";
 import type { DispatchableEvent, EventSource } from "../dispatchable-event";
 import type { EndpointAdmin } from "../endpoints/endpoint-admin";
 import { DispatcherClosedError } from "../errors";
-import type { CloseReport, DispatcherStats } from "../reporting/hook-payloads";
+import type { CloseReport, DispatcherStats, FlushResult } from "../reporting/hook-payloads";
 import type { DispatcherEvents } from "../reporting/operator-events";
 import type { Reporter } from "../reporting/reporter";
 import type { Router } from "../router/router";
@@ -18,16 +18,18 @@ import type { Scheduler } from "../scheduler/scheduler";
 import type { DeliveryStore } from "../store/delivery-store";
 import type {
   CloseOptions,
+  FlushOptions,
   RecoverOptions,
   WebhookConfig,
   WebhookDispatcherOptions,
 } from "../types";
-import { assertEventSource } from "./argument-checks";
+import { assertEventSource, validateDeadline } from "./argument-checks";
 import { assembleDispatcher, type DispatcherParts } from "./assembly";
 import { createDeliveries, type Deliveries, recoverDead, redeliverOne } from "./delivery-access";
 import { EndpointMethods } from "./endpoint-methods";
-import { flushOwed } from "./shutdown";
+import { flushWithin } from "./shutdown";
 import { collectStats } from "./stats";
+import { validateEvent } from "./validate-event";
 import { Waiters } from "./waiters";
 
 export type { Deliveries } from "./delivery-access";
@@ -137,32 +139,44 @@ export class WebhookDispatcher<
    * the bus had emitted it, and returns how many endpoints took it. Use it for
    * events that do not come from the bus.
    *
-   * @throws DispatcherClosedError after `close()`.
+   * @throws TypeError naming the field, before anything is queued, unless
+   *   `type` is a non-empty string, `timestamp` finite epoch ms and `data` a
+   *   plain object; DispatcherClosedError after `close()`.
    * @example
    * ```ts
    * dispatcher.dispatch({ type: "denied", timestamp: Date.now(), data: { agent_id: "a", action_name: "rm", risk_score: 0.9, risk_level: "critical" } });
    * ```
    */
   dispatch(event: DispatchableEvent): number {
+    validateEvent(event);
     if (this.state !== OPEN) throw new DispatcherClosedError(event.type);
     return this.route(event);
   }
 
   /**
    * Resolves once every delivery owed before the call has settled (delivered,
-   * dead-lettered or dropped), retries included. Later events are not waited
-   * for, nor are the kept deliveries of a disabled endpoint (only its running
+   * dead-lettered or dropped), retries included, or once `deadlineMs` has
+   * passed; then says what is still owed. Later events are not waited for,
+   * nor are the kept deliveries of a disabled endpoint (only its running
    * attempts); disabling an endpoint while this waits stops the wait for it.
+   * Behind an open circuit breaker, deliveries wait for its probe: without a
+   * deadline (or `expireAfterMs` on the endpoint) that lasts as long as the
+   * receiver is down. A bad `deadlineMs` rejects.
    *
    * @example
    * ```ts
    * bus.emit({ type: "approved", data });
-   * await dispatcher.flush();
-   * console.log(dispatcher.stats().delivered);
+   * const { timedOut, owed } = await dispatcher.flush({ deadlineMs: 5_000 });
+   * if (timedOut) console.warn(`${owed} delivery(ies) still owed`);
    * ```
    */
-  flush(): Promise<void> {
-    return flushOwed(this.parts);
+  flush(options: FlushOptions = {}): Promise<FlushResult> {
+    try {
+      validateDeadline(options ?? {}, "flush");
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return flushWithin(this.parts, options?.deadlineMs);
   }
 
   /**

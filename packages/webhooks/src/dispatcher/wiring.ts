@@ -126,8 +126,25 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
     onCommitError: (error, lost) =>
       reporter.log(
         "error",
-        `the ${side.store.kind} store failed to commit; ${lost} delivery(ies) lost`,
-        { error },
+        lost > 0
+          ? `the ${side.store.kind} store failed to commit; ${lost} delivery(ies) never reached it and are lost`
+          : `the ${side.store.kind} store failed to commit`,
+        { error, lost },
       ),
+    onStoreFailing: (error, uncommitted) => {
+      const store = side.store.kind;
+      reporter.log(
+        "error",
+        `the ${store} store cannot commit; delivery pauses and ${uncommitted} delivery(ies) wait in memory until a retry succeeds`,
+        { error, uncommitted },
+      );
+      side.emit({ name: "store.failing", data: { store, error, uncommitted, since: Date.now() } });
+    },
+    onStoreRecovered: (since) => {
+      const store = side.store.kind;
+      const downMs = Date.now() - since;
+      reporter.log("warn", `the ${store} store commits again after ${downMs} ms`, { downMs });
+      side.emit({ name: "store.recovered", data: { store, since, downMs } });
+    },
   };
 }

@@ -107,12 +107,19 @@ export class EndpointWindow {
     return this.#scheduled[0]?.nextAttemptAt;
   }
 
-  /** Removes every unleased entry and returns them. */
-  takeUnleased(): WindowEntry[] {
-    const taken = [...this.#unleased()];
-    this.#fresh = [];
+  /** Removes every unleased entry that `matches` (all, by default) and returns them. */
+  takeUnleased(matches: (entry: WindowEntry) => boolean = () => true): WindowEntry[] {
+    const taken: WindowEntry[] = [];
+    const fresh: WindowEntry[] = [];
+    const scheduled: WindowEntry[] = [];
+    for (let i = this.#head; i < this.#fresh.length; i++) {
+      const entry = this.#fresh[i] as WindowEntry;
+      (matches(entry) ? taken : fresh).push(entry);
+    }
+    for (const entry of this.#scheduled) (matches(entry) ? taken : scheduled).push(entry);
+    this.#fresh = fresh;
     this.#head = 0;
-    this.#scheduled = [];
+    this.#scheduled = scheduled;
     return taken;
   }
 

@@ -44,3 +44,15 @@ export function queryFailed(schema: string, what: string, cause: unknown): Postg
     cause,
   );
 }
+
+/** The store was used out of its life cycle: opened twice (`open`), or used while `new` or `closed`. */
+export function lifecycleError(
+  schema: string,
+  state: "new" | "open" | "closed",
+): PostgresStoreError {
+  const what =
+    state === "open"
+      ? "was opened twice. Fix: give each dispatcher its own PostgresStore."
+      : `is ${state === "new" ? "not open yet" : "closed"}. Fix: use it through a WebhookDispatcher, which opens it, and not after close().`;
+  return new PostgresStoreError("closed", `PostgresStore (schema "${schema}") ${what}`);
+}

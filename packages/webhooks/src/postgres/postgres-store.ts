@@ -24,7 +24,7 @@ import type {
 import { plainAttempt } from "../store/plain-attempt";
 import type { EndpointWindow } from "./endpoint-window";
 import { PostgresInspector } from "./postgres-inspector";
-import { PostgresStoreError, queryFailed } from "./postgres-store-error";
+import { lifecycleError, queryFailed } from "./postgres-store-error";
 import {
   type PoolLike,
   type PostgresStoreOptions,
@@ -32,7 +32,13 @@ import {
   resolvePostgresOptions,
 } from "./postgres-store-options";
 import { type OpenStore, openPostgresStore } from "./store-parts";
-import { entryFromRow, freshEntry, leasedView, type WindowEntry } from "./window-entry";
+import {
+  entryFromRow,
+  freshEntry,
+  leasedView,
+  settleEntry,
+  type WindowEntry,
+} from "./window-entry";
 
 /**
  * A {@link DeliveryStore} on PostgreSQL for apps that run several instances:
@@ -80,11 +86,8 @@ export class PostgresStore implements DeliveryStore {
   }
 
   open(context: StoreContext): void {
-    if (this.#state !== "new")
-      throw new PostgresStoreError(
-        "closed",
-        `PostgresStore (schema "${this.schema}") was opened twice. Fix: give each dispatcher its own PostgresStore.`,
-      );
+    // Opened twice: a closed store was open once too.
+    if (this.#state !== "new") throw lifecycleError(this.schema, "open");
     this.#open = openPostgresStore(this.#options, context);
     this.#state = "open";
   }
@@ -154,12 +157,9 @@ export class PostgresStore implements DeliveryStore {
         entry.nextAttemptAt = result.at;
         window.retry(entry);
       } else {
-        this.#settle(
-          open,
-          entry,
-          result.status,
-          result.status === "dead" ? result.reason : undefined,
-        );
+        const reason = result.status === "dead" ? result.reason : undefined;
+        settleEntry(entry, open.context.now(), result.status, reason);
+        open.byId.delete(entry.id);
         window.settled(entry);
         if (window.more) open.refill.refill(window);
       }
@@ -175,19 +175,33 @@ export class PostgresStore implements DeliveryStore {
   }
 
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
+    return this.#killUnleased(endpointId, reason, () => true);
+  }
+
+  /** Rows of the endpoint not paged into this window yet expire once they are. */
+  expire(endpointId: string, createdBefore: number): LeasedDelivery[] {
+    return this.#killUnleased(endpointId, "expired", (entry) => entry.createdAt < createdBefore);
+  }
+
+  #killUnleased(
+    endpointId: string,
+    reason: DeadReason,
+    matches: (entry: WindowEntry) => boolean,
+  ): LeasedDelivery[] {
     const open = this.#require();
-    const abandoned: LeasedDelivery[] = [];
-    for (const entry of open.window(endpointId).takeUnleased()) {
+    const killed: LeasedDelivery[] = [];
+    for (const entry of open.window(endpointId).takeUnleased(matches)) {
       if (entry.status !== "pending" || !open.materialize(entry)) {
         open.byId.delete(entry.id);
         continue;
       }
-      abandoned.push(leasedView(entry));
-      this.#settle(open, entry, "dead", reason);
+      killed.push(leasedView(entry));
+      settleEntry(entry, open.context.now(), "dead", reason);
+      open.byId.delete(entry.id);
       open.buffer.update(entry);
     }
     open.commits.soon();
-    return abandoned;
+    return killed;
   }
 
   pendingCount(endpointId: string): number {
@@ -265,19 +279,6 @@ export class PostgresStore implements DeliveryStore {
     return this.#require().endpoints.load();
   }
 
-  #settle(
-    open: OpenStore,
-    entry: WindowEntry,
-    status: "delivered" | "dead",
-    reason?: DeadReason,
-  ): void {
-    entry.status = status;
-    entry.settledAt = open.context.now();
-    entry.nextAttemptAt = undefined;
-    entry.deadReason = reason;
-    open.byId.delete(entry.id);
-  }
-
   #flushed(): OpenStore {
     const open = this.#require();
     try {
@@ -290,9 +291,6 @@ export class PostgresStore implements DeliveryStore {
 
   #require(): OpenStore {
     if (this.#open !== undefined) return this.#open;
-    throw new PostgresStoreError(
-      "closed",
-      `PostgresStore (schema "${this.schema}") is ${this.#state === "new" ? "not open yet" : "closed"}. Fix: use it through a WebhookDispatcher, which opens it, and not after close().`,
-    );
+    throw lifecycleError(this.schema, this.#state);
   }
 }

@@ -97,3 +97,16 @@ export function entryFromRow(
 
 /** The columns `entryFromRow` reads, in its order. */
 export const ENTRY_COLUMNS = "id, event, body, attempts, series_start, created_at, next_attempt_at";
+
+/** Marks an entry delivered or dead at `now`; it leaves its window with the caller. */
+export function settleEntry(
+  entry: WindowEntry,
+  now: number,
+  status: "delivered" | "dead",
+  reason: DeadReason | undefined,
+): void {
+  entry.status = status;
+  entry.settledAt = now;
+  entry.nextAttemptAt = undefined;
+  entry.deadReason = status === "dead" ? reason : undefined;
+}

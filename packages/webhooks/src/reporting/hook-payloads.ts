@@ -125,6 +125,31 @@ export interface DispatcherStats extends Omit<EndpointStats, "url" | "id"> {
   readonly endpoints: readonly EndpointStats[];
   /** Sockets of the shared connections: open now, the most at once, and the cap. */
   readonly sockets?: { readonly open: number; readonly peak: number; readonly max: number };
+  /**
+   * The store: whether its commits fail now (disk full, I/O error), and how
+   * many deliveries wait in memory for their first commit meanwhile.
+   */
+  readonly store?: {
+    readonly kind: string;
+    readonly failing: boolean;
+    readonly uncommitted: number;
+  };
+}
+
+/**
+ * What `flush()` resolves to: whether its deadline cut the wait short, and
+ * what is still pending when it returned (events emitted after the call
+ * included, since they are owed too).
+ */
+export interface FlushResult {
+  /** Whether `deadlineMs` passed before everything owed at the call had settled. */
+  readonly timedOut: boolean;
+  /** Pending deliveries of enabled endpoints (queued, in flight, or waiting for a retry or an open breaker). */
+  readonly owed: number;
+  /** Pending deliveries kept for disabled endpoints, which `flush()` does not wait for. */
+  readonly held: number;
+  /** `owed` per enabled endpoint; endpoints owed nothing are left out. */
+  readonly endpoints: readonly { readonly endpointId: string; readonly owed: number }[];
 }
 
 /**
@@ -132,14 +157,18 @@ export interface DispatcherStats extends Omit<EndpointStats, "url" | "id"> {
  * not owed now, so `close()` does not wait for them: a durable store
  * (SqliteStore) leaves them pending in its file for the next process, which
  * sends them once the endpoint is enabled (`kept`); the memory store cannot,
- * so they are in `undelivered` with reason `"disabled"`.
+ * so they are in `undelivered` with reason `"disabled"`. At the deadline, a
+ * durable store keeps everything still owed the same way (an attempt cut
+ * short is recorded as `aborted`, and no dead letter is made); the memory
+ * store reports it in `undelivered` with reason `"closed"`.
  */
 export interface CloseReport {
   /** Deliveries that ended undelivered after `close()` was called (also passed to `onDeadLetter`). */
   readonly undelivered: readonly DeadLetter[];
   /**
    * Deliveries left pending in a durable store for the next process: those of
-   * disabled endpoints. Always 0 with the memory store.
+   * disabled endpoints, and at the deadline everything still owed. The next
+   * process sends them under the same ids. Always 0 with the memory store.
    */
   readonly kept: number;
   /** Whether the deadline cut the drain short. */

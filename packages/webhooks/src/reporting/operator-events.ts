@@ -106,6 +106,28 @@ export interface DispatcherEvents {
     /** Events dropped since the previous report. */
     readonly count: number;
   };
+  /**
+   * A durable store's commit failed (disk full, I/O error, read-only file):
+   * reported once per stretch. Nothing is sent until it recovers; what could
+   * not be written is held in memory and written by the store's own retries.
+   */
+  "store.failing": {
+    /** `"sqlite"`. */
+    readonly store: string;
+    /** The cause, a SqliteStoreError whose message names it (`cause`: the SQLite error). */
+    readonly error: unknown;
+    /** Deliveries held in memory, not yet in the file. */
+    readonly uncommitted: number;
+    /** Epoch ms of the first failed commit of the stretch. */
+    readonly since: number;
+  };
+  /** A commit succeeded again after `store.failing`; delivery resumes. */
+  "store.recovered": {
+    readonly store: string;
+    readonly since: number;
+    /** How long commits failed, in ms. */
+    readonly downMs: number;
+  };
   /** A user hook (`onAttempt`, `onDrop`, `onDeadLetter`) threw. Rate-limited like drops. */
   "dispatcher.hook_failed": {
     readonly hook: string;

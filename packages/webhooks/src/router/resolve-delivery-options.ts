@@ -23,6 +23,7 @@ export const DELIVERY_OPTION_KEYS = [
   "rateLimit",
   "rateLimitBurst",
   "ordered",
+  "expireAfterMs",
 ] as const;
 
 /** What they resolve to. */
@@ -35,6 +36,8 @@ export interface DeliveryOptions {
   readonly rateLimitBurst: number | undefined;
   /** One delivery in flight, in emit order. */
   readonly ordered: boolean;
+  /** Dead-letter (`expired`) a delivery still pending this long after it was created, in ms. */
+  readonly expireAfterMs: number | undefined;
 }
 
 /**
@@ -63,7 +66,7 @@ export function resolveDeliveryOptions(
   const health: EndpointHealthOptions = {
     ...(input.circuitBreaker === undefined
       ? {}
-      : { circuitBreaker: input.circuitBreaker as CircuitBreakerOptions }),
+      : { circuitBreaker: input.circuitBreaker as CircuitBreakerOptions | false }),
     ...(input.disableAfterMs === undefined
       ? {}
       : { disableAfterMs: input.disableAfterMs as number }),
@@ -95,5 +98,17 @@ export function resolveDeliveryOptions(
       "drop concurrency: ordered mode sends one delivery at a time",
     );
   }
-  return { retry, health, rateLimit, rateLimitBurst, ordered };
+  const expireAfterMs = input.expireAfterMs as number | undefined;
+  if (
+    expireAfterMs !== undefined &&
+    (typeof expireAfterMs !== "number" || !Number.isInteger(expireAfterMs) || expireAfterMs < 1)
+  ) {
+    throw invalidOption(
+      `${at}.expireAfterMs`,
+      "an integer number of ms ≥ 1",
+      expireAfterMs,
+      "pass e.g. 86400000 (a day), or leave it out to keep deliveries until they settle",
+    );
+  }
+  return { retry, health, rateLimit, rateLimitBurst, ordered, expireAfterMs };
 }

@@ -65,14 +65,17 @@ export class CircuitBreaker {
   private readonly attempts: number[] = new Array(BUCKETS).fill(0);
   private readonly failures: number[] = new Array(BUCKETS).fill(0);
   private readonly options: Required<CircuitBreakerOptions>;
+  /** `circuitBreaker: false`: every attempt may start, and the breaker never opens. */
+  private readonly off: boolean;
 
   constructor(
-    options: CircuitBreakerOptions = {},
+    options: CircuitBreakerOptions | false = {},
     private readonly now: () => number = Date.now,
     private readonly onTransition: (transition: BreakerTransition) => void = () => {},
     at = "config.circuitBreaker",
   ) {
-    this.options = resolveBreakerOptions(options, at);
+    this.off = options === false;
+    this.options = resolveBreakerOptions(options === false ? {} : options, at);
     this.openFor = this.options.openMs;
   }
 
@@ -90,7 +93,7 @@ export class CircuitBreaker {
    * already out); otherwise pass the permit to `record` when the attempt ends.
    */
   acquire(): BreakerPermit | undefined {
-    if (this.current === "closed") return "normal";
+    if (this.current === "closed" || this.off) return "normal";
     if (this.current === "open") {
       if (this.now() < this.openedUntil) return undefined;
       this.current = "half_open";
@@ -121,7 +124,7 @@ export class CircuitBreaker {
       }
       return;
     }
-    if (this.current !== "closed") return;
+    if (this.current !== "closed" || this.off) return;
     this.count(ok);
     if (ok) {
       this.inARow = 0;
@@ -190,7 +193,12 @@ export function resolveBreakerOptions(
   at: string,
 ): Required<CircuitBreakerOptions> {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw invalidOption(at, "an object", options, "pass e.g. { consecutiveFailures: 5 }");
+    throw invalidOption(
+      at,
+      "an object, or false to turn the breaker off",
+      options,
+      "pass e.g. { consecutiveFailures: 5 }, or false",
+    );
   }
   assertKnownKeys(
     options,

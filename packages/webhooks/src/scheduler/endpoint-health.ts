@@ -21,7 +21,8 @@ export const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3_600_000;
 
 /** Health options of an endpoint. */
 export interface EndpointHealthOptions {
-  readonly circuitBreaker?: CircuitBreakerOptions;
+  /** `false` turns the breaker off. */
+  readonly circuitBreaker?: CircuitBreakerOptions | false;
   /** Disable after failing without a single success for this long, in ms. Default 5 days. */
   readonly disableAfterMs?: number;
   /** Disable at once when the endpoint answers 410 Gone. Default `true`. */

@@ -12,13 +12,16 @@ import { summarizeFailure } from "../transport/failure-summary";
 import { retryIn, toResult } from "./attempt-records";
 import type { BreakerPermit } from "./circuit-breaker";
 import { type AttemptSummary, EndpointHealth } from "./endpoint-health";
+import { ExpiryWatch } from "./expiry-watch";
 import type { FlightSlots } from "./flight-slots";
 import { RateLimiter } from "./rate-limiter";
-import { judgeAttempt } from "./retry-policy";
+import { type AttemptVerdict, judgeAttempt } from "./retry-policy";
 import type { LastFailure, SchedulerHost } from "./scheduler-host";
 
 // How a successful attempt is summarised for health: the same object every time.
 const SUCCEEDED: AttemptSummary = Object.freeze({ ok: true });
+// An attempt that failed after a close kept what is owed: pending, due at once, in the next process.
+const KEPT: AttemptVerdict = Object.freeze({ next: "retry", delayMs: 0 });
 
 interface RetryWait extends LastFailure {
   readonly at: number;
@@ -40,7 +43,10 @@ export class EndpointScheduler {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private closing = false;
+  /** Set by `halt(true)`: a failed or aborted attempt leaves its delivery pending for the next process. */
+  private keeping = false;
   private limiter: RateLimiter | undefined;
+  private readonly expiry: ExpiryWatch;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -56,6 +62,10 @@ export class EndpointScheduler {
       (event) => host.operatorEvent(event),
     );
     this.limiter = makeLimiter(endpoint);
+    this.expiry = new ExpiryWatch(endpoint, host.store, host.now, (expired) =>
+      this.expired(expired),
+    );
+    this.expiry.start();
   }
 
   /** Deliveries started and not settled: sending, or waiting for their retry. */
@@ -72,6 +82,7 @@ export class EndpointScheduler {
   reconfigure(transport: EndpointTransport): void {
     this.transport = transport;
     this.limiter = makeLimiter(this.endpoint);
+    if (!this.closing) this.expiry.start();
     this.pump();
   }
 
@@ -142,9 +153,14 @@ export class EndpointScheduler {
   /**
    * Stops for good and aborts running attempts, but leaves what is owed in
    * the store (a disabled endpoint at the close deadline keeps its deliveries).
+   * With `keep` (a durable store at the close deadline), an attempt that ends
+   * failed or aborted from now on is recorded and its delivery stays pending,
+   * due at once, so the next process sends it under the same id.
    */
-  halt(): void {
+  halt(keep = false): void {
     this.closing = true;
+    this.expiry.stop();
+    this.keeping ||= keep;
     this.clearTimer();
     this.slots.forget(this.pump);
     this.transport.abandonAll();
@@ -153,6 +169,7 @@ export class EndpointScheduler {
   /** Stops for good without abandoning anything (the endpoint was removed after draining). */
   stop(): void {
     this.closing = true;
+    this.expiry.stop();
     this.clearTimer();
     this.slots.forget(this.pump);
   }
@@ -160,6 +177,18 @@ export class EndpointScheduler {
   /** Stops the timer (the shared connections are closed by the scheduler). */
   close(): void {
     this.stop();
+  }
+
+  /** Dead letters (`expired`) for what the expiry watch took from the store. */
+  private expired(deliveries: readonly LeasedDelivery[]): void {
+    for (const delivery of deliveries) {
+      this.endpoint.countFailed();
+      const last = this.waiting.get(delivery.id);
+      this.waiting.delete(delivery.id);
+      this.host.deadLettered(this.endpoint, delivery, "expired", delivery.attempts, last);
+    }
+    this.host.settled();
+    this.pump();
   }
 
   /** How many of `wanted` attempts the rate limit lets start now; arms the timer when none. */
@@ -221,7 +250,10 @@ export class EndpointScheduler {
     const { endpoint, host } = this;
     endpoint.countAttempt(attempt);
     const delays = endpoint.config.delivery.retry;
-    const verdict = judgeAttempt(outcome, delivery.attemptsInSeries + 1, delays, this.closing);
+    const verdict: AttemptVerdict =
+      this.keeping && outcome.error !== undefined
+        ? KEPT
+        : judgeAttempt(outcome, delivery.attemptsInSeries + 1, delays, this.closing);
     const at = verdict.next === "retry" ? host.now() + verdict.delayMs : 0;
     // The outcome is an AttemptRecord itself: recorded without a copy.
     host.store.recordAttempt(delivery.id, outcome, toResult(verdict, at));

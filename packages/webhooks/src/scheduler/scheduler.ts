@@ -94,14 +94,16 @@ export class Scheduler {
   }
 
   /**
-   * Gives up on everything still owed (close() at its deadline), except what
-   * disabled endpoints keep: their running attempts are aborted, their
-   * deliveries stay in the store.
+   * close() at its deadline: aborts every running attempt. With `keep` (a
+   * durable store), everything owed stays pending in the store for the next
+   * process, and the aborted attempts are recorded as attempts. Without it,
+   * everything owed is given up (`closed`), except what disabled endpoints
+   * keep.
    */
-  abort(): void {
+  abort(keep: boolean): void {
     for (const loop of this.list) {
-      if (loop.health.disabled === undefined) loop.abort();
-      else loop.halt();
+      if (keep || loop.health.disabled !== undefined) loop.halt(keep);
+      else loop.abort();
     }
   }
 

@@ -152,10 +152,18 @@ export function sqliteFailure(
       error,
     );
   }
-  return new SqliteStoreError(
-    "io",
-    path,
-    `failed to ${doing} ${path}: ${detail}. Fix: check free disk space and permissions of the file and its directory.`,
-    error,
-  );
+  return new SqliteStoreError("io", path, `${ioCause(String(code), path, doing, detail)}`, error);
+}
+
+/** The message of a failed read or write, naming its real cause by SQLite's error code. */
+function ioCause(code: string, path: string, doing: string, detail: string): string {
+  if (code.startsWith("SQLITE_FULL"))
+    return `failed to ${doing} ${path}: the disk (or the file's size limit) is full (${detail}). Fix: free space on the volume that holds it; the store keeps trying, and what it holds in memory is written once the disk takes it.`;
+  if (code.startsWith("SQLITE_READONLY"))
+    return `failed to ${doing} ${path}: the file or its directory is read-only (${detail}). Fix: make both writable by this process (the -wal and -shm files next to it too).`;
+  if (code.startsWith("SQLITE_IOERR"))
+    return `failed to ${doing} ${path}: the operating system reported an I/O error (${code}: ${detail}). Fix: check the disk and the file system that holds it (dmesg, a network mount that went away).`;
+  if (code.startsWith("SQLITE_CONSTRAINT"))
+    return `failed to ${doing} ${path}: a row broke a constraint of the schema (${detail}). Fix: this is a bug in @attesta/webhooks or the file was changed by another program; report it with this message.`;
+  return `failed to ${doing} ${path}: ${detail}. Fix: check free disk space and permissions of the file and its directory.`;
 }

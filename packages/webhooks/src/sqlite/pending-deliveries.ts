@@ -18,7 +18,8 @@ import type { DeliveryRow } from "./delivery-reader";
 import { materialize, type PendingParts, type Unserializable } from "./materialize";
 import { entryFromRow, eventFromBody, type PendingEntry, toLeased } from "./pending-entry";
 import { PendingQueue } from "./pending-queue";
-import { pendingState, settledState } from "./store-writer";
+import { pendingState, settledState } from "./row-state";
+import { abandonWaiting, expireWaiting, type SettleSteps } from "./settle-waiting";
 import { refillWindow } from "./window-refill";
 
 type Settled = "delivered" | "dead";
@@ -194,19 +195,8 @@ export class PendingDeliveries {
     commit: () => void,
   ): LeasedDelivery[] {
     const queue = this.#queues.get(endpointId);
-    const victims: LeasedDelivery[] = [];
-    if (queue === undefined) return victims;
-    for (;;) {
-      // Leased deliveries are left to their holder, which settles them with recordAttempt.
-      const waiting = queue.waiting();
-      queue.clearWaiting();
-      for (const entry of waiting) {
-        this.#settle(entry, "dead", reason, now);
-        victims.push(toLeased(entry));
-      }
-      if (queue.backlog.count === 0) return victims;
-      this.#refill(queue, commit);
-    }
+    if (queue === undefined) return [];
+    return abandonWaiting(queue, reason, this.#settleSteps(queue, now, commit));
   }
 
   /**
@@ -217,6 +207,25 @@ export class PendingDeliveries {
     for (const entry of entries)
       if (entry.spilled === true && entry.state === "volatile" && entry.live)
         this.queue(entry.endpointId).keepSpilled(entry);
+  }
+
+  /** Settles every waiting entry created before `createdBefore` as dead (`expired`); see expireWaiting. */
+  expire(
+    endpointId: string,
+    createdBefore: number,
+    now: number,
+    commit: () => void,
+  ): LeasedDelivery[] {
+    const queue = this.#queues.get(endpointId);
+    if (queue === undefined) return [];
+    return expireWaiting(queue, createdBefore, this.#settleSteps(queue, now, commit));
+  }
+
+  #settleSteps(queue: PendingQueue, now: number, commit: () => void): SettleSteps {
+    return {
+      settle: (entry, reason) => this.#settle(entry, "dead", reason, now),
+      refill: () => this.#refill(queue, commit),
+    };
   }
 
   pendingCount(endpointId: string): number {

@@ -75,6 +75,13 @@ export interface SqliteStoreOptions {
    */
   readonly warnFileBytes?: number;
   /**
+   * While commits fail (disk full, I/O error), the most deliveries held in
+   * memory waiting for the disk. Past it, new events are refused, each
+   * reported through `onDrop` (reason `"queue_full"`) and `delivery.dropped`:
+   * they were never acknowledged by `persisted()`. Default 100,000.
+   */
+  readonly maxUncommitted?: number;
+  /**
    * The SQLite library. Left out: the `ATTESTA_SQLITE_DRIVER` environment
    * variable when set, else `"node:sqlite"` where the runtime has it (Node.js
    * 22.13+ and 24: nothing native to install; its ExperimentalWarning on
@@ -105,6 +112,7 @@ export interface ResolvedSqliteOptions {
   readonly storeSecrets: boolean;
   readonly maxStoredPending: number;
   readonly warnFileBytes: number;
+  readonly maxUncommitted: number;
   readonly driver: SqliteDriverName | undefined;
 }
 
@@ -121,6 +129,7 @@ const OPTION_KEYS = [
   "storeSecrets",
   "maxStoredPending",
   "warnFileBytes",
+  "maxUncommitted",
   "driver",
 ];
 
@@ -180,6 +189,7 @@ export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqlit
       1,
     ),
     warnFileBytes: duration("warnFileBytes", options.warnFileBytes, 1024 ** 3, 0),
+    maxUncommitted: duration("maxUncommitted", options.maxUncommitted, 100_000, 1),
     driver: checkDriverName("SqliteStore driver", options.driver),
   };
 }

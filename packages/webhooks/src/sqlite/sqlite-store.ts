@@ -21,7 +21,6 @@ import type {
   StoredEndpoint,
 } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
-import { CommitSchedule } from "./commit-schedule";
 import type { DeliveryReader } from "./delivery-reader";
 import { endpointAccess, refuseSecret } from "./endpoint-writes";
 import { BUSY_TIMEOUT_MS, type OpenParts, openStore } from "./open-store";
@@ -34,15 +33,8 @@ import {
   type SqliteInspectOptions,
   type SqliteStoreOptions,
 } from "./sqlite-store-options";
-import {
-  recordLateAttempt,
-  releaseFile,
-  reportCommitFailure,
-  reportUnserializable,
-  requeueSettled,
-  resumePending,
-  writeBuffered,
-} from "./store-steps";
+import { StoreCommits } from "./store-commits";
+import { recordLateAttempt, releaseFile, requeueSettled, resumePending } from "./store-steps";
 
 /**
  * A {@link DeliveryStore} on a SQLite file: deliveries survive a crash or a
@@ -70,14 +62,26 @@ export class SqliteStore implements DeliveryStore {
   #parts: OpenParts | undefined;
   #state: "new" | "open" | "fenced" | "closed" = "new";
   readonly #pending: PendingDeliveries;
-  readonly #schedule = new CommitSchedule(() => this.#commit(false));
-  #fenceReported = false;
+  readonly #commits: StoreCommits;
 
   constructor(options: SqliteStoreOptions) {
     this.#options = resolveSqliteOptions(options);
     this.#pending = new PendingDeliveries(this.#options.maxStoredPending);
     this.path = this.#options.path;
     this.keepsSecrets = this.#options.storeSecrets;
+    this.#commits = new StoreCommits(
+      {
+        path: this.path,
+        pending: this.#pending,
+        parts: () => this.#parts,
+        fenced: () => this.#state === "fenced",
+        fence: () => {
+          this.#state = "fenced";
+        },
+        lockLost: () => this.#lockLost(),
+      },
+      this.#options.maxUncommitted,
+    );
   }
 
   /**
@@ -93,12 +97,13 @@ export class SqliteStore implements DeliveryStore {
     if (this.#state !== "new") throw openedTwiceError(this.path);
     const parts = openStore(this.#options, context, {
       heartbeat: () => {
-        this.#commit(true);
+        this.#commits.commit(true);
         if (this.#parts !== undefined) this.#parts.sizeWatch.check(context);
       },
       redeliver: (id) => this.redeliver(id, context.now()),
       prune: () => this.#pruneBatch(),
       wake: () => context.wake?.(),
+      failed: (error) => this.#commits.maintenanceFailed(error),
     });
     resumePending(parts, this.#pending, this.path);
     this.#parts = parts;
@@ -108,19 +113,24 @@ export class SqliteStore implements DeliveryStore {
 
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
     if (this.#parts === undefined) this.#require();
+    // While the disk takes nothing, memory holds what waits for it, up to its bound.
+    if (!this.#commits.admit()) return event;
     const dropped = this.#pending.enqueue(endpointId, event);
     if (dropped === event) return event;
-    if (this.#options.commit === "enqueue") this.#commit(false);
-    else this.#schedule.soon();
+    if (this.#options.commit === "enqueue") this.#commits.commit(false);
+    else this.#commits.soon();
     return dropped;
   }
 
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
-    if (this.#state !== "open") return [];
-    return this.#pending.lease(endpointId, now, limit, () => this.#commit(false));
+    // While commits fail nothing is sent: no attempt could be recorded, and a
+    // delivery is on disk before its first attempt. A recovery wakes the scheduler.
+    if (this.#state !== "open" || this.#commits.failing) return [];
+    return this.#pending.lease(endpointId, now, limit, () => this.#commits.commit(false));
   }
 
   nextDueAt(endpointId: string): number | undefined {
+    if (this.#commits.failing) return undefined;
     return this.#pending.nextDueAt(endpointId);
   }
 
@@ -128,10 +138,10 @@ export class SqliteStore implements DeliveryStore {
     this.#require();
     if (!this.#pending.recordAttempt(id, attempt, result)) {
       // No longer pending here (abandoned while in flight): recorded, and a success still counts.
-      this.#flushAll();
+      this.#commits.flushAll();
       recordLateAttempt(this.#require(), id, attempt, result);
     }
-    this.#schedule.settleLater();
+    this.#commits.settleLater();
   }
 
   release(id: string): void {
@@ -139,12 +149,21 @@ export class SqliteStore implements DeliveryStore {
   }
 
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
-    if (this.#pending.hasBuffered) this.#commit(false);
+    if (this.#pending.hasBuffered) this.#commits.commit(false);
     const victims = this.#pending.abandon(endpointId, reason, this.#now(), () =>
-      this.#commit(false),
+      this.#commits.commit(false),
     );
-    this.#schedule.soon();
+    this.#commits.soon();
     return victims;
+  }
+
+  expire(endpointId: string, createdBefore: number): LeasedDelivery[] {
+    if (this.#parts === undefined) return [];
+    const expired = this.#pending.expire(endpointId, createdBefore, this.#now(), () =>
+      this.#commits.commit(false),
+    );
+    if (expired.length > 0) this.#commits.soon();
+    return expired;
   }
 
   pendingCount(endpointId: string): number {
@@ -176,17 +195,16 @@ export class SqliteStore implements DeliveryStore {
   }
 
   redeliver(id: string, now: number): boolean {
-    this.#flushAll();
+    this.#commits.flushAll();
     // A pending delivery (leased or waiting) is not redelivered: its row says pending.
     if (this.#pending.has(id) || !requeueSettled(this.#require(), this.#pending, id, now))
       return false;
-    this.#schedule.soon();
+    this.#commits.soon();
     return true;
   }
 
   persisted(): Promise<void> {
-    if (this.#parts === undefined || this.#clean) return Promise.resolve();
-    return this.#schedule.wait();
+    return this.#commits.persisted();
   }
 
   /**
@@ -194,27 +212,17 @@ export class SqliteStore implements DeliveryStore {
    * this by itself once per tick; call it to commit at a point of your choice.
    */
   commit(): void {
-    this.#commit(false);
+    this.#commits.commit(false);
   }
 
-  /** `heartbeat` commits even an empty buffer, refreshing the owner row. */
-  #commit(heartbeat: boolean): void {
-    this.#schedule.starting();
-    const parts = this.#parts;
-    if (parts === undefined || (this.#clean && !heartbeat)) {
-      this.#schedule.done();
-      return;
-    }
-    const unserializable = this.#pending.materialize();
-    const { failure, lost, fenced } = writeBuffered(parts, this.#pending, {
-      fenced: this.#state === "fenced",
-      lockLost: () => this.#lockLost(),
-      path: this.path,
-    });
-    if (fenced) this.#state = "fenced";
-    this.#schedule.done(failure);
-    this.#fenceReported = reportCommitFailure(parts, failure, lost, this.#fenceReported);
-    reportUnserializable(parts, unserializable);
+  /** Deliveries waiting for their first commit while commits fail (0 otherwise). */
+  get uncommitted(): number {
+    return this.#parts?.writer.uncommitted ?? 0;
+  }
+
+  /** Whether the last commit failed (disk full, I/O error, read-only file) and the store is retrying. */
+  get failing(): boolean {
+    return this.#commits.failing;
   }
 
   /** Deletes every settled delivery past its retention now; returns how many. */
@@ -229,7 +237,7 @@ export class SqliteStore implements DeliveryStore {
     const parts = this.#parts;
     if (this.#state === "closed" || parts === undefined) return;
     parts.maintenance.stop();
-    this.#commit(false);
+    this.#commits.last(parts);
     this.#state = "closed";
     this.#parts = undefined;
     releaseFile(parts);
@@ -270,28 +278,19 @@ export class SqliteStore implements DeliveryStore {
   }
 
   #pruneBatch(): number {
-    this.#flushAll();
+    this.#commits.flushAll();
     return this.#require().pruner.pruneBatch(this.#require().context.now());
   }
 
   /** The reader, after committing what is buffered so that it reads it. */
   #reader(): DeliveryReader {
-    this.#flushAll();
+    this.#commits.flushAll();
     return this.#require().reader;
   }
 
   #require(): OpenParts {
     if (this.#parts === undefined) throw closedError(this.path, this.#state === "new");
     return this.#parts;
-  }
-
-  /** True when nothing waits to be written. */
-  get #clean(): boolean {
-    return !this.#pending.hasBuffered && (this.#parts?.writer.empty ?? true);
-  }
-
-  #flushAll(): void {
-    if (!this.#clean) this.#commit(false);
   }
 
   #lockLost(): SqliteStoreError {

@@ -17,6 +17,8 @@ export interface MaintenanceTasks {
   prune(): number;
   /** Tells the dispatcher that deliveries became pending. */
   wake(): void;
+  /** A background step failed on the file (disk full, I/O error): reported, never thrown into a timer. */
+  failed(error: unknown): void;
 }
 
 /** Batches per pruning run; the rest waits for the next interval. */
@@ -41,10 +43,13 @@ export class StoreMaintenance {
 
   start(): void {
     this.applyRequests();
-    const poll = setInterval(() => {
-      this.#tasks.heartbeat();
-      this.applyRequests();
-    }, this.#options.pollIntervalMs);
+    const poll = setInterval(
+      this.#guarded(() => {
+        this.#tasks.heartbeat();
+        this.applyRequests();
+      }),
+      this.#options.pollIntervalMs,
+    );
     const prune = setInterval(() => this.#startPruning(), this.#options.pruneIntervalMs);
     // A first pass soon after opening, so a file left alone for weeks shrinks at once.
     const first = setTimeout(() => this.#startPruning(), 1000);
@@ -71,17 +76,28 @@ export class StoreMaintenance {
     if (redelivered > 0) this.#tasks.wake();
   }
 
+  /** `work` for a timer: what it throws goes to `failed`, never into the event loop. */
+  #guarded(work: () => void): () => void {
+    return () => {
+      try {
+        work();
+      } catch (error) {
+        this.#tasks.failed(error);
+      }
+    };
+  }
+
   #startPruning(): void {
     if (this.#pruning !== undefined) return;
     let batches = 0;
-    const step = () => {
+    const step = this.#guarded(() => {
       this.#pruning = undefined;
       const full = this.#tasks.prune() >= this.#options.pruneBatchSize;
       if (full && ++batches < MAX_BATCHES_PER_RUN) {
         this.#pruning = setImmediate(step);
         this.#pruning.unref();
       }
-    };
+    });
     this.#pruning = setImmediate(step);
     this.#pruning.unref();
   }

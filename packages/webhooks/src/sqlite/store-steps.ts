@@ -12,10 +12,13 @@ import type { Unserializable } from "./materialize";
 import { sqliteFailure } from "./open-database";
 import type { OpenParts } from "./open-store";
 import type { PendingDeliveries } from "./pending-deliveries";
-import { CommitFailure, lateAttemptState, pendingState } from "./store-writer";
+import { lateAttemptState, pendingState } from "./row-state";
+import { CommitFailure } from "./store-writer";
 
 /** What one write of the buffer did. */
 export interface BufferWrite {
+  /** Deliveries whose payload could not be built, now dead in the buffer. */
+  readonly unserializable: readonly Unserializable[];
   /** The failure to report, if the write failed or the file is fenced. */
   readonly failure: SqliteStoreError | undefined;
   /** Deliveries that were not written and could not be kept in memory. */
@@ -25,8 +28,12 @@ export interface BufferWrite {
 }
 
 /**
- * Writes what is buffered, or discards it when the store is fenced; a commit
- * that fails hands the entries it could not write back to `pending`.
+ * Builds the payloads of what was emitted since the last commit and writes
+ * the buffer, or discards it when the store is fenced. Nothing it meets is
+ * thrown: a failed write keeps its batch in the writer, to be retried in
+ * order, and comes back as the failure to report. Only a lost lock hands the
+ * entries that went to the file alone back to `pending`, which keeps them in
+ * memory from then on.
  */
 export function writeBuffered(
   parts: OpenParts,
@@ -37,33 +44,46 @@ export function writeBuffered(
     readonly path: string;
   },
 ): BufferWrite {
+  let unserializable: Unserializable[] = [];
   let failure: SqliteStoreError | undefined;
   let lost = 0;
   let fenced = store.fenced;
   try {
+    unserializable = pending.materialize();
     if (fenced) {
       lost = parts.writer.discard();
       failure = store.lockLost();
     } else parts.writer.commit(parts.context.now());
   } catch (error) {
-    if (!(error instanceof CommitFailure)) throw error;
-    lost = error.lost;
-    pending.keepInMemory(error.entries);
-    if (error.lockLost) fenced = true;
-    failure = error.lockLost
+    const commitFailure = error instanceof CommitFailure ? error : undefined;
+    lost = commitFailure?.lost ?? 0;
+    if (commitFailure?.lockLost) {
+      fenced = true;
+      pending.keepInMemory(commitFailure.entries);
+    }
+    failure = commitFailure?.lockLost
       ? store.lockLost()
-      : sqliteFailure(store.path, error.error, "write to");
+      : sqliteFailure(store.path, commitFailure?.error ?? error, "write to");
   }
-  return { failure, lost, fenced };
+  return { unserializable, failure, lost, fenced };
 }
 
-/** Hands each delivery that died as unserializable, with its error and event, to the store context. */
+/**
+ * Hands each delivery that died as unserializable, with its error and event,
+ * to the store context. A read that fails (the disk is failing) skips the
+ * report rather than throwing into a timer.
+ */
 export function reportUnserializable(
   parts: OpenParts,
   unserializable: readonly Unserializable[],
 ): void {
   for (const [entry, error, event] of unserializable) {
-    const record = parts.reader.get(entry.id);
+    let record: ReturnType<OpenParts["reader"]["get"]>;
+    try {
+      record = parts.reader.get(entry.id);
+    } catch {
+      continue;
+    }
     if (record !== undefined) parts.context.onUnserializable(record, error, event);
   }
 }
@@ -83,22 +103,6 @@ export function recordLateAttempt(
   if (row === undefined) return;
   writer.recordAttempt(row.seq, attempt);
   writer.setState(row.seq, lateAttemptState(row, attempt, result, context.now()));
-}
-
-/**
- * Reports a failed commit to the store context; a fenced store reports each
- * lost batch, not every heartbeat. Returns whether the fence is reported now.
- */
-export function reportCommitFailure(
-  parts: OpenParts,
-  failure: SqliteStoreError | undefined,
-  lost: number,
-  fenceReported: boolean,
-): boolean {
-  if (failure === undefined) return fenceReported;
-  if (lost === 0 && failure.code === "lock_lost" && fenceReported) return true;
-  parts.context.onCommitError(failure, lost);
-  return fenceReported || failure.code === "lock_lost";
 }
 
 /**

@@ -4,80 +4,14 @@
  *
  * @module
  */
-import type {
-  AttemptRecord,
-  AttemptResult,
-  DeadReason,
-  DeliveryStatus,
-} from "../store/delivery-store";
-import type { DeliveryRow } from "./delivery-reader";
+import type { AttemptRecord } from "../store/delivery-store";
 import type { SqliteDatabase } from "./driver/sqlite-driver";
 import type { OwnerLock } from "./owner-lock";
 import type { PendingEntry } from "./pending-entry";
+import type { RowState } from "./row-state";
 
 /** Response bodies are kept up to this many bytes. */
 export const RESPONSE_BODY_LIMIT = 4096;
-
-/** A row's new state after an attempt, an abandon or a redelivery. */
-export interface RowState {
-  readonly status: DeliveryStatus;
-  readonly attempts: number;
-  /** Attempts made before the current series (set by a redelivery). */
-  readonly seriesStart: number;
-  readonly nextAttemptAt: number | null;
-  readonly settledAt: number | null;
-  readonly deadReason: DeadReason | null;
-}
-
-/** The state of a row that waits for its next attempt at `at` (a retry, a redelivery). */
-export function pendingState(entry: PendingEntry, at: number): RowState {
-  return {
-    status: "pending",
-    attempts: entry.attempts,
-    seriesStart: entry.seriesStart,
-    nextAttemptAt: at,
-    settledAt: null,
-    deadReason: null,
-  };
-}
-
-/** The state of a row settled at `now`. */
-export function settledState(
-  entry: PendingEntry,
-  status: "delivered" | "dead",
-  reason: DeadReason | null,
-  now: number,
-): RowState {
-  return {
-    status,
-    attempts: entry.attempts,
-    seriesStart: entry.seriesStart,
-    nextAttemptAt: null,
-    settledAt: now,
-    deadReason: reason,
-  };
-}
-
-/**
- * The state of a row not pending in this process after a late attempt (its
- * delivery was abandoned while in flight): a success still counts.
- */
-export function lateAttemptState(
-  row: DeliveryRow,
-  attempt: AttemptRecord,
-  result: AttemptResult,
-  now: number,
-): RowState {
-  const delivered = result.status === "delivered";
-  return {
-    status: delivered ? "delivered" : row.status,
-    attempts: Math.max(row.attempts, attempt.attempt),
-    seriesStart: row.series_start,
-    nextAttemptAt: delivered ? null : row.next_attempt_at,
-    settledAt: delivered ? now : row.settled_at,
-    deadReason: delivered ? null : row.dead_reason,
-  };
-}
 
 type Change =
   | { readonly kind: "attempt"; readonly seq: number; readonly attempt: AttemptRecord }
@@ -87,7 +21,7 @@ type Change =
 export class StoreWriter {
   /** New rows of the next commit, made from the buffered events at commit time. */
   #inserts: PendingEntry[] = [];
-  readonly #changes: Change[] = [];
+  #changes: Change[] = [];
   readonly #lock: OwnerLock;
   readonly #statements;
   readonly #write;
@@ -127,6 +61,13 @@ export class StoreWriter {
     return this.#inserts.length === 0 && this.#changes.length === 0;
   }
 
+  /** Deliveries waiting for their first commit (after failed commits, until the disk takes them). */
+  get uncommitted(): number {
+    let count = 0;
+    for (const entry of this.#inserts) if (entry.live && entry.state === "buffered") count++;
+    return count;
+  }
+
   add(entry: PendingEntry): void {
     this.#inserts.push(entry);
   }
@@ -152,17 +93,22 @@ export class StoreWriter {
   /**
    * Writes everything buffered in one transaction and marks the inserted
    * entries stored. Throws a CommitFailure, writing nothing, on a SQLite
-   * error or when another process owns the file now; the new entries then
-   * stay in memory only (state `volatile`).
+   * error (disk full, I/O error, read-only file): everything stays buffered,
+   * in order, for the next commit to try again. When another process owns
+   * the file now, the new entries stay in memory only (state `volatile`).
    */
   commit(now: number): void {
     const inserts = this.#takeInserts();
-    const changes = this.#changes.splice(0);
+    const changes = this.#changes;
+    this.#changes = [];
     let owned: boolean;
     try {
       owned = this.#write.immediate(inserts, changes, now);
     } catch (error) {
-      throw new CommitFailure(error, markVolatile(inserts), false, inserts);
+      // The transaction rolled back: replaying the same rows and changes in order is exact.
+      this.#inserts = inserts.concat(this.#inserts);
+      this.#changes = changes.concat(this.#changes);
+      throw new CommitFailure(error, 0, false);
     }
     if (!owned) throw new CommitFailure(undefined, markVolatile(inserts), true, inserts);
     for (const entry of inserts) if (entry.state === "buffered") entry.state = "stored";
@@ -170,7 +116,7 @@ export class StoreWriter {
 
   /** Drops everything buffered (the file is no longer ours); returns how many deliveries are not durable. */
   discard(): number {
-    this.#changes.length = 0;
+    this.#changes = [];
     return markVolatile(this.#takeInserts());
   }
 
@@ -184,6 +130,8 @@ export class StoreWriter {
     const s = this.#statements;
     for (const entry of entries) {
       if (entry.state !== "buffered") continue;
+      // Evicted (drop-oldest) while its first commit was failing: never written.
+      if (!entry.live && entry.deadReason === undefined) continue;
       if (!entry.live) {
         s.insertDead.run(
           entry.seq,
@@ -253,7 +201,7 @@ function insertRows(rows: number): string {
     VALUES ${Array(rows).fill(row).join(", ")}`;
 }
 
-/** A commit that failed; `lost` deliveries are kept in memory only. */
+/** A commit that failed; `lost` deliveries are kept in memory only (0 unless the lock was lost). */
 export class CommitFailure {
   constructor(
     readonly error: unknown,

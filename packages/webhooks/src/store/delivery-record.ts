@@ -8,7 +8,8 @@ export type DeliveryStatus = "pending" | "delivered" | "dead";
  * the connection was refused by the network policy (`blocked_address`),
  * its endpoint was removed without draining (`removed`), or its endpoint was
  * disabled when `close()` ran on a store that cannot keep it for a later
- * process (`disabled`, the memory store).
+ * process (`disabled`, the memory store), or it waited longer than its
+ * endpoint's `expireAfterMs` (`expired`).
  */
 export type DeadReason =
   | "exhausted"
@@ -18,7 +19,8 @@ export type DeadReason =
   | "format_failed"
   | "blocked_address"
   | "removed"
-  | "disabled";
+  | "disabled"
+  | "expired";
 
 /** Why an endpoint was disabled. */
 export type DisableReason =

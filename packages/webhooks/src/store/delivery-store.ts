@@ -148,6 +148,13 @@ export interface DeliveryStore {
    */
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[];
 
+  /**
+   * Marks every pending, unleased delivery of the endpoint created before
+   * `createdBefore` (epoch ms) dead as `expired` and returns them. Leased
+   * deliveries are left to their holder.
+   */
+  expire(endpointId: string, createdBefore: number): LeasedDelivery[];
+
   /** Counts of pending deliveries per endpoint, leased included. */
   pendingCount(endpointId: string): number;
 
@@ -192,6 +199,11 @@ export interface DeliveryStore {
 
   /** Commits what is buffered and releases the file or memory. */
   close(): Promise<void>;
+
+  /** Whether commits fail at the moment (a durable store on a full or broken disk). Optional. */
+  readonly failing?: boolean;
+  /** Deliveries held in memory because their first commit failed. Optional. */
+  readonly uncommitted?: number;
 
   /**
    * Whether `saveEndpoint` may receive secrets. Unless `true`, the dispatcher
@@ -253,8 +265,21 @@ export interface StoreContext {
   onUnserializable(record: DeliveryRecord, error: unknown, event: DispatchableEvent): void;
   /** Called once when a durable store passes a documented size: the dispatcher logs it and emits `store.warning`. Optional. */
   onWarning?(warning: StoreWarning): void;
-  /** Called when an enqueue made durable failed to commit; the dispatcher reports it. */
+  /**
+   * Called when changes were lost: another process owns the file now, or the
+   * store closed while its commits failed. `lost` deliveries never reached
+   * the file (0 when only attempt records or states were lost).
+   */
   onCommitError(error: unknown, lost: number): void;
+  /**
+   * Called once when a stretch of failing commits begins (disk full, I/O
+   * error, read-only file). The store keeps what it could not write in
+   * memory (`uncommitted` deliveries so far), sends nothing until a commit
+   * succeeds, and retries by itself. Optional.
+   */
+  onStoreFailing?(error: unknown, uncommitted: number): void;
+  /** Called once when a commit succeeds after a failing stretch that began at `since` (epoch ms). Optional. */
+  onStoreRecovered?(since: number): void;
   /**
    * Called when the store made deliveries pending on its own, not through a
    * dispatcher call (a redelivery requested by another process on a shared

@@ -76,6 +76,25 @@ export class EndpointQueue {
     this.scheduled.push(delivery);
   }
 
+  /**
+   * Takes out every unleased delivery created before `createdBefore`: the
+   * fresh ones from the front of the ring (emit order), the scheduled ones
+   * from the heap. Leased ones stay with their attempt.
+   */
+  takeExpired(createdBefore: number, mintId: () => string, endpointId: string): MemoryDelivery[] {
+    const expired: MemoryDelivery[] = [];
+    for (const delivery of this.scheduled.drain()) {
+      if (delivery.createdAt < createdBefore) expired.push(delivery);
+      else this.scheduled.push(delivery);
+    }
+    for (let front = this.fresh.at(0); front !== undefined; front = this.fresh.at(0)) {
+      const createdAt = front instanceof MemoryDelivery ? front.createdAt : front.timestamp;
+      if (createdAt >= createdBefore) break;
+      expired.push(this.takeFresh(mintId, endpointId) as MemoryDelivery);
+    }
+    return expired;
+  }
+
   /** Takes the oldest fresh item out of the ring as a minted delivery. */
   takeFresh(mintId: () => string, endpointId: string): MemoryDelivery | undefined {
     const seq = this.freshSeq(0);

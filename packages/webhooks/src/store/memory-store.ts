@@ -19,7 +19,7 @@ import { EndpointQueue } from "./endpoint-queue";
 import { listMemoryDeliveries } from "./list-memory-deliveries";
 import { MemoryDelivery } from "./memory-delivery";
 import { type MemoryStoreOptions, resolveMemoryStoreOptions } from "./memory-store-options";
-import { RingBuffer } from "./ring-buffer";
+import { SettledHistory } from "./settled-history";
 
 /**
  * Keeps what is owed in memory: nothing survives a restart (`durable` is
@@ -54,11 +54,8 @@ export class MemoryStore implements DeliveryStore {
    * keeps a steady size instead of growing and shrinking per delivery.
    */
   private readonly byId = new Map<string, MemoryDelivery>();
-  /** Settled deliveries in the order they settled, per status, to forget the oldest first. */
-  private readonly settledOrder: Record<
-    "delivered" | "dead",
-    RingBuffer<MemoryDelivery> | undefined
-  >;
+  /** The settled deliveries still kept, and which to forget next. */
+  private readonly settledHistory: SettledHistory;
   // The queue asked for last: emit, lease and settle mostly ask for one endpoint in a row.
   private lastEndpointId: string | undefined;
   private lastQueue: EndpointQueue | undefined;
@@ -66,10 +63,7 @@ export class MemoryStore implements DeliveryStore {
   constructor(options: MemoryStoreOptions = {}) {
     ({ maxDead: this.maxDead, maxDelivered: this.maxDelivered } =
       resolveMemoryStoreOptions(options));
-    this.settledOrder = {
-      dead: this.maxDead > 0 ? new RingBuffer(this.maxDead) : undefined,
-      delivered: this.maxDelivered > 0 ? new RingBuffer(this.maxDelivered) : undefined,
-    };
+    this.settledHistory = new SettledHistory(this.maxDead, this.maxDelivered, this.byId);
   }
 
   open(context: StoreContext): void {
@@ -129,21 +123,29 @@ export class MemoryStore implements DeliveryStore {
 
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
     const queue = this.queueFor(endpointId);
-    const abandoned: LeasedDelivery[] = [];
-    for (const delivery of queue.scheduled.drain()) {
-      this.settle(delivery, "dead", reason);
-      abandoned.push(delivery);
-    }
-    for (
-      let delivery = queue.takeFresh(this.ctx.mintId, endpointId);
-      delivery !== undefined;
-      delivery = queue.takeFresh(this.ctx.mintId, endpointId)
-    ) {
+    return this.settleDead(
+      reason,
+      queue.takeExpired(Number.POSITIVE_INFINITY, this.ctx.mintId, endpointId),
+    );
+  }
+
+  expire(endpointId: string, createdBefore: number): LeasedDelivery[] {
+    const queue = this.queues.get(endpointId);
+    if (queue === undefined) return [];
+    return this.settleDead(
+      "expired",
+      queue.takeExpired(createdBefore, this.ctx.mintId, endpointId),
+    );
+  }
+
+  private settleDead(reason: DeadReason, deliveries: readonly MemoryDelivery[]): LeasedDelivery[] {
+    const settled: LeasedDelivery[] = [];
+    for (const delivery of deliveries) {
       if (!this.ensureBody(delivery)) continue;
       this.settle(delivery, "dead", reason);
-      abandoned.push(delivery);
+      settled.push(delivery);
     }
-    return abandoned;
+    return settled;
   }
 
   pendingCount(endpointId: string): number {
@@ -277,20 +279,6 @@ export class MemoryStore implements DeliveryStore {
     delivery.deadReason = reason;
     delivery.source = undefined;
     this.queueFor(delivery.endpointId).held.remove(delivery);
-    const ring = this.settledOrder[status];
-    if (ring === undefined) {
-      // Kept only while an earlier settlement still holds it in the other ring.
-      if (delivery.settledEntries === 0) this.byId.delete(delivery.id);
-      return;
-    }
-    this.byId.set(delivery.id, delivery);
-    delivery.settledEntries++;
-    const forgotten = ring.pushEvicting(delivery);
-    if (forgotten === undefined) return;
-    forgotten.settledEntries--;
-    // Still in a ring from a later settlement, or redelivered meanwhile: keep it.
-    if (forgotten.settledEntries === 0 && forgotten.status !== "pending") {
-      this.byId.delete(forgotten.id);
-    }
+    this.settledHistory.keep(delivery, status);
   }
 }

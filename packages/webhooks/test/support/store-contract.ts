@@ -211,6 +211,30 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect(store.pendingCount("a")).toBe(0);
     });
 
+    it("expires the waiting deliveries created before a time, retry waits included, and leaves leased and newer ones", () => {
+      const { store, context } = open();
+      for (let n = 0; n < 4; n++) store.enqueue("a", event(n));
+      store.enqueue("a", event(50));
+      store.enqueue("b", event(0));
+      const [held, retried] = store.lease("a", context.clock, 2);
+      store.recordAttempt(retried?.id ?? "", attempt(1, { status: 503 }), {
+        status: "retry",
+        at: context.clock + 60_000,
+      });
+      // Created at T0 + 0..3 and T0 + 50: a limit at T0 + 10 takes 1, 2, 3 (one of them waiting for its retry).
+      const expired = store.expire("a", T0 + 10);
+      expect(expired.map((d) => nOf(d.body)).sort()).toEqual([1, 2, 3]);
+      for (const d of expired)
+        expect(store.get(d.id)).toMatchObject({ status: "dead", deadReason: "expired" });
+      expect(store.get(retried?.id ?? "")?.attemptLog).toHaveLength(1);
+      expect(store.pendingCount("a")).toBe(2);
+      expect(store.pendingCount("b")).toBe(1);
+      expect(store.expire("a", T0 + 10)).toEqual([]);
+      expect(store.lease("a", context.clock, 10).map((d) => nOf(d.body))).toEqual([50]);
+      store.recordAttempt(held?.id ?? "", attempt(1), { status: "delivered" });
+      expect(store.get(held?.id ?? "")?.status).toBe("delivered");
+    });
+
     it("tells whether a delivery accepted before a mark is still owed", () => {
       const { store, context } = open();
       const empty = store.mark("a");

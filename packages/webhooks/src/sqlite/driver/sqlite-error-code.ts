@@ -9,10 +9,12 @@
 /** Primary SQLite result codes the store tells apart (https://sqlite.org/rescode.html). */
 const PRIMARY: Readonly<Record<number, string>> = {
   5: "SQLITE_BUSY",
+  8: "SQLITE_READONLY",
   10: "SQLITE_IOERR",
   11: "SQLITE_CORRUPT",
   13: "SQLITE_FULL",
   14: "SQLITE_CANTOPEN",
+  19: "SQLITE_CONSTRAINT",
   26: "SQLITE_NOTADB",
 };
 
