@@ -5,7 +5,9 @@
  *
  * @module
  */
+
 import { defineApi } from "./engine/define-api";
+import { definePreparedSigners } from "./engine/prepared-signers";
 import { nodeEngine } from "./node/node-primitives";
 
 export * from "./protocol/index";
@@ -23,3 +25,6 @@ export const {
   signatureHeaders,
   signatureHeadersAsync,
 } = defineApi(nodeEngine, nodeEngine);
+
+// Documented on their type, PreparedSigners in engine/prepared-signers.ts.
+export const { createAttestaSigner, createStandardSigner } = definePreparedSigners(nodeEngine);

@@ -79,6 +79,9 @@ const MISSPELT: Record<string, { call: (fn: Fn) => unknown; key: string; meant?:
 
 /** Exports that take no options object, and why. */
 const NO_OPTIONS: Record<string, string> = {
+  createAttestaSigner: "takes only the secret",
+  createStandardSigner: "takes only the secret",
+  decodeStandardSecret: "takes only the secret",
   isValidMessageId: "a predicate over one value",
   isWebhookPayload: "a predicate over one value",
   isWellFormedSignature: "a predicate over one value",

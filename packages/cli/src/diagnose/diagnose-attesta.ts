@@ -3,8 +3,12 @@
  *
  * @module
  */
-import { createHmac } from "node:crypto";
-import { SIGNATURE_HEADER, verifySignature } from "@attesta/verify";
+import {
+  createAttestaSigner,
+  SIGNATURE_HEADER,
+  SIGNATURE_PREFIX,
+  verifySignature,
+} from "@attesta/verify";
 import { describeByte, describeRange, firstDifference, sha256Hex } from "../bytes";
 import { bodyRewrites, isCompactJson, secretRewrites } from "./rewrites";
 import { signatureShape } from "./signature-shape";
@@ -16,8 +20,9 @@ export interface SignedRequest {
   headers: Readonly<Record<string, string | undefined>>;
 }
 
+/** The hex digest `X-Attesta-Signature` would carry for `body` under `key`. */
 const hmacHex = (body: Uint8Array, key: string | Uint8Array) =>
-  createHmac("sha256", key).update(body).digest("hex");
+  createAttestaSigner(key)(body).slice(SIGNATURE_PREFIX.length);
 
 function signedRangeLine(length: number): string {
   return `signed: X-Attesta-Signature is HMAC-SHA256 over the whole body, ${describeRange(length)}, keyed with the secret's UTF-8 bytes`;

@@ -5,8 +5,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { createHmac } from "node:crypto";
-import { verifyStandardWebhook } from "@attesta/verify";
+import { createStandardSigner, decodeStandardSecret, verifyStandardWebhook } from "@attesta/verify";
 import { describeByte, firstDifference, sha256Hex } from "../bytes";
 import type { SignedRequest } from "./diagnose-attesta";
 import { bodyRewrites, isCompactJson } from "./rewrites";
@@ -21,20 +20,10 @@ export interface StandardCheckOptions {
 
 const HEADERS = ["webhook-id", "webhook-timestamp", "webhook-signature"] as const;
 
-/** The HMAC key a `whsec_` secret stands for: the base64-decoded bytes after the prefix. */
-export function standardKey(secret: string): Buffer | undefined {
-  const text = secret.startsWith("whsec_") ? secret.slice(6) : secret;
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return undefined;
-  const bytes = Buffer.from(text, "base64");
-  return bytes.length > 0 ? bytes : undefined;
+/** The base64 `v1` signature of `id.timestamp.body` under the HMAC `key`. */
+function hmacBase64(key: Uint8Array, id: string, timestamp: string, body: Uint8Array): string {
+  return createStandardSigner(key)(body, id, Number(timestamp)).slice("v1,".length);
 }
-
-function signedContent(id: string, timestamp: string, body: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from(`${id}.${timestamp}.`), body]);
-}
-
-const hmacBase64 = (key: Uint8Array, content: Uint8Array) =>
-  createHmac("sha256", key).update(content).digest("base64");
 
 function rangeLine(id: string, timestamp: string, body: Uint8Array): string {
   const prefix = Buffer.byteLength(`${id}.${timestamp}.`);
@@ -75,7 +64,7 @@ function acceptedByVerify(
 ): boolean {
   // Secrets meant for X-Attesta-Signature (with --scheme any or both) are no Standard Webhooks keys.
   const keys = secrets.filter(
-    (secret) => standardKey(secret) !== undefined || /^wh(sk|pk)_/.test(secret),
+    (secret) => decodeStandardSecret(secret) !== undefined || /^wh(sk|pk)_/.test(secret),
   );
   if (keys.length === 0) return false;
   try {
@@ -138,9 +127,10 @@ export function diagnoseStandard(
       details,
       body,
     );
-  const keys = secrets.map(standardKey);
-  const content = signedContent(id, timestamp, body);
-  const index = keys.findIndex((key) => key !== undefined && given.has(hmacBase64(key, content)));
+  const keys = secrets.map(decodeStandardSecret);
+  const index = keys.findIndex(
+    (key) => key !== undefined && given.has(hmacBase64(key, id, timestamp, body)),
+  );
   const age = Math.round(options.now / 1000) - Number(timestamp);
   // The decision is the one every receiver makes; the checks around it only explain a refusal.
   if (acceptedByVerify(body, headers, secrets, options)) {
@@ -187,12 +177,10 @@ function explainStandardMismatch(
   given: Set<string>,
   details: string[],
 ): Verdict {
-  const keys = secrets.map(standardKey);
+  const keys = secrets.map(decodeStandardSecret);
   for (const rewrite of bodyRewrites(body)) {
     const index = keys.findIndex(
-      (key) =>
-        key !== undefined &&
-        given.has(hmacBase64(key, signedContent(id, timestamp, rewrite.value))),
+      (key) => key !== undefined && given.has(hmacBase64(key, id, timestamp, rewrite.value)),
     );
     if (index < 0) continue;
     const offset = firstDifference(rewrite.value, body);
@@ -205,8 +193,9 @@ function explainStandardMismatch(
       { signedBytes: rewrite.value.length, firstDifference: offset, secret: index + 1 },
     );
   }
-  const content = signedContent(id, timestamp, body);
-  const raw = secrets.findIndex((secret) => given.has(hmacBase64(Buffer.from(secret), content)));
+  const raw = secrets.findIndex((secret) =>
+    given.has(hmacBase64(Buffer.from(secret), id, timestamp, body)),
+  );
   if (raw >= 0) {
     return fail(
       "secret_variant",

@@ -6,6 +6,11 @@
  */
 export type { WebhookPayload } from "@attesta/events";
 export type {
+  AttestaSigner,
+  PreparedSigners,
+  StandardSigner,
+} from "../engine/prepared-signers";
+export type {
   SignatureHeadersOptions,
   StandardMessage,
   StandardVerifyOptions,
@@ -29,6 +34,7 @@ export {
   parseWebhookPayload,
   toWebhookPayload,
 } from "./payload";
+export { decodeStandardSecret } from "./standard-key";
 export { DEFAULT_TOLERANCE_SEC, isValidMessageId } from "./standard-message";
 export type {
   HeaderPair,

@@ -145,3 +145,20 @@ export function verificationKeys(
   });
   return keys;
 }
+
+/**
+ * The HMAC key bytes of a Standard Webhooks secret (`whsec_` followed by
+ * base64, or the base64 alone), or `undefined` when `secret` is no HMAC
+ * secret (an ed25519 key, or not base64).
+ *
+ * @example
+ * ```ts
+ * decodeStandardSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?.length; // 24
+ * decodeStandardSecret("whpk_…"); // undefined
+ * ```
+ */
+export function decodeStandardSecret(secret: string): Uint8Array | undefined {
+  const key = typeof secret === "string" ? parseStandardKey(secret) : undefined;
+  // A copy: the decoded key is cached and shared with every verifier.
+  return key?.kind === "hmac" ? key.bytes.slice() : undefined;
+}

@@ -5,7 +5,9 @@
  *
  * @module
  */
+
 import { defineApi } from "../engine/define-api";
+import { definePreparedSigners } from "../engine/prepared-signers";
 import { nobleEngine } from "./noble-primitives";
 import { webCryptoEngine } from "./web-crypto-primitives";
 
@@ -24,3 +26,6 @@ export const {
   signatureHeaders,
   signatureHeadersAsync,
 } = defineApi(nobleEngine, webCryptoEngine);
+
+// Documented on their type, PreparedSigners in engine/prepared-signers.ts.
+export const { createAttestaSigner, createStandardSigner } = definePreparedSigners(nobleEngine);

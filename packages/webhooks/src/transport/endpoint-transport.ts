@@ -3,12 +3,12 @@
  *
  * @module
  */
-import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import {
+  type AttestaSigner,
+  createAttestaSigner,
   DELIVERY_HEADER,
   EVENT_HEADER,
   SIGNATURE_HEADER,
-  SIGNATURE_PREFIX,
   signatureHeaders,
 } from "@attesta/verify";
 import type { ResolvedConfig } from "../router/resolve-configs";
@@ -50,8 +50,8 @@ export class EndpointTransport {
   // One timer for all running attempts instead of a setTimeout/clearTimeout pair per request.
   private readonly deadlines = new DeadlineList();
   private readonly lowerCase = new Map<string, string>();
-  /** The HMAC key of the default scheme's one secret, prepared once instead of per request. */
-  private readonly attestaKey: KeyObject | undefined;
+  /** The default scheme's signer for its one secret, its key prepared once instead of per request. */
+  private readonly signAttesta: AttestaSigner | undefined;
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -60,9 +60,8 @@ export class EndpointTransport {
     private readonly agent: SharedAgent,
   ) {
     const { secret, scheme } = config;
-    // Keyed by the secret's UTF-8 bytes, as the Python library and `sign` key it.
     if (scheme === "attesta" && typeof secret === "string") {
-      this.attestaKey = createSecretKey(Buffer.from(secret, "utf8"));
+      this.signAttesta = createAttestaSigner(secret);
     }
   }
 
@@ -79,12 +78,10 @@ export class EndpointTransport {
       EVENT_HEADER,
       this.headerName(request.event),
     ];
-    const key = this.attestaKey;
-    if (key !== undefined) {
-      // The default path stays one HMAC call: byte-identical to what Python receivers verify.
-      const mac = createHmac("sha256", key).update(request.body).digest("hex");
-      headers.push(SIGNATURE_HEADER, SIGNATURE_PREFIX + mac);
-    } else this.pushSignature(headers, request);
+    const signAttesta = this.signAttesta;
+    // The default path stays one HMAC call: byte-identical to what Python receivers verify.
+    if (signAttesta !== undefined) headers.push(SIGNATURE_HEADER, signAttesta(request.body));
+    else this.pushSignature(headers, request);
     if (request.headers !== undefined) headers.push(...request.headers);
     const context = {
       endpoint: config.label,
