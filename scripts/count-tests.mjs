@@ -7,7 +7,14 @@
 //   node scripts/count-tests.mjs --save <run>  keeps them as run <run> (e.g. node-24)
 //   node scripts/count-tests.mjs --runs        sums every kept run: one line per run
 //                                               and workspace, then the total of all
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,11 +30,18 @@ const workspaces = [
 });
 const keptName = (dir) => `${dir.replaceAll("/", "__")}.json`;
 
-/** Counts one run's reports; `reportOf(dir)` is the report's path. */
-function count(reportOf, label) {
+/**
+ * Counts one run's reports; `reportOf(dir)` is the report's path. Workspaces in
+ * `without` were left out of that run on purpose (.ci/run says which and why).
+ */
+function count(reportOf, label, without = []) {
   const total = { passed: 0, failed: 0, skipped: 0 };
   for (const dir of workspaces) {
     const name = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")).name;
+    if (without.includes(dir)) {
+      console.log(`${label}${name}: not part of this run`);
+      continue;
+    }
     const reportPath = reportOf(dir);
     if (!existsSync(reportPath)) {
       console.log(`${label}${dir}: no test report (counted as 1 failed)`);
@@ -51,11 +65,14 @@ function count(reportOf, label) {
 
 const line = ({ passed, failed, skipped }) =>
   `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
-const [mode, run] = process.argv.slice(2);
+const [mode, run, withoutFlag, withoutList] = process.argv.slice(2);
 
 if (mode === "--save") {
   if (!run) throw new Error("count-tests: --save needs a run name, e.g. --save node-24");
   mkdirSync(join(kept, run), { recursive: true });
+  // `--save node-22 --without e2e`: that run left these workspaces out on purpose.
+  const without = withoutFlag === "--without" ? (withoutList ?? "").split(",").filter(Boolean) : [];
+  writeFileSync(join(kept, run, "without.json"), JSON.stringify(without));
   for (const dir of workspaces) {
     const report = join(root, dir, ".test-results.json");
     if (existsSync(report)) copyFileSync(report, join(kept, run, keptName(dir)));
@@ -69,7 +86,9 @@ if (mode === "--runs") {
   total = { passed: 0, failed: runs.length === 0 ? 1 : 0, skipped: 0 };
   if (runs.length === 0) console.log("no kept runs (counted as 1 failed)");
   for (const name of runs) {
-    const sum = count((dir) => join(kept, name, keptName(dir)), `[${name}] `);
+    const withoutPath = join(kept, name, "without.json");
+    const without = existsSync(withoutPath) ? JSON.parse(readFileSync(withoutPath, "utf8")) : [];
+    const sum = count((dir) => join(kept, name, keptName(dir)), `[${name}] `, without);
     console.log(`[${name}] ${line(sum)}`);
     for (const key of Object.keys(total)) total[key] += sum[key];
   }
