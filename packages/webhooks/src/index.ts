@@ -37,7 +37,9 @@ export type {
   EndpointFormat,
   FormatContext,
   FormatFunction,
+  FormatOutput,
   FormatPayload,
+  FormattedBody,
 } from "./format/endpoint-format";
 export { DISCORD_LIMITS, SLACK_LIMITS, TEAMS_LIMITS } from "./format/limits";
 export { renderChatMessage } from "./format/render-chat-message";
@@ -72,6 +74,7 @@ export type {
   DeliveryStatus,
   DeliveryStore,
   DisableReason,
+  EndpointDisabledState,
   LeasedDelivery,
   StoreContext,
   StoredEndpoint,

@@ -5,6 +5,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
+import type { DispatchableEvent } from "../dispatchable-event";
 import { bodyFailureReason, WebhookDeliveryError } from "../errors";
 import { toDeadLetter } from "../reporting/dead-letter";
 import type { DeadLetter } from "../reporting/hook-payloads";
@@ -77,15 +78,17 @@ export function createSchedulerHost(side: DispatcherSide): SchedulerHost {
 /** What the store gets at `open`: the serialiser, ids, the clock, per-endpoint bounds, and where to report. */
 export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes): StoreContext {
   const { router, reporter } = side;
+  const render = (event: DispatchableEvent, endpointId: string) =>
+    payloads.bodyFor(
+      event,
+      router.endpoint(endpointId)?.config.format,
+      endpointId,
+      router.routesMany(event.type),
+    );
   return {
     // An event routed to one endpoint is serialised once anyway: only shared bytes are kept.
-    serialize: (event, endpointId) =>
-      payloads.bodyFor(
-        event,
-        router.endpoint(endpointId)?.config.format,
-        endpointId,
-        router.routesMany(event.type),
-      ),
+    serialize: (event, endpointId) => render(event, endpointId).body,
+    render,
     mintId: randomUUID,
     now: Date.now,
     limits: (endpointId) => {

@@ -12,6 +12,7 @@ import { type ResolvedConfig, resolveConfig } from "../router/resolve-configs";
 import type { EventSelection } from "../router/route-table";
 import type { Router } from "../router/router";
 import type { BreakerState } from "../scheduler/circuit-breaker";
+import type { EndpointHealth } from "../scheduler/endpoint-health";
 import type { Scheduler } from "../scheduler/scheduler";
 import type { DeliveryStore, DisableReason } from "../store/delivery-store";
 import type { WebhookConfig } from "../types";
@@ -29,6 +30,8 @@ export interface EndpointInfo {
   readonly signed: boolean;
   readonly state: "enabled" | "disabled";
   readonly disabledReason?: DisableReason;
+  /** With `disabledReason: "gone"` from a chat service: its code (`"channel_not_found"`, `"10015"`). */
+  readonly disabledReceiverCode?: string;
   /** Epoch ms when it was disabled (before a restart, for a state a durable store gave back). */
   readonly disabledSince?: number;
   /** The circuit breaker: `closed` is healthy. */
@@ -260,9 +263,7 @@ export class EndpointAdmin {
         events: endpoint.config.events,
         signed: endpoint.config.secret !== undefined,
         state: disabled === undefined ? "enabled" : "disabled",
-        ...(disabled === undefined
-          ? {}
-          : { disabledReason: disabled, disabledSince: health?.disabledSince }),
+        ...(disabled === undefined ? {} : disabledFields(disabled, health)),
         circuit: health?.state ?? "closed",
         pending: this.host.store.pendingCount(endpoint.id),
       };
@@ -281,6 +282,15 @@ export class EndpointAdmin {
     }
     return endpoint;
   }
+}
+
+function disabledFields(reason: DisableReason, health: EndpointHealth | undefined) {
+  const code = health?.disabledReceiverCode;
+  return {
+    disabledReason: reason,
+    ...(code === undefined ? {} : { disabledReceiverCode: code }),
+    disabledSince: health?.disabledSince,
+  };
 }
 
 function ref(endpoint: Endpoint): { endpointId: string; url: string } {

@@ -32,6 +32,7 @@ export class EndpointConfigs {
       disabled?.since ?? null,
       now,
       this.queries.channel,
+      disabled?.receiverCode ?? null,
     ]);
   }
 
@@ -46,12 +47,13 @@ export class EndpointConfigs {
       disabled?.since ?? null,
       now,
       this.queries.channel,
+      disabled?.receiverCode ?? null,
     ]);
   }
 
   load(): StoredEndpoint[] {
     return this.#run("load the endpoints", this.queries.loadEndpoints, []).map((row) => {
-      const [id, config, signed, reason, since] = row;
+      const [id, config, signed, reason, since, code] = row;
       const endpoint: StoredEndpoint = {
         id: String(id),
         config: config as Record<string, unknown>,
@@ -60,7 +62,11 @@ export class EndpointConfigs {
       if (reason === null) return endpoint;
       return {
         ...endpoint,
-        disabled: { reason: reason as EndpointDisabledState["reason"], since: Number(since) },
+        disabled: {
+          reason: reason as EndpointDisabledState["reason"],
+          since: Number(since),
+          ...(code === null || code === undefined ? {} : { receiverCode: String(code) }),
+        },
       };
     });
   }

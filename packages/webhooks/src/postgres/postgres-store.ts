@@ -33,6 +33,7 @@ import {
 } from "./postgres-store-options";
 import { type OpenStore, openPostgresStore } from "./store-parts";
 import {
+  ENTRY_COLUMN_COUNT,
   entryFromRow,
   freshEntry,
   leasedView,
@@ -238,7 +239,7 @@ export class PostgresStore implements DeliveryStore {
     if (open.byId.has(id)) return false;
     const row = this.#flushed().reads.redeliver(id, now);
     if (row === undefined) return false;
-    const window = open.window(String(row[7]));
+    const window = open.window(String(row[ENTRY_COLUMN_COUNT]));
     if (window.owned && !window.more) {
       const entry = entryFromRow(window.endpointId, row, window.nextOrder());
       open.byId.set(entry.id, entry);

@@ -62,7 +62,10 @@ export function materialize(
       writer.add(entry);
       try {
         // Shared with the event's other endpoints: the context serialises it once.
-        entry.body = context.serialize(source, queue.endpointId);
+        const formatted = context.render(source, queue.endpointId);
+        entry.body = formatted.body;
+        if (formatted.contentType !== undefined) entry.contentType = formatted.contentType;
+        if (formatted.headers !== undefined) entry.headers = formatted.headers;
       } catch (error) {
         entry.live = false;
         entry.deadReason = bodyFailureReason(error);

@@ -7,6 +7,7 @@
 import type { DeadReason, LeasedDelivery } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
 import type { DeliveryRow } from "./delivery-reader";
+import { envelopeOf } from "./row-envelope";
 
 /** Where an entry's row is: still in the write buffer, on disk, or not durable (its commit failed). */
 export type EntryState = "buffered" | "stored" | "volatile";
@@ -23,6 +24,10 @@ export interface PendingEntry {
   event: string;
   /** Body bytes; undefined only for an entry whose data is not JSON. */
   body: Uint8Array | undefined;
+  /** A custom format's content type; undefined: `application/json`. */
+  contentType?: string;
+  /** A custom format's extra headers. */
+  headers?: Readonly<Record<string, string>>;
   /** The emitted event, for a drop report; undefined when resumed from the file. */
   source: DispatchableEvent | undefined;
   attempts: number;
@@ -54,6 +59,7 @@ export function entryFromRow(
     endpointId: row.endpoint_id,
     event: row.event,
     body: row.body,
+    ...envelopeOf(row),
     source: undefined,
     attempts: row.attempts,
     seriesStart,
@@ -72,6 +78,8 @@ export function toLeased(entry: PendingEntry): LeasedDelivery {
     endpointId: entry.endpointId,
     event: entry.event,
     body: entry.body ?? new Uint8Array(0),
+    ...(entry.contentType === undefined ? {} : { contentType: entry.contentType }),
+    ...(entry.headers === undefined ? {} : { headers: entry.headers }),
     attempts: entry.attempts,
     attemptsInSeries: entry.attempts - entry.seriesStart,
     createdAt: entry.createdAt,

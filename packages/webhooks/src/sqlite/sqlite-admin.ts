@@ -42,6 +42,7 @@ interface EndpointRow {
   pending: number;
   config: string | null;
   disabled_reason: string | null;
+  disabled_code: string | null;
 }
 
 export function createSqliteAdmin(file: InspectedFile): DeliveryAdmin {
@@ -107,17 +108,20 @@ function endpointRows(file: InspectedFile, seen: SeenEndpoints): EndpointRow[] {
   const pending = file.db.prepare(
     "SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'pending'",
   );
-  const config = file.db.prepare("SELECT config, disabled_reason FROM endpoints WHERE id = ?");
+  const config = file.db.prepare(
+    "SELECT config, disabled_reason, disabled_code FROM endpoints WHERE id = ?",
+  );
   return seen
     .read(file.db)
     .slice(0, MAX_PAGE)
     .map((id) => {
-      const kept = config.get(id) as { config: string; disabled_reason: string | null } | undefined;
+      const kept = config.get(id) as Omit<EndpointRow, "endpoint_id" | "pending"> | undefined;
       return {
         endpoint_id: id,
         pending: pending.pluck().get(id) as number,
         config: kept?.config ?? null,
         disabled_reason: kept?.disabled_reason ?? null,
+        disabled_code: kept?.disabled_code ?? null,
       };
     });
 }
@@ -142,6 +146,7 @@ function toEndpoint(row: EndpointRow, recent: readonly DeliveryRecord[]): AdminE
     events: Array.isArray(events) ? events.map(String) : config === undefined ? "unknown" : "all",
     state: row.disabled_reason !== null ? "disabled" : config === undefined ? "unknown" : "enabled",
     ...(row.disabled_reason === null ? {} : { disabledReason: row.disabled_reason }),
+    ...(row.disabled_code === null ? {} : { disabledReceiverCode: row.disabled_code }),
     circuit: "unknown",
     pending: row.pending,
     ...healthOf(recent),

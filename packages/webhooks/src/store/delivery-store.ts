@@ -12,13 +12,8 @@
  */
 import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-page";
 import type { DispatchableEvent } from "../dispatchable-event";
-import type {
-  AttemptRecord,
-  DeadReason,
-  DeliveryRecord,
-  DeliveryStatus,
-  DisableReason,
-} from "./delivery-record";
+import type { FormattedBody } from "../format/formatted-body";
+import type { AttemptRecord, DeadReason, DeliveryRecord, DeliveryStatus } from "./delivery-record";
 
 export type {
   AttemptErrorKind,
@@ -29,6 +24,11 @@ export type {
   DisableReason,
 } from "./delivery-record";
 
+import type { EndpointDisabledState, StoredEndpoint } from "./stored-endpoint";
+
+export type { FormattedBody } from "../format/formatted-body";
+export type { EndpointDisabledState, StoredEndpoint } from "./stored-endpoint";
+
 /** A pending delivery handed to the scheduler by `lease`. */
 export interface LeasedDelivery {
   readonly id: string;
@@ -37,6 +37,10 @@ export interface LeasedDelivery {
   readonly event: string;
   /** Body bytes; serialised at routing time, so every attempt sends the same bytes. */
   readonly body: Uint8Array;
+  /** The `Content-Type` its format set; absent: `application/json`. */
+  readonly contentType?: string;
+  /** Extra request headers its format set (names lower-case). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Attempts already made before this lease (0 for a fresh delivery), over every series. */
   readonly attempts: number;
   /**
@@ -68,31 +72,6 @@ export interface DeliveryQuery {
   readonly since?: number | Date;
   /** Default 100. */
   readonly limit?: number;
-}
-
-/**
- * An endpoint config as a durable store keeps it, so that a restarted
- * dispatcher gets back the endpoints added at run time.
- */
-export interface StoredEndpoint {
-  readonly id: string;
-  /**
-   * The config as given (plain JSON). It holds `secret` only when the store
-   * opted in with `keepsSecrets`; otherwise the dispatcher strips it first.
-   */
-  readonly config: Readonly<Record<string, unknown>>;
-  /** Whether the endpoint had a secret: a restored one without it stays disabled until it has one. */
-  readonly signed: boolean;
-  /** Set while the endpoint is disabled (auto-disabled or by `disableEndpoint`). */
-  readonly disabled?: EndpointDisabledState;
-}
-
-/** Why and since when an endpoint is disabled, as a durable store keeps it. */
-export interface EndpointDisabledState {
-  /** Never `secret_missing`: that one follows from the secrets at each start. */
-  readonly reason: Exclude<DisableReason, "secret_missing">;
-  /** Epoch ms. */
-  readonly since: number;
 }
 
 /**
@@ -251,6 +230,13 @@ export interface StoreContext {
    * once: every call for it gives back the same bytes.
    */
   serialize(event: DispatchableEvent, endpointId: string): Uint8Array;
+  /**
+   * Like `serialize`, with the content type and headers a custom format set
+   * for the delivery. A store keeps them with the body and hands them back
+   * in `LeasedDelivery` and `DeliveryRecord`; one that calls `serialize`
+   * instead sends such deliveries as `application/json` without the headers.
+   */
+  render(event: DispatchableEvent, endpointId: string): FormattedBody;
   /** Mints a delivery id (a UUID v4). A store may mint its own: SqliteStore derives UUID v8 ids from its row numbers. */
   mintId(): string;
   /** Epoch ms; replaceable in tests. */
