@@ -1,13 +1,12 @@
 /**
- * The durable delivery store: pending deliveries live in memory for the
- * scheduler and in a SQLite file (WAL mode) for the next process. Writes are
- * buffered and group-committed once per tick, so `emit` never waits on I/O.
- *
+ * The durable delivery store: the SQLite file (WAL mode) is the queue, with a
+ * window of each endpoint's next deliveries in memory. Writes are buffered
+ * and group-committed once per tick, so `emit` never waits on I/O.
  * @module
  */
 
 import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
-import { closedError, lockLostError, openedTwiceError, type SqliteStoreError } from "../errors";
+import { closedError, lockLostError, openedTwiceError } from "../errors";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -23,6 +22,7 @@ import type {
 import type { DispatchableEvent } from "../types";
 import type { DeliveryReader } from "./delivery-reader";
 import { endpointAccess, refuseSecret } from "./endpoint-writes";
+import type { IntegrityState } from "./file-integrity";
 import { BUSY_TIMEOUT_MS, type OpenParts, openStore } from "./open-store";
 import { PendingDeliveries } from "./pending-deliveries";
 import { SqliteInspector } from "./sqlite-inspector";
@@ -78,7 +78,7 @@ export class SqliteStore implements DeliveryStore {
         fence: () => {
           this.#state = "fenced";
         },
-        lockLost: () => this.#lockLost(),
+        lockLost: () => lockLostError(this.path, this.#options.staleLockMs),
       },
       this.#options.maxUncommitted,
     );
@@ -109,6 +109,7 @@ export class SqliteStore implements DeliveryStore {
     this.#parts = parts;
     this.#state = "open";
     parts.maintenance.start();
+    parts.integrity.start(this.path, parts.driver, BUSY_TIMEOUT_MS, context);
   }
 
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
@@ -123,14 +124,12 @@ export class SqliteStore implements DeliveryStore {
   }
 
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
-    // While commits fail nothing is sent: no attempt could be recorded, and a
-    // delivery is on disk before its first attempt. A recovery wakes the scheduler.
-    if (this.#state !== "open" || this.#commits.failing) return [];
+    if (this.#state !== "open" || this.#commits.paused) return [];
     return this.#pending.lease(endpointId, now, limit, () => this.#commits.commit(false));
   }
 
   nextDueAt(endpointId: string): number | undefined {
-    if (this.#commits.failing) return undefined;
+    if (this.#commits.paused) return undefined;
     return this.#pending.nextDueAt(endpointId);
   }
 
@@ -225,6 +224,11 @@ export class SqliteStore implements DeliveryStore {
     return this.#commits.failing;
   }
 
+  /** The file's integrity check: `ok`, `checking` (in the background), `corrupt` (nothing is sent), `unchecked`. */
+  get integrity(): IntegrityState {
+    return this.#parts?.integrity.state ?? "unchecked";
+  }
+
   /** Deletes every settled delivery past its retention now; returns how many. */
   prune(): number {
     let total = 0;
@@ -270,7 +274,7 @@ export class SqliteStore implements DeliveryStore {
   #writeEndpoint(write: () => boolean): void {
     if (this.#state !== "fenced" && endpointAccess(this.path, "write", write)) return;
     this.#state = "fenced";
-    throw this.#lockLost();
+    throw lockLostError(this.path, this.#options.staleLockMs);
   }
 
   #now(): number {
@@ -291,9 +295,5 @@ export class SqliteStore implements DeliveryStore {
   #require(): OpenParts {
     if (this.#parts === undefined) throw closedError(this.path, this.#state === "new");
     return this.#parts;
-  }
-
-  #lockLost(): SqliteStoreError {
-    return lockLostError(this.path, this.#options.staleLockMs);
   }
 }

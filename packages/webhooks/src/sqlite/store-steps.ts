@@ -144,6 +144,7 @@ export function resumePending(parts: OpenParts, pending: PendingDeliveries, path
 
 /** Releases the owner lock, then closes the database even when the release fails. */
 export function releaseFile(parts: OpenParts): void {
+  parts.integrity.stop();
   try {
     parts.lock.release();
   } finally {

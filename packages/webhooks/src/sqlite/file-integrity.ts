@@ -1,0 +1,69 @@
+/**
+ * What a SqliteStore knows of its file's integrity: checked at open, being
+ * checked in the background, damaged (nothing more is sent from it), or
+ * unchecked. Reports a finding once, through the store context.
+ *
+ * @module
+ */
+import type { StoreContext } from "../store/delivery-store";
+import type { SqliteDriverName } from "./driver/sqlite-driver";
+import { corruptFile } from "./integrity-check";
+import { BackgroundIntegrityCheck, type IntegrityOutcome } from "./integrity-worker";
+
+/** `stats().store.integrity` of a SqliteStore. */
+export type IntegrityState = "ok" | "checking" | "corrupt" | "unchecked";
+
+export class FileIntegrity {
+  #state: IntegrityState;
+  #check: BackgroundIntegrityCheck | undefined;
+  readonly #background: boolean;
+
+  /** `checkedAtOpen`: the whole file was checked before use; `background`: a check of the whole file follows. */
+  constructor(checkedAtOpen: boolean, background: boolean) {
+    this.#state = checkedAtOpen ? "ok" : "unchecked";
+    this.#background = background;
+  }
+
+  get state(): IntegrityState {
+    return this.#state;
+  }
+
+  /** Whether the file was found damaged: the store leases nothing more. */
+  get corrupt(): boolean {
+    return this.#state === "corrupt";
+  }
+
+  /** Starts the background check, if one is planned; reports damage or a check that could not run. */
+  start(
+    path: string,
+    driver: SqliteDriverName,
+    busyTimeoutMs: number,
+    context: Pick<StoreContext, "onWarning">,
+  ): void {
+    if (!this.#background) return;
+    this.#state = "checking";
+    this.#check = new BackgroundIntegrityCheck(path, driver, busyTimeoutMs, (outcome) =>
+      this.#ended(path, outcome, context),
+    );
+  }
+
+  stop(): void {
+    this.#check?.stop();
+    this.#check = undefined;
+  }
+
+  #ended(path: string, outcome: IntegrityOutcome, context: Pick<StoreContext, "onWarning">): void {
+    this.#check = undefined;
+    if (outcome.ok) {
+      this.#state = "ok";
+      return;
+    }
+    if ("problems" in outcome) {
+      this.#state = "corrupt";
+      context.onWarning?.({ kind: "corrupt", error: corruptFile(path, outcome.problems, true) });
+      return;
+    }
+    this.#state = "unchecked";
+    context.onWarning?.({ kind: "unchecked", reason: outcome.error });
+  }
+}
