@@ -92,7 +92,9 @@ describe("SqliteStore integrity check", () => {
     expect(dispatcher.stats().store).toMatchObject({ kind: "sqlite", integrity: "corrupt" });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ kind: "corrupt" });
-    expect(warnings[0]?.message).toMatch(/is damaged: SQLite's quick_check reports .+ sends nothing more/);
+    expect(warnings[0]?.message).toMatch(
+      /is damaged: SQLite's quick_check reports .+ sends nothing more/,
+    );
     expect(errors.filter((line) => line.includes("file is damaged"))).toHaveLength(1);
 
     // New events still reach the file, but nothing is sent from it.

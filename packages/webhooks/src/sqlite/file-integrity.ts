@@ -14,23 +14,23 @@ import { BackgroundIntegrityCheck, type IntegrityOutcome } from "./integrity-wor
 export type IntegrityState = "ok" | "checking" | "corrupt" | "unchecked";
 
 export class FileIntegrity {
-  #state: IntegrityState;
-  #check: BackgroundIntegrityCheck | undefined;
-  readonly #background: boolean;
+  private current: IntegrityState;
+  private check: BackgroundIntegrityCheck | undefined;
+  private readonly background: boolean;
 
   /** `checkedAtOpen`: the whole file was checked before use; `background`: a check of the whole file follows. */
   constructor(checkedAtOpen: boolean, background: boolean) {
-    this.#state = checkedAtOpen ? "ok" : "unchecked";
-    this.#background = background;
+    this.current = checkedAtOpen ? "ok" : "unchecked";
+    this.background = background;
   }
 
   get state(): IntegrityState {
-    return this.#state;
+    return this.current;
   }
 
   /** Whether the file was found damaged: the store leases nothing more. */
   get corrupt(): boolean {
-    return this.#state === "corrupt";
+    return this.current === "corrupt";
   }
 
   /** Starts the background check, if one is planned; reports damage or a check that could not run. */
@@ -40,30 +40,34 @@ export class FileIntegrity {
     busyTimeoutMs: number,
     context: Pick<StoreContext, "onWarning">,
   ): void {
-    if (!this.#background) return;
-    this.#state = "checking";
-    this.#check = new BackgroundIntegrityCheck(path, driver, busyTimeoutMs, (outcome) =>
-      this.#ended(path, outcome, context),
+    if (!this.background) return;
+    this.current = "checking";
+    this.check = new BackgroundIntegrityCheck(path, driver, busyTimeoutMs, (outcome) =>
+      this.ended(path, outcome, context),
     );
   }
 
   stop(): void {
-    this.#check?.stop();
-    this.#check = undefined;
+    this.check?.stop();
+    this.check = undefined;
   }
 
-  #ended(path: string, outcome: IntegrityOutcome, context: Pick<StoreContext, "onWarning">): void {
-    this.#check = undefined;
+  private ended(
+    path: string,
+    outcome: IntegrityOutcome,
+    context: Pick<StoreContext, "onWarning">,
+  ): void {
+    this.check = undefined;
     if (outcome.ok) {
-      this.#state = "ok";
+      this.current = "ok";
       return;
     }
     if ("problems" in outcome) {
-      this.#state = "corrupt";
+      this.current = "corrupt";
       context.onWarning?.({ kind: "corrupt", error: corruptFile(path, outcome.problems, true) });
       return;
     }
-    this.#state = "unchecked";
+    this.current = "unchecked";
     context.onWarning?.({ kind: "unchecked", reason: outcome.error });
   }
 }

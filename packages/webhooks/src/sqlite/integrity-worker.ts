@@ -53,7 +53,7 @@ try {
 
 /** One background check of the file at `path`; `done` gets its outcome once, unless stopped first. */
 export class BackgroundIntegrityCheck {
-  #worker: Worker | undefined;
+  private worker: Worker | undefined;
 
   constructor(
     path: string,
@@ -72,26 +72,26 @@ export class BackgroundIntegrityCheck {
     worker.unref();
     let reported = false;
     const report = (outcome: IntegrityOutcome) => {
-      if (reported || this.#worker === undefined) return;
+      if (reported || this.worker === undefined) return;
       reported = true;
-      this.#worker = undefined;
+      this.worker = undefined;
       done(outcome);
     };
     worker.once("message", (outcome: IntegrityOutcome) => report(outcome));
     worker.once("error", (error) => report({ ok: false, error: String(error.message) }));
     worker.once("exit", () => report({ ok: false, error: "the check's worker thread exited" }));
-    this.#worker = worker;
+    this.worker = worker;
   }
 
   /** Whether the check still runs. */
   get running(): boolean {
-    return this.#worker !== undefined;
+    return this.worker !== undefined;
   }
 
   /** Stops the check (the store closes); nothing is reported after this. */
   stop(): void {
-    const worker = this.#worker;
-    this.#worker = undefined;
+    const worker = this.worker;
+    this.worker = undefined;
     void worker?.terminate();
   }
 }
