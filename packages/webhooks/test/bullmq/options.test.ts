@@ -13,7 +13,7 @@ import { sampleData } from "../support/events";
 import type { Responder } from "../support/receiver";
 import { startTestReceiver } from "../support/test-receiver";
 import { until } from "../support/until";
-import { openProducer } from "./support/distributed";
+import { openProducer, openQueues } from "./support/distributed";
 import { useSharedRedis } from "./support/redis-fixture";
 
 const redis = await useSharedRedis();
@@ -60,11 +60,27 @@ describe("@attesta/webhooks/bullmq endpoint options", () => {
     },
   );
 
-  it("accepts disableOnGone: false, which is what the workers do", async () => {
+  it("accepts disableOnGone: false: a 410 dead-letters that delivery and the endpoint stays enabled", async () => {
     const prefix = redis.freshPrefix();
-    const endpoints = [{ id: "main", url, disableOnGone: false }];
-    await workersFor(endpoints, prefix);
-    producerFor(endpoints, prefix);
+    const receiver = await startTestReceiver((_req, res, index) =>
+      res.writeHead(index === 0 ? 410 : 204).end(),
+    );
+    const endpoints = [
+      { id: "main", url: receiver.url, disableOnGone: false, retryCount: 2, retryBaseDelayMs: 10 },
+    ];
+    const letters: DeadLetter[] = [];
+    await workersFor(endpoints, prefix, { onDeadLetter: (letter) => letters.push(letter) });
+    const bus = producerFor(endpoints, prefix);
+    bus.emit({ type: "approved", data: sampleData("approved", 0) });
+    await until(() => letters.length === 1, 10_000);
+    // Not retried, although retries were left.
+    expect(letters[0]).toMatchObject({ reason: "rejected", attempts: 1, status: 410 });
+    // The next event is still sent to the endpoint, which stays enabled.
+    bus.emit({ type: "approved", data: sampleData("approved", 1) });
+    await until(() => receiver.requests.length === 2, 10_000);
+    const admin = openQueues(endpoints, { connection: redis.url, prefix }).admin();
+    await until(async () => (await admin.endpoints())[0]?.lastSuccessAt !== undefined, 10_000, 25);
+    expect((await admin.endpoints())[0]).toMatchObject({ id: "main", state: "enabled" });
   });
 
   it("refuses options a role would ignore, naming the ones it takes", async () => {
@@ -135,8 +151,7 @@ describe("@attesta/webhooks/bullmq job budget", () => {
     bus.emit({ type: "approved", data: sampleData("approved") });
     await until(() => letters.length === 1, 10_000);
     expect(letters[0]).toMatchObject({ reason: "exhausted", attempts: 2, status: 500 });
-    const queues = new WebhookQueues([base], { connection: redis.url, prefix });
-    defer(() => queues.close());
+    const queues = openQueues([base], { connection: redis.url, prefix });
     await until(async () => (await queues.stats()).dead === 1, 10_000, 25);
     expect(receiver.requests).toHaveLength(2);
   }, 20_000);
