@@ -8,14 +8,14 @@ import {
 } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import { type Responder, startReceiver } from "./support/receiver";
+import type { Responder } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 import { until } from "./support/until";
 
 type Seen = { name: keyof DispatcherEvents; data: Record<string, unknown> };
 
 async function setup(responder: Responder, config: Record<string, unknown>) {
-  const receiver = await startReceiver(responder);
-  defer(() => receiver.close());
+  const receiver = await startTestReceiver(responder);
   const bus = new EventBus();
   const letters: DeadLetter[] = [];
   const dispatcher = new WebhookDispatcher(bus, [], {

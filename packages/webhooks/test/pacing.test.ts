@@ -8,11 +8,11 @@ import {
 } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import { type Responder, startReceiver } from "./support/receiver";
+import type { Responder } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 
 async function setup(responder: Responder, config: Partial<WebhookConfig>) {
-  const receiver = await startReceiver(responder);
-  defer(() => receiver.close());
+  const receiver = await startTestReceiver(responder);
   const bus = new EventBus();
   const attempts: DeliveryAttempt[] = [];
   const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, ...config }], {

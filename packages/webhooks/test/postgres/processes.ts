@@ -104,12 +104,7 @@ export function startStoreProcess(args: {
   return state;
 }
 
-/** Polls `done` every 50 ms; false once `ms` passed. */
-export async function waitFor(done: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > until) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return true;
+/** Says which acknowledged deliveries never arrived (the first ten of them). */
+export function neverArrived(missing: readonly string[]): string {
+  return `${missing.length} acknowledged deliveries never arrived: ${missing.slice(0, 10).join(", ")}`;
 }
