@@ -204,6 +204,8 @@ export interface DeliveryStore {
   readonly failing?: boolean;
   /** Deliveries held in memory because their first commit failed. Optional. */
   readonly uncommitted?: number;
+  /** A durable store's file: checked (`ok`), being checked, found damaged, or `unchecked`. Optional. */
+  readonly integrity?: "ok" | "checking" | "corrupt" | "unchecked";
 
   /**
    * Whether `saveEndpoint` may receive secrets. Unless `true`, the dispatcher
@@ -240,7 +242,11 @@ export interface DeliveryStore {
  */
 export type StoreWarning =
   | { readonly kind: "file_size"; readonly bytes: number; readonly limit: number }
-  | { readonly kind: "stored_bound"; readonly endpointId: string; readonly limit: number };
+  | { readonly kind: "stored_bound"; readonly endpointId: string; readonly limit: number }
+  /** The background integrity check found the file damaged: nothing more is sent from it. */
+  | { readonly kind: "corrupt"; readonly error: Error }
+  /** The background integrity check could not run (`reason`): the file is used unchecked. */
+  | { readonly kind: "unchecked"; readonly reason: string };
 
 /** What the dispatcher gives its store at `open`. */
 export interface StoreContext {
