@@ -10,6 +10,7 @@ import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
 import type { Responder } from "./support/receiver";
 import { startTestReceiver } from "./support/test-receiver";
+import { until } from "./support/until";
 
 async function setup(responder: Responder, config: Partial<WebhookConfig>) {
   const receiver = await startTestReceiver(responder);
@@ -86,8 +87,7 @@ describe("retry schedules", () => {
     });
     emit(1);
     // Bounded by 5 s: a loaded machine can take a while to connect.
-    for (let i = 0; i < 500 && attempts.length === 0; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await until(() => attempts.length > 0, 5000);
     expect(attempts[0]?.willRetry).toBe(true);
     expect(attempts[0]?.retryInMs).toBeGreaterThanOrEqual(SVIX_SCHEDULE[0]! * 0.8);
     expect(attempts[0]?.retryInMs).toBeLessThanOrEqual(SVIX_SCHEDULE[0]! * 1.2);

@@ -67,9 +67,9 @@ describe("PostgresStore: several processes on one database", () => {
     ).length;
     expect(repeated).toBeLessThanOrEqual(recentBeforeKill);
     // Concurrency 2 on e0 and e1, ordered (1) on e2: across all three processes together.
-    expect(receiver.maxOpen.get("e0")).toBeLessThanOrEqual(2);
-    expect(receiver.maxOpen.get("e1")).toBeLessThanOrEqual(2);
-    expect(receiver.maxOpen.get("e2")).toBe(1);
+    expect(receiver.maxOpen("e0")).toBeLessThanOrEqual(2);
+    expect(receiver.maxOpen("e1")).toBeLessThanOrEqual(2);
+    expect(receiver.maxOpen("e2")).toBe(1);
     // Ordered: each process's events reach e2 in the order they were emitted (first arrivals).
     for (const proc of [1, 2]) {
       const first = new Map<number, number>();

@@ -156,8 +156,7 @@ describe("@attesta/webhooks/bullmq faults", () => {
     await server.stop();
     // Emitted while Redis is away: the producer holds them and writes them after the restart.
     emitTagged(bus, 100, 200);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(producer.stats().writeErrors).toBeGreaterThan(0);
+    await until(() => producer.stats().writeErrors > 0, 10_000);
     await server.start();
 
     await until(() => producer.stats().persisted === 200, 30_000);

@@ -32,7 +32,10 @@ describe("@attesta/webhooks/bullmq isolation", () => {
     expect(stats.endpoints[0]).toMatchObject({ delivered: 0, dead: 0, failedAttempts: 0 });
     await until(() => dead.requests.length >= 2);
     expect((await queues.stats()).endpoints[0]).toMatchObject({ active: 2, waiting: 38 });
-    // Give extra workers time to overstep the limit, were it per process only.
+    // Give extra workers time to overstep the limit, were it per process only:
+    // the second worker set would then have taken its two jobs when they were
+    // added, as the first did, and their requests cross loopback in
+    // milliseconds, so 500 ms leaves a loaded machine a wide margin.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(dead.requests).toHaveLength(2);
   }, 30_000);
