@@ -17,7 +17,7 @@ import { DATABASE_URL, dropSchemas, freshSchema } from "./postgres/database";
 import { tempDbPath } from "./sqlite/temp-file";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { startReceiver } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 import { until } from "./support/until";
 
 afterAll(dropSchemas);
@@ -55,10 +55,9 @@ describe.each(Object.keys(STORES))("format output with the %s store", (kind) => 
   const store = () => (STORES[kind] as () => DeliveryStore | undefined)();
 
   it("sends the content type and headers with every attempt, signed over the exact body, and shows them", async () => {
-    const receiver = await startReceiver((_req, res, index) => {
+    const receiver = await startTestReceiver((_req, res, index) => {
       res.writeHead(index === 0 ? 503 : 204).end();
     });
-    defer(() => receiver.close());
     const { dispatcher, bus } = dispatcherWith(store(), {
       url: receiver.url,
       id: "audit",
@@ -90,8 +89,7 @@ describe.each(Object.keys(STORES))("format output with the %s store", (kind) => 
   it.each(["X-Attesta-Signature", "webhook-signature", "content-length", "host", "content-type"])(
     "dead-letters a delivery whose format sets %s as format_failed, and sends the others",
     async (name) => {
-      const receiver = await startReceiver();
-      defer(() => receiver.close());
+      const receiver = await startTestReceiver();
       const { dispatcher, bus, letters } = dispatcherWith(store(), {
         url: receiver.url,
         id: "audit",
@@ -119,8 +117,7 @@ describe.each(Object.keys(STORES))("format output with the %s store", (kind) => 
 
 describe("format output shapes", () => {
   it("keeps an object with only a body key a JSON body, and refuses a content type that is not a media type", async () => {
-    const receiver = await startReceiver();
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver();
     const { dispatcher, bus, letters } = dispatcherWith(undefined, {
       url: receiver.url,
       format: (payload) =>

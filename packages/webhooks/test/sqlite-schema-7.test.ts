@@ -13,9 +13,8 @@ import { writeOldFile } from "./sqlite/old-file";
 import { openRaw } from "./sqlite/raw-database";
 import { tempDbPath } from "./sqlite/temp-file";
 import { ANSWERS, startChatReceiver } from "./support/chat-receiver";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { startReceiver } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 import { until, within } from "./support/until";
 
 type Disabled = DispatcherEvents["endpoint.disabled"];
@@ -66,8 +65,7 @@ describe("SqliteStore schema 7", () => {
          VALUES ('old-hook', ?, 0, 1000, 'gone', 1000)`,
       ).run(JSON.stringify({ id: "old-hook", url: "http://127.0.0.1:9/hook" }));
     });
-    const receiver = await startReceiver();
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver();
     const { bus, dispatcher, disabled, close } = open(path, [
       { id: "audit", url: receiver.url, format: plainText },
     ]);
@@ -105,7 +103,6 @@ describe("SqliteStore schema 7", () => {
   it("keeps the service's code of a gone endpoint across a restart and shows it in every view", async () => {
     const path = tempDbPath();
     const slack = await startChatReceiver("slack", [ANSWERS.slack.channelIsArchived]);
-    defer(() => slack.close());
     const config: WebhookConfig = { id: "alerts", url: slack.url, format: "slack" };
     const first = open(path, []);
     first.dispatcher.addEndpoint(config);

@@ -16,7 +16,7 @@ import type { PendingQueue } from "./pending-queue";
 import type { StoreWriter } from "./store-writer";
 
 /** What the pending set needs from an open store. */
-export interface PendingParts {
+export interface MaterializeDeps {
   readonly context: StoreContext;
   readonly writer: StoreWriter;
   readonly reader: DeliveryReader;
@@ -29,7 +29,7 @@ export type Unserializable = [PendingEntry, unknown, DispatchableEvent];
 /** Materialises the buffered events of `dirty`, numbering rows after `lastSeq`. */
 export function materialize(
   dirty: readonly PendingQueue[],
-  parts: PendingParts,
+  parts: MaterializeDeps,
   lastSeq: number,
 ): { failed: Unserializable[]; lastSeq: number } {
   const failed: Unserializable[] = [];
@@ -62,10 +62,17 @@ export function materialize(
       writer.add(entry);
       try {
         // Shared with the event's other endpoints: the context serialises it once.
-        const formatted = context.render(source, queue.endpointId);
-        entry.body = formatted.body;
-        if (formatted.contentType !== undefined) entry.contentType = formatted.contentType;
-        if (formatted.headers !== undefined) entry.headers = formatted.headers;
+        // Past a full window the body only goes to the file: as text, when the
+        // context can, so that no buffer waits for a full collection to be freed.
+        const made = queue.spills()
+          ? context.render(source, queue.endpointId, true)
+          : context.render(source, queue.endpointId);
+        if (typeof made === "string") entry.body = made;
+        else {
+          entry.body = made.body;
+          if (made.contentType !== undefined) entry.contentType = made.contentType;
+          if (made.headers !== undefined) entry.headers = made.headers;
+        }
       } catch (error) {
         entry.live = false;
         entry.deadReason = bodyFailureReason(error);

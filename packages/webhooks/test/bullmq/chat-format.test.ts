@@ -16,7 +16,7 @@ import type { DeadLetter, DeliveryAttempt } from "../../src/index";
 import { ANSWERS, startChatReceiver } from "../support/chat-receiver";
 import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
-import { startReceiver } from "../support/receiver";
+import { startTestReceiver } from "../support/test-receiver";
 import { until } from "../support/until";
 import { useSharedRedis } from "./support/redis-fixture";
 
@@ -46,7 +46,6 @@ async function startPair(endpoints: DistributedEndpointConfig[]) {
 describe("@attesta/webhooks/bullmq with a chat format", () => {
   it("sends the Discord message the service accepts, signed, and waits as Discord's retry_after says", async () => {
     const receiver = await startChatReceiver("discord", [ANSWERS.discord.rateLimited(1.2)]);
-    defer(() => receiver.close());
     const endpoints: DistributedEndpointConfig[] = [
       {
         id: "discord",
@@ -72,10 +71,9 @@ describe("@attesta/webhooks/bullmq with a chat format", () => {
   });
 
   it("carries a format function's content type and headers in the job, sends them with every attempt, and dead-letters a refused header", async () => {
-    const receiver = await startReceiver((_req, res, index) => {
+    const receiver = await startTestReceiver((_req, res, index) => {
       res.writeHead(index === 0 ? 503 : 204).end();
     });
-    defer(() => receiver.close());
     const endpoints: DistributedEndpointConfig[] = [
       {
         id: "audit",
