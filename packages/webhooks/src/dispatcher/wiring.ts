@@ -14,7 +14,7 @@ import type { Endpoint } from "../router/endpoint";
 import type { PayloadBytes } from "../router/payload-bytes";
 import type { Router } from "../router/router";
 import type { SchedulerHost } from "../scheduler/scheduler-host";
-import type { DeliveryStore, StoreContext } from "../store/delivery-store";
+import type { DeliveryStore, StoreContext, StoredEndpoint } from "../store/delivery-store";
 import { summarizeFailure } from "../transport/failure-summary";
 
 /** The dispatcher's side of the wiring. */
@@ -33,6 +33,8 @@ export interface DispatcherSide {
   settled(): void;
   /** The store made deliveries pending by itself (a redelivery requested by another process): lease again. */
   wake(): void;
+  /** Another process sharing the store changed the endpoints it keeps: apply what differs. */
+  endpointsChanged(endpoints: readonly StoredEndpoint[]): void;
 }
 
 /** What the per-endpoint loops report, turned into hooks, counters and dead letters. */
@@ -122,6 +124,7 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
       );
     },
     wake: () => side.wake(),
+    endpointsChanged: (endpoints) => side.endpointsChanged(endpoints),
     onWarning: (warning) => reporter.storeWarning(warning),
     onCommitError: (error, lost) =>
       reporter.log(
