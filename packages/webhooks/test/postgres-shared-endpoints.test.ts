@@ -56,7 +56,9 @@ describe("PostgresStore: endpoints shared by every process", () => {
     const receiver = await startTestReceiver();
     const base = receiver.url.replace(/\/hook$/, "");
     const arrived = (path: string, tag: string) =>
-      receiver.requests.filter((r) => r.path === path && r.body.toString("utf8").includes(`"tag":"${tag}"`)).length;
+      receiver.requests.filter(
+        (r) => r.path === path && r.body.toString("utf8").includes(`"tag":"${tag}"`),
+      ).length;
     const schema = freshSchema("attesta_shared");
     // A long poll: the changes below travel by notification.
     const a = startProcess(schema, 60_000);

@@ -15,7 +15,7 @@ import { redactUrl } from "../transport/redact-url";
 import type { DeliveryJobData } from "./job-data";
 
 /** What `WebhookQueues` lends its admin. */
-export interface QueuesHost {
+export interface QueuesAdminDeps {
   readonly endpoints: readonly Endpoint[];
   queue(id: string): Queue;
   get(id: string): Promise<DeliveryRecord | undefined>;
@@ -43,7 +43,7 @@ const STATES: Record<DeliveryStatus, JobType[]> = {
   dead: ["failed"],
 };
 
-export function createQueuesAdmin(host: QueuesHost): DeliveryAdmin {
+export function createQueuesAdmin(host: QueuesAdminDeps): DeliveryAdmin {
   const endpointsOf = (ids?: readonly string[]) =>
     host.endpoints.filter((e) => ids === undefined || ids.includes(e.id));
   const jobsOf = async (endpoint: Endpoint, status: DeliveryStatus, count = WINDOW) =>

@@ -7,7 +7,7 @@
 import type { EventSelection } from "../router/route-table";
 import type { Router } from "../router/router";
 import type { BreakerState } from "../scheduler/circuit-breaker";
-import type { Scheduler } from "../scheduler/scheduler";
+import type { SchedulerRegistry } from "../scheduler/scheduler-registry";
 import type { DeliveryStore, DisableReason } from "../store/delivery-store";
 
 /** One endpoint as `endpoints()` describes it. Never contains the secret. */
@@ -31,7 +31,7 @@ export interface EndpointInfo {
 
 export function describeEndpoints(parts: {
   readonly router: Router;
-  readonly scheduler: Scheduler;
+  readonly scheduler: SchedulerRegistry;
   readonly store: DeliveryStore;
 }): EndpointInfo[] {
   return parts.router.endpoints.map((endpoint) => {

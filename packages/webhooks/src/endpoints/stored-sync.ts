@@ -10,14 +10,14 @@ import type { OperatorEvent } from "../reporting/operator-events";
 import type { Endpoint } from "../router/endpoint";
 import { type ResolvedConfig, resolveConfig } from "../router/resolve-configs";
 import type { Router } from "../router/router";
-import type { Scheduler } from "../scheduler/scheduler";
+import type { SchedulerRegistry } from "../scheduler/scheduler-registry";
 import type { DeliveryStore, StoredEndpoint } from "../store/delivery-store";
 import type { EndpointRecords, RestoredConfig, SecretResolver } from "./endpoint-records";
 
 /** What the sync changes: the admin's registry. */
 export interface SyncTarget {
   readonly router: Router;
-  readonly scheduler: Scheduler;
+  readonly scheduler: SchedulerRegistry;
   readonly records: EndpointRecords;
   readonly store: DeliveryStore;
   /** Ids seen in the store: only these are removed when they are gone from it. */

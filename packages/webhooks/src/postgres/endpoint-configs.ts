@@ -26,7 +26,7 @@ export class EndpointConfigs {
         `saveEndpoint("${endpoint.id}") was given a secret while storeSecrets is off; nothing was written. Fix: strip secret from the config, or pass storeSecrets: true to write secrets on purpose.`,
       );
     const { disabled } = endpoint;
-    this.#run("save an endpoint", this.queries.saveEndpoint, [
+    this.run("save an endpoint", this.queries.saveEndpoint, [
       endpoint.id,
       JSON.stringify(endpoint.config),
       endpoint.signed,
@@ -38,11 +38,11 @@ export class EndpointConfigs {
   }
 
   remove(id: string): void {
-    this.#run("remove an endpoint", this.queries.removeEndpoint, [id, this.queries.channel]);
+    this.run("remove an endpoint", this.queries.removeEndpoint, [id, this.queries.channel]);
   }
 
   saveState(id: string, disabled: EndpointDisabledState | undefined, now: number): void {
-    this.#run("save an endpoint's state", this.queries.saveEndpointState, [
+    this.run("save an endpoint's state", this.queries.saveEndpointState, [
       id,
       disabled?.reason ?? null,
       disabled?.since ?? null,
@@ -52,10 +52,10 @@ export class EndpointConfigs {
   }
 
   load(): StoredEndpoint[] {
-    return this.#run("load the endpoints", this.queries.loadEndpoints, []).map(storedEndpoint);
+    return this.run("load the endpoints", this.queries.loadEndpoints, []).map(storedEndpoint);
   }
 
-  #run(what: string, text: string, values: unknown[]): unknown[][] {
+  private run(what: string, text: string, values: unknown[]): unknown[][] {
     if (text !== this.queries.loadEndpoints) this.written();
     try {
       const [rows = []] = this.thread.runSync([{ text, values }]);

@@ -14,11 +14,11 @@ import { storedEndpoint } from "./endpoint-configs";
 
 export class EndpointWatch {
   /** Bumped by every endpoint write of this process. */
-  #generation = 0;
-  #loading = false;
-  #again = false;
-  #last: string | undefined;
-  #ids = new Set<string>();
+  private generation = 0;
+  private loading = false;
+  private again = false;
+  private last: string | undefined;
+  private ids = new Set<string>();
 
   constructor(
     private readonly thread: DatabaseThread,
@@ -29,37 +29,37 @@ export class EndpointWatch {
 
   /** This process wrote an endpoint: a list read before that must not undo it. */
   written(): void {
-    this.#generation++;
+    this.generation++;
   }
 
   /** Reads the stored configs (one read at a time; a check asked for meanwhile runs after it). */
   check(): void {
-    if (this.#loading) {
-      this.#again = true;
+    if (this.loading) {
+      this.again = true;
       return;
     }
-    this.#loading = true;
-    const generation = this.#generation;
+    this.loading = true;
+    const generation = this.generation;
     this.thread.run([{ text: this.sql }]).then(
       ([rows = []]) => {
-        this.#loading = false;
+        this.loading = false;
         // Read before one of this process's own writes: read again.
-        if (this.#again || generation !== this.#generation) {
-          this.#again = false;
+        if (this.again || generation !== this.generation) {
+          this.again = false;
           this.check();
           return;
         }
         const key = JSON.stringify(rows);
-        if (key === this.#last) return;
-        this.#last = key;
+        if (key === this.last) return;
+        this.last = key;
         const endpoints = rows.map(storedEndpoint);
         const ids = new Set(endpoints.map((endpoint) => endpoint.id));
-        const removed = [...this.#ids].filter((id) => !ids.has(id));
-        this.#ids = ids;
+        const removed = [...this.ids].filter((id) => !ids.has(id));
+        this.ids = ids;
         this.changed(endpoints, removed);
       },
       () => {
-        this.#loading = false; // The next poll reads again.
+        this.loading = false; // The next poll reads again.
       },
     );
   }

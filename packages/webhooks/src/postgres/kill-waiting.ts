@@ -9,12 +9,12 @@
  * @module
  */
 import type { DeadReason, LeasedDelivery } from "../store/delivery-store";
-import type { OpenStore } from "./store-parts";
+import type { OpenPostgresStore } from "./open-postgres-store";
 import { entryFromRow, leasedView, settleEntry, type WindowEntry } from "./window-entry";
 
 /** Settles the endpoint's waiting deliveries dead (those created before `createdBefore` when given). */
 export function killWaiting(
-  open: OpenStore,
+  open: OpenPostgresStore,
   endpointId: string,
   reason: DeadReason,
   createdBefore: number | undefined,

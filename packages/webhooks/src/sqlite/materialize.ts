@@ -16,7 +16,7 @@ import type { PendingQueue } from "./pending-queue";
 import type { StoreWriter } from "./store-writer";
 
 /** What the pending set needs from an open store. */
-export interface PendingParts {
+export interface MaterializeDeps {
   readonly context: StoreContext;
   readonly writer: StoreWriter;
   readonly reader: DeliveryReader;
@@ -29,7 +29,7 @@ export type Unserializable = [PendingEntry, unknown, DispatchableEvent];
 /** Materialises the buffered events of `dirty`, numbering rows after `lastSeq`. */
 export function materialize(
   dirty: readonly PendingQueue[],
-  parts: PendingParts,
+  parts: MaterializeDeps,
   lastSeq: number,
 ): { failed: Unserializable[]; lastSeq: number } {
   const failed: Unserializable[] = [];

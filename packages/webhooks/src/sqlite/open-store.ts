@@ -21,7 +21,7 @@ import { StoreWriter } from "./store-writer";
 
 export const BUSY_TIMEOUT_MS = 5000;
 
-export interface OpenParts {
+export interface OpenSqliteStore {
   readonly db: SqliteDatabase;
   readonly context: StoreContext;
   readonly lock: OwnerLock;
@@ -46,7 +46,7 @@ export function openStore(
   options: ResolvedSqliteOptions,
   context: StoreContext,
   tasks: MaintenanceTasks,
-): OpenParts {
+): OpenSqliteStore {
   const db = openDatabase(options.path, {
     readonly: false,
     busyTimeoutMs: BUSY_TIMEOUT_MS,
