@@ -40,6 +40,7 @@ function startProcess(schema: string, pollIntervalMs: number) {
   });
   let sent = 0;
   return {
+    pid: child.pid,
     state,
     endpoint: (id: string) => state.endpoints.find((endpoint) => endpoint.id === id),
     /** Sends a command and resolves once the process has carried it out. */
@@ -73,27 +74,35 @@ describe("PostgresStore: endpoints shared by every process", () => {
     await b.run({ op: "emit", count: 5, tag: "first" });
     await until(() => arrived("/one", "first") === 5, 20_000);
 
-    // Changed in B: A, which delivers the endpoint, sends to the new URL.
-    await b.run({ op: "update", id: "x", patch: { url: `${base}/two` } });
-    await until(() => a.endpoint("x")?.url === `${base}/two`, 20_000);
-    await b.run({ op: "emit", count: 5, tag: "second" });
+    // One process holds the endpoint's lease and delivers it; the changes below are made in the
+    // other one, so what is delivered shows that the owner applied them.
+    const { rows } = await query(
+      `SELECT owner FROM "${schema}".endpoint_owners WHERE endpoint_id = 'x'`,
+    );
+    const ownerPid = Number(String((rows[0] as { owner: string }).owner).split(":")[1]);
+    const [owner, other] = ownerPid === a.pid ? [a, b] : [b, a];
+    expect(owner.pid).toBe(ownerPid);
+
+    await other.run({ op: "update", id: "x", patch: { url: `${base}/two` } });
+    await until(() => owner.endpoint("x")?.url === `${base}/two`, 20_000);
+    await other.run({ op: "emit", count: 5, tag: "second" });
     await until(() => arrived("/two", "second") === 5, 20_000);
     expect(arrived("/one", "second")).toBe(0);
 
-    // Disabled in B: A stops, keeps what is owed, and sends it once B enables it again.
-    await b.run({ op: "disable", id: "x" });
-    await until(() => a.endpoint("x")?.state === "disabled", 20_000);
-    await a.run({ op: "emit", count: 4, tag: "held" });
-    await until(() => a.endpoint("x")?.pending === 4, 20_000);
+    // Disabled elsewhere: the owner stops, keeps what is owed, and sends it once enabled again.
+    await other.run({ op: "disable", id: "x" });
+    await until(() => owner.endpoint("x")?.state === "disabled", 20_000);
+    await other.run({ op: "emit", count: 4, tag: "held" });
+    await until(() => owner.endpoint("x")?.pending === 4, 20_000);
     expect(arrived("/two", "held")).toBe(0);
-    await b.run({ op: "enable", id: "x" });
-    await until(() => a.endpoint("x")?.state === "enabled", 20_000);
+    await other.run({ op: "enable", id: "x" });
+    await until(() => owner.endpoint("x")?.state === "enabled", 20_000);
     await until(() => arrived("/two", "held") === 4, 20_000);
 
-    // Removed in B: gone from A too.
-    await b.run({ op: "remove", id: "x", drain: true });
-    await until(() => a.endpoint("x") === undefined, 20_000);
-    expect(b.endpoint("x")).toBeUndefined();
+    // Removed elsewhere: gone from the owner too.
+    await other.run({ op: "remove", id: "x", drain: true });
+    await until(() => owner.endpoint("x") === undefined, 20_000);
+    await until(() => other.endpoint("x") === undefined, 20_000);
     const requests = receiver.requests.length;
     expect(requests).toBe(14);
   }, 120_000);
