@@ -57,6 +57,17 @@ describe("WebhookQueues.admin", () => {
     const [health] = await admin.endpoints();
     expect(health).toMatchObject({ id: "billing", failureRate: 1, state: "enabled", pending: 0 });
 
+    const discovered = await WebhookQueues.discover(options);
+    const found = discovered.admin();
+    defer(() => found.close());
+    expect((await found.endpoints()).map((e) => [e.id, e.url, e.events])).toEqual([
+      ["billing", "", "unknown"],
+    ]);
+    expect((await found.deliveries({ status: "dead" })).items.map((d) => d.id)).toEqual(dead);
+    await expect(WebhookQueues.discover({ ...options, prefx: "x" } as never)).rejects.toThrow(
+      /Did you mean "prefix"/,
+    );
+
     expect(await admin.disableEndpoint("billing")).toBe(true);
     expect((await admin.endpoints())[0]?.state).toBe("disabled");
     expect(await admin.enableEndpoint("billing")).toBe(true);
