@@ -17,7 +17,11 @@ export type {
 } from "./admin/delivery-admin";
 export { dispatcherAdmin } from "./admin/dispatcher-admin";
 export type { DispatchableEvent, EventSource } from "./dispatchable-event";
-export { type Deliveries, WebhookDispatcher } from "./dispatcher/webhook-dispatcher";
+export {
+  type Deliveries,
+  type DeliveryLookup,
+  WebhookDispatcher,
+} from "./dispatcher/webhook-dispatcher";
 export type { EndpointInfo, RemoveEndpointOptions } from "./endpoints/endpoint-admin";
 export type { SecretResolver } from "./endpoints/endpoint-records";
 export type { DeliveryErrorContext } from "./errors";

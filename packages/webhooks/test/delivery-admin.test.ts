@@ -63,15 +63,6 @@ async function allPages(admin: DeliveryAdmin, query: Parameters<DeliveryAdmin["d
   return ids;
 }
 
-/** Polls an async condition, at most 15 s. */
-async function untilAsync(condition: () => Promise<boolean>): Promise<void> {
-  for (let tries = 0; tries < 300; tries++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error("condition not met within 15 s");
-}
-
 describe("dispatcherAdmin", () => {
   it("pages newest first with a keyset cursor, filters, and redelivers over real HTTP", async () => {
     const { state, receiver, bus, dispatcher } = await liveDispatcher();
@@ -174,8 +165,10 @@ describe("PostgresInspector.admin", () => {
     defer(() => admin.close());
     expect(admin).toMatchObject({ kind: "postgres", capabilities: { deferred: true } });
     // Settlements reach the database with the store's next commit.
-    await untilAsync(
+    await until(
       async () => (await allPages(admin, { status: "dead", limit: 4 })).length === 10,
+      15_000,
+      50,
     );
     const newestFirst = (await admin.deliveries({ limit: 10 })).items.map((d) => d.createdAt);
     expect(newestFirst).toEqual([...newestFirst].sort((a, b) => b - a));
@@ -199,8 +192,10 @@ describe("PostgresInspector.admin", () => {
     expect(await admin.redeliver(first?.id as string)).toBe(true);
     expect(await admin.recover({ since: 0, endpoints: ["billing"] })).toBe(5);
     expect(await admin.retry({ endpoints: ["billing"] })).toBe(0);
-    await untilAsync(
+    await until(
       async () => (await admin.deliveries({ status: "delivered" })).items.length === 6,
+      15_000,
+      50,
     );
     const minutes = await admin.stats({ since: Date.now() - 60_000, until: Date.now() + 1 });
     expect(minutes.reduce((sum, m) => sum + m.delivered, 0)).toBe(6);

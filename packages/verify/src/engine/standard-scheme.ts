@@ -26,15 +26,15 @@ export interface StandardHeaders {
   signature: string | undefined;
 }
 
-type Parts = readonly (string | Uint8Array)[];
+type SignedContent = readonly (string | Uint8Array)[];
 
 /** The signed content, `id.timestamp.body`, as parts (the body is not copied for HMAC). */
-function signedParts(id: string, timestamp: number | string, body: SignableBody): Parts {
+function signedParts(id: string, timestamp: number | string, body: SignableBody): SignedContent {
   return [`${id}.${timestamp}.`, bodyPart(body)];
 }
 
 /** The signed content as one byte string, for ed25519. */
-function signedBytes(engine: Engine, parts: Parts): Uint8Array {
+function signedBytes(engine: Engine, parts: SignedContent): Uint8Array {
   const chunks = parts.map((part) =>
     typeof part === "string" ? engine.primitives.bytes(part) : part,
   );
@@ -162,7 +162,7 @@ export function checkStandard(
 function matchesKey(
   engine: Engine,
   key: StandardKey,
-  parts: Parts,
+  parts: SignedContent,
   message: StandardMessageHeaders,
 ): MaybePromise<boolean> {
   return andThen(standardKey(engine, key), (prepared) =>
@@ -175,7 +175,7 @@ function matchesKey(
 function matchesHmac(
   engine: Engine,
   key: unknown,
-  parts: Parts,
+  parts: SignedContent,
   list: SignatureList,
 ): MaybePromise<boolean> {
   if (list.v1.length === 0) return false;
@@ -190,7 +190,7 @@ function matchesHmac(
 function matchesEd25519(
   engine: Engine,
   key: unknown,
-  parts: Parts,
+  parts: SignedContent,
   list: SignatureList,
 ): MaybePromise<boolean> {
   if (list.v1a.length === 0) return false;

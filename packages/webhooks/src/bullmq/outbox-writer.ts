@@ -17,7 +17,7 @@ import { BACKOFF_TYPE, type DeliveryJobData } from "./job-data";
 import type { OutgoingDelivery, RedisOutbox } from "./outbox";
 
 /** What the writer needs from its producer. */
-export interface OutboxWriterHost {
+export interface OutboxWriterDeps {
   readonly redis: Redis;
   readonly prefix: string;
   /** Delivered and dead jobs kept in Redis per endpoint. */
@@ -56,7 +56,7 @@ export class OutboxWriter {
   constructor(
     private readonly outbox: RedisOutbox,
     endpoints: readonly Endpoint[],
-    private readonly host: OutboxWriterHost,
+    private readonly host: OutboxWriterDeps,
   ) {
     for (const endpoint of endpoints) this.queues.set(endpoint.id, this.openQueue(endpoint));
   }

@@ -32,7 +32,7 @@ export class AttemptFailedError extends Error {
 }
 
 /** What the processor needs from its worker set. */
-export interface ProcessorHost {
+export interface ProcessorDeps {
   readonly transport: EndpointTransport;
   readonly reporter: Reporter;
   /** True once shutdown reached its deadline: aborted attempts are handed back, not judged. */
@@ -85,7 +85,7 @@ function withinJobBudget(verdict: AttemptVerdict, job: Job<DeliveryJobData>): At
 }
 
 /** Builds the processor function of one endpoint's BullMQ worker. */
-export function createProcessor(endpoint: Endpoint, health: EndpointHealth, host: ProcessorHost) {
+export function createProcessor(endpoint: Endpoint, health: EndpointHealth, host: ProcessorDeps) {
   // The endpoint's retry schedule, built from its config exactly as for the local dispatcher.
   const delays = endpoint.config.delivery.retry;
   return async (

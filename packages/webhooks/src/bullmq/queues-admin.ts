@@ -20,7 +20,7 @@ export interface QueueEndpoint {
 }
 
 /** What `WebhookQueues` lends its admin. */
-export interface QueuesHost {
+export interface QueuesAdminDeps {
   readonly endpoints: readonly QueueEndpoint[];
   queue(id: string): Queue;
   get(id: string): Promise<DeliveryRecord | undefined>;
@@ -48,7 +48,7 @@ const STATES: Record<DeliveryStatus, JobType[]> = {
   dead: ["failed"],
 };
 
-export function createQueuesAdmin(host: QueuesHost): DeliveryAdmin {
+export function createQueuesAdmin(host: QueuesAdminDeps): DeliveryAdmin {
   const endpointsOf = (ids?: readonly string[]) =>
     host.endpoints.filter((e) => ids === undefined || ids.includes(e.id));
   const jobsOf = async (endpoint: QueueEndpoint, status: DeliveryStatus, count = WINDOW) =>

@@ -17,18 +17,18 @@ import type { Endpoint } from "../router/endpoint";
 import { PayloadBytes } from "../router/payload-bytes";
 import { resolveConfigs } from "../router/resolve-configs";
 import { Router } from "../router/router";
-import { Scheduler } from "../scheduler/scheduler";
+import { SchedulerRegistry } from "../scheduler/scheduler-registry";
 import { TracedTransport } from "../telemetry/traced-transport";
 import { WebhookTelemetry } from "../telemetry/webhook-telemetry";
 import { SharedAgent } from "../transport/shared-agent";
 import type { WebhookConfig, WebhookDispatcherOptions } from "../types";
 import { assertUnsubscribe } from "./argument-checks";
-import { Shutdown, type ShutdownParts } from "./shutdown";
+import { Shutdown, type ShutdownDeps } from "./shutdown";
 import type { Waiters } from "./waiters";
-import { createSchedulerHost, createStoreContext, type DispatcherSide } from "./wiring";
+import { createSchedulerWiring, createStoreContext, type WiringDeps } from "./wiring";
 
 /** What the dispatcher itself brings: its bus handler, its events, its waiters. */
-export interface DispatcherLink {
+export interface FacadeHandles {
   readonly onEvent: (event: DispatchableEvent) => void;
   readonly events: EventBus<DispatcherEvents>;
   readonly waiters: Waiters;
@@ -38,7 +38,7 @@ export interface DispatcherLink {
 }
 
 /** Every part of a running dispatcher. */
-export interface DispatcherParts extends ShutdownParts {
+export interface AssembledDispatcher extends ShutdownDeps {
   readonly options: ResolvedOptions;
   readonly agent: SharedAgent;
   readonly admin: EndpointAdmin;
@@ -54,8 +54,8 @@ export function assembleDispatcher(
   bus: EventSource,
   configs: readonly WebhookConfig[],
   given: WebhookDispatcherOptions | undefined,
-  link: DispatcherLink,
-): DispatcherParts {
+  link: FacadeHandles,
+): AssembledDispatcher {
   const resolved = resolveConfigs(configs);
   const options = resolveOptions(given);
   const { store } = options;
@@ -63,7 +63,7 @@ export function assembleDispatcher(
     reporter.dropped(endpoint, event, reason),
   );
   // Set below; operator events only start once the parts exist.
-  let parts: DispatcherParts | undefined;
+  let parts: AssembledDispatcher | undefined;
   const emit = (event: OperatorEvent): void => {
     // Kept across restarts, and no longer owed now: flush() and close() must not wait for it.
     if (event.name === "endpoint.disabled") parts?.admin.states.disabled(event.data);
@@ -85,7 +85,7 @@ export function assembleDispatcher(
     // Read only when a metric reader collects, after the scheduler exists.
     breakerState: (id) => scheduler.loop(id)?.health.state,
   });
-  const side: DispatcherSide = {
+  const side: WiringDeps = {
     ...{ store, router, reporter, emit },
     deadLettered: (letter, endpoint, last) => {
       if (link.closing()) parts?.shutdown.record(letter);
@@ -95,8 +95,8 @@ export function assembleDispatcher(
     settled: () => link.waiters.check(),
     wake: () => scheduler.wake(),
   };
-  const host = createSchedulerHost(side);
-  const scheduler = new Scheduler(
+  const host = createSchedulerWiring(side);
+  const scheduler = new SchedulerRegistry(
     router,
     telemetry ? telemetry.observe(host) : host,
     options.maxResponseBytes,
@@ -111,7 +111,7 @@ export function assembleDispatcher(
     log: (level, message, fields) => reporter.log(level, message, fields),
   });
   const { waiters, stats } = link;
-  const core: ShutdownParts = { router, store, scheduler, waiters, reporter, telemetry, stats };
+  const core: ShutdownDeps = { router, store, scheduler, waiters, reporter, telemetry, stats };
   parts = { ...core, options, agent, admin, shutdown: new Shutdown(core) };
   admin.remember(configs, resolved);
   // Endpoints come and go at run time, so bodies are always shared between them.
@@ -138,7 +138,7 @@ function subscribe(
 }
 
 /** Takes up what a durable store holds from before a restart: endpoints, their states, deliveries. */
-function resume({ admin, options, router, store, scheduler }: DispatcherParts): void {
+function resume({ admin, options, router, store, scheduler }: AssembledDispatcher): void {
   admin.restore(options.secrets);
   if (router.endpoints.some((endpoint) => store.pendingCount(endpoint.id) > 0)) scheduler.wake();
 }

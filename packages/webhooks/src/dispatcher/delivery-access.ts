@@ -8,12 +8,12 @@ import { checkFilter, pageOf } from "../admin/admin-query";
 import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
 import { checkRange, minutesOf } from "../admin/record-health";
 import { resolveListQuery, resolveRecoverQuery } from "../options/resolve-query";
-import type { Scheduler } from "../scheduler/scheduler";
+import type { SchedulerRegistry } from "../scheduler/scheduler-registry";
 import type { DeliveryRecord, DeliveryStore } from "../store/delivery-store";
 import type { ListDeliveriesQuery, RecoverOptions } from "../types";
 
 /** Read access to what the store holds: `dispatcher.deliveries`. */
-export interface Deliveries {
+export interface DeliveryLookup {
   /** The delivery with this id (`X-Attesta-Delivery`), while the store keeps it. */
   get(id: string): DeliveryRecord | undefined;
   /** Matching deliveries, oldest first, at most `limit` (default 100). */
@@ -24,8 +24,14 @@ export interface Deliveries {
   minutes(range: { since: number; until: number }): AdminMinute[];
 }
 
+/**
+ * @deprecated Renamed {@link DeliveryLookup}, which says what it does; this
+ * alias stays until the next major version.
+ */
+export type Deliveries = DeliveryLookup;
+
 /** `dispatcher.deliveries`: queries are validated before they reach the store. */
-export function createDeliveries(store: DeliveryStore): Deliveries {
+export function createDeliveryLookup(store: DeliveryStore): DeliveryLookup {
   return {
     get: (id) => store.get(id),
     list: (query) => store.list(resolveListQuery(query)),
@@ -43,7 +49,11 @@ export function createDeliveries(store: DeliveryStore): Deliveries {
 }
 
 /** Sends a settled delivery again under its id; false when it cannot (see `redeliver`). */
-export function redeliverOne(store: DeliveryStore, scheduler: Scheduler, id: string): boolean {
+export function redeliverOne(
+  store: DeliveryStore,
+  scheduler: SchedulerRegistry,
+  id: string,
+): boolean {
   const record = typeof id === "string" ? store.get(id) : undefined;
   if (record === undefined || scheduler.loop(record.endpointId) === undefined) return false;
   if (!store.redeliver(id, Date.now())) return false;
@@ -54,7 +64,7 @@ export function redeliverOne(store: DeliveryStore, scheduler: Scheduler, id: str
 /** Redelivers every matching dead letter whose endpoint is still configured; returns how many. */
 export function recoverDead(
   store: DeliveryStore,
-  scheduler: Scheduler,
+  scheduler: SchedulerRegistry,
   options: RecoverOptions | undefined,
 ): number {
   let count = 0;

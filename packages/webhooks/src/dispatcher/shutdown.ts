@@ -15,7 +15,7 @@ import type {
 import type { Reporter } from "../reporting/reporter";
 import type { Endpoint } from "../router/endpoint";
 import type { Router } from "../router/router";
-import type { Scheduler } from "../scheduler/scheduler";
+import type { SchedulerRegistry } from "../scheduler/scheduler-registry";
 import type { DeliveryStore } from "../store/delivery-store";
 import type { WebhookTelemetry } from "../telemetry/webhook-telemetry";
 import type { CloseOptions } from "../types";
@@ -24,10 +24,10 @@ import { CloseDeadline } from "./close-deadline";
 import type { Waiters } from "./waiters";
 
 /** The parts of the dispatcher that flush and close work on. */
-export interface ShutdownParts {
+export interface ShutdownDeps {
   readonly router: Router;
   readonly store: DeliveryStore;
-  readonly scheduler: Scheduler;
+  readonly scheduler: SchedulerRegistry;
   readonly waiters: Waiters;
   readonly reporter: Reporter;
   readonly telemetry: WebhookTelemetry | undefined;
@@ -40,7 +40,7 @@ export interface ShutdownParts {
  * are waited for: an endpoint disabled while this waits stops being waited
  * for, even if it is enabled again before the others are done.
  */
-export function flushOwed(parts: ShutdownParts): Promise<void> {
+export function flushOwed(parts: ShutdownDeps): Promise<void> {
   return parts.waiters.waitFor(owedSettled(parts));
 }
 
@@ -49,7 +49,7 @@ export function flushOwed(parts: ShutdownParts): Promise<void> {
  * (none: no bound), then says what is still owed.
  */
 export async function flushWithin(
-  parts: ShutdownParts,
+  parts: ShutdownDeps,
   deadlineMs: number | undefined,
 ): Promise<FlushResult> {
   const settled = owedSettled(parts);
@@ -61,7 +61,7 @@ export async function flushWithin(
 }
 
 /** What each endpoint is owed now: enabled endpoints' pending deliveries, and what disabled ones hold. */
-function stillOwed(parts: ShutdownParts): Omit<FlushResult, "timedOut"> {
+function stillOwed(parts: ShutdownDeps): Omit<FlushResult, "timedOut"> {
   let owed = 0;
   let held = 0;
   const endpoints: { endpointId: string; owed: number }[] = [];
@@ -78,7 +78,7 @@ function stillOwed(parts: ShutdownParts): Omit<FlushResult, "timedOut"> {
 }
 
 /** The condition `flush()` waits for: every endpoint's deliveries owed before now have settled. */
-function owedSettled(parts: ShutdownParts): () => boolean {
+function owedSettled(parts: ShutdownDeps): () => boolean {
   const { router, store, scheduler } = parts;
   const { endpoints } = router;
   const marks = endpoints.map((endpoint) => store.mark(endpoint.id));
@@ -112,7 +112,7 @@ export class Shutdown {
   private readonly undelivered: DeadLetter[] = [];
   private closing: Promise<CloseReport> | undefined;
 
-  constructor(private readonly parts: ShutdownParts) {}
+  constructor(private readonly parts: ShutdownDeps) {}
 
   /** Adds a delivery that ended undelivered during the close to the report. */
   record(letter: DeadLetter): void {

@@ -5,7 +5,7 @@
  */
 import type { DispatcherStats, EndpointStats } from "../reporting/hook-payloads";
 import type { Reporter } from "../reporting/reporter";
-import type { Scheduler } from "../scheduler/scheduler";
+import type { SchedulerRegistry } from "../scheduler/scheduler-registry";
 import type { DeliveryStore } from "../store/delivery-store";
 import type { SharedAgent } from "../transport/shared-agent";
 
@@ -38,7 +38,7 @@ export function sumStats(endpoints: readonly EndpointStats[], refused: number): 
 
 /** `dispatcher.stats()`: every endpoint's counters, their totals and the sockets. */
 export function collectStats(parts: {
-  readonly scheduler: Scheduler;
+  readonly scheduler: SchedulerRegistry;
   readonly store: DeliveryStore;
   readonly agent: SharedAgent;
   readonly reporter: Reporter;
@@ -55,6 +55,7 @@ export function collectStats(parts: {
       kind: store.kind,
       failing: store.failing ?? false,
       uncommitted: store.uncommitted ?? 0,
+      ...(store.integrity === undefined ? {} : { integrity: store.integrity }),
     },
   };
 }

@@ -14,7 +14,7 @@ import type { CloseReport, DispatcherStats, FlushResult } from "../reporting/hoo
 import type { DispatcherEvents } from "../reporting/operator-events";
 import type { Reporter } from "../reporting/reporter";
 import type { Router } from "../router/router";
-import type { Scheduler } from "../scheduler/scheduler";
+import type { SchedulerRegistry } from "../scheduler/scheduler-registry";
 import type { DeliveryStore } from "../store/delivery-store";
 import type {
   CloseOptions,
@@ -24,15 +24,20 @@ import type {
   WebhookDispatcherOptions,
 } from "../types";
 import { assertEventSource, validateDeadline } from "./argument-checks";
-import { assembleDispatcher, type DispatcherParts } from "./assembly";
-import { createDeliveries, type Deliveries, recoverDead, redeliverOne } from "./delivery-access";
+import { type AssembledDispatcher, assembleDispatcher } from "./assembly";
+import {
+  createDeliveryLookup,
+  type DeliveryLookup,
+  recoverDead,
+  redeliverOne,
+} from "./delivery-access";
 import { EndpointMethods } from "./endpoint-methods";
 import { flushWithin } from "./shutdown";
 import { collectStats } from "./stats";
 import { validateEvent } from "./validate-event";
 import { Waiters } from "./waiters";
 
-export type { Deliveries } from "./delivery-access";
+export type { Deliveries, DeliveryLookup } from "./delivery-access";
 
 const OPEN = 0;
 const CLOSING = 1;
@@ -78,7 +83,7 @@ export class WebhookDispatcher<
    * console.log(dead.map((d) => `${d.id} ${d.deadReason} ${d.attemptLog.at(-1)?.status}`));
    * ```
    */
-  readonly deliveries: Deliveries;
+  readonly deliveries: DeliveryLookup;
   /**
    * What the dispatcher reports about itself, typed by {@link DispatcherEvents}:
    * endpoints failing, recovered, disabled, enabled, breaker changes, dead
@@ -93,11 +98,11 @@ export class WebhookDispatcher<
   protected readonly admin: EndpointAdmin;
   private readonly store: DeliveryStore;
   private readonly router: Router;
-  private readonly scheduler: Scheduler;
+  private readonly scheduler: SchedulerRegistry;
   private readonly reporter: Reporter;
   private state = OPEN;
   private readonly waiters = new Waiters();
-  private readonly parts: DispatcherParts;
+  private readonly parts: AssembledDispatcher;
 
   /**
    * Validates everything, opens the store (a durable store resumes what it
@@ -131,7 +136,7 @@ export class WebhookDispatcher<
     ({ store: this.store, router: this.router, scheduler: this.scheduler } = parts);
     ({ reporter: this.reporter, admin: this.admin } = parts);
     this.parts = parts;
-    this.deliveries = createDeliveries(this.store);
+    this.deliveries = createDeliveryLookup(this.store);
   }
 
   /**

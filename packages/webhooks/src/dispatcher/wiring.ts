@@ -5,6 +5,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
+import type { DispatchableEvent } from "../dispatchable-event";
 import { bodyFailureReason, WebhookDeliveryError } from "../errors";
 import { toDeadLetter } from "../reporting/dead-letter";
 import type { DeadLetter } from "../reporting/hook-payloads";
@@ -13,12 +14,12 @@ import type { Reporter } from "../reporting/reporter";
 import type { Endpoint } from "../router/endpoint";
 import type { PayloadBytes } from "../router/payload-bytes";
 import type { Router } from "../router/router";
-import type { SchedulerHost } from "../scheduler/scheduler-host";
+import type { SchedulerWiring } from "../scheduler/scheduler-wiring";
 import type { DeliveryStore, StoreContext } from "../store/delivery-store";
 import { summarizeFailure } from "../transport/failure-summary";
 
-/** The dispatcher's side of the wiring. */
-export interface DispatcherSide {
+/** What the wiring reads from the dispatcher and reports to it. */
+export interface WiringDeps {
   readonly store: DeliveryStore;
   readonly router: Router;
   readonly reporter: Reporter;
@@ -36,15 +37,15 @@ export interface DispatcherSide {
 }
 
 /** What the per-endpoint loops report, turned into hooks, counters and dead letters. */
-export function createSchedulerHost(side: DispatcherSide): SchedulerHost {
-  const { reporter } = side;
+export function createSchedulerWiring(deps: WiringDeps): SchedulerWiring {
+  const { reporter } = deps;
   return {
-    store: side.store,
+    store: deps.store,
     now: Date.now,
     attempted: (endpoint, delivery, attemptNumber, outcome, retryInMs) =>
       reporter.attempted(endpoint, delivery, attemptNumber, outcome, retryInMs),
     deadLettered: (endpoint, delivery, reason, attempts, last) =>
-      side.deadLettered(
+      deps.deadLettered(
         toDeadLetter(endpoint, {
           deliveryId: delivery.id,
           body: delivery.body,
@@ -63,8 +64,8 @@ export function createSchedulerHost(side: DispatcherSide): SchedulerHost {
               responseBody: last.responseBody,
             }),
       ),
-    operatorEvent: (event) => side.emit(event),
-    settled: () => side.settled(),
+    operatorEvent: (event) => deps.emit(event),
+    settled: () => deps.settled(),
     crashed: (endpoint, delivery, error) =>
       reporter.log("error", "recording a delivery attempt failed", {
         endpoint: endpoint.config.label,
@@ -75,17 +76,16 @@ export function createSchedulerHost(side: DispatcherSide): SchedulerHost {
 }
 
 /** What the store gets at `open`: the serialiser, ids, the clock, per-endpoint bounds, and where to report. */
-export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes): StoreContext {
-  const { router, reporter } = side;
+export function createStoreContext(deps: WiringDeps, payloads: PayloadBytes): StoreContext {
+  const { router, reporter } = deps;
   return {
     // An event routed to one endpoint is serialised once anyway: only shared bytes are kept.
-    serialize: (event, endpointId) =>
-      payloads.bodyFor(
-        event,
-        router.endpoint(endpointId)?.config.format,
-        endpointId,
-        router.routesMany(event.type),
-      ),
+    serialize: ((event: DispatchableEvent, endpointId: string, text?: true) => {
+      const format = router.endpoint(endpointId)?.config.format;
+      const shared = router.routesMany(event.type);
+      if (text === true && format === undefined && !shared) return payloads.text(event);
+      return payloads.bodyFor(event, format, endpointId, shared);
+    }) as StoreContext["serialize"],
     mintId: randomUUID,
     now: Date.now,
     limits: (endpointId) => {
@@ -108,7 +108,7 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
         attempt: 0,
         cause,
       });
-      side.deadLettered(
+      deps.deadLettered(
         toDeadLetter(endpoint, {
           deliveryId: record.id,
           body: record.body,
@@ -121,30 +121,30 @@ export function createStoreContext(side: DispatcherSide, payloads: PayloadBytes)
         { kind: bodyFailureReason(cause), message },
       );
     },
-    wake: () => side.wake(),
+    wake: () => deps.wake(),
     onWarning: (warning) => reporter.storeWarning(warning),
     onCommitError: (error, lost) =>
       reporter.log(
         "error",
         lost > 0
-          ? `the ${side.store.kind} store failed to commit; ${lost} delivery(ies) never reached it and are lost`
-          : `the ${side.store.kind} store failed to commit`,
+          ? `the ${deps.store.kind} store failed to commit; ${lost} delivery(ies) never reached it and are lost`
+          : `the ${deps.store.kind} store failed to commit`,
         { error, lost },
       ),
     onStoreFailing: (error, uncommitted) => {
-      const store = side.store.kind;
+      const store = deps.store.kind;
       reporter.log(
         "error",
         `the ${store} store cannot commit; delivery pauses and ${uncommitted} delivery(ies) wait in memory until a retry succeeds`,
         { error, uncommitted },
       );
-      side.emit({ name: "store.failing", data: { store, error, uncommitted, since: Date.now() } });
+      deps.emit({ name: "store.failing", data: { store, error, uncommitted, since: Date.now() } });
     },
     onStoreRecovered: (since) => {
-      const store = side.store.kind;
+      const store = deps.store.kind;
       const downMs = Date.now() - since;
       reporter.log("warn", `the ${store} store commits again after ${downMs} ms`, { downMs });
-      side.emit({ name: "store.recovered", data: { store, since, downMs } });
+      deps.emit({ name: "store.recovered", data: { store, since, downMs } });
     },
   };
 }

@@ -12,7 +12,7 @@ import { type ResolvedConfig, resolveConfig } from "../router/resolve-configs";
 import type { EventSelection } from "../router/route-table";
 import type { Router } from "../router/router";
 import type { BreakerState } from "../scheduler/circuit-breaker";
-import type { Scheduler } from "../scheduler/scheduler";
+import type { SchedulerRegistry } from "../scheduler/scheduler-registry";
 import type { DeliveryStore, DisableReason } from "../store/delivery-store";
 import type { WebhookConfig } from "../types";
 import { EndpointRecords, type SecretResolver } from "./endpoint-records";
@@ -49,9 +49,9 @@ export interface RemoveEndpointOptions {
 }
 
 /** What the dispatcher lends the admin. */
-export interface AdminHost {
+export interface EndpointAdminDeps {
   readonly router: Router;
-  readonly scheduler: Scheduler;
+  readonly scheduler: SchedulerRegistry;
   readonly store: DeliveryStore;
   emit(event: OperatorEvent): void;
   /** Resolves once `done()` holds, checked whenever a delivery settles. */
@@ -73,7 +73,7 @@ export class EndpointAdmin {
   /** Persists disables and enables; the dispatcher hands it every `endpoint.disabled`. */
   readonly states: EndpointStates;
 
-  constructor(private readonly host: AdminHost) {
+  constructor(private readonly host: EndpointAdminDeps) {
     this.records = new EndpointRecords(host.store);
     this.states = new EndpointStates(host, this.records);
   }

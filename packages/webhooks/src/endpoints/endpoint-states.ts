@@ -8,13 +8,13 @@
  */
 
 import type { DispatcherEvents, OperatorEvent } from "../reporting/operator-events";
-import type { Scheduler } from "../scheduler/scheduler";
+import type { SchedulerRegistry } from "../scheduler/scheduler-registry";
 import type { DisableReason, EndpointDisabledState } from "../store/delivery-store";
 import type { EndpointRecords } from "./endpoint-records";
 
 /** What the dispatcher lends the endpoint states. */
-export interface StatesHost {
-  readonly scheduler: Scheduler;
+export interface EndpointStatesDeps {
+  readonly scheduler: SchedulerRegistry;
   emit(event: OperatorEvent): void;
   /** Something changed that flush(), close() or a draining removeEndpoint() waits on. */
   settled(): void;
@@ -32,7 +32,7 @@ export interface RestoredState {
 /** Persists disables and enables, and disables restored endpoints at start. */
 export class EndpointStates {
   constructor(
-    private readonly host: StatesHost,
+    private readonly host: EndpointStatesDeps,
     private readonly records: EndpointRecords,
   ) {}
 

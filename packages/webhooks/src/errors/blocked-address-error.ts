@@ -17,6 +17,11 @@
  *   if (error?.cause instanceof BlockedAddressError) console.warn(error.cause.address, error.cause.range);
  * };
  * ```
+ *
+ * @deprecated Catch `WebhookBlockedAddressError` instead: it is what a
+ * delivery fails with, and carries the same `hostname`, `address` and
+ * `range`. This class stays exported, and stays that error's `cause`, until
+ * the next major version.
  */
 export class BlockedAddressError extends Error {
   override name = "BlockedAddressError";

@@ -8,7 +8,8 @@ import { type DeliveryErrorContext, WebhookDeliveryError } from "./webhook-deliv
 
 /**
  * The endpoint's host is, or resolved to, an address that
- * `network.denyPrivate` blocks, so no connection was made. Never retried: the
+ * `network.denyPrivate` blocks, so no connection was made. Catch this
+ * one (`BlockedAddressError` is deprecated). Never retried: the
  * delivery ends dead with reason `blocked_address`. The
  * `BlockedAddressError` with the address and its range is `cause`.
  *
@@ -24,6 +25,8 @@ import { type DeliveryErrorContext, WebhookDeliveryError } from "./webhook-deliv
 export class WebhookBlockedAddressError extends WebhookDeliveryError {
   override name = "WebhookBlockedAddressError";
   readonly kind = "blocked_address";
+  /** The host name of the endpoint URL. */
+  readonly hostname: string;
   /** The refused address. */
   readonly address: string;
   /** What the address is (`"loopback"`, `"private"`, …). */
@@ -37,6 +40,7 @@ export class WebhookBlockedAddressError extends WebhookDeliveryError {
         `Fix: add "${address}" (or its range) to network.allow if this endpoint is trusted.`,
       context,
     );
+    this.hostname = hostname;
     this.address = address;
     this.range = range;
   }

@@ -24,13 +24,13 @@ export interface CommitHooks {
 }
 
 export class CommitLoop {
-  #taken = 0;
-  #inFlight = false;
-  #scheduled = false;
-  #failing = false;
-  #pause = 0;
-  #timer: NodeJS.Timeout | undefined;
-  #waiters: Waiter[] = [];
+  private taken = 0;
+  private inFlight = false;
+  private scheduled = false;
+  private inFailingStretch = false;
+  private pause = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private waiters: Waiter[] = [];
 
   constructor(
     private readonly thread: DatabaseThread,
@@ -42,22 +42,22 @@ export class CommitLoop {
 
   /** Whether the last commit failed (the database is unreachable or refusing). */
   get failing(): boolean {
-    return this.#failing;
+    return this.inFailingStretch;
   }
 
   /** Commits on a later turn (now, or after the pause of a failing stretch). */
   soon(): void {
-    if (this.#scheduled || this.#inFlight || this.#timer !== undefined) return;
-    this.#scheduled = true;
-    setImmediate(this.#run);
+    if (this.scheduled || this.inFlight || this.timer !== undefined) return;
+    this.scheduled = true;
+    setImmediate(this.run);
   }
 
   /** Resolves once everything buffered now is committed; rejects with the cause of a failed try. */
   wait(): Promise<void> {
-    if (this.buffer.empty && !this.#inFlight) return Promise.resolve();
-    const target = this.buffer.empty ? this.#taken : this.#taken + 1;
+    if (this.buffer.empty && !this.inFlight) return Promise.resolve();
+    const target = this.buffer.empty ? this.taken : this.taken + 1;
     return new Promise((resolve, reject) => {
-      this.#waiters.push({ target, resolve, reject });
+      this.waiters.push({ target, resolve, reject });
       this.soon();
     });
   }
@@ -66,72 +66,72 @@ export class CommitLoop {
   commitNow(): void {
     if (this.buffer.empty) return;
     const batch = this.buffer.take();
-    const n = ++this.#taken;
+    const n = ++this.taken;
     try {
       this.thread.runSync([commitStatement(this.text, this.channel, batch)]);
     } catch (error) {
-      this.#failed(batch, n, error);
+      this.failed(batch, n, error);
       throw error;
     }
-    this.#succeeded(batch, n, true);
+    this.succeeded(batch, n, true);
   }
 
   /** Stops retrying; what is still buffered stays unwritten. */
   stop(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
-  readonly #run = (): void => {
-    this.#scheduled = false;
-    this.#timer = undefined;
-    if (this.#inFlight || this.buffer.empty) return;
+  private readonly run = (): void => {
+    this.scheduled = false;
+    this.timer = undefined;
+    if (this.inFlight || this.buffer.empty) return;
     const batch = this.buffer.take();
-    const n = ++this.#taken;
-    this.#inFlight = true;
+    const n = ++this.taken;
+    this.inFlight = true;
     this.thread.run([commitStatement(this.text, this.channel, batch)]).then(
       () => {
-        this.#inFlight = false;
-        this.#succeeded(batch, n, false);
+        this.inFlight = false;
+        this.succeeded(batch, n, false);
         if (!this.buffer.empty) this.soon();
       },
       (error: unknown) => {
-        this.#inFlight = false;
-        this.#failed(batch, n, error);
-        this.#pause = Math.min(2000, Math.max(100, this.#pause * 2));
+        this.inFlight = false;
+        this.failed(batch, n, error);
+        this.pause = Math.min(2000, Math.max(100, this.pause * 2));
         // Not unref'd: a process must not exit quietly while writes it accepted are unwritten.
-        this.#timer = setTimeout(this.#run, this.#pause);
+        this.timer = setTimeout(this.run, this.pause);
       },
     );
   };
 
-  #succeeded(batch: Batch, n: number, exact: boolean): void {
+  private succeeded(batch: Batch, n: number, exact: boolean): void {
     this.buffer.committed(batch);
-    this.#pause = 0;
-    if (this.#failing) {
-      this.#failing = false;
+    this.pause = 0;
+    if (this.inFailingStretch) {
+      this.inFailingStretch = false;
       this.hooks.recovered();
     }
-    this.#settle(n, exact, (waiter) => waiter.resolve());
+    this.settle(n, exact, (waiter) => waiter.resolve());
     this.hooks.committed(batch);
   }
 
-  #failed(batch: Batch, n: number, error: unknown): void {
+  private failed(batch: Batch, n: number, error: unknown): void {
     this.buffer.restore(batch);
-    if (!this.#failing) {
-      this.#failing = true;
+    if (!this.inFailingStretch) {
+      this.inFailingStretch = true;
       this.hooks.failing(error);
     }
-    this.#settle(n, false, (waiter) => waiter.reject(error));
+    this.settle(n, false, (waiter) => waiter.reject(error));
   }
 
   /** Ends the waiters of batch `n` (and of earlier ones unless `exact`). */
-  #settle(n: number, exact: boolean, end: (waiter: Waiter) => void): void {
+  private settle(n: number, exact: boolean, end: (waiter: Waiter) => void): void {
     const keep: Waiter[] = [];
-    for (const waiter of this.#waiters) {
+    for (const waiter of this.waiters) {
       if (waiter.target === n || (!exact && waiter.target < n)) end(waiter);
       else keep.push(waiter);
     }
-    this.#waiters = keep;
+    this.waiters = keep;
   }
 }

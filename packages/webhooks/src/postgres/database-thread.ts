@@ -41,12 +41,12 @@ export interface ThreadEvents {
 }
 
 export class DatabaseThread {
-  readonly #worker: Worker;
-  readonly #flag = new Int32Array(new SharedArrayBuffer(4));
-  readonly #sync = new MessageChannel();
-  readonly #pending = new Map<number, Pending>();
-  #n = 0;
-  #closed: (() => void) | undefined;
+  private readonly worker: Worker;
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly sync = new MessageChannel();
+  private readonly pending = new Map<number, Pending>();
+  private n = 0;
+  private closed: (() => void) | undefined;
 
   constructor(
     config: Record<string, unknown>,
@@ -55,38 +55,38 @@ export class DatabaseThread {
     events: ThreadEvents,
   ) {
     const pgPath = createRequire(import.meta.url).resolve("pg");
-    this.#worker = new Worker(WORKER_SOURCE, {
+    this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { pgPath, config, channel },
     });
-    this.#worker.unref();
-    this.#worker.postMessage({ kind: "init", port: this.#sync.port2, flag: this.#flag.buffer }, [
-      this.#sync.port2,
+    this.worker.unref();
+    this.worker.postMessage({ kind: "init", port: this.sync.port2, flag: this.flag.buffer }, [
+      this.sync.port2,
     ]);
-    this.#worker.on(
+    this.worker.on(
       "message",
       (message: Reply | { kind: string; payload?: string; up?: boolean }) => {
-        if ("n" in message) return this.#settle(message);
+        if ("n" in message) return this.settle(message);
         if (message.kind === "notify") events.notify(message.payload ?? "");
         else if (message.kind === "listen") events.listening(message.up === true);
-        else if (message.kind === "closed") this.#closed?.();
+        else if (message.kind === "closed") this.closed?.();
       },
     );
-    this.#worker.on("error", (error) => this.#failAll(error));
+    this.worker.on("error", (error) => this.failAll(error));
   }
 
   /** Starts the LISTEN connection (reconnecting by itself until close). */
   listen(): void {
-    this.#worker.postMessage({ kind: "listen" });
+    this.worker.postMessage({ kind: "listen" });
   }
 
   /** Runs the statements in order (in one transaction when `tx`) and resolves with each one's rows. */
   run(steps: readonly Statement[], tx = false): Promise<Rows[]> {
-    const n = ++this.#n;
+    const n = ++this.n;
     return new Promise((resolve, reject) => {
-      this.#pending.set(n, { resolve, reject });
-      this.#worker.ref();
-      this.#worker.postMessage({ n, sync: false, tx, steps });
+      this.pending.set(n, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ n, sync: false, tx, steps });
     });
   }
 
@@ -96,48 +96,48 @@ export class DatabaseThread {
    * `timeoutMs` (default `syncTimeoutMs`).
    */
   runSync(steps: readonly Statement[], tx = false, timeoutMs = this.syncTimeoutMs): Rows[] {
-    const n = ++this.#n;
-    this.#worker.postMessage({ n, sync: true, tx, steps });
+    const n = ++this.n;
+    this.worker.postMessage({ n, sync: true, tx, steps });
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      for (let m = receiveMessageOnPort(this.#sync.port1); m !== undefined; ) {
+      for (let m = receiveMessageOnPort(this.sync.port1); m !== undefined; ) {
         const message = m.message as Reply;
         // Anything else is the late answer of a request that timed out.
         if (message.n === n) {
           if (message.ok) return message.results;
           throw new DatabaseFault(message.error.message, message.error.code);
         }
-        m = receiveMessageOnPort(this.#sync.port1);
+        m = receiveMessageOnPort(this.sync.port1);
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new DatabaseFault(`no answer within ${timeoutMs} ms`, "timeout");
-      Atomics.wait(this.#flag, 0, Atomics.load(this.#flag, 0), left);
+      Atomics.wait(this.flag, 0, Atomics.load(this.flag, 0), left);
     }
   }
 
   /** Ends both connections and the thread. */
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => {
-      this.#closed = resolve;
+      this.closed = resolve;
     });
-    this.#worker.ref();
-    this.#worker.postMessage({ kind: "close" });
+    this.worker.ref();
+    this.worker.postMessage({ kind: "close" });
     await closed;
-    await this.#worker.terminate();
-    this.#sync.port1.close();
+    await this.worker.terminate();
+    this.sync.port1.close();
   }
 
-  #settle(reply: Reply): void {
-    const pending = this.#pending.get(reply.n);
+  private settle(reply: Reply): void {
+    const pending = this.pending.get(reply.n);
     if (pending === undefined) return;
-    this.#pending.delete(reply.n);
-    if (this.#pending.size === 0) this.#worker.unref();
+    this.pending.delete(reply.n);
+    if (this.pending.size === 0) this.worker.unref();
     if (reply.ok) pending.resolve(reply.results);
     else pending.reject(new DatabaseFault(reply.error.message, reply.error.code));
   }
 
-  #failAll(error: Error): void {
-    for (const pending of this.#pending.values()) pending.reject(error);
-    this.#pending.clear();
+  private failAll(error: Error): void {
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
   }
 }

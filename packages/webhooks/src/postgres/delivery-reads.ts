@@ -21,7 +21,7 @@ export class DeliveryReads {
   get(id: string): DeliveryRecord | undefined {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
       return undefined;
-    const [rows = [], attempts = []] = this.#run("read a delivery", [
+    const [rows = [], attempts = []] = this.run("read a delivery", [
       { text: this.queries.get, values: [id] },
       { text: this.queries.attemptsOf, values: [[id]] },
     ]);
@@ -38,10 +38,10 @@ export class DeliveryReads {
       since ?? null,
       query.limit ?? 100,
     ];
-    const [rows = []] = this.#run("list deliveries", [{ text: this.queries.list, values }]);
+    const [rows = []] = this.run("list deliveries", [{ text: this.queries.list, values }]);
     if (rows.length === 0) return [];
     const ids = rows.map((row) => String(row[0]));
-    const [attempts = []] = this.#run("read attempts", [
+    const [attempts = []] = this.run("read attempts", [
       { text: this.queries.attemptsOf, values: [ids] },
     ]);
     const logs = attemptLogs(attempts);
@@ -51,13 +51,13 @@ export class DeliveryReads {
   /** Sets a settled delivery pending again; returns its row (`ENTRY_COLUMNS`, endpoint id), or undefined. */
   redeliver(id: string, now: number): unknown[] | undefined {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    const [rows = []] = this.#run("redeliver", [
+    const [rows = []] = this.run("redeliver", [
       { text: this.queries.redeliver, values: [id, now, this.queries.channel] },
     ]);
     return rows[0];
   }
 
-  #run(what: string, steps: { text: string; values: unknown[] }[]): unknown[][][] {
+  private run(what: string, steps: { text: string; values: unknown[] }[]): unknown[][][] {
     try {
       return this.thread.runSync(steps);
     } catch (error) {

@@ -24,7 +24,7 @@ export class EndpointConfigs {
         `saveEndpoint("${endpoint.id}") was given a secret while storeSecrets is off; nothing was written. Fix: strip secret from the config, or pass storeSecrets: true to write secrets on purpose.`,
       );
     const { disabled } = endpoint;
-    this.#run("save an endpoint", this.queries.saveEndpoint, [
+    this.run("save an endpoint", this.queries.saveEndpoint, [
       endpoint.id,
       JSON.stringify(endpoint.config),
       endpoint.signed,
@@ -36,11 +36,11 @@ export class EndpointConfigs {
   }
 
   remove(id: string): void {
-    this.#run("remove an endpoint", this.queries.removeEndpoint, [id, this.queries.channel]);
+    this.run("remove an endpoint", this.queries.removeEndpoint, [id, this.queries.channel]);
   }
 
   saveState(id: string, disabled: EndpointDisabledState | undefined, now: number): void {
-    this.#run("save an endpoint's state", this.queries.saveEndpointState, [
+    this.run("save an endpoint's state", this.queries.saveEndpointState, [
       id,
       disabled?.reason ?? null,
       disabled?.since ?? null,
@@ -50,7 +50,7 @@ export class EndpointConfigs {
   }
 
   load(): StoredEndpoint[] {
-    return this.#run("load the endpoints", this.queries.loadEndpoints, []).map((row) => {
+    return this.run("load the endpoints", this.queries.loadEndpoints, []).map((row) => {
       const [id, config, signed, reason, since] = row;
       const endpoint: StoredEndpoint = {
         id: String(id),
@@ -65,7 +65,7 @@ export class EndpointConfigs {
     });
   }
 
-  #run(what: string, text: string, values: unknown[]): unknown[][] {
+  private run(what: string, text: string, values: unknown[]): unknown[][] {
     try {
       const [rows = []] = this.thread.runSync([{ text, values }]);
       return rows;

@@ -22,9 +22,9 @@ export interface LeaseHooks {
 
 export class EndpointLeases {
   /** Epoch ms (this process's clock) until which the held leases are certainly ours. */
-  #safeUntil = 0;
-  #timer: NodeJS.Timeout | undefined;
-  #claiming = false;
+  private safeUntil = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private claiming = false;
 
   constructor(
     private readonly thread: DatabaseThread,
@@ -40,34 +40,34 @@ export class EndpointLeases {
     const started = Date.now();
     let rows: unknown[][];
     try {
-      [rows = []] = this.thread.runSync([this.#statement([window.endpointId])]);
+      [rows = []] = this.thread.runSync([this.statement([window.endpointId])]);
     } catch {
       return; // The heartbeat tries again.
     }
     if (rows.length > 0) {
-      this.#safeUntil = Math.max(this.#safeUntil, started + this.leaseMs * 0.8);
+      this.safeUntil = Math.max(this.safeUntil, started + this.leaseMs * 0.8);
       window.owned = true;
     }
   }
 
   start(): void {
-    this.#timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.leaseMs / 3)));
-    this.#timer.unref();
+    this.timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.timer.unref();
   }
 
   stop(): void {
-    clearInterval(this.#timer);
+    clearInterval(this.timer);
   }
 
   /** Renews the held leases and tries to take the others' expired ones. */
   async renew(): Promise<void> {
-    if (this.#claiming || this.windows.size === 0) return;
-    this.#claiming = true;
+    if (this.claiming || this.windows.size === 0) return;
+    this.claiming = true;
     const started = Date.now();
     try {
-      const [rows = []] = await this.thread.run([this.#statement([...this.windows.keys()])]);
+      const [rows = []] = await this.thread.run([this.statement([...this.windows.keys()])]);
       const held = new Set(rows.map((row) => String(row[0])));
-      this.#safeUntil = started + this.leaseMs * 0.8;
+      this.safeUntil = started + this.leaseMs * 0.8;
       for (const window of this.windows.values()) {
         if (held.has(window.endpointId) && !window.owned) {
           window.owned = true;
@@ -79,20 +79,20 @@ export class EndpointLeases {
       }
     } catch {
       // Unreachable database: keep delivering only while the leases certainly hold.
-      if (Date.now() >= this.#safeUntil) this.#dropAll();
+      if (Date.now() >= this.safeUntil) this.dropAll();
     } finally {
-      this.#claiming = false;
+      this.claiming = false;
     }
   }
 
   /** Whether leasing is safe now (the held leases were renewed recently enough). */
   get valid(): boolean {
-    if (Date.now() < this.#safeUntil) return true;
-    this.#dropAll();
+    if (Date.now() < this.safeUntil) return true;
+    this.dropAll();
     return false;
   }
 
-  #dropAll(): void {
+  private dropAll(): void {
     for (const window of this.windows.values()) {
       if (!window.owned) continue;
       window.owned = false;
@@ -100,7 +100,7 @@ export class EndpointLeases {
     }
   }
 
-  #statement(ids: string[]) {
+  private statement(ids: string[]) {
     return { text: this.claimSql, values: [this.owner, this.leaseMs, ids] };
   }
 }

@@ -23,7 +23,7 @@ import {
 import { attemptLogs, deliveryRecord } from "./delivery-rows";
 
 /** What the inspector lends its admin. */
-export interface InspectedSchema {
+export interface PostgresAdminDeps {
   readonly schema: string;
   readonly channel: string;
   readonly attemptsOf: string;
@@ -46,7 +46,7 @@ const CAPABILITIES: AdminCapabilities = {
   ],
 };
 
-export function createPostgresAdmin(schema: InspectedSchema): DeliveryAdmin {
+export function createPostgresAdmin(schema: PostgresAdminDeps): DeliveryAdmin {
   const refuse = async (action: string): Promise<never> => {
     throw new TypeError(
       `@attesta/webhooks: ${action} is not possible on a PostgreSQL schema read from another process. Fix: call it on a running dispatcher (dispatcherAdmin(dispatcher)).`,

@@ -15,34 +15,34 @@ import { queryFailed } from "./postgres-store-error";
 import { type StoreQueries, storeQueries } from "./store-queries";
 
 export class PostgresInspector {
-  readonly #pool: pg.Pool;
-  readonly #ownPool: boolean;
-  readonly #queries: StoreQueries;
+  private readonly pool: pg.Pool;
+  private readonly ownPool: boolean;
+  private readonly queries: StoreQueries;
 
   constructor(
     connection: string | pg.Pool,
     readonly schema: string,
   ) {
-    this.#ownPool = typeof connection === "string";
-    this.#pool =
+    this.ownPool = typeof connection === "string";
+    this.pool =
       typeof connection === "string"
         ? new pg.Pool({ connectionString: connection, max: 2, connectionTimeoutMillis: 5000 })
         : connection;
-    this.#queries = storeQueries(schema);
+    this.queries = storeQueries(schema);
   }
 
   async get(id: string): Promise<DeliveryRecord | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    const [row] = await this.#rows("read a delivery", this.#queries.get, [id]);
+    const [row] = await this.rows("read a delivery", this.queries.get, [id]);
     if (row === undefined) return undefined;
-    const attempts = await this.#rows("read attempts", this.#queries.attemptsOf, [[id]]);
+    const attempts = await this.rows("read attempts", this.queries.attemptsOf, [[id]]);
     return deliveryRecord(row, attemptLogs(attempts).get(id) ?? []);
   }
 
   /** Matching deliveries of every process, oldest first (default limit 100). */
   async list(query: DeliveryQuery = {}): Promise<DeliveryRecord[]> {
     const since = query.since instanceof Date ? query.since.getTime() : query.since;
-    const rows = await this.#rows("list deliveries", this.#queries.list, [
+    const rows = await this.rows("list deliveries", this.queries.list, [
       query.status ?? null,
       query.endpoint ?? null,
       query.event ?? null,
@@ -51,23 +51,23 @@ export class PostgresInspector {
     ]);
     if (rows.length === 0) return [];
     const ids = rows.map((row) => String(row[0]));
-    const logs = attemptLogs(await this.#rows("read attempts", this.#queries.attemptsOf, [ids]));
+    const logs = attemptLogs(await this.rows("read attempts", this.queries.attemptsOf, [ids]));
     return rows.map((row) => deliveryRecord(row, logs.get(String(row[0])) ?? []));
   }
 
   /** Sets a delivered or dead delivery pending again under its id; false when unknown or pending. */
   async requestRedelivery(id: string): Promise<boolean> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
-    const rows = await this.#rows("redeliver", this.#queries.redeliver, [
+    const rows = await this.rows("redeliver", this.queries.redeliver, [
       id,
       Date.now(),
-      this.#queries.channel,
+      this.queries.channel,
     ]);
     return rows.length > 0;
   }
 
   async counts(): Promise<Record<DeliveryStatus, number>> {
-    const rows = await this.#rows(
+    const rows = await this.rows(
       "count deliveries",
       `SELECT status, count(*) FROM "${this.schema}".deliveries GROUP BY status`,
       [],
@@ -91,9 +91,9 @@ export class PostgresInspector {
   admin(): DeliveryAdmin {
     return createPostgresAdmin({
       schema: this.schema,
-      channel: this.#queries.channel,
-      attemptsOf: this.#queries.attemptsOf,
-      rows: (what, sql) => this.#rows(what, sql.text, sql.values),
+      channel: this.queries.channel,
+      attemptsOf: this.queries.attemptsOf,
+      rows: (what, sql) => this.rows(what, sql.text, sql.values),
       get: (id) => this.get(id),
       redeliver: (id) => this.requestRedelivery(id),
       close: () => this.close(),
@@ -102,12 +102,12 @@ export class PostgresInspector {
 
   /** Ends the connections it opened (a pool it was given stays open). */
   async close(): Promise<void> {
-    if (this.#ownPool) await this.#pool.end();
+    if (this.ownPool) await this.pool.end();
   }
 
-  async #rows(what: string, text: string, values: unknown[]): Promise<unknown[][]> {
+  private async rows(what: string, text: string, values: unknown[]): Promise<unknown[][]> {
     try {
-      const result = await this.#pool.query({ text, values, rowMode: "array" });
+      const result = await this.pool.query({ text, values, rowMode: "array" });
       return result.rows as unknown[][];
     } catch (error) {
       throw queryFailed(this.schema, what, error);

@@ -23,6 +23,7 @@ import type {
 } from "../store/delivery-store";
 import { plainAttempt } from "../store/plain-attempt";
 import type { EndpointWindow } from "./endpoint-window";
+import { type OpenPostgresStore, openPostgresStore } from "./open-postgres-store";
 import { PostgresInspector } from "./postgres-inspector";
 import { lifecycleError, queryFailed } from "./postgres-store-error";
 import {
@@ -31,7 +32,6 @@ import {
   type ResolvedPostgresOptions,
   resolvePostgresOptions,
 } from "./postgres-store-options";
-import { type OpenStore, openPostgresStore } from "./store-parts";
 import {
   entryFromRow,
   freshEntry,
@@ -61,15 +61,15 @@ export class PostgresStore implements DeliveryStore {
   readonly durable = true;
   readonly schema: string;
   readonly keepsSecrets: boolean;
-  readonly #options: ResolvedPostgresOptions;
-  #open: OpenStore | undefined;
-  #state: "new" | "open" | "closed" = "new";
-  #closedWindows: Map<string, EndpointWindow> | undefined;
+  private readonly options: ResolvedPostgresOptions;
+  private opened: OpenPostgresStore | undefined;
+  private state: "new" | "open" | "closed" = "new";
+  private closedWindows: Map<string, EndpointWindow> | undefined;
 
   constructor(options: PostgresStoreOptions) {
-    this.#options = resolvePostgresOptions(options);
-    this.schema = this.#options.schema;
-    this.keepsSecrets = this.#options.storeSecrets;
+    this.options = resolvePostgresOptions(options);
+    this.schema = this.options.schema;
+    this.keepsSecrets = this.options.storeSecrets;
   }
 
   /**
@@ -87,13 +87,13 @@ export class PostgresStore implements DeliveryStore {
 
   open(context: StoreContext): void {
     // Opened twice: a closed store was open once too.
-    if (this.#state !== "new") throw lifecycleError(this.schema, "open");
-    this.#open = openPostgresStore(this.#options, context);
-    this.#state = "open";
+    if (this.state !== "new") throw lifecycleError(this.schema, "open");
+    this.opened = openPostgresStore(this.options, context);
+    this.state = "open";
   }
 
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
-    const open = this.#require();
+    const open = this.require();
     const window = open.window(endpointId);
     const entry = freshEntry(open.context.mintId(), endpointId, event, window.nextOrder());
     open.buffer.insert(entry);
@@ -110,7 +110,7 @@ export class PostgresStore implements DeliveryStore {
   }
 
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
-    const open = this.#open;
+    const open = this.opened;
     const window = open?.windows.get(endpointId);
     if (open === undefined || window === undefined || !window.owned || !open.leases.valid)
       return [];
@@ -140,14 +140,14 @@ export class PostgresStore implements DeliveryStore {
   }
 
   nextDueAt(endpointId: string): number | undefined {
-    const window = this.#require().window(endpointId);
+    const window = this.require().window(endpointId);
     if (!window.owned) return undefined;
     // Rows past the window may be due: report "now" so the scheduler leases, which pages them in.
     return window.more ? 0 : window.nextDueAt();
   }
 
   recordAttempt(id: string, attempt: AttemptRecord, result: AttemptResult): void {
-    const open = this.#require();
+    const open = this.require();
     open.buffer.attempt(id, plainAttempt(attempt));
     const entry = open.byId.get(id);
     if (entry !== undefined) {
@@ -169,26 +169,26 @@ export class PostgresStore implements DeliveryStore {
   }
 
   release(id: string): void {
-    const open = this.#require();
+    const open = this.require();
     const entry = open.byId.get(id);
     if (entry?.leased) open.window(entry.endpointId).putBack(entry);
   }
 
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
-    return this.#killUnleased(endpointId, reason, () => true);
+    return this.killUnleased(endpointId, reason, () => true);
   }
 
   /** Rows of the endpoint not paged into this window yet expire once they are. */
   expire(endpointId: string, createdBefore: number): LeasedDelivery[] {
-    return this.#killUnleased(endpointId, "expired", (entry) => entry.createdAt < createdBefore);
+    return this.killUnleased(endpointId, "expired", (entry) => entry.createdAt < createdBefore);
   }
 
-  #killUnleased(
+  private killUnleased(
     endpointId: string,
     reason: DeadReason,
     matches: (entry: WindowEntry) => boolean,
   ): LeasedDelivery[] {
-    const open = this.#require();
+    const open = this.require();
     const killed: LeasedDelivery[] = [];
     for (const entry of open.window(endpointId).takeUnleased(matches)) {
       if (entry.status !== "pending" || !open.materialize(entry)) {
@@ -205,38 +205,38 @@ export class PostgresStore implements DeliveryStore {
   }
 
   pendingCount(endpointId: string): number {
-    const window = this.#counted(endpointId);
+    const window = this.counted(endpointId);
     return window === undefined ? 0 : window.size + window.spilled;
   }
 
   mark(endpointId: string): number {
-    return this.#counted(endpointId)?.accepted ?? 0;
+    return this.counted(endpointId)?.accepted ?? 0;
   }
 
   pendingBefore(endpointId: string, mark: number): boolean {
-    return this.#counted(endpointId)?.holdsBefore(mark) ?? false;
+    return this.counted(endpointId)?.holdsBefore(mark) ?? false;
   }
 
   /** The window to count in; after close, what was held at the end (stats of the close report). */
-  #counted(endpointId: string): EndpointWindow | undefined {
-    if (this.#state === "closed") return this.#closedWindows?.get(endpointId);
-    return this.#require().window(endpointId);
+  private counted(endpointId: string): EndpointWindow | undefined {
+    if (this.state === "closed") return this.closedWindows?.get(endpointId);
+    return this.require().window(endpointId);
   }
 
   /** The delivery as the database has it (any process's), after this process's writes are committed. */
   get(id: string): DeliveryRecord | undefined {
-    return this.#flushed().reads.get(id);
+    return this.flushed().reads.get(id);
   }
 
   /** Deliveries of every process sharing the schema, oldest first. */
   list(query?: DeliveryQuery): DeliveryRecord[] {
-    return this.#flushed().reads.list(query);
+    return this.flushed().reads.list(query);
   }
 
   redeliver(id: string, now: number): boolean {
-    const open = this.#require();
+    const open = this.require();
     if (open.byId.has(id)) return false;
-    const row = this.#flushed().reads.redeliver(id, now);
+    const row = this.flushed().reads.redeliver(id, now);
     if (row === undefined) return false;
     const window = open.window(String(row[7]));
     if (window.owned && !window.more) {
@@ -248,39 +248,39 @@ export class PostgresStore implements DeliveryStore {
   }
 
   persisted(): Promise<void> {
-    return this.#open?.commits.wait() ?? Promise.resolve();
+    return this.opened?.commits.wait() ?? Promise.resolve();
   }
 
   /** Commits what is buffered, releases this process's endpoints to the others, and disconnects. */
   async close(): Promise<void> {
-    const open = this.#open;
-    if (open === undefined || this.#state === "closed") return;
-    this.#state = "closed";
-    this.#closedWindows = open.windows;
+    const open = this.opened;
+    if (open === undefined || this.state === "closed") return;
+    this.state = "closed";
+    this.closedWindows = open.windows;
     await open.close();
-    this.#open = undefined;
+    this.opened = undefined;
   }
 
   saveEndpoint(endpoint: StoredEndpoint): void {
-    const open = this.#require();
+    const open = this.require();
     open.endpoints.save(endpoint, open.context.now());
   }
 
   removeEndpoint(id: string): void {
-    this.#require().endpoints.remove(id);
+    this.require().endpoints.remove(id);
   }
 
   saveEndpointState(id: string, disabled: EndpointDisabledState | undefined): void {
-    const open = this.#require();
+    const open = this.require();
     open.endpoints.saveState(id, disabled, open.context.now());
   }
 
   loadEndpoints(): StoredEndpoint[] {
-    return this.#require().endpoints.load();
+    return this.require().endpoints.load();
   }
 
-  #flushed(): OpenStore {
-    const open = this.#require();
+  private flushed(): OpenPostgresStore {
+    const open = this.require();
     try {
       open.commits.commitNow();
     } catch (error) {
@@ -289,8 +289,8 @@ export class PostgresStore implements DeliveryStore {
     return open;
   }
 
-  #require(): OpenStore {
-    if (this.#open !== undefined) return this.#open;
-    throw lifecycleError(this.schema, this.#state);
+  private require(): OpenPostgresStore {
+    if (this.opened !== undefined) return this.opened;
+    throw lifecycleError(this.schema, this.state);
   }
 }

@@ -13,7 +13,7 @@ import type { EndpointWindow } from "./endpoint-window";
 import { entryFromRow, type WindowEntry } from "./window-entry";
 import type { WriteBuffer } from "./write-buffer";
 
-export interface RefillParts {
+export interface WindowRefillDeps {
   readonly thread: DatabaseThread;
   readonly sql: string;
   readonly buffer: WriteBuffer;
@@ -26,17 +26,17 @@ export interface RefillParts {
 }
 
 export class WindowRefill {
-  constructor(private readonly parts: RefillParts) {}
+  constructor(private readonly parts: WindowRefillDeps) {}
 
   /** Starts a refill unless one is under way or the window is full; failures wait for the next poll. */
   refill(window: EndpointWindow): void {
     const room = this.parts.room(window);
     if (window.refilling || !window.owned || room <= 0) return;
     window.refilling = true;
-    this.parts.thread.run([this.#statement(window, room)]).then(
+    this.parts.thread.run([this.statement(window, room)]).then(
       ([rows = []]) => {
         window.refilling = false;
-        if (this.#apply(window, rows, room) > 0) this.parts.filled();
+        if (this.apply(window, rows, room) > 0) this.parts.filled();
       },
       () => {
         window.refilling = false;
@@ -48,17 +48,17 @@ export class WindowRefill {
   refillSync(window: EndpointWindow): void {
     const room = this.parts.room(window);
     if (!window.owned || room <= 0) return;
-    const [rows = []] = this.parts.thread.runSync([this.#statement(window, room)]);
-    this.#apply(window, rows, room);
+    const [rows = []] = this.parts.thread.runSync([this.statement(window, room)]);
+    this.apply(window, rows, room);
   }
 
-  #statement(window: EndpointWindow, room: number) {
+  private statement(window: EndpointWindow, room: number) {
     const held = [...window.entries()].map((entry) => entry.id);
     for (const id of this.parts.buffer.settling) held.push(id);
     return { text: this.parts.sql, values: [window.endpointId, held, room] };
   }
 
-  #apply(window: EndpointWindow, rows: readonly unknown[][], room: number): number {
+  private apply(window: EndpointWindow, rows: readonly unknown[][], room: number): number {
     window.more = rows.length >= room;
     if (!window.owned) return 0;
     const { byId, buffer } = this.parts;

@@ -20,10 +20,10 @@ export interface Batch {
 }
 
 export class WriteBuffer {
-  #inserts = new Map<string, WindowEntry>();
-  #updates = new Map<string, WindowEntry>();
-  #attempts: [string, AttemptRecord][] = [];
-  #notify = new Set<string>();
+  private inserts = new Map<string, WindowEntry>();
+  private updates = new Map<string, WindowEntry>();
+  private attempts: [string, AttemptRecord][] = [];
+  private notifications = new Set<string>();
   /** Called for each new row as its batch is taken (its body is made then, off the emitter's stack). */
   onTake: ((entry: WindowEntry) => void) | undefined;
   /** Ids settled here whose state is not committed yet: a refill must not bring them back. */
@@ -31,66 +31,65 @@ export class WriteBuffer {
 
   get empty(): boolean {
     return (
-      this.#inserts.size === 0 &&
-      this.#updates.size === 0 &&
-      this.#attempts.length === 0 &&
-      this.#notify.size === 0
+      this.inserts.size === 0 &&
+      this.updates.size === 0 &&
+      this.attempts.length === 0 &&
+      this.notifications.size === 0
     );
   }
 
   insert(entry: WindowEntry): void {
-    this.#inserts.set(entry.id, entry);
+    this.inserts.set(entry.id, entry);
   }
 
   /** The entry's state changed; its row is written with the next batch. */
   update(entry: WindowEntry): void {
     if (entry.status !== "pending") this.settling.add(entry.id);
-    if (!this.#inserts.has(entry.id)) this.#updates.set(entry.id, entry);
+    if (!this.inserts.has(entry.id)) this.updates.set(entry.id, entry);
   }
 
   attempt(id: string, attempt: AttemptRecord): void {
-    this.#attempts.push([id, attempt]);
+    this.attempts.push([id, attempt]);
   }
 
   /** A notification to send when the batch commits (`i:<endpoint>` for its owner). */
   notify(payload: string): void {
-    this.#notify.add(payload);
+    this.notifications.add(payload);
   }
 
   take(): Batch {
-    if (this.onTake !== undefined) for (const entry of this.#inserts.values()) this.onTake(entry);
+    if (this.onTake !== undefined) for (const entry of this.inserts.values()) this.onTake(entry);
     const batch: Batch = {
-      inserts: [...this.#inserts.values()],
-      updates: [...this.#updates.values()],
-      attempts: this.#attempts,
-      notify: [...this.#notify],
+      inserts: [...this.inserts.values()],
+      updates: [...this.updates.values()],
+      attempts: this.attempts,
+      notify: [...this.notifications],
     };
-    this.#inserts = new Map();
-    this.#updates = new Map();
-    this.#attempts = [];
-    this.#notify = new Set();
+    this.inserts = new Map();
+    this.updates = new Map();
+    this.attempts = [];
+    this.notifications = new Set();
     return batch;
   }
 
   /** The batch is in the database: its settled rows no longer need guarding. */
   committed(batch: Batch): void {
     for (const entry of batch.updates)
-      if (!this.#updates.has(entry.id)) this.settling.delete(entry.id);
+      if (!this.updates.has(entry.id)) this.settling.delete(entry.id);
     for (const entry of batch.inserts)
-      if (entry.status !== "pending" && !this.#updates.has(entry.id))
-        this.settling.delete(entry.id);
+      if (entry.status !== "pending" && !this.updates.has(entry.id)) this.settling.delete(entry.id);
   }
 
   /** The batch failed: everything in it is owed again, ahead of what came since. */
   restore(batch: Batch): void {
     const inserts = new Map(batch.inserts.map((entry) => [entry.id, entry]));
-    for (const [id, entry] of this.#inserts) inserts.set(id, entry);
-    this.#inserts = inserts;
+    for (const [id, entry] of this.inserts) inserts.set(id, entry);
+    this.inserts = inserts;
     for (const entry of batch.updates)
-      if (!this.#inserts.has(entry.id)) this.#updates.set(entry.id, entry);
-    for (const id of this.#inserts.keys()) this.#updates.delete(id);
-    this.#attempts = batch.attempts.concat(this.#attempts);
-    for (const payload of batch.notify) this.#notify.add(payload);
+      if (!this.inserts.has(entry.id)) this.updates.set(entry.id, entry);
+    for (const id of this.inserts.keys()) this.updates.delete(id);
+    this.attempts = batch.attempts.concat(this.attempts);
+    for (const payload of batch.notify) this.notifications.add(payload);
   }
 }
 

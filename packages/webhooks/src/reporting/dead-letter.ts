@@ -15,7 +15,7 @@ import type { DeadReason } from "../store/delivery-store";
 import type { DeadLetter } from "./hook-payloads";
 
 /** What a dead letter is made of. */
-export interface DeadLetterParts {
+export interface DeadLetterInput {
   readonly deliveryId: string;
   /** The body bytes; empty when the event could not be serialised. */
   readonly body: Uint8Array;
@@ -32,7 +32,7 @@ export interface DeadLetterParts {
  * sent, so it is the same whatever store kept it; for data that could not be
  * serialised, the event's fields as they are.
  */
-function payloadOf(parts: DeadLetterParts, formatted: boolean): WebhookPayload {
+function payloadOf(parts: DeadLetterInput, formatted: boolean): WebhookPayload {
   // A formatted body (a chat message, a custom format's text) is not the payload: the event is.
   if (parts.body.length > 0 && !(formatted && parts.event !== undefined)) {
     const text = Buffer.from(parts.body.buffer, parts.body.byteOffset, parts.body.length);
@@ -62,7 +62,7 @@ function payloadOf(parts: DeadLetterParts, formatted: boolean): WebhookPayload {
  * const letter = toDeadLetter(endpoint, { deliveryId, body, reason: "exhausted", attempts: 2 });
  * ```
  */
-export function toDeadLetter(endpoint: Endpoint, parts: DeadLetterParts): DeadLetter {
+export function toDeadLetter(endpoint: Endpoint, parts: DeadLetterInput): DeadLetter {
   return {
     url: endpoint.config.shownUrl,
     endpointIndex: endpoint.index,

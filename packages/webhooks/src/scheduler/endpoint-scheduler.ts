@@ -16,7 +16,7 @@ import { ExpiryWatch } from "./expiry-watch";
 import type { FlightSlots } from "./flight-slots";
 import { RateLimiter } from "./rate-limiter";
 import { type AttemptVerdict, judgeAttempt } from "./retry-policy";
-import type { LastFailure, SchedulerHost } from "./scheduler-host";
+import type { LastFailure, SchedulerWiring } from "./scheduler-wiring";
 
 // How a successful attempt is summarised for health: the same object every time.
 const SUCCEEDED: AttemptSummary = Object.freeze({ ok: true });
@@ -51,7 +51,7 @@ export class EndpointScheduler {
   constructor(
     readonly endpoint: Endpoint,
     private transport: EndpointTransport,
-    private readonly host: SchedulerHost,
+    private readonly host: SchedulerWiring,
     private readonly slots: FlightSlots,
   ) {
     const { config } = endpoint;

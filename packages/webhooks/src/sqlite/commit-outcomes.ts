@@ -12,30 +12,30 @@ import { FailingStretch } from "./failing-stretch";
 import type { StoreWriter } from "./store-writer";
 
 export class CommitOutcomes {
-  readonly #stretch: FailingStretch;
-  readonly #maxUncommitted: number;
-  #fenceReported = false;
+  private readonly stretch: FailingStretch;
+  private readonly maxUncommitted: number;
+  private fenceReported = false;
   /** Deliveries held in memory for the disk since the current stretch began. */
-  #held = 0;
+  private held = 0;
   /** The cause of the current stretch of failing commits. */
-  #lastFailure: SqliteStoreError | undefined;
+  private lastFailure: SqliteStoreError | undefined;
 
   /** `retry` commits again (heartbeat included); it runs on the stretch's timer. */
   constructor(retry: () => void, maxUncommitted: number) {
-    this.#stretch = new FailingStretch(retry);
-    this.#maxUncommitted = maxUncommitted;
+    this.stretch = new FailingStretch(retry);
+    this.maxUncommitted = maxUncommitted;
   }
 
   /** Whether the last commit failed on the disk and the store is retrying. */
   get failing(): boolean {
-    return this.#stretch.failing;
+    return this.stretch.failing;
   }
 
   /** Whether one more event may wait in memory: always, unless the disk fails and the bound is reached. */
   admit(): boolean {
-    if (!this.#stretch.failing) return true;
-    if (this.#held >= this.#maxUncommitted) return false;
-    this.#held++;
+    if (!this.stretch.failing) return true;
+    if (this.held >= this.maxUncommitted) return false;
+    this.held++;
     return true;
   }
 
@@ -47,7 +47,7 @@ export class CommitOutcomes {
     lost: number,
   ): void {
     if (failure === undefined) {
-      const since = this.#stretch.succeeded();
+      const since = this.stretch.succeeded();
       if (since === undefined) return;
       context.onStoreRecovered?.(since);
       context.wake?.();
@@ -55,14 +55,14 @@ export class CommitOutcomes {
     }
     if (failure.code === "lock_lost") {
       // A fenced store reports each lost batch, not every heartbeat.
-      if (lost === 0 && this.#fenceReported) return;
-      this.#fenceReported = true;
+      if (lost === 0 && this.fenceReported) return;
+      this.fenceReported = true;
       context.onCommitError(failure, lost);
       return;
     }
-    this.#lastFailure = failure;
-    if (!this.#stretch.failed(context.now())) return;
-    this.#held = writer.uncommitted;
+    this.lastFailure = failure;
+    if (!this.stretch.failed(context.now())) return;
+    this.held = writer.uncommitted;
     if (context.onStoreFailing === undefined) context.onCommitError(failure, 0);
     else context.onStoreFailing(failure, writer.uncommitted);
   }
@@ -70,13 +70,13 @@ export class CommitOutcomes {
   /** The store closes after its last commit: what the disk never took is lost now, and said so. */
   closed(context: StoreContext, writer: StoreWriter): void {
     const uncommitted = writer.uncommitted;
-    if (this.#lastFailure !== undefined && this.#stretch.failing && uncommitted > 0)
-      context.onCommitError(this.#lastFailure, uncommitted);
-    this.#stretch.stop();
+    if (this.lastFailure !== undefined && this.stretch.failing && uncommitted > 0)
+      context.onCommitError(this.lastFailure, uncommitted);
+    this.stretch.stop();
   }
 
   /** Stops the retry timer. */
   stop(): void {
-    this.#stretch.stop();
+    this.stretch.stop();
   }
 }

@@ -13,22 +13,22 @@ const SETTLE_COMMIT_MS = 10;
 const MIN_COMMIT_GAP_MS = 5;
 
 export class CommitSchedule {
-  readonly #commit: () => void;
-  #soon = false;
-  #settleTimer: ReturnType<typeof setTimeout> | undefined;
-  #lastCommitAt = Number.NEGATIVE_INFINITY;
-  #waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
-  readonly #commitSoon = () => {
-    this.#soon = false;
-    this.#commit();
+  private readonly commit: () => void;
+  private soonPending = false;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastCommitAt = Number.NEGATIVE_INFINITY;
+  private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private readonly commitSoon = () => {
+    this.soonPending = false;
+    this.commit();
   };
-  readonly #commitLater = () => {
-    this.#settleTimer = undefined;
-    this.#commit();
+  private readonly commitLater = () => {
+    this.settleTimer = undefined;
+    this.commit();
   };
 
   constructor(commit: () => void) {
-    this.#commit = commit;
+    this.commit = commit;
   }
 
   /**
@@ -39,11 +39,11 @@ export class CommitSchedule {
    * a burst after a quiet spell is still committed on the next turn.
    */
   soon(): void {
-    if (this.#soon) return;
-    this.#soon = true;
-    const wait = this.#lastCommitAt + MIN_COMMIT_GAP_MS - performance.now();
-    if (wait > 0) setTimeout(this.#commitSoon, wait);
-    else setImmediate(this.#commitSoon);
+    if (this.soonPending) return;
+    this.soonPending = true;
+    const wait = this.lastCommitAt + MIN_COMMIT_GAP_MS - performance.now();
+    if (wait > 0) setTimeout(this.commitSoon, wait);
+    else setImmediate(this.commitSoon);
   }
 
   /**
@@ -54,31 +54,31 @@ export class CommitSchedule {
    * (at least once).
    */
   settleLater(): void {
-    if (this.#soon || this.#settleTimer !== undefined) return;
-    this.#settleTimer = setTimeout(this.#commitLater, SETTLE_COMMIT_MS);
+    if (this.soonPending || this.settleTimer !== undefined) return;
+    this.settleTimer = setTimeout(this.commitLater, SETTLE_COMMIT_MS);
   }
 
   /** A commit is starting: a pending settle timer has nothing left to do. */
   starting(): void {
-    this.#lastCommitAt = performance.now();
-    if (this.#settleTimer === undefined) return;
-    clearTimeout(this.#settleTimer);
-    this.#settleTimer = undefined;
+    this.lastCommitAt = performance.now();
+    if (this.settleTimer === undefined) return;
+    clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
   }
 
   /** Resolves after the next commit (rejects when it fails), which it schedules. */
   wait(): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#waiters.push({ resolve, reject });
+      this.waiters.push({ resolve, reject });
       this.soon();
     });
   }
 
   /** A commit ended: tells every waiter how. */
   done(error?: unknown): void {
-    if (this.#waiters.length === 0) return;
-    const waiters = this.#waiters;
-    this.#waiters = [];
+    if (this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
     for (const waiter of waiters) {
       if (error === undefined) waiter.resolve();
       else waiter.reject(error);

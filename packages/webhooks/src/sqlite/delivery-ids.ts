@@ -37,13 +37,13 @@ interface EpochRow {
 export class IdEpoch {
   readonly firstSeq: number;
   readonly prefix: string;
-  readonly #keys: readonly number[];
+  private readonly keys: readonly number[];
 
   constructor(row: EpochRow) {
     this.firstSeq = row.first_seq;
     this.prefix = row.prefix;
     const s = row.secret;
-    this.#keys = [0, 3, 6, 9].map(
+    this.keys = [0, 3, 6, 9].map(
       (i) => ((s[i] as number) << 16) | ((s[i + 1] as number) << 8) | (s[i + 2] as number),
     );
   }
@@ -51,7 +51,7 @@ export class IdEpoch {
   idOf(seq: number): string {
     let left = Math.floor(seq / HALF);
     let right = seq & HALF_MASK;
-    for (const key of this.#keys) {
+    for (const key of this.keys) {
       const next = left ^ scramble(right, key);
       left = right;
       right = next;
@@ -72,8 +72,8 @@ export class IdEpoch {
     const value = Number.parseInt(tail, 16);
     let left = Math.floor(value / HALF);
     let right = value & HALF_MASK;
-    for (let i = this.#keys.length - 1; i >= 0; i--) {
-      const previous = right ^ scramble(left, this.#keys[i] as number);
+    for (let i = this.keys.length - 1; i >= 0; i--) {
+      const previous = right ^ scramble(left, this.keys[i] as number);
       right = left;
       left = previous;
     }
@@ -92,10 +92,10 @@ function scramble(half: number, key: number): number {
 
 /** The id epochs of a file, read in one query; ids to seqs and seqs to ids. */
 export class IdEpochs {
-  readonly #epochs: readonly IdEpoch[];
+  private readonly epochs: readonly IdEpoch[];
 
   private constructor(epochs: readonly IdEpoch[]) {
-    this.#epochs = epochs;
+    this.epochs = epochs;
   }
 
   static read(db: SqliteDatabase): IdEpochs {
@@ -107,13 +107,13 @@ export class IdEpochs {
 
   /** The first seq of the newest epoch, 0 when there is none. */
   get lastFirstSeq(): number {
-    return this.#epochs[this.#epochs.length - 1]?.firstSeq ?? 0;
+    return this.epochs[this.epochs.length - 1]?.firstSeq ?? 0;
   }
 
   /** The id of a row written without one (schema 5 on). */
   idOf(seq: number): string {
-    for (let i = this.#epochs.length - 1; i >= 0; i--) {
-      const epoch = this.#epochs[i] as IdEpoch;
+    for (let i = this.epochs.length - 1; i >= 0; i--) {
+      const epoch = this.epochs[i] as IdEpoch;
       if (epoch.firstSeq <= seq) return epoch.idOf(seq);
     }
     throw new Error(
@@ -130,11 +130,11 @@ export class IdEpochs {
     const tail = id.slice(PREFIX_LENGTH);
     if (!TAIL.test(tail)) return undefined;
     const prefix = id.slice(0, PREFIX_LENGTH);
-    const at = this.#epochs.findIndex((epoch) => epoch.prefix === prefix);
+    const at = this.epochs.findIndex((epoch) => epoch.prefix === prefix);
     if (at < 0) return undefined;
-    const epoch = this.#epochs[at] as IdEpoch;
+    const epoch = this.epochs[at] as IdEpoch;
     const seq = epoch.seqOf(tail);
-    const end = this.#epochs[at + 1]?.firstSeq ?? Number.POSITIVE_INFINITY;
+    const end = this.epochs[at + 1]?.firstSeq ?? Number.POSITIVE_INFINITY;
     return seq >= epoch.firstSeq && seq < end ? seq : undefined;
   }
 }

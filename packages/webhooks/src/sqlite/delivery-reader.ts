@@ -57,29 +57,29 @@ export interface DueKey {
 const DEFAULT_LIMIT = 100;
 
 export class DeliveryReader {
-  readonly #db: SqliteDatabase;
-  readonly #byLegacyId;
-  readonly #bySeq;
-  readonly #attempts;
-  readonly #dueKeys;
-  readonly #atSeq;
+  private readonly db: SqliteDatabase;
+  private readonly byLegacyId;
+  private readonly bySeq;
+  private readonly attempts;
+  private readonly dueKeysQuery;
+  private readonly atSeq;
 
   constructor(db: SqliteDatabase) {
-    this.#db = db;
-    this.#dueKeys = db.prepare(
+    this.db = db;
+    this.dueKeysQuery = db.prepare(
       `SELECT seq, next_attempt_at FROM deliveries INDEXED BY deliveries_due
         WHERE endpoint_id = ? AND status = 'pending' ORDER BY next_attempt_at, seq LIMIT ?`,
     );
-    this.#atSeq = db.prepare("SELECT * FROM deliveries WHERE seq = ?");
-    this.#byLegacyId = db.prepare("SELECT * FROM deliveries WHERE id = ?");
-    this.#bySeq = db.prepare("SELECT * FROM deliveries WHERE seq = ? AND id IS NULL");
-    this.#attempts = db.prepare("SELECT * FROM attempts WHERE delivery_seq = ? ORDER BY attempt");
+    this.atSeq = db.prepare("SELECT * FROM deliveries WHERE seq = ?");
+    this.byLegacyId = db.prepare("SELECT * FROM deliveries WHERE id = ?");
+    this.bySeq = db.prepare("SELECT * FROM deliveries WHERE seq = ? AND id IS NULL");
+    this.attempts = db.prepare("SELECT * FROM attempts WHERE delivery_seq = ? ORDER BY attempt");
   }
 
   row(id: string): DeliveryRow | undefined {
     const ids = this.epochs();
     const seq = ids.seqOf(id);
-    const row = (seq === undefined ? this.#byLegacyId.get(id) : this.#bySeq.get(seq)) as
+    const row = (seq === undefined ? this.byLegacyId.get(id) : this.bySeq.get(seq)) as
       | DeliveryRow
       | undefined;
     return row === undefined ? undefined : withId(row, ids);
@@ -87,15 +87,15 @@ export class DeliveryReader {
 
   get(id: string): DeliveryRecord | undefined {
     const row = this.row(id);
-    return row === undefined ? undefined : this.#toRecord(row);
+    return row === undefined ? undefined : this.toRecord(row);
   }
 
   /** Matching deliveries, oldest first (by `createdAt`). */
   list(query: DeliveryQuery = {}): DeliveryRecord[] {
     const { sql, params } = listQuery(query);
-    const rows = this.#db.prepare(sql).all(...params) as DeliveryRow[];
+    const rows = this.db.prepare(sql).all(...params) as DeliveryRow[];
     const ids = this.epochs();
-    return rows.map((row) => this.#toRecord(withId(row, ids)));
+    return rows.map((row) => this.toRecord(withId(row, ids)));
   }
 
   /**
@@ -103,7 +103,7 @@ export class DeliveryReader {
    * index (no row is loaded): what a dispatcher resumes.
    */
   pendingCounts(): { endpoint_id: string; n: number; due: number }[] {
-    return this.#db
+    return this.db
       .prepare(
         `SELECT endpoint_id, count(*) AS n, min(next_attempt_at) AS due
           FROM deliveries INDEXED BY deliveries_due WHERE status = 'pending' GROUP BY endpoint_id`,
@@ -113,24 +113,24 @@ export class DeliveryReader {
 
   /** The first `limit` pending rows of an endpoint by due time (seq breaks ties), keys only. */
   dueKeys(endpointId: string, limit: number): DueKey[] {
-    return this.#dueKeys.all(endpointId, limit) as DueKey[];
+    return this.dueKeysQuery.all(endpointId, limit) as DueKey[];
   }
 
   /** A row by seq, with its id. */
   rowAt(seq: number, ids: IdEpochs): DeliveryRow | undefined {
-    const row = this.#atSeq.get(seq) as DeliveryRow | undefined;
+    const row = this.atSeq.get(seq) as DeliveryRow | undefined;
     return row === undefined ? undefined : withId(row, ids);
   }
 
   /** The file's id epochs, read again on each call: a dispatcher that opens the file adds one. */
   epochs(): IdEpochs {
-    return IdEpochs.read(this.#db);
+    return IdEpochs.read(this.db);
   }
 
   /** Deliveries per status. */
   counts(): Record<DeliveryStatus, number> {
     const counts: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, dead: 0 };
-    const rows = this.#db
+    const rows = this.db
       .prepare("SELECT status, count(*) AS n FROM deliveries GROUP BY status")
       .all() as { status: DeliveryStatus; n: number }[];
     for (const { status, n } of rows) counts[status] = n;
@@ -141,9 +141,9 @@ export class DeliveryReader {
   page(query: AdminDeliveryQuery): AdminDeliveryPage {
     const limit = pageLimit(query);
     const { sql, params } = pageQuery(query, limit + 1);
-    const rows = this.#db.prepare(sql).all(...params) as DeliveryRow[];
+    const rows = this.db.prepare(sql).all(...params) as DeliveryRow[];
     const ids = this.epochs();
-    const items = rows.slice(0, limit).map((row) => this.#toRecord(withId(row, ids)));
+    const items = rows.slice(0, limit).map((row) => this.toRecord(withId(row, ids)));
     const last = rows[limit - 1];
     return rows.length > limit && last !== undefined
       ? { items, nextCursor: encodeSeqCursor(last.seq) }
@@ -152,7 +152,7 @@ export class DeliveryReader {
 
   /** Deliveries settled per minute in the range, through the (status, settled_at) index. */
   minutes(range: { since: number; until: number }): AdminMinute[] {
-    const rows = this.#db
+    const rows = this.db
       .prepare(
         "SELECT status, settled_at FROM deliveries WHERE status IN ('delivered', 'dead') AND settled_at >= ? AND settled_at < ?",
       )
@@ -167,13 +167,11 @@ export class DeliveryReader {
   }
 
   maxSeq(): number {
-    return (
-      (this.#db.prepare("SELECT max(seq) FROM deliveries").pluck().get() as number | null) ?? 0
-    );
+    return (this.db.prepare("SELECT max(seq) FROM deliveries").pluck().get() as number | null) ?? 0;
   }
 
-  #toRecord(row: DeliveryRow): DeliveryRecord {
-    const attempts = this.#attempts.all(row.seq) as AttemptRow[];
+  private toRecord(row: DeliveryRow): DeliveryRecord {
+    const attempts = this.attempts.all(row.seq) as AttemptRow[];
     return {
       id: row.id,
       endpointId: row.endpoint_id,

@@ -20,24 +20,24 @@ interface EndpointRow {
 }
 
 export class EndpointTable {
-  readonly #db: SqliteDatabase;
-  readonly #lock: OwnerLock;
-  readonly #upsert;
-  readonly #delete;
-  readonly #setState;
+  private readonly db: SqliteDatabase;
+  private readonly lock: OwnerLock;
+  private readonly upsert;
+  private readonly delete;
+  private readonly setState;
 
   constructor(db: SqliteDatabase, lock: OwnerLock) {
-    this.#db = db;
-    this.#lock = lock;
+    this.db = db;
+    this.lock = lock;
     // The seq of a replaced row is kept, so restore order stays the order of first addition;
     // so is its disabled state: a config change does not enable an endpoint.
-    this.#upsert = db.prepare(
+    this.upsert = db.prepare(
       `INSERT INTO endpoints (id, config, signed, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET config = excluded.config, signed = excluded.signed,
          updated_at = excluded.updated_at`,
     );
-    this.#delete = db.prepare("DELETE FROM endpoints WHERE id = ?");
-    this.#setState = db.prepare(
+    this.delete = db.prepare("DELETE FROM endpoints WHERE id = ?");
+    this.setState = db.prepare(
       "UPDATE endpoints SET disabled_reason = ?, disabled_since = ?, updated_at = ? WHERE id = ?",
     );
   }
@@ -45,26 +45,26 @@ export class EndpointTable {
   /** False when another process owns the file now (nothing is written). */
   save(endpoint: StoredEndpoint, now: number): boolean {
     const config = JSON.stringify(endpoint.config);
-    return this.#owned(now, () => {
-      this.#upsert.run(endpoint.id, config, endpoint.signed ? 1 : 0, now);
+    return this.owned(now, () => {
+      this.upsert.run(endpoint.id, config, endpoint.signed ? 1 : 0, now);
     });
   }
 
   /** Sets or clears the disabled state of a stored endpoint; an unknown id changes nothing. */
   saveState(id: string, disabled: EndpointDisabledState | undefined, now: number): boolean {
-    return this.#owned(now, () => {
-      this.#setState.run(disabled?.reason ?? null, disabled?.since ?? null, now, id);
+    return this.owned(now, () => {
+      this.setState.run(disabled?.reason ?? null, disabled?.since ?? null, now, id);
     });
   }
 
   remove(id: string, now: number): boolean {
-    return this.#owned(now, () => {
-      this.#delete.run(id);
+    return this.owned(now, () => {
+      this.delete.run(id);
     });
   }
 
   load(): StoredEndpoint[] {
-    const rows = this.#db
+    const rows = this.db
       .prepare(
         "SELECT id, config, signed, disabled_reason, disabled_since FROM endpoints ORDER BY seq",
       )
@@ -79,9 +79,9 @@ export class EndpointTable {
     }));
   }
 
-  #owned(now: number, write: () => void): boolean {
-    const run = this.#db.transaction(() => {
-      if (!this.#lock.confirm(now)) return false;
+  private owned(now: number, write: () => void): boolean {
+    const run = this.db.transaction(() => {
+      if (!this.lock.confirm(now)) return false;
       write();
       return true;
     });

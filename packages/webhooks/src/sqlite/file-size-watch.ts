@@ -9,7 +9,7 @@ import type { StoreContext } from "../store/delivery-store";
 import type { SqliteDatabase } from "./driver/sqlite-driver";
 
 export class FileSizeWatch {
-  #warned = false;
+  private warned = false;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -18,12 +18,12 @@ export class FileSizeWatch {
 
   /** Reads the file's size (pages in use, free ones included) and warns the first time it is past the limit. */
   check(context: StoreContext): void {
-    if (this.#warned || this.limit === 0) return;
+    if (this.warned || this.limit === 0) return;
     const pages = this.db.pragma("page_count", { simple: true }) as number;
     const pageSize = this.db.pragma("page_size", { simple: true }) as number;
     const bytes = pages * pageSize;
     if (bytes <= this.limit) return;
-    this.#warned = true;
+    this.warned = true;
     context.onWarning?.({ kind: "file_size", bytes, limit: this.limit });
   }
 }

@@ -16,7 +16,7 @@ import type { PendingQueue } from "./pending-queue";
 import type { StoreWriter } from "./store-writer";
 
 /** What the pending set needs from an open store. */
-export interface PendingParts {
+export interface MaterializeDeps {
   readonly context: StoreContext;
   readonly writer: StoreWriter;
   readonly reader: DeliveryReader;
@@ -29,7 +29,7 @@ export type Unserializable = [PendingEntry, unknown, DispatchableEvent];
 /** Materialises the buffered events of `dirty`, numbering rows after `lastSeq`. */
 export function materialize(
   dirty: readonly PendingQueue[],
-  parts: PendingParts,
+  parts: MaterializeDeps,
   lastSeq: number,
 ): { failed: Unserializable[]; lastSeq: number } {
   const failed: Unserializable[] = [];
@@ -62,7 +62,11 @@ export function materialize(
       writer.add(entry);
       try {
         // Shared with the event's other endpoints: the context serialises it once.
-        entry.body = context.serialize(source, queue.endpointId);
+        // Past a full window the body only goes to the file: as text, when the
+        // context can, so that no buffer waits for a full collection to be freed.
+        entry.body = queue.spills()
+          ? context.serialize(source, queue.endpointId, true)
+          : context.serialize(source, queue.endpointId);
       } catch (error) {
         entry.live = false;
         entry.deadReason = bodyFailureReason(error);

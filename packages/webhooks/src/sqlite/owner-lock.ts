@@ -26,23 +26,23 @@ interface OwnerRow {
 
 export class OwnerLock {
   readonly token = randomUUID();
-  readonly #db: SqliteDatabase;
-  readonly #refresh;
+  private readonly db: SqliteDatabase;
+  private readonly refresh;
 
   constructor(db: SqliteDatabase) {
-    this.#db = db;
-    this.#refresh = db.prepare("UPDATE owner SET heartbeat_at = ? WHERE slot = 1 AND token = ?");
+    this.db = db;
+    this.refresh = db.prepare("UPDATE owner SET heartbeat_at = ? WHERE slot = 1 AND token = ?");
   }
 
   /** Takes the file or throws SqliteStoreLockedError. Runs in an IMMEDIATE transaction: two openers cannot both win. */
   acquire(path: string, now: number, staleAfterMs: number): void {
-    const take = this.#db.transaction(() => {
-      const row = this.#db.prepare("SELECT * FROM owner WHERE slot = 1").get() as
+    const take = this.db.transaction(() => {
+      const row = this.db.prepare("SELECT * FROM owner WHERE slot = 1").get() as
         | OwnerRow
         | undefined;
       if (row !== undefined && isAlive(row, now, staleAfterMs))
         throw new SqliteStoreLockedError(path, toOwner(row), staleAfterMs);
-      this.#db
+      this.db
         .prepare(
           "INSERT OR REPLACE INTO owner (slot, token, pid, host, started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?)",
         )
@@ -53,12 +53,12 @@ export class OwnerLock {
 
   /** Refreshes the heartbeat; false when another process has taken the file over. Call inside the commit transaction. */
   confirm(now: number): boolean {
-    return this.#refresh.run(now, this.token).changes === 1;
+    return this.refresh.run(now, this.token).changes === 1;
   }
 
   /** Gives the file up (clean close). */
   release(): void {
-    this.#db.prepare("DELETE FROM owner WHERE slot = 1 AND token = ?").run(this.token);
+    this.db.prepare("DELETE FROM owner WHERE slot = 1 AND token = ?").run(this.token);
   }
 }
 

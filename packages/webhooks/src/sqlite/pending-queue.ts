@@ -29,48 +29,48 @@ export class PendingQueue {
   /** Orders handed out so far; an entry's `order` is its position in this count. */
   accepted = 0;
   /** Live stored entries, leased included. */
-  #stored = 0;
-  readonly #leased = new Set<PendingEntry>();
-  #fresh: PendingEntry[] = [];
-  #freshHead = 0;
-  #later: PendingEntry[] = [];
+  private stored = 0;
+  private readonly leased = new Set<PendingEntry>();
+  private fresh: PendingEntry[] = [];
+  private freshHead = 0;
+  private later: PendingEntry[] = [];
   /**
    * Events emitted since the last commit, in a ring that is reused from
    * commit to commit (an emit only stores a pointer); the k-th from the head
    * has order `bufferOrder + k`.
    */
-  #ring: (DispatchableEvent | undefined)[] = new Array(RING_START).fill(undefined);
-  #ringHead = 0;
-  #ringCount = 0;
-  #bufferOrder = 0;
+  private ring: (DispatchableEvent | undefined)[] = new Array(RING_START).fill(undefined);
+  private ringHead = 0;
+  private ringCount = 0;
+  private bufferOrder = 0;
   /** The endpoint's bound, read once per commit generation rather than per emit. */
   limits: { maxPending: number; overflow: "drop-oldest" | "drop-newest" } | undefined;
   limitsGeneration = -1;
   /** Pending rows of the endpoint that are in the file only (past the window). */
   readonly backlog = new DiskBacklog();
   /** Whether `maxStoredPending` was reported for this endpoint (once per process). */
-  #boundReported = false;
+  private boundReported = false;
 
   constructor(endpointId: string) {
     this.endpointId = endpointId;
   }
 
   get size(): number {
-    return this.#stored + this.#ringCount;
+    return this.stored + this.ringCount;
   }
 
   get buffered(): number {
-    return this.#ringCount;
+    return this.ringCount;
   }
 
   /** Live stored entries that wait in the window (not leased). */
   get waitingCount(): number {
-    return this.#stored - this.#leased.size;
+    return this.stored - this.leased.size;
   }
 
   /** Seqs of the leased entries. */
   leasedSeqs(): Set<number> {
-    return new Set([...this.#leased].map((entry) => entry.seq));
+    return new Set([...this.leased].map((entry) => entry.seq));
   }
 
   nextOrder(): number {
@@ -80,13 +80,13 @@ export class PendingQueue {
   /** An emitted event, kept bare until the commit; true when the buffer was empty (the queue just became dirty). */
   pushBuffered(event: DispatchableEvent): boolean {
     const order = ++this.accepted;
-    const count = this.#ringCount;
-    if (count === this.#ring.length) this.#growRing();
-    const ring = this.#ring;
-    ring[(this.#ringHead + count) & (ring.length - 1)] = event;
-    this.#ringCount = count + 1;
+    const count = this.ringCount;
+    if (count === this.ring.length) this.growRing();
+    const ring = this.ring;
+    ring[(this.ringHead + count) & (ring.length - 1)] = event;
+    this.ringCount = count + 1;
     if (count === 0) {
-      this.#bufferOrder = order;
+      this.bufferOrder = order;
       return true;
     }
     return false;
@@ -94,29 +94,29 @@ export class PendingQueue {
 
   /** Hands the buffered events to the commit, oldest first, with the order of the first. */
   takeBuffered(): { events: DispatchableEvent[]; firstOrder: number } {
-    const ring = this.#ring;
+    const ring = this.ring;
     const mask = ring.length - 1;
-    const events: DispatchableEvent[] = new Array(this.#ringCount);
-    for (let k = 0; k < this.#ringCount; k++) {
-      const slot = (this.#ringHead + k) & mask;
+    const events: DispatchableEvent[] = new Array(this.ringCount);
+    for (let k = 0; k < this.ringCount; k++) {
+      const slot = (this.ringHead + k) & mask;
       events[k] = ring[slot] as DispatchableEvent;
       ring[slot] = undefined;
     }
-    const firstOrder = this.#bufferOrder;
-    this.#ringHead = 0;
-    this.#ringCount = 0;
+    const firstOrder = this.bufferOrder;
+    this.ringHead = 0;
+    this.ringCount = 0;
     // A one-off huge burst does not pin its ring for the life of the process.
-    if (ring.length > RING_KEEP) this.#ring = new Array(RING_START).fill(undefined);
+    if (ring.length > RING_KEEP) this.ring = new Array(RING_START).fill(undefined);
     return { events, firstOrder };
   }
 
-  #growRing(): void {
-    const ring = this.#ring;
+  private growRing(): void {
+    const ring = this.ring;
     const mask = ring.length - 1;
     const grown: (DispatchableEvent | undefined)[] = new Array(ring.length * 2).fill(undefined);
-    for (let k = 0; k < this.#ringCount; k++) grown[k] = ring[(this.#ringHead + k) & mask];
-    this.#ring = grown;
-    this.#ringHead = 0;
+    for (let k = 0; k < this.ringCount; k++) grown[k] = ring[(this.ringHead + k) & mask];
+    this.ring = grown;
+    this.ringHead = 0;
   }
 
   /**
@@ -124,18 +124,23 @@ export class PendingQueue {
    * owed waits in the file before it; else in the file only (a backlog row).
    */
   admit(entry: PendingEntry): void {
-    const cap = this.limits?.maxPending ?? Number.POSITIVE_INFINITY;
-    if (this.backlog.count === 0 && this.waitingCount < cap) this.pushFresh(entry);
+    if (!this.spills()) this.pushFresh(entry);
     else {
       entry.spilled = true;
       this.backlog.add(entry.dueAt, entry.order);
     }
   }
 
+  /** Whether a new entry goes to the file only: the window is full, or rows wait in the file before it. */
+  spills(): boolean {
+    const cap = this.limits?.maxPending ?? Number.POSITIVE_INFINITY;
+    return this.backlog.count > 0 || this.waitingCount >= cap;
+  }
+
   /** Reports the first time the endpoint reaches `maxStoredPending` (`limit`). */
   reportBound(context: Pick<StoreContext, "onWarning">, limit: number): void {
-    if (this.#boundReported) return;
-    this.#boundReported = true;
+    if (this.boundReported) return;
+    this.boundReported = true;
     context.onWarning?.({ kind: "stored_bound", endpointId: this.endpointId, limit });
   }
 
@@ -154,31 +159,31 @@ export class PendingQueue {
 
   /** A fresh delivery just committed, due at once. */
   pushFresh(entry: PendingEntry): void {
-    this.#fresh.push(entry);
-    this.#stored++;
+    this.fresh.push(entry);
+    this.stored++;
   }
 
   /** A delivery that joins the pending set at `entry.dueAt` (resumed, redelivered). */
   pushLater(entry: PendingEntry): void {
-    heapPush(this.#later, entry);
-    this.#stored++;
+    heapPush(this.later, entry);
+    this.stored++;
   }
 
   /** A leased delivery back to waiting, at `entry.dueAt` (retry, release). */
   requeue(entry: PendingEntry): void {
     entry.leased = false;
-    this.#leased.delete(entry);
-    heapPush(this.#later, entry);
+    this.leased.delete(entry);
+    heapPush(this.later, entry);
   }
 
   /** Whether an entry accepted before `mark` is still owed. */
   pendingBefore(mark: number): boolean {
-    this.#dropDead();
-    const fresh = this.#fresh[this.#freshHead];
+    this.dropDead();
+    const fresh = this.fresh[this.freshHead];
     if (fresh !== undefined && fresh.order < mark) return true;
-    if (this.#ringCount > 0 && this.#bufferOrder < mark) return true;
-    for (const entry of this.#leased) if (entry.order < mark) return true;
-    for (const entry of this.#later) if (entry.live && entry.order < mark) return true;
+    if (this.ringCount > 0 && this.bufferOrder < mark) return true;
+    for (const entry of this.leased) if (entry.order < mark) return true;
+    for (const entry of this.later) if (entry.live && entry.order < mark) return true;
     return false;
   }
 
@@ -186,10 +191,10 @@ export class PendingQueue {
   remove(entry: PendingEntry): void {
     if (!entry.live) return;
     entry.live = false;
-    this.#stored--;
+    this.stored--;
     if (entry.leased) {
       entry.leased = false;
-      this.#leased.delete(entry);
+      this.leased.delete(entry);
     }
   }
 
@@ -197,18 +202,18 @@ export class PendingQueue {
   takeDue(now: number): PendingEntry | undefined {
     const next = this.peek();
     if (next === undefined || next.dueAt > now) return undefined;
-    if (next === this.#fresh[this.#freshHead]) this.#shiftFresh();
-    else heapPop(this.#later);
+    if (next === this.fresh[this.freshHead]) this.shiftFresh();
+    else heapPop(this.later);
     next.leased = true;
-    this.#leased.add(next);
+    this.leased.add(next);
     return next;
   }
 
   /** The earliest unleased committed entry, due or not. */
   peek(): PendingEntry | undefined {
-    this.#dropDead();
-    const fresh = this.#fresh[this.#freshHead];
-    const later = this.#later[0];
+    this.dropDead();
+    const fresh = this.fresh[this.freshHead];
+    const later = this.later[0];
     if (fresh === undefined) return later;
     if (later === undefined) return fresh;
     return before(later, fresh) ? later : fresh;
@@ -216,40 +221,40 @@ export class PendingQueue {
 
   /** The oldest unleased committed fresh entry, taken out of `fresh` (drop-oldest). */
   takeOldestFresh(): PendingEntry | undefined {
-    this.#dropDead();
-    const fresh = this.#fresh[this.#freshHead];
-    if (fresh !== undefined) this.#shiftFresh();
+    this.dropDead();
+    const fresh = this.fresh[this.freshHead];
+    if (fresh !== undefined) this.shiftFresh();
     return fresh;
   }
 
   /** The oldest buffered event, dropped from the buffer (drop-oldest). */
   shiftBuffered(): DispatchableEvent | undefined {
-    if (this.#ringCount === 0) return undefined;
-    const ring = this.#ring;
-    const event = ring[this.#ringHead];
-    ring[this.#ringHead] = undefined;
-    this.#ringHead = (this.#ringHead + 1) & (ring.length - 1);
-    this.#ringCount--;
-    this.#bufferOrder++;
+    if (this.ringCount === 0) return undefined;
+    const ring = this.ring;
+    const event = ring[this.ringHead];
+    ring[this.ringHead] = undefined;
+    this.ringHead = (this.ringHead + 1) & (ring.length - 1);
+    this.ringCount--;
+    this.bufferOrder++;
     return event;
   }
 
   /** The earliest due waiting entry of the heap (drop-oldest when nothing fresh is left). */
   takeOldestLater(): PendingEntry | undefined {
-    this.#dropDead();
-    return heapPop(this.#later);
+    this.dropDead();
+    return heapPop(this.later);
   }
 
   /** Every committed entry not taken (unleased), in no particular order. */
   waiting(): PendingEntry[] {
-    return [...this.#fresh.slice(this.#freshHead), ...this.#later].filter((entry) => entry.live);
+    return [...this.fresh.slice(this.freshHead), ...this.later].filter((entry) => entry.live);
   }
 
   /** Forgets every waiting entry (abandon). */
   clearWaiting(): void {
-    this.#fresh = [];
-    this.#freshHead = 0;
-    this.#later = [];
+    this.fresh = [];
+    this.freshHead = 0;
+    this.later = [];
   }
 
   /**
@@ -258,21 +263,21 @@ export class PendingQueue {
    */
   replaceWaiting(entries: PendingEntry[], added: number): void {
     this.clearWaiting();
-    this.#later = entries.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
-    this.#stored += added;
+    this.later = entries.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    this.stored += added;
   }
 
-  #dropDead(): void {
-    while (this.#fresh[this.#freshHead]?.live === false) this.#shiftFresh();
-    while (this.#later[0]?.live === false) heapPop(this.#later);
+  private dropDead(): void {
+    while (this.fresh[this.freshHead]?.live === false) this.shiftFresh();
+    while (this.later[0]?.live === false) heapPop(this.later);
   }
 
-  #shiftFresh(): void {
-    this.#fresh[this.#freshHead++] = undefined as unknown as PendingEntry;
+  private shiftFresh(): void {
+    this.fresh[this.freshHead++] = undefined as unknown as PendingEntry;
     // Compact now and then so the array does not grow without bound.
-    if (this.#freshHead > 1024 && this.#freshHead * 2 > this.#fresh.length) {
-      this.#fresh = this.#fresh.slice(this.#freshHead);
-      this.#freshHead = 0;
+    if (this.freshHead > 1024 && this.freshHead * 2 > this.fresh.length) {
+      this.fresh = this.fresh.slice(this.freshHead);
+      this.freshHead = 0;
     }
   }
 }

@@ -8,8 +8,8 @@
 import type { SqliteDatabase } from "./driver/sqlite-driver";
 
 export class SeenEndpoints {
-  readonly #ids = new Set<string>();
-  #scannedUpTo = 0;
+  private readonly ids = new Set<string>();
+  private scannedUpTo = 0;
 
   /** Every endpoint id in deliveries or kept configs, sorted. */
   read(db: SqliteDatabase): string[] {
@@ -17,13 +17,13 @@ export class SeenEndpoints {
       .prepare(
         "SELECT endpoint_id, max(seq) AS top FROM deliveries WHERE seq > ? GROUP BY endpoint_id",
       )
-      .all(this.#scannedUpTo) as { endpoint_id: string; top: number }[];
+      .all(this.scannedUpTo) as { endpoint_id: string; top: number }[];
     for (const row of rows) {
-      this.#ids.add(row.endpoint_id);
-      this.#scannedUpTo = Math.max(this.#scannedUpTo, row.top);
+      this.ids.add(row.endpoint_id);
+      this.scannedUpTo = Math.max(this.scannedUpTo, row.top);
     }
     for (const id of db.prepare("SELECT id FROM endpoints").pluck().all() as string[])
-      this.#ids.add(id);
-    return [...this.#ids].sort();
+      this.ids.add(id);
+    return [...this.ids].sort();
   }
 }

@@ -30,36 +30,36 @@ import { createSqliteAdmin } from "./sqlite-admin";
  */
 export class SqliteInspector {
   readonly path: string;
-  readonly #db: SqliteDatabase;
-  readonly #reader: DeliveryReader;
-  readonly #busyTimeoutMs: number;
-  readonly #driver: SqliteDriverName | undefined;
+  private readonly db: SqliteDatabase;
+  private readonly reader: DeliveryReader;
+  private readonly busyTimeoutMs: number;
+  private readonly driver: SqliteDriverName | undefined;
 
   constructor(path: string, busyTimeoutMs: number, driver?: SqliteDriverName) {
     this.path = path;
-    this.#busyTimeoutMs = busyTimeoutMs;
-    this.#driver = driver;
-    this.#db = openDatabase(path, { readonly: true, busyTimeoutMs, driver });
-    this.#reader = new DeliveryReader(this.#db);
+    this.busyTimeoutMs = busyTimeoutMs;
+    this.driver = driver;
+    this.db = openDatabase(path, { readonly: true, busyTimeoutMs, driver });
+    this.reader = new DeliveryReader(this.db);
   }
 
   get(id: string): DeliveryRecord | undefined {
-    return this.#read(() => this.#reader.get(id));
+    return this.read(() => this.reader.get(id));
   }
 
   /** Matching deliveries, oldest first; `limit` defaults to 100. */
   list(query?: DeliveryQuery): DeliveryRecord[] {
-    return this.#read(() => this.#reader.list(query));
+    return this.read(() => this.reader.list(query));
   }
 
   /** Deliveries per status. */
   counts(): Record<DeliveryStatus, number> {
-    return this.#read(() => this.#reader.counts());
+    return this.read(() => this.reader.counts());
   }
 
   /** The dispatcher that owns the file, if one is open (or was killed without closing it). */
   owner(): StoreOwner | undefined {
-    return this.#read(() => readOwner(this.#db));
+    return this.read(() => readOwner(this.db));
   }
 
   /**
@@ -68,9 +68,9 @@ export class SqliteInspector {
    * delivery is still pending.
    */
   requestRedelivery(id: string): boolean {
-    const row = this.#read(() => this.#reader.row(id));
+    const row = this.read(() => this.reader.row(id));
     if (row === undefined || row.status === "pending") return false;
-    return this.#request([id]) === 1;
+    return this.request([id]) === 1;
   }
 
   /**
@@ -85,23 +85,23 @@ export class SqliteInspector {
    */
   admin(): DeliveryAdmin {
     return createSqliteAdmin({
-      db: this.#db,
-      reader: this.#reader,
-      read: (read) => this.#read(read),
-      requestRedeliveries: (ids) => (ids.length === 0 ? 0 : this.#request(ids)),
+      db: this.db,
+      reader: this.reader,
+      read: (read) => this.read(read),
+      requestRedeliveries: (ids) => (ids.length === 0 ? 0 : this.request(ids)),
       close: () => this.close(),
     });
   }
 
   /** Writes one redelivery request per id, in one transaction, and returns how many. */
-  #request(ids: readonly string[]): number {
+  private request(ids: readonly string[]): number {
     let writer: SqliteDatabase | undefined;
     try {
       writer = openDatabase(this.path, {
         readonly: false,
         fileMustExist: true,
-        busyTimeoutMs: this.#busyTimeoutMs,
-        driver: this.#driver,
+        busyTimeoutMs: this.busyTimeoutMs,
+        driver: this.driver,
       });
       const insert = writer.prepare(
         "INSERT INTO requests (kind, delivery_id, requested_at) VALUES ('redeliver', ?, ?)",
@@ -120,10 +120,10 @@ export class SqliteInspector {
   }
 
   close(): void {
-    this.#db.close();
+    this.db.close();
   }
 
-  #read<T>(read: () => T): T {
+  private read<T>(read: () => T): T {
     try {
       return read();
     } catch (error) {

@@ -7,7 +7,7 @@
  */
 
 import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
-import { closedError, lockLostError, openedTwiceError, type SqliteStoreError } from "../errors";
+import { closedError, lockLostError, openedTwiceError } from "../errors";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -23,7 +23,8 @@ import type {
 import type { DispatchableEvent } from "../types";
 import type { DeliveryReader } from "./delivery-reader";
 import { endpointAccess, refuseSecret } from "./endpoint-writes";
-import { BUSY_TIMEOUT_MS, type OpenParts, openStore } from "./open-store";
+import type { IntegrityState } from "./file-integrity";
+import { BUSY_TIMEOUT_MS, type OpenSqliteStore, openStore } from "./open-store";
 import { PendingDeliveries } from "./pending-deliveries";
 import { SqliteInspector } from "./sqlite-inspector";
 import {
@@ -58,29 +59,29 @@ export class SqliteStore implements DeliveryStore {
   readonly path: string;
   /** `storeSecrets`: whether endpoint secrets are written with their configs. */
   readonly keepsSecrets: boolean;
-  readonly #options: ResolvedSqliteOptions;
-  #parts: OpenParts | undefined;
-  #state: "new" | "open" | "fenced" | "closed" = "new";
-  readonly #pending: PendingDeliveries;
-  readonly #commits: StoreCommits;
+  private readonly options: ResolvedSqliteOptions;
+  private parts: OpenSqliteStore | undefined;
+  private state: "new" | "open" | "fenced" | "closed" = "new";
+  private readonly pending: PendingDeliveries;
+  private readonly commits: StoreCommits;
 
   constructor(options: SqliteStoreOptions) {
-    this.#options = resolveSqliteOptions(options);
-    this.#pending = new PendingDeliveries(this.#options.maxStoredPending);
-    this.path = this.#options.path;
-    this.keepsSecrets = this.#options.storeSecrets;
-    this.#commits = new StoreCommits(
+    this.options = resolveSqliteOptions(options);
+    this.pending = new PendingDeliveries(this.options.maxStoredPending);
+    this.path = this.options.path;
+    this.keepsSecrets = this.options.storeSecrets;
+    this.commits = new StoreCommits(
       {
         path: this.path,
-        pending: this.#pending,
-        parts: () => this.#parts,
-        fenced: () => this.#state === "fenced",
+        pending: this.pending,
+        parts: () => this.parts,
+        fenced: () => this.state === "fenced",
         fence: () => {
-          this.#state = "fenced";
+          this.state = "fenced";
         },
-        lockLost: () => this.#lockLost(),
+        lockLost: () => lockLostError(this.path, this.options.staleLockMs),
       },
-      this.#options.maxUncommitted,
+      this.options.maxUncommitted,
     );
   }
 
@@ -94,117 +95,116 @@ export class SqliteStore implements DeliveryStore {
   }
 
   open(context: StoreContext): void {
-    if (this.#state !== "new") throw openedTwiceError(this.path);
-    const parts = openStore(this.#options, context, {
+    if (this.state !== "new") throw openedTwiceError(this.path);
+    const parts = openStore(this.options, context, {
       heartbeat: () => {
-        this.#commits.commit(true);
-        if (this.#parts !== undefined) this.#parts.sizeWatch.check(context);
+        this.commits.commit(true);
+        if (this.parts !== undefined) this.parts.sizeWatch.check(context);
       },
       redeliver: (id) => this.redeliver(id, context.now()),
-      prune: () => this.#pruneBatch(),
+      prune: () => this.pruneBatch(),
       wake: () => context.wake?.(),
-      failed: (error) => this.#commits.maintenanceFailed(error),
+      failed: (error) => this.commits.maintenanceFailed(error),
     });
-    resumePending(parts, this.#pending, this.path);
-    this.#parts = parts;
-    this.#state = "open";
+    resumePending(parts, this.pending, this.path);
+    this.parts = parts;
+    this.state = "open";
     parts.maintenance.start();
+    parts.integrity.start(this.path, parts.driver, BUSY_TIMEOUT_MS, context);
   }
 
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
-    if (this.#parts === undefined) this.#require();
+    if (this.parts === undefined) this.require();
     // While the disk takes nothing, memory holds what waits for it, up to its bound.
-    if (!this.#commits.admit()) return event;
-    const dropped = this.#pending.enqueue(endpointId, event);
+    if (!this.commits.admit()) return event;
+    const dropped = this.pending.enqueue(endpointId, event);
     if (dropped === event) return event;
-    if (this.#options.commit === "enqueue") this.#commits.commit(false);
-    else this.#commits.soon();
+    if (this.options.commit === "enqueue") this.commits.commit(false);
+    else this.commits.soon();
     return dropped;
   }
 
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
-    // While commits fail nothing is sent: no attempt could be recorded, and a
-    // delivery is on disk before its first attempt. A recovery wakes the scheduler.
-    if (this.#state !== "open" || this.#commits.failing) return [];
-    return this.#pending.lease(endpointId, now, limit, () => this.#commits.commit(false));
+    if (this.state !== "open" || this.commits.paused) return [];
+    return this.pending.lease(endpointId, now, limit, () => this.commits.commit(false));
   }
 
   nextDueAt(endpointId: string): number | undefined {
-    if (this.#commits.failing) return undefined;
-    return this.#pending.nextDueAt(endpointId);
+    if (this.commits.paused) return undefined;
+    return this.pending.nextDueAt(endpointId);
   }
 
   recordAttempt(id: string, attempt: AttemptRecord, result: AttemptResult): void {
-    this.#require();
-    if (!this.#pending.recordAttempt(id, attempt, result)) {
+    this.require();
+    if (!this.pending.recordAttempt(id, attempt, result)) {
       // No longer pending here (abandoned while in flight): recorded, and a success still counts.
-      this.#commits.flushAll();
-      recordLateAttempt(this.#require(), id, attempt, result);
+      this.commits.flushAll();
+      recordLateAttempt(this.require(), id, attempt, result);
     }
-    this.#commits.settleLater();
+    this.commits.settleLater();
   }
 
   release(id: string): void {
-    this.#pending.release(id, this.#require().context.now());
+    this.pending.release(id, this.require().context.now());
   }
 
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
-    if (this.#pending.hasBuffered) this.#commits.commit(false);
-    const victims = this.#pending.abandon(endpointId, reason, this.#now(), () =>
-      this.#commits.commit(false),
+    if (this.pending.hasBuffered) this.commits.commit(false);
+    const victims = this.pending.abandon(endpointId, reason, this.now(), () =>
+      this.commits.commit(false),
     );
-    this.#commits.soon();
+    this.commits.soon();
     return victims;
   }
 
   expire(endpointId: string, createdBefore: number): LeasedDelivery[] {
-    if (this.#parts === undefined) return [];
-    const expired = this.#pending.expire(endpointId, createdBefore, this.#now(), () =>
-      this.#commits.commit(false),
+    if (this.parts === undefined) return [];
+    const expired = this.pending.expire(endpointId, createdBefore, this.now(), () =>
+      this.commits.commit(false),
     );
-    if (expired.length > 0) this.#commits.soon();
+    if (expired.length > 0) this.commits.soon();
     return expired;
   }
 
   pendingCount(endpointId: string): number {
-    return this.#pending.pendingCount(endpointId);
+    return this.pending.pendingCount(endpointId);
   }
 
   mark(endpointId: string): number {
-    return this.#pending.mark(endpointId);
+    return this.pending.mark(endpointId);
   }
 
   pendingBefore(endpointId: string, mark: number): boolean {
-    return this.#pending.pendingBefore(endpointId, mark);
+    return this.pending.pendingBefore(endpointId, mark);
   }
 
   get(id: string): DeliveryRecord | undefined {
-    return this.#reader().get(id);
+    return this.reader().get(id);
   }
 
   list(query?: DeliveryQuery): DeliveryRecord[] {
-    return this.#reader().list(query);
+    return this.reader().list(query);
   }
 
   page(query: AdminDeliveryQuery): AdminDeliveryPage {
-    return this.#reader().page(query);
+    return this.reader().page(query);
   }
 
   minutes(range: { since: number; until: number }): AdminMinute[] {
-    return this.#reader().minutes(range);
+    return this.reader().minutes(range);
   }
 
   redeliver(id: string, now: number): boolean {
-    this.#commits.flushAll();
+    this.commits.flushAll();
     // A pending delivery (leased or waiting) is not redelivered: its row says pending.
-    if (this.#pending.has(id) || !requeueSettled(this.#require(), this.#pending, id, now))
+    if (this.pending.has(id) || !requeueSettled(this.require(), this.pending, id, now))
       return false;
-    this.#commits.soon();
+    this.commits.soon();
     return true;
   }
 
   persisted(): Promise<void> {
-    return this.#commits.persisted();
+    return this.commits.persisted();
   }
 
   /**
@@ -212,34 +212,39 @@ export class SqliteStore implements DeliveryStore {
    * this by itself once per tick; call it to commit at a point of your choice.
    */
   commit(): void {
-    this.#commits.commit(false);
+    this.commits.commit(false);
   }
 
   /** Deliveries waiting for their first commit while commits fail (0 otherwise). */
   get uncommitted(): number {
-    return this.#parts?.writer.uncommitted ?? 0;
+    return this.parts?.writer.uncommitted ?? 0;
   }
 
   /** Whether the last commit failed (disk full, I/O error, read-only file) and the store is retrying. */
   get failing(): boolean {
-    return this.#commits.failing;
+    return this.commits.failing;
+  }
+
+  /** The file's integrity check: `ok`, `checking` (in the background), `corrupt` (nothing is sent), `unchecked`. */
+  get integrity(): IntegrityState {
+    return this.parts?.integrity.state ?? "unchecked";
   }
 
   /** Deletes every settled delivery past its retention now; returns how many. */
   prune(): number {
     let total = 0;
-    for (let n = this.#pruneBatch(); n > 0; n = this.#pruneBatch()) total += n;
-    this.#require().pruner.shrink();
+    for (let n = this.pruneBatch(); n > 0; n = this.pruneBatch()) total += n;
+    this.require().pruner.shrink();
     return total;
   }
 
   async close(): Promise<void> {
-    const parts = this.#parts;
-    if (this.#state === "closed" || parts === undefined) return;
+    const parts = this.parts;
+    if (this.state === "closed" || parts === undefined) return;
     parts.maintenance.stop();
-    this.#commits.last(parts);
-    this.#state = "closed";
-    this.#parts = undefined;
+    this.commits.last(parts);
+    this.state = "closed";
+    this.parts = undefined;
     releaseFile(parts);
   }
 
@@ -250,50 +255,46 @@ export class SqliteStore implements DeliveryStore {
    */
   saveEndpoint(endpoint: StoredEndpoint): void {
     refuseSecret(this.path, this.keepsSecrets, endpoint);
-    this.#writeEndpoint(() => this.#require().endpoints.save(endpoint, this.#now()));
+    this.writeEndpoint(() => this.require().endpoints.save(endpoint, this.now()));
   }
 
   removeEndpoint(id: string): void {
-    this.#writeEndpoint(() => this.#require().endpoints.remove(id, this.#now()));
+    this.writeEndpoint(() => this.require().endpoints.remove(id, this.now()));
   }
 
   /** Keeps whether an endpoint is disabled, so that a restart does not enable it. */
   saveEndpointState(id: string, disabled: EndpointDisabledState | undefined): void {
-    this.#writeEndpoint(() => this.#require().endpoints.saveState(id, disabled, this.#now()));
+    this.writeEndpoint(() => this.require().endpoints.saveState(id, disabled, this.now()));
   }
 
   /** The endpoint configs in the file, in the order they were first saved. */
   loadEndpoints(): StoredEndpoint[] {
-    return endpointAccess(this.path, "read", () => this.#require().endpoints.load());
+    return endpointAccess(this.path, "read", () => this.require().endpoints.load());
   }
 
-  #writeEndpoint(write: () => boolean): void {
-    if (this.#state !== "fenced" && endpointAccess(this.path, "write", write)) return;
-    this.#state = "fenced";
-    throw this.#lockLost();
+  private writeEndpoint(write: () => boolean): void {
+    if (this.state !== "fenced" && endpointAccess(this.path, "write", write)) return;
+    this.state = "fenced";
+    throw lockLostError(this.path, this.options.staleLockMs);
   }
 
-  #now(): number {
-    return this.#require().context.now();
+  private now(): number {
+    return this.require().context.now();
   }
 
-  #pruneBatch(): number {
-    this.#commits.flushAll();
-    return this.#require().pruner.pruneBatch(this.#require().context.now());
+  private pruneBatch(): number {
+    this.commits.flushAll();
+    return this.require().pruner.pruneBatch(this.require().context.now());
   }
 
   /** The reader, after committing what is buffered so that it reads it. */
-  #reader(): DeliveryReader {
-    this.#commits.flushAll();
-    return this.#require().reader;
+  private reader(): DeliveryReader {
+    this.commits.flushAll();
+    return this.require().reader;
   }
 
-  #require(): OpenParts {
-    if (this.#parts === undefined) throw closedError(this.path, this.#state === "new");
-    return this.#parts;
-  }
-
-  #lockLost(): SqliteStoreError {
-    return lockLostError(this.path, this.#options.staleLockMs);
+  private require(): OpenSqliteStore {
+    if (this.parts === undefined) throw closedError(this.path, this.state === "new");
+    return this.parts;
   }
 }

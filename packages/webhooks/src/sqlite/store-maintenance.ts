@@ -25,80 +25,80 @@ export interface MaintenanceTasks {
 const MAX_BATCHES_PER_RUN = 100;
 
 export class StoreMaintenance {
-  readonly #options: ResolvedSqliteOptions;
-  readonly #tasks: MaintenanceTasks;
-  readonly #nextRequests;
-  readonly #deleteRequests;
-  #timers: NodeJS.Timeout[] = [];
-  #pruning: NodeJS.Immediate | undefined;
+  private readonly options: ResolvedSqliteOptions;
+  private readonly tasks: MaintenanceTasks;
+  private readonly nextRequests;
+  private readonly deleteRequests;
+  private timers: NodeJS.Timeout[] = [];
+  private pruning: NodeJS.Immediate | undefined;
 
   constructor(db: SqliteDatabase, options: ResolvedSqliteOptions, tasks: MaintenanceTasks) {
-    this.#options = options;
-    this.#tasks = tasks;
-    this.#nextRequests = db.prepare(
+    this.options = options;
+    this.tasks = tasks;
+    this.nextRequests = db.prepare(
       "SELECT seq, delivery_id FROM requests WHERE kind = 'redeliver' ORDER BY seq LIMIT 100",
     );
-    this.#deleteRequests = db.prepare("DELETE FROM requests WHERE seq <= ?");
+    this.deleteRequests = db.prepare("DELETE FROM requests WHERE seq <= ?");
   }
 
   start(): void {
     this.applyRequests();
     const poll = setInterval(
-      this.#guarded(() => {
-        this.#tasks.heartbeat();
+      this.guarded(() => {
+        this.tasks.heartbeat();
         this.applyRequests();
       }),
-      this.#options.pollIntervalMs,
+      this.options.pollIntervalMs,
     );
-    const prune = setInterval(() => this.#startPruning(), this.#options.pruneIntervalMs);
+    const prune = setInterval(() => this.startPruning(), this.options.pruneIntervalMs);
     // A first pass soon after opening, so a file left alone for weeks shrinks at once.
-    const first = setTimeout(() => this.#startPruning(), 1000);
-    this.#timers = [poll, prune, first];
-    for (const timer of this.#timers) timer.unref();
+    const first = setTimeout(() => this.startPruning(), 1000);
+    this.timers = [poll, prune, first];
+    for (const timer of this.timers) timer.unref();
   }
 
   stop(): void {
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers = [];
-    if (this.#pruning !== undefined) clearImmediate(this.#pruning);
-    this.#pruning = undefined;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers = [];
+    if (this.pruning !== undefined) clearImmediate(this.pruning);
+    this.pruning = undefined;
   }
 
   /** Redelivers what other processes asked for, then forgets the requests. */
   applyRequests(): void {
-    const requests = this.#nextRequests.all() as { seq: number; delivery_id: string }[];
+    const requests = this.nextRequests.all() as { seq: number; delivery_id: string }[];
     if (requests.length === 0) return;
     let redelivered = 0;
-    for (const request of requests) if (this.#tasks.redeliver(request.delivery_id)) redelivered++;
+    for (const request of requests) if (this.tasks.redeliver(request.delivery_id)) redelivered++;
     // Commit the redeliveries before the requests go, so a crash in between repeats a request instead of losing it.
-    this.#tasks.heartbeat();
-    this.#deleteRequests.run((requests[requests.length - 1] as { seq: number }).seq);
-    if (redelivered > 0) this.#tasks.wake();
+    this.tasks.heartbeat();
+    this.deleteRequests.run((requests[requests.length - 1] as { seq: number }).seq);
+    if (redelivered > 0) this.tasks.wake();
   }
 
   /** `work` for a timer: what it throws goes to `failed`, never into the event loop. */
-  #guarded(work: () => void): () => void {
+  private guarded(work: () => void): () => void {
     return () => {
       try {
         work();
       } catch (error) {
-        this.#tasks.failed(error);
+        this.tasks.failed(error);
       }
     };
   }
 
-  #startPruning(): void {
-    if (this.#pruning !== undefined) return;
+  private startPruning(): void {
+    if (this.pruning !== undefined) return;
     let batches = 0;
-    const step = this.#guarded(() => {
-      this.#pruning = undefined;
-      const full = this.#tasks.prune() >= this.#options.pruneBatchSize;
+    const step = this.guarded(() => {
+      this.pruning = undefined;
+      const full = this.tasks.prune() >= this.options.pruneBatchSize;
       if (full && ++batches < MAX_BATCHES_PER_RUN) {
-        this.#pruning = setImmediate(step);
-        this.#pruning.unref();
+        this.pruning = setImmediate(step);
+        this.pruning.unref();
       }
     });
-    this.#pruning = setImmediate(step);
-    this.#pruning.unref();
+    this.pruning = setImmediate(step);
+    this.pruning.unref();
   }
 }

@@ -10,7 +10,7 @@ import type { SqliteStoreError } from "../errors";
 import type { AttemptRecord, AttemptResult } from "../store/delivery-store";
 import type { Unserializable } from "./materialize";
 import { sqliteFailure } from "./open-database";
-import type { OpenParts } from "./open-store";
+import type { OpenSqliteStore } from "./open-store";
 import type { PendingDeliveries } from "./pending-deliveries";
 import { lateAttemptState, pendingState } from "./row-state";
 import { CommitFailure } from "./store-writer";
@@ -36,7 +36,7 @@ export interface BufferWrite {
  * memory from then on.
  */
 export function writeBuffered(
-  parts: OpenParts,
+  parts: OpenSqliteStore,
   pending: PendingDeliveries,
   store: {
     readonly fenced: boolean;
@@ -74,11 +74,11 @@ export function writeBuffered(
  * report rather than throwing into a timer.
  */
 export function reportUnserializable(
-  parts: OpenParts,
+  parts: OpenSqliteStore,
   unserializable: readonly Unserializable[],
 ): void {
   for (const [entry, error, event] of unserializable) {
-    let record: ReturnType<OpenParts["reader"]["get"]>;
+    let record: ReturnType<OpenSqliteStore["reader"]["get"]>;
     try {
       record = parts.reader.get(entry.id);
     } catch {
@@ -93,7 +93,7 @@ export function reportUnserializable(
  * flight): recorded, and a success still counts.
  */
 export function recordLateAttempt(
-  parts: OpenParts,
+  parts: OpenSqliteStore,
   id: string,
   attempt: AttemptRecord,
   result: AttemptResult,
@@ -111,7 +111,7 @@ export function recordLateAttempt(
  * built (data not JSON, or the endpoint's format function failed).
  */
 export function requeueSettled(
-  parts: OpenParts,
+  parts: OpenSqliteStore,
   pending: PendingDeliveries,
   id: string,
   now: number,
@@ -131,7 +131,11 @@ export function requeueSettled(
  * size against its warning threshold. A failed read closes the
  * database and throws a SqliteStoreError naming the file.
  */
-export function resumePending(parts: OpenParts, pending: PendingDeliveries, path: string): void {
+export function resumePending(
+  parts: OpenSqliteStore,
+  pending: PendingDeliveries,
+  path: string,
+): void {
   pending.attach(parts, parts.lastSeq);
   try {
     pending.resumeFromFile();
@@ -143,7 +147,8 @@ export function resumePending(parts: OpenParts, pending: PendingDeliveries, path
 }
 
 /** Releases the owner lock, then closes the database even when the release fails. */
-export function releaseFile(parts: OpenParts): void {
+export function releaseFile(parts: OpenSqliteStore): void {
+  parts.integrity.stop();
   try {
     parts.lock.release();
   } finally {

@@ -20,23 +20,23 @@ type Change =
 
 export class StoreWriter {
   /** New rows of the next commit, made from the buffered events at commit time. */
-  #inserts: PendingEntry[] = [];
-  #changes: Change[] = [];
-  readonly #lock: OwnerLock;
-  readonly #statements;
-  readonly #write;
+  private inserts: PendingEntry[] = [];
+  private changes: Change[] = [];
+  private readonly lock: OwnerLock;
+  private readonly statements;
+  private readonly write;
 
   constructor(db: SqliteDatabase, lock: OwnerLock) {
-    this.#lock = lock;
-    this.#write = db.transaction(
+    this.lock = lock;
+    this.write = db.transaction(
       (inserts: readonly PendingEntry[], changes: readonly Change[], now: number): boolean => {
-        if (!this.#lock.confirm(now)) return false;
-        this.#insertAll(inserts);
-        for (const change of changes) this.#apply(change);
+        if (!this.lock.confirm(now)) return false;
+        this.insertAll(inserts);
+        for (const change of changes) this.apply(change);
         return true;
       },
     );
-    this.#statements = {
+    this.statements = {
       insert: db.prepare(insertRows(1)),
       insertMany: db.prepare(insertRows(ROWS_PER_INSERT)),
       // A delivery whose data is not JSON: dead at once, with an empty body.
@@ -58,36 +58,36 @@ export class StoreWriter {
   }
 
   get empty(): boolean {
-    return this.#inserts.length === 0 && this.#changes.length === 0;
+    return this.inserts.length === 0 && this.changes.length === 0;
   }
 
   /** Deliveries waiting for their first commit (after failed commits, until the disk takes them). */
   get uncommitted(): number {
     let count = 0;
-    for (const entry of this.#inserts) if (entry.live && entry.state === "buffered") count++;
+    for (const entry of this.inserts) if (entry.live && entry.state === "buffered") count++;
     return count;
   }
 
   add(entry: PendingEntry): void {
-    this.#inserts.push(entry);
+    this.inserts.push(entry);
   }
 
-  #takeInserts(): PendingEntry[] {
-    const taken = this.#inserts;
-    this.#inserts = [];
+  private takeInserts(): PendingEntry[] {
+    const taken = this.inserts;
+    this.inserts = [];
     return taken;
   }
 
   recordAttempt(seq: number, attempt: AttemptRecord): void {
-    this.#changes.push({ kind: "attempt", seq, attempt });
+    this.changes.push({ kind: "attempt", seq, attempt });
   }
 
   setState(seq: number, state: RowState): void {
-    this.#changes.push({ kind: "state", seq, state });
+    this.changes.push({ kind: "state", seq, state });
   }
 
   delete(seq: number): void {
-    this.#changes.push({ kind: "delete", seq });
+    this.changes.push({ kind: "delete", seq });
   }
 
   /**
@@ -98,16 +98,16 @@ export class StoreWriter {
    * the file now, the new entries stay in memory only (state `volatile`).
    */
   commit(now: number): void {
-    const inserts = this.#takeInserts();
-    const changes = this.#changes;
-    this.#changes = [];
+    const inserts = this.takeInserts();
+    const changes = this.changes;
+    this.changes = [];
     let owned: boolean;
     try {
-      owned = this.#write.immediate(inserts, changes, now);
+      owned = this.write.immediate(inserts, changes, now);
     } catch (error) {
       // The transaction rolled back: replaying the same rows and changes in order is exact.
-      this.#inserts = inserts.concat(this.#inserts);
-      this.#changes = changes.concat(this.#changes);
+      this.inserts = inserts.concat(this.inserts);
+      this.changes = changes.concat(this.changes);
       throw new CommitFailure(error, 0, false);
     }
     if (!owned) throw new CommitFailure(undefined, markVolatile(inserts), true, inserts);
@@ -116,8 +116,8 @@ export class StoreWriter {
 
   /** Drops everything buffered (the file is no longer ours); returns how many deliveries are not durable. */
   discard(): number {
-    this.#changes = [];
-    return markVolatile(this.#takeInserts());
+    this.changes = [];
+    return markVolatile(this.takeInserts());
   }
 
   /**
@@ -125,9 +125,9 @@ export class StoreWriter {
    * spends more in binding and stepping than SQLite spends storing the row.
    * A fresh row names only what differs from the column defaults.
    */
-  #insertAll(entries: readonly PendingEntry[]): void {
+  private insertAll(entries: readonly PendingEntry[]): void {
     const values: unknown[] = [];
-    const s = this.#statements;
+    const s = this.statements;
     for (const entry of entries) {
       if (entry.state !== "buffered") continue;
       // Evicted (drop-oldest) while its first commit was failing: never written.
@@ -159,8 +159,8 @@ export class StoreWriter {
     for (let i = 0; i < values.length; i += COLUMNS) s.insert.run(values.slice(i, i + COLUMNS));
   }
 
-  #apply(change: Change): void {
-    const s = this.#statements;
+  private apply(change: Change): void {
+    const s = this.statements;
     if (change.kind === "attempt") {
       const a = change.attempt;
       s.attempt.run(
@@ -192,11 +192,12 @@ export class StoreWriter {
 }
 
 const ROWS_PER_INSERT = 16;
-/** The columns of a fresh row, in the order #insertAll pushes them. */
+/** The columns of a fresh row, in the order insertAll pushes them. */
 const COLUMNS = 6;
 
 function insertRows(rows: number): string {
-  const row = `(${Array(COLUMNS).fill("?").join(", ")})`;
+  // The body may be bound as JSON text (a spilled entry): stored as a blob all the same.
+  const row = "(?, ?, ?, CAST(? AS BLOB), ?, ?)";
   return `INSERT INTO deliveries (seq, endpoint_id, event, body, created_at, next_attempt_at)
     VALUES ${Array(rows).fill(row).join(", ")}`;
 }

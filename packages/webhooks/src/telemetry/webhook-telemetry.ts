@@ -5,7 +5,7 @@
  */
 import type { Attributes, Counter, Histogram, Span, SpanContext, Tracer } from "@opentelemetry/api";
 import type { DeadLetter } from "../reporting/hook-payloads";
-import type { SchedulerHost } from "../scheduler/scheduler-host";
+import type { SchedulerWiring } from "../scheduler/scheduler-wiring";
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 import type { AttemptRequest } from "../transport/endpoint-transport";
 import { VERSION } from "../version";
@@ -131,7 +131,7 @@ export class WebhookTelemetry {
   }
 
   /** `host`, also dropping a delivery's producer context once no retry follows its attempt. */
-  observe(host: SchedulerHost): SchedulerHost {
+  observe(host: SchedulerWiring): SchedulerWiring {
     return {
       ...host,
       attempted: (endpoint, delivery, attemptNumber, outcome, retryInMs) => {

@@ -49,40 +49,40 @@ const columnValues: RowShape = (row) =>
   row === undefined ? undefined : Object.values(row as object);
 
 class NodeSqliteStatement implements SqliteStatement {
-  readonly #statement: StatementSync;
+  private readonly statement: StatementSync;
   /** better-sqlite3's pluck() and raw(): rows reshaped after node:sqlite returns them as objects. */
-  readonly #shape: RowShape | undefined;
+  private readonly shape: RowShape | undefined;
 
   constructor(statement: StatementSync, shape?: RowShape) {
-    this.#statement = statement;
-    this.#shape = shape;
+    this.statement = statement;
+    this.shape = shape;
   }
 
   run(...params: unknown[]): SqliteRunResult {
-    return this.#statement.run(...bindable(params));
+    return this.statement.run(...bindable(params));
   }
 
   get(...params: unknown[]): unknown {
-    const row = this.#statement.get(...bindable(params));
-    return this.#shape ? this.#shape(row) : row;
+    const row = this.statement.get(...bindable(params));
+    return this.shape ? this.shape(row) : row;
   }
 
   all(...params: unknown[]): unknown[] {
-    const rows = this.#statement.all(...bindable(params));
-    return this.#shape ? rows.map(this.#shape) : rows;
+    const rows = this.statement.all(...bindable(params));
+    return this.shape ? rows.map(this.shape) : rows;
   }
 
   iterate(...params: unknown[]): IterableIterator<unknown> {
-    const rows = this.#statement.iterate(...bindable(params));
-    return this.#shape ? reshaped(rows, this.#shape) : rows;
+    const rows = this.statement.iterate(...bindable(params));
+    return this.shape ? reshaped(rows, this.shape) : rows;
   }
 
   pluck(): SqliteStatement {
-    return new NodeSqliteStatement(this.#statement, firstColumn);
+    return new NodeSqliteStatement(this.statement, firstColumn);
   }
 
   raw(): SqliteStatement {
-    return new NodeSqliteStatement(this.#statement, columnValues);
+    return new NodeSqliteStatement(this.statement, columnValues);
   }
 }
 
@@ -91,58 +91,58 @@ function* reshaped(rows: IterableIterator<unknown>, shape: RowShape): IterableIt
 }
 
 class NodeSqliteDatabase implements SqliteDatabase {
-  readonly #db: DatabaseSync;
+  private readonly db: DatabaseSync;
   /** Open transactions, outermost first; nested ones are savepoints, as in better-sqlite3. */
-  #depth = 0;
+  private depth = 0;
 
   constructor(db: DatabaseSync) {
-    this.#db = db;
+    this.db = db;
   }
 
   prepare(sql: string): SqliteStatement {
-    return new NodeSqliteStatement(this.#db.prepare(sql));
+    return new NodeSqliteStatement(this.db.prepare(sql));
   }
 
   exec(sql: string): void {
-    this.#db.exec(sql);
+    this.db.exec(sql);
   }
 
   pragma(source: string, options?: { readonly simple?: boolean }): unknown {
-    const rows = this.#db.prepare(`PRAGMA ${source}`).all();
+    const rows = this.db.prepare(`PRAGMA ${source}`).all();
     return options?.simple ? firstColumn(rows[0]) : rows;
   }
 
   close(): void {
-    this.#db.close();
+    this.db.close();
   }
 
   transaction<A extends unknown[], R>(fn: (...args: A) => R): SqliteTransaction<A, R> {
-    const run = (mode: string, args: A): R => this.#inTransaction(mode, () => fn(...args));
+    const run = (mode: string, args: A): R => this.inTransaction(mode, () => fn(...args));
     const deferred = (...args: A): R => run("BEGIN", args);
     return Object.assign(deferred, { immediate: (...args: A): R => run("BEGIN IMMEDIATE", args) });
   }
 
-  #inTransaction<R>(begin: string, body: () => R): R {
-    const savepoint = this.#depth > 0 ? `attesta_${this.#depth}` : undefined;
-    this.#db.exec(savepoint ? `SAVEPOINT ${savepoint}` : begin);
-    this.#depth += 1;
+  private inTransaction<R>(begin: string, body: () => R): R {
+    const savepoint = this.depth > 0 ? `attesta_${this.depth}` : undefined;
+    this.db.exec(savepoint ? `SAVEPOINT ${savepoint}` : begin);
+    this.depth += 1;
     try {
       const result = body();
-      this.#db.exec(savepoint ? `RELEASE ${savepoint}` : "COMMIT");
+      this.db.exec(savepoint ? `RELEASE ${savepoint}` : "COMMIT");
       return result;
     } catch (error) {
-      this.#rollback(savepoint);
+      this.rollback(savepoint);
       throw error;
     } finally {
-      this.#depth -= 1;
+      this.depth -= 1;
     }
   }
 
   /** Undoes what is left of a failed transaction (a failed COMMIT may have ended it already). */
-  #rollback(savepoint: string | undefined): void {
-    if (this.#db.isTransaction === false) return;
+  private rollback(savepoint: string | undefined): void {
+    if (this.db.isTransaction === false) return;
     try {
-      this.#db.exec(savepoint ? `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}` : "ROLLBACK");
+      this.db.exec(savepoint ? `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}` : "ROLLBACK");
     } catch {
       // Nothing left to roll back: SQLite ended the transaction itself.
     }

@@ -12,7 +12,7 @@ import type { DeadReason, DeliveryStore, LeasedDelivery } from "../store/deliver
 import type { AttemptOutcome } from "../transport/attempt-outcome";
 
 /** What the loop reports to the dispatcher. */
-export interface SchedulerHost {
+export interface SchedulerWiring {
   readonly store: DeliveryStore;
   now(): number;
   /** One attempt ended; `retryInMs` is set when another follows. */

@@ -11,7 +11,7 @@ import { EndpointTransport } from "../transport/endpoint-transport";
 import type { SharedAgent } from "../transport/shared-agent";
 import { EndpointScheduler } from "./endpoint-scheduler";
 import { FlightSlots } from "./flight-slots";
-import type { SchedulerHost } from "./scheduler-host";
+import type { SchedulerWiring } from "./scheduler-wiring";
 
 /** Makes the transport of one endpoint (the telemetry substitutes a traced one). */
 export type TransportFactory = (
@@ -30,7 +30,7 @@ const plainTransport: TransportFactory = (config, maxResponseBytes, agent) =>
  * in flight are bounded per origin and in total by the shared agent's socket
  * limits, so an attempt's timeout never runs while it waits for a socket.
  */
-export class Scheduler {
+export class SchedulerRegistry {
   private readonly byId = new Map<string, EndpointScheduler>();
   private list: EndpointScheduler[] = [];
   private wakeScheduled = false;
@@ -38,7 +38,7 @@ export class Scheduler {
 
   constructor(
     router: Router,
-    private readonly host: SchedulerHost,
+    private readonly host: SchedulerWiring,
     private readonly maxResponseBytes: number,
     readonly agent: SharedAgent,
     private readonly createTransport: TransportFactory = plainTransport,

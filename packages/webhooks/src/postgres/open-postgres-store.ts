@@ -21,7 +21,7 @@ import type { WindowEntry } from "./window-entry";
 import { WindowRefill } from "./window-refill";
 import { WriteBuffer } from "./write-buffer";
 
-export interface OpenStore {
+export interface OpenPostgresStore {
   readonly context: StoreContext;
   readonly thread: DatabaseThread;
   readonly queries: StoreQueries;
@@ -45,7 +45,7 @@ export interface OpenStore {
 export function openPostgresStore(
   options: ResolvedPostgresOptions,
   context: StoreContext,
-): OpenStore {
+): OpenPostgresStore {
   const queries = storeQueries(options.schema);
   const windows = new Map<string, EndpointWindow>();
   const byId = new Map<string, WindowEntry>();
