@@ -9,7 +9,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EventBus } from "@attesta/events";
+import { EventBus, type VerdictData } from "@attesta/events";
 import { startWebhookWorkers, WebhookProducer } from "@attesta/webhooks/bullmq";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -131,8 +131,13 @@ describe("attesta console on other sources", () => {
     const bus = new EventBus();
     const producer = new WebhookProducer(bus, endpoints, options);
     closers.push(() => producer.close({ deadlineMs: 1000 }));
-    const data = { agent_id: "a", action_name: "deploy", risk_score: 0.4, risk_level: "medium" };
-    for (const type of ["approved", "denied", "denied"]) bus.emit({ type, data });
+    const data: VerdictData = {
+      agent_id: "a",
+      action_name: "deploy",
+      risk_score: 0.4,
+      risk_level: "medium",
+    };
+    for (const type of ["approved", "denied", "denied"] as const) bus.emit({ type, data });
 
     const running = await startConsole(["--redis", REDIS_URL, "--prefix", prefix]);
     closers.push(async () => {
