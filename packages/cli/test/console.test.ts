@@ -2,40 +2,21 @@
  * `attesta console --db FILE` on a file a real dispatcher wrote in another
  * process: the token it prints opens the API, nothing opens without it.
  */
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnBin } from "./support/cli";
+import { runStoreApp, startRefusingReceiver } from "./support/store-app";
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
 const dir = mkdtempSync(join(tmpdir(), "attesta-console-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes a store file with the fixture app: APPROVED delivered, DENIED dead (422). */
 async function writeStoreFile(db: string) {
-  const server = createServer((req, res) => {
-    const refuse = req.headers["x-attesta-event"] === "denied";
-    req.resume().on("end", () => res.writeHead(refuse ? 422 : 204).end());
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`;
-  const child = spawn(
-    process.execPath,
-    [join(fixtures, "store-run.mjs"), db, url, "approved,denied,denied", "0"],
-    { stdio: "ignore" },
-  );
-  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const [code] = await once(child, "close");
-  clearTimeout(timer);
-  server.closeAllConnections();
-  server.close();
-  expect(code).toBe(0);
+  const receiver = await startRefusingReceiver(false);
+  await runStoreApp(db, receiver.url, ["approved", "denied", "denied"]);
 }
 
 describe("attesta console", () => {

@@ -2,17 +2,12 @@
  * `attesta deliveries … --pg` against a real PostgresStore schema written by
  * a real dispatcher in another process, and redeliveries it carries out.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { once } from "node:events";
-import { createServer, type Server } from "node:http";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli";
+import { runStoreApp, startRefusingReceiver } from "./support/store-app";
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const schema = `attesta_cli_${process.pid}_${randomBytes(3).toString("hex")}`;
 
@@ -23,49 +18,8 @@ afterAll(async () => {
   await client.end();
 });
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
-
-/** Refuses DENIED with 422 (dead at once) unless `acceptAll`. */
-async function receiver(acceptAll: boolean) {
-  const ids: string[] = [];
-  const server = createServer((req, res) => {
-    ids.push(String(req.headers["x-attesta-delivery"]));
-    const refuse = !acceptAll && req.headers["x-attesta-event"] === "denied";
-    req.resume().on("end", () => res.writeHead(refuse ? 422 : 204).end());
-  });
-  servers.push(server);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`, ids };
-}
-
-async function runApp(url: string, events: string[], wait = 0) {
-  const child = spawn(
-    process.execPath,
-    [
-      join(fixtures, "store-run.mjs"),
-      `${DATABASE_URL}?schema=${schema}`,
-      url,
-      events.join(","),
-      String(wait),
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  const [code] = await once(child, "close");
-  clearTimeout(timer);
-  expect(code, stderr).toBe(0);
-  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}");
+function runApp(url: string, events: string[], wait = 0) {
+  return runStoreApp(`${DATABASE_URL}?schema=${schema}`, url, events, wait, 60_000);
 }
 
 const pgArgs = ["--pg", DATABASE_URL, "--schema", schema];
@@ -84,29 +38,29 @@ describe("attesta deliveries --pg", () => {
   it("lists, shows, redelivers and recovers; the next dispatcher sends them again", {
     timeout: 120_000,
   }, async () => {
-    const first = await receiver(false);
+    const first = await startRefusingReceiver(false);
     expect(await runApp(first.url, ["approved", "denied", "denied"])).toMatchObject({
       delivered: 1,
       failed: 2,
     });
     const all = await listJson();
     expect(all.map((d) => [d.event, d.status])).toEqual([
+      ["DENIED", "dead"],
+      ["DENIED", "dead"],
       ["APPROVED", "delivered"],
-      ["DENIED", "dead"],
-      ["DENIED", "dead"],
     ]);
     const shown = await runCli(["deliveries", "show", all[1].id, ...pgArgs]);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain("status      dead (rejected)");
     expect(shown.stdout).toMatch(/#1 {2}\S+ {2}HTTP 422/);
 
-    const redeliver = await runCli(["deliveries", "redeliver", all[0].id, ...pgArgs]);
+    const redeliver = await runCli(["deliveries", "redeliver", all[2].id, ...pgArgs]);
     expect(redeliver.code, redeliver.stderr).toBe(0);
-    expect(redeliver.stdout).toContain(`✓ ${all[0].id}: redelivery requested`);
+    expect(redeliver.stdout).toContain(`✓ ${all[2].id}: redelivery requested`);
     const recover = await runCli(["deliveries", "recover", ...pgArgs, "--json"]);
     expect(JSON.parse(recover.stdout)).toEqual({ matched: 2, requested: 2, dry_run: false });
 
-    const second = await receiver(true);
+    const second = await startRefusingReceiver(true);
     expect(await runApp(second.url, [], 3)).toMatchObject({ delivered: 3 });
     expect([...second.ids].sort()).toEqual([all[0].id, all[1].id, all[2].id].sort());
     expect(await listJson("--status", "dead")).toHaveLength(0);

@@ -2,8 +2,6 @@
  * `attesta deliveries` against real SqliteStore files written by a real
  * dispatcher in another process, and redeliveries it carries out.
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import {
   closeSync,
   mkdtempSync,
@@ -13,58 +11,18 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli";
+import { runStoreApp, startRefusingReceiver } from "./support/store-app";
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
 const dir = mkdtempSync(join(tmpdir(), "attesta-deliveries-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
-
-/**
- * A receiver that refuses DENIED with 422 (dead at once) unless `acceptAll`. Not 410: that
- * disables the endpoint too, and the file would bring it back disabled in the next run.
- */
-async function receiver(acceptAll: boolean) {
-  const ids: string[] = [];
-  const server = createServer((req, res) => {
-    ids.push(String(req.headers["x-attesta-delivery"]));
-    const refuse = !acceptAll && req.headers["x-attesta-event"] === "denied";
-    req.resume().on("end", () => res.writeHead(refuse ? 422 : 204).end());
-  });
-  servers.push(server);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`, ids };
-}
-
 /** Runs the application fixture to completion on `db` (asynchronously: the receiver lives in this process). */
-async function runApp(db: string, url: string, events: string[], wait = 0) {
-  const child = spawn(
-    process.execPath,
-    [join(fixtures, "store-run.mjs"), db, url, events.join(","), String(wait)],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const [code] = await once(child, "close");
-  clearTimeout(timer);
-  expect(code, stderr).toBe(0);
-  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}");
+function runApp(db: string, url: string, events: string[], wait = 0) {
+  return runStoreApp(db, url, events, wait);
 }
 
 async function listJson(db: string, ...args: string[]) {
@@ -80,7 +38,7 @@ async function listJson(db: string, ...args: string[]) {
 describe("attesta deliveries", () => {
   it("lists, shows, redelivers and recovers; the dispatcher then sends them again", async () => {
     const db = join(dir, "webhooks.db");
-    const first = await receiver(false);
+    const first = await startRefusingReceiver(false);
     expect(await runApp(db, first.url, ["approved", "denied", "approved", "denied"])).toMatchObject(
       {
         delivered: 2,
@@ -88,13 +46,17 @@ describe("attesta deliveries", () => {
       },
     );
 
+    // Newest first, as the console shows them.
     const all = await listJson(db);
     expect(all.map((d) => [d.event, d.status])).toEqual([
-      ["APPROVED", "delivered"],
       ["DENIED", "dead"],
       ["APPROVED", "delivered"],
       ["DENIED", "dead"],
+      ["APPROVED", "delivered"],
     ]);
+    expect((await listJson(db, "--limit", "3")).map((d) => d.id)).toEqual(
+      all.slice(0, 3).map((d) => d.id),
+    );
     const dead = await listJson(db, "--status", "dead");
     expect(dead.map((d) => d.dead_reason)).toEqual(["rejected", "rejected"]);
 
@@ -114,13 +76,13 @@ describe("attesta deliveries", () => {
     const redeliver = await runCli([
       "deliveries",
       "redeliver",
-      all[0].id,
+      all[1].id,
       "no-such-id",
       "--db",
       db,
     ]);
     expect(redeliver.code).toBe(1);
-    expect(redeliver.stdout).toContain(`✓ ${all[0].id}: redelivery requested`);
+    expect(redeliver.stdout).toContain(`✓ ${all[1].id}: redelivery requested`);
     expect(redeliver.stdout).toContain("✗ no-such-id: not requested (unknown id)");
 
     const recover = await runCli(["deliveries", "recover", "--db", db]);
@@ -129,15 +91,15 @@ describe("attesta deliveries", () => {
     expect(recover.stdout).toContain("redelivery requested for 2 of 2 dead deliveries");
 
     // The application starts again on the same file; its endpoint is healthy now.
-    const second = await receiver(true);
+    const second = await startRefusingReceiver(true);
     expect(await runApp(db, second.url, [], 3)).toMatchObject({ delivered: 3 });
-    expect([...second.ids].sort()).toEqual([all[0].id, dead[0].id, dead[1].id].sort());
+    expect([...second.ids].sort()).toEqual([all[1].id, dead[0].id, dead[1].id].sort());
     expect(await listJson(db, "--status", "dead")).toHaveLength(0);
   });
 
   it("counts with --dry-run and filters recover by endpoint and time", async () => {
     const db = join(dir, "dry-run.db");
-    const target = await receiver(false);
+    const target = await startRefusingReceiver(false);
     await runApp(db, target.url, ["denied", "denied", "denied"]);
     const dry = await runCli(["deliveries", "recover", "--db", db, "--dry-run", "--json"]);
     expect(JSON.parse(dry.stdout)).toEqual({ matched: 3, requested: 0, dry_run: true });
@@ -180,7 +142,7 @@ describe("attesta deliveries", () => {
 
   it("refuses a store file with overwritten pages and says how to recover (3)", async () => {
     const db = join(dir, "damaged.db");
-    const target = await receiver(true);
+    const target = await startRefusingReceiver(true);
     const events = Array.from({ length: 40 }, () => "approved");
     expect(await runApp(db, target.url, events, 40)).toMatchObject({ delivered: 40 });
     const fd = openSync(db, "r+");

@@ -32,7 +32,6 @@ function quietDispatcher(bus: EventBus, configs: readonly WebhookConfig[]) {
 describe.each<Service>(["slack", "discord", "teams"])("format %s", (service) => {
   it("delivers every pipeline event and a custom event as a message the service accepts", async () => {
     const receiver = await startChatReceiver(service);
-    defer(() => receiver.close());
     const bus = new EventBus<Record<string, unknown>>();
     const { dispatcher, letters } = quietDispatcher(bus as never, [
       { url: receiver.url, format: service },
@@ -61,7 +60,6 @@ describe.each<Service>(["slack", "discord", "teams"])("format %s", (service) => 
 
   it("signs, stores and shows the formatted bytes: one body per attempt series", async () => {
     const receiver = await startChatReceiver(service, [{ status: 503 }]);
-    defer(() => receiver.close());
     const bus = new EventBus();
     const secret = "whsec-chat";
     const { dispatcher } = quietDispatcher(bus, [
@@ -93,7 +91,6 @@ describe.each<Service>(["slack", "discord", "teams"])("format %s", (service) => 
 describe("service answers", () => {
   it("Slack 400 invalid_payload is not retried, and keeps Slack's code in the attempt and the dead letter", async () => {
     const receiver = await startChatReceiver("slack", [ANSWERS.slack.invalidPayload]);
-    defer(() => receiver.close());
     const bus = new EventBus();
     const { letters, attempts } = quietDispatcher(bus, [
       { url: receiver.url, format: "slack", retryCount: 3 },
@@ -120,7 +117,6 @@ describe("service answers", () => {
     "%s disables the endpoint with the service's code",
     async (_name, service, answer, code) => {
       const receiver = await startChatReceiver(service, [answer]);
-      defer(() => receiver.close());
       const bus = new EventBus();
       const { events, dispatcher } = quietDispatcher(bus, [
         { url: receiver.url, format: service, id: "chat" },
@@ -139,7 +135,6 @@ describe("service answers", () => {
 
   it("Slack 429 waits as Retry-After says", async () => {
     const receiver = await startChatReceiver("slack", [ANSWERS.slack.rateLimited(2)]);
-    defer(() => receiver.close());
     const bus = new EventBus();
     const { attempts } = quietDispatcher(bus, [
       { url: receiver.url, format: "slack", overloadDelayMs: 0 },
@@ -153,7 +148,6 @@ describe("service answers", () => {
 
   it("Discord 429 waits as retry_after in the JSON body says, without a Retry-After header", async () => {
     const receiver = await startChatReceiver("discord", [ANSWERS.discord.rateLimited(1.5)]);
-    defer(() => receiver.close());
     const bus = new EventBus();
     const { attempts } = quietDispatcher(bus, [
       { url: receiver.url, format: "discord", overloadDelayMs: 0 },
@@ -166,7 +160,6 @@ describe("service answers", () => {
 
   it("Teams 400 is not retried and keeps the service's code", async () => {
     const receiver = await startChatReceiver("teams", [ANSWERS.teams.badRequest]);
-    defer(() => receiver.close());
     const bus = new EventBus();
     const { letters } = quietDispatcher(bus, [
       { url: receiver.url, format: "teams", retryCount: 3 },
@@ -181,7 +174,6 @@ describe("service answers", () => {
 describe("format functions", () => {
   it("are typed by the bus's event map and send what they return", async () => {
     const receiver = await startChatReceiver("slack");
-    defer(() => receiver.close());
     type Billing = { "invoice.paid": { invoice: string; amount_cents: number } };
     const bus = new EventBus<Billing>();
     const dispatcher = new WebhookDispatcher(
@@ -209,7 +201,6 @@ describe("format functions", () => {
 
   it("that throw dead-letter only that delivery, as format_failed, and the dispatcher carries on", async () => {
     const receiver = await startChatReceiver("slack");
-    defer(() => receiver.close());
     const bus = new EventBus();
     const { letters, dispatcher } = quietDispatcher(bus, [
       {

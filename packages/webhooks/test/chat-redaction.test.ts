@@ -8,45 +8,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventBus } from "@attesta/events";
-import { metrics, trace } from "@opentelemetry/api";
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from "@opentelemetry/sdk-metrics";
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from "@opentelemetry/sdk-trace-base";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { dispatcherAdmin, redactUrl, WebhookDispatcher } from "../src/index";
 import { SqliteStore } from "../src/sqlite/index";
 import { ANSWERS, startChatReceiver } from "./support/chat-receiver";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { startReceiver } from "./support/receiver";
+import { installInMemoryOtel } from "./support/in-memory-otel";
+import { startTestReceiver } from "./support/test-receiver";
 import { until } from "./support/until";
 
-const spans = new InMemorySpanExporter();
-const tracerProvider = new BasicTracerProvider({
-  spanProcessors: [new SimpleSpanProcessor(spans)],
-});
-const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-const reader = new PeriodicExportingMetricReader({
-  exporter: metricExporter,
-  exportIntervalMillis: 3_600_000,
-});
-const meterProvider = new MeterProvider({ readers: [reader] });
-trace.setGlobalTracerProvider(tracerProvider);
-metrics.setGlobalMeterProvider(meterProvider);
-afterAll(async () => {
-  await meterProvider.shutdown();
-  await tracerProvider.shutdown();
-  trace.disable();
-  metrics.disable();
-});
+const { spans, collect } = installInMemoryOtel();
 
 /** Every string reachable in a value, errors with their message, stack and cause. */
 function text(value: unknown, seen = new Set<unknown>()): string {
@@ -72,12 +44,10 @@ describe("chat hook URLs are redacted everywhere", () => {
       [ANSWERS.slack.channelNotFound],
       "/services/T3SECRET/B3SECRET/gSECRETg",
     );
-    defer(() => gone.close());
-    const failing = await startReceiver(
+    const failing = await startTestReceiver(
       (_req, res) => void res.writeHead(500).end(),
       "/private/hSECRETh",
     );
-    defer(() => failing.close());
     const outputs: unknown[] = [];
     const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
       outputs.push(level, message, fields);
@@ -110,13 +80,12 @@ describe("chat hook URLs are redacted everywhere", () => {
     outputs.push(dispatcher.deliveries.list({}), dispatcher.endpoints(), dispatcher.stats());
     outputs.push(await admin.endpoints(), await admin.deliveries({}));
     outputs.push(await dispatcher.close({ deadlineMs: 2000 }));
-    await reader.forceFlush();
+    outputs.push(await collect());
     outputs.push(
       spans
         .getFinishedSpans()
         .map((span) => [span.name, span.attributes, span.events, span.status]),
     );
-    outputs.push(metricExporter.getMetrics());
     const everything = text(outputs);
 
     // The scenario happened: a refused connection, a gone channel, a failing generic endpoint.

@@ -11,7 +11,8 @@ import {
 } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import { deadUrl, type Responder, startReceiver } from "./support/receiver";
+import { deadUrl, type Responder } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 
 const fast = { retryBaseDelayMs: 5, retryMaxDelayMs: 20 } satisfies Partial<WebhookConfig>;
 
@@ -20,8 +21,7 @@ async function setup(
   responder?: Responder,
   options: WebhookDispatcherOptions = {},
 ) {
-  const receiver = await startReceiver(responder);
-  defer(() => receiver.close());
+  const receiver = await startTestReceiver(responder);
   const attempts: DeliveryAttempt[] = [];
   const letters: DeadLetter[] = [];
   const bus = new EventBus();

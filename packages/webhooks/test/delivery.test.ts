@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { type DeliveryAttempt, WebhookDispatcher } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { startReceiver } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 
 const { version } = JSON.parse(
   readFileSync(new URL("../package.json", import.meta.url), "utf8"),
@@ -16,8 +16,7 @@ async function setup(
   configs: (url: string) => ConstructorParameters<typeof WebhookDispatcher>[1],
   options = {},
 ) {
-  const receiver = await startReceiver();
-  defer(() => receiver.close());
+  const receiver = await startTestReceiver();
   const bus = new EventBus();
   const dispatcher = new WebhookDispatcher(bus, configs(receiver.url), {
     logger: null,
@@ -182,8 +181,7 @@ describe("events filter", () => {
   });
 
   it("routes the events of a custom bus: [] means every event, names select", async () => {
-    const receiver = await startReceiver();
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver();
     const bus = new EventBus<{
       approved: object;
       "order.placed": object;

@@ -113,6 +113,9 @@ describe("disabled endpoints and the memory store", () => {
       flushed = true;
     });
     await receiver.waitForRequests(2);
+    // The 503s come back over loopback within milliseconds and flush() checks
+    // again as each attempt ends: a flush() that wrongly stopped waiting for
+    // retries a minute away would have resolved well within 50 ms.
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Both wait a minute for their retry: flush() is still waiting.
     expect(flushed).toBe(false);

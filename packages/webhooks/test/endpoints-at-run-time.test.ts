@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DispatcherClosedError, WebhookDispatcher } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import { startReceiver } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 
 function dispatcherOn(bus = new EventBus()) {
   const dispatcher = new WebhookDispatcher(bus, [], { logger: null });
@@ -17,8 +17,7 @@ function dispatcherOn(bus = new EventBus()) {
 
 describe("endpoints at run time", () => {
   it("adds an endpoint that receives the next events, and lists it without its secret", async () => {
-    const receiver = await startReceiver();
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver();
     const { bus, dispatcher, seen } = dispatcherOn();
     bus.emit({ type: "approved", data: sampleData("approved", 0) });
     const id = dispatcher.addEndpoint({
@@ -63,10 +62,8 @@ describe("endpoints at run time", () => {
   });
 
   it("updates an endpoint in place: new URL and filter, same id and counters", async () => {
-    const first = await startReceiver();
-    const second = await startReceiver();
-    defer(() => first.close());
-    defer(() => second.close());
+    const first = await startTestReceiver();
+    const second = await startTestReceiver();
     const { bus, dispatcher, seen } = dispatcherOn();
     const id = dispatcher.addEndpoint({ url: first.url, secret: "whsec_a" });
     bus.emit({ type: "approved", data: sampleData("approved", 1) });
@@ -97,10 +94,9 @@ describe("endpoints at run time", () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const receiver = await startReceiver(
+    const receiver = await startTestReceiver(
       (_req, res) => void gate.then(() => res.writeHead(204).end()),
     );
-    defer(() => receiver.close());
     const { bus, dispatcher, seen } = dispatcherOn();
     const id = dispatcher.addEndpoint({ url: receiver.url });
     for (let n = 0; n < 3; n++) bus.emit({ type: "approved", data: sampleData("approved", n) });
@@ -115,8 +111,7 @@ describe("endpoints at run time", () => {
   });
 
   it("removes an endpoint at once with drain: false, dead-lettering what it is owed", async () => {
-    const receiver = await startReceiver(() => {});
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver(() => {});
     const { bus, dispatcher } = dispatcherOn();
     const dead: string[] = [];
     dispatcher.events.on("delivery.dead", ({ data }) => dead.push(data.reason));

@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { defer } from "./support/cleanup";
-import { startReceiver } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 
 const run = fileURLToPath(new URL("./fixtures/fd-limit-run.mjs", import.meta.url));
 
@@ -17,10 +17,9 @@ describe.skipIf(process.platform === "win32")("maxSockets and the file-descripto
     const urls: string[] = [];
     for (let n = 0; n < 5; n++) {
       // Slow answers keep many sockets open at once: 5 origins × 100 wanted > 256 descriptors.
-      const receiver = await startReceiver((_req, res) => {
+      const receiver = await startTestReceiver((_req, res) => {
         setTimeout(() => res.writeHead(204).end(), 100);
       });
-      defer(() => receiver.close());
       urls.push(receiver.url);
     }
     const child = spawn(

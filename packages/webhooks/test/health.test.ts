@@ -8,14 +8,14 @@ import {
 } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import { type Responder, startReceiver } from "./support/receiver";
+import type { Responder } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 import { until } from "./support/until";
 
 type Seen = { name: keyof DispatcherEvents; data: Record<string, unknown> };
 
 async function setup(responder: Responder, config: Record<string, unknown>) {
-  const receiver = await startReceiver(responder);
-  defer(() => receiver.close());
+  const receiver = await startTestReceiver(responder);
   const bus = new EventBus();
   const letters: DeadLetter[] = [];
   const dispatcher = new WebhookDispatcher(bus, [], {
@@ -96,6 +96,7 @@ describe("auto-disable", () => {
     emit(1);
     await until(() => seen.some((s) => s.name === "endpoint.disabled"));
     emit(3, 1);
+    // A dispatcher sends what it owes on the next turn of the event loop, and a request to this loopback receiver arrives within milliseconds: to an endpoint wrongly still enabled, these three would be here within 100 ms.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(receiver.requests).toHaveLength(1);
     expect(dispatcher.endpoints()[0]).toMatchObject({
@@ -136,6 +137,7 @@ describe("auto-disable", () => {
     );
     expect(dispatcher.disableEndpoint(id)).toBe(true);
     emit(2);
+    // A dispatcher sends what it owes on the next turn of the event loop, and a request to this loopback receiver arrives within milliseconds: to an endpoint wrongly still enabled, these two would be here within 50 ms.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(receiver.requests).toHaveLength(0);
     dispatcher.enableEndpoint(id);

@@ -1,17 +1,15 @@
 import { EventBus } from "@attesta/events";
 import { describe, expect, it } from "vitest";
 import { type DeadLetter, WebhookDispatcher } from "../src/index";
-import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import { deadUrl, startReceiver } from "./support/receiver";
+import { deadUrl } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 import { until } from "./support/until";
 
 describe("several endpoints", () => {
   it("delivers to healthy endpoints while one refuses connections and another hangs", async () => {
-    const healthy = await startReceiver();
-    const hanging = await startReceiver(() => {});
-    defer(() => healthy.close());
-    defer(() => hanging.close());
+    const healthy = await startTestReceiver();
+    const hanging = await startTestReceiver(() => {});
     const dead = await deadUrl();
     const letters: DeadLetter[] = [];
     const bus = new EventBus();

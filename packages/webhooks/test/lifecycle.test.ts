@@ -9,7 +9,8 @@ import {
 } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import { type Responder, startReceiver } from "./support/receiver";
+import type { Responder } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 import { until } from "./support/until";
 
 const slowOk: Responder = (_req, res) => {
@@ -18,8 +19,7 @@ const slowOk: Responder = (_req, res) => {
 
 describe("flush()", () => {
   it("resolves once every event emitted before it has been delivered", async () => {
-    const receiver = await startReceiver(slowOk);
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver(slowOk);
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 4 }], {
       logger: null,
@@ -39,10 +39,9 @@ describe("flush()", () => {
   });
 
   it("waits for deliveries that are between retries", async () => {
-    const receiver = await startReceiver((_req, res, index) =>
+    const receiver = await startTestReceiver((_req, res, index) =>
       res.writeHead(index === 0 ? 500 : 200).end(),
     );
-    defer(() => receiver.close());
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, retryBaseDelayMs: 100 }], {
       logger: null,
@@ -56,7 +55,7 @@ describe("flush()", () => {
 
   it("does not wait for events emitted after it was called", async () => {
     const release: (() => void)[] = [];
-    const receiver = await startReceiver((_req, res, index) => {
+    const receiver = await startTestReceiver((_req, res, index) => {
       if (index === 0) res.writeHead(200).end();
       else release.push(() => res.writeHead(200).end());
     });
@@ -90,8 +89,7 @@ describe("flush()", () => {
 
 describe("close()", () => {
   it("delivers everything emitted before it when given no deadline", async () => {
-    const receiver = await startReceiver(slowOk);
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver(slowOk);
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, concurrency: 3 }], {
       logger: null,
@@ -135,8 +133,7 @@ describe("close()", () => {
   });
 
   it("aborts at the deadline and reports every undelivered payload", async () => {
-    const receiver = await startReceiver(() => {});
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver(() => {});
     const letters: DeadLetter[] = [];
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(
@@ -166,8 +163,7 @@ describe("close()", () => {
   });
 
   it("reports deliveries that are waiting for a retry when the deadline passes", async () => {
-    const receiver = await startReceiver((_req, res) => res.writeHead(503).end());
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver((_req, res) => res.writeHead(503).end());
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(
       bus,
@@ -290,8 +286,7 @@ describe("close()", () => {
   });
 
   it("lets a second close({ deadlineMs }) shorten a close that is already running", async () => {
-    const receiver = await startReceiver(() => {});
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver(() => {});
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, timeoutMs: 60_000 }], {
       logger: null,
@@ -312,8 +307,7 @@ describe("close()", () => {
 
 describe("dispatch()", () => {
   it("queues an event that did not come from the bus", async () => {
-    const receiver = await startReceiver();
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver();
     const dispatcher = new WebhookDispatcher(
       new EventBus(),
       [{ url: receiver.url, events: ["denied"] }],
@@ -334,8 +328,7 @@ describe("dispatch()", () => {
   });
 
   it("dead-letters data that cannot be serialised instead of crashing the worker", async () => {
-    const receiver = await startReceiver();
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver();
     const letters: DeadLetter[] = [];
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url }], {

@@ -10,8 +10,8 @@ import {
 } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { startReceiver } from "./support/receiver";
 import { type SocketTally, startSocketCounter } from "./support/socket-counter";
+import { startTestReceiver } from "./support/test-receiver";
 
 function dispatcherWith(options: WebhookDispatcherOptions) {
   const bus = new EventBus();
@@ -29,8 +29,7 @@ function dispatcherWith(options: WebhookDispatcherOptions) {
 
 describe("network.denyPrivate", () => {
   it("refuses a loopback endpoint at once with blocked_address, never retried", async () => {
-    const receiver = await startReceiver();
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver();
     const { bus, dispatcher, letters, attempts } = dispatcherWith({
       network: { denyPrivate: true },
     });
@@ -54,8 +53,7 @@ describe("network.denyPrivate", () => {
   });
 
   it("delivers to loopback when it is allowed explicitly", async () => {
-    const receiver = await startReceiver();
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver();
     const { bus, dispatcher, letters } = dispatcherWith({
       network: { denyPrivate: true, allow: ["127.0.0.1/32"] },
     });
@@ -67,8 +65,7 @@ describe("network.denyPrivate", () => {
   });
 
   it("judges every IPv6 form that embeds 127.0.0.1 as loopback, and connects to none", async () => {
-    const receiver = await startReceiver();
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver();
     const port = new URL(receiver.url).port;
     const forms = [
       "::ffff:127.0.0.1", // IPv4-mapped
@@ -102,8 +99,7 @@ describe("network.denyPrivate", () => {
   });
 
   it("refuses a misspelt network key instead of leaving the guard off", async () => {
-    const receiver = await startReceiver();
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver();
     expect(
       () =>
         new WebhookDispatcher(new EventBus(), [{ url: receiver.url }], {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { WebhookDispatcher, type WebhookLogger } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { startReceiver } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 
 function capturingLogger() {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
@@ -18,8 +18,9 @@ function capturingLogger() {
 describe("logging", () => {
   it("never logs the secret, the body or the query string", async () => {
     const secret = "whsec_do-not-log-me";
-    const receiver = await startReceiver((_req, res) => res.writeHead(500).end("internal details"));
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver((_req, res) =>
+      res.writeHead(500).end("internal details"),
+    );
     const { lines, logger } = capturingLogger();
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(
@@ -45,8 +46,7 @@ describe("logging", () => {
   });
 
   it("logs a hook that throws and keeps delivering", async () => {
-    const receiver = await startReceiver();
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver();
     const { lines, logger } = capturingLogger();
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url }], {

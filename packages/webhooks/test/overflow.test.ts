@@ -3,18 +3,17 @@ import { describe, expect, it } from "vitest";
 import { type DroppedEvent, toWebhookPayload, WebhookDispatcher } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import { startReceiver } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 
 /** A receiver that holds every response until the test releases them. */
 async function gatedReceiver() {
   const held: (() => void)[] = [];
   let open = false;
-  const receiver = await startReceiver((_req, res) => {
+  const receiver = await startTestReceiver((_req, res) => {
     const answer = () => res.writeHead(200).end();
     if (open) answer();
     else held.push(answer);
   });
-  defer(() => receiver.close());
   return {
     receiver,
     release: () => {

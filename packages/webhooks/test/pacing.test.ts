@@ -8,11 +8,12 @@ import {
 } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import { type Responder, startReceiver } from "./support/receiver";
+import type { Responder } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
+import { until } from "./support/until";
 
 async function setup(responder: Responder, config: Partial<WebhookConfig>) {
-  const receiver = await startReceiver(responder);
-  defer(() => receiver.close());
+  const receiver = await startTestReceiver(responder);
   const bus = new EventBus();
   const attempts: DeliveryAttempt[] = [];
   const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, ...config }], {
@@ -86,8 +87,7 @@ describe("retry schedules", () => {
     });
     emit(1);
     // Bounded by 5 s: a loaded machine can take a while to connect.
-    for (let i = 0; i < 500 && attempts.length === 0; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await until(() => attempts.length > 0, 5000);
     expect(attempts[0]?.willRetry).toBe(true);
     expect(attempts[0]?.retryInMs).toBeGreaterThanOrEqual(SVIX_SCHEDULE[0]! * 0.8);
     expect(attempts[0]?.retryInMs).toBeLessThanOrEqual(SVIX_SCHEDULE[0]! * 1.2);

@@ -5,11 +5,12 @@ import {
   startPrivateCluster,
 } from "./postgres/private-cluster";
 import {
+  neverArrived,
   type StoreProcess,
   startRecordingReceiver,
   startStoreProcess,
-  waitFor,
 } from "./postgres/processes";
+import { until } from "./support/until";
 
 const bin = serverBinaries();
 const running: StoreProcess[] = [];
@@ -40,9 +41,9 @@ describe("PostgresStore: PostgreSQL restarted mid-run", () => {
           pauseMs: 400,
         });
       running.push(start(0));
-      expect(await waitFor(() => (running[0]?.lines.length ?? 0) > 0, 30_000)).toBe(true);
+      await until(() => (running[0]?.lines.length ?? 0) > 0, 30_000, 50);
       running.push(start(1));
-      expect(await waitFor(() => running.every((p) => p.acked >= 40), 60_000)).toBe(true);
+      await until(() => running.every((p) => p.acked >= 40), 60_000, 50);
 
       cluster.stop();
       const ackedAtStop = running.map((p) => p.acked);
@@ -51,8 +52,12 @@ describe("PostgresStore: PostgreSQL restarted mid-run", () => {
       cluster.start();
 
       // Both carry on: more events acknowledged after the restart, then all of them.
-      const carriedOn = await waitFor(() => running.every((p) => p.sent), 120_000);
-      expect(carriedOn, running.map((p) => p.lines.slice(-4).join(" | ")).join("\n")).toBe(true);
+      await until(
+        () => running.every((p) => p.sent),
+        120_000,
+        50,
+        () => running.map((p) => p.lines.slice(-4).join(" | ")).join("\n"),
+      );
       expect(ackedAtStop.some((acked) => acked < EVENTS - 1)).toBe(true);
       expect(running.map((p) => p.acked)).toEqual(running.map(() => EVENTS - 1));
       const owed = new Set<string>();
@@ -61,17 +66,18 @@ describe("PostgresStore: PostgreSQL restarted mid-run", () => {
           for (const e of ["e0", "e1", "e2"]) owed.add(`${proc}:${n}:${e}`);
       });
       const seen = () => new Set(receiver.received.map((r) => `${r.p}:${r.n}:${r.endpoint}`));
-      await waitFor(() => [...owed].every((key) => seen().has(key)), 200_000);
-      const missing = [...owed].filter((key) => !seen().has(key));
-      expect(
-        missing.slice(0, 10),
-        `${missing.length} acknowledged deliveries never arrived`,
-      ).toEqual([]);
+      const missing = () => [...owed].filter((key) => !seen().has(key));
+      await until(
+        () => missing().length === 0,
+        200_000,
+        50,
+        () => neverArrived(missing()),
+      );
       expect(receiver.received.length).toBeGreaterThan(receivedAtStop);
       expect(running.every((p) => p.child.exitCode === null)).toBe(true);
       const failed = running.map((p) => p.lines.filter((line) => line.startsWith("F ")).length);
       console.log(
-        `restart run: ${owed.size} acknowledged deliveries, ${missing.length} missing, persisted() rejected ${failed.join("+")} time(s) while the server was down, ${receiver.received.length} requests`,
+        `restart run: ${owed.size} acknowledged deliveries, persisted() rejected ${failed.join("+")} time(s) while the server was down, ${receiver.received.length} requests`,
       );
       await receiver.close();
     },

@@ -11,7 +11,8 @@ import {
 } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { deadUrl, type Responder, startReceiver } from "./support/receiver";
+import { deadUrl, type Responder } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 
 // No floors on the waits: these tests are about which failures are retried, not about pacing.
 const fast = {
@@ -22,8 +23,7 @@ const fast = {
 } satisfies Partial<WebhookConfig>;
 
 async function run(responder: Responder, config: Partial<WebhookConfig>, url?: string) {
-  const receiver = await startReceiver(responder);
-  defer(() => receiver.close());
+  const receiver = await startTestReceiver(responder);
   const attempts: DeliveryAttempt[] = [];
   const letters: DeadLetter[] = [];
   const bus = new EventBus();
@@ -70,8 +70,7 @@ describe("retryCount", () => {
   }
 
   it("defaults to one retry", async () => {
-    const receiver = await startReceiver(status(503));
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver(status(503));
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url, retryBaseDelayMs: 1 }], {
       logger: null,

@@ -5,13 +5,13 @@ import { describe, expect, it } from "vitest";
 import { type WebhookConfig, WebhookDispatcher } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { ok, type Responder, startReceiver } from "./support/receiver";
+import { ok, type Responder } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 
 const whsec = (): string => `whsec_${randomBytes(24).toString("base64")}`;
 
 async function deliverOne(config: Omit<WebhookConfig, "url">, responder: Responder = ok) {
-  const receiver = await startReceiver(responder);
-  defer(() => receiver.close());
+  const receiver = await startTestReceiver(responder);
   const bus = new EventBus();
   const dispatcher = new WebhookDispatcher(
     bus,

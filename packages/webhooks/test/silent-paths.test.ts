@@ -8,7 +8,7 @@ import {
 } from "../src/index";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { startReceiver } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 
 function capturingLogger() {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
@@ -63,8 +63,7 @@ describe("the silent paths, made loud", () => {
   });
 
   it("refuses data that is not a JSON object locally, without a request", async () => {
-    const receiver = await startReceiver();
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver();
     const bus = new EventBus<{ "metric.sampled": unknown; approved: object }>();
     const letters: DeadLetter[] = [];
     const dispatcher = new WebhookDispatcher(bus, [{ url: receiver.url }], {

@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempDbPath } from "./sqlite/temp-file";
+import { startTestReceiver } from "./support/test-receiver";
 import { until } from "./support/until";
 
 const dist = fileURLToPath(new URL("../dist/sqlite/index.js", import.meta.url));
@@ -19,33 +18,23 @@ const PER_RUN = 14_000;
 const BACKLOG = 10_000;
 
 /** A receiver that answers 204 after `delayMs` (slow while the kills land, then fast), recording each event's ids. */
-async function startReceiver() {
+async function startSlowReceiver() {
   const ids = new Map<number, string[]>();
   let delayMs = 50;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const n = JSON.parse(Buffer.concat(chunks).toString("utf8")).data.metadata.n as number;
-      const seen = ids.get(n) ?? [];
-      seen.push(String(req.headers["x-attesta-delivery"]));
-      ids.set(n, seen);
-      setTimeout(() => res.writeHead(204).end(), delayMs);
-    });
+  const receiver = await startTestReceiver((req, res) => {
+    const n = JSON.parse(req.body.toString("utf8")).data.metadata.n as number;
+    const seen = ids.get(n) ?? [];
+    seen.push(String(req.headers["x-attesta-delivery"]));
+    ids.set(n, seen);
+    setTimeout(() => res.writeHead(204).end(), delayMs);
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    url: receiver.url,
     ids,
     fast: () => {
       delayMs = 0;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => receiver.close(),
   };
 }
 
@@ -78,7 +67,7 @@ function run(args: string[], onLine: (line: string) => void) {
 describe("SqliteStore killed with SIGKILL while a slow receiver leaves a backlog past maxQueueSize", () => {
   it(`loses nothing that persisted() acknowledged over ${KILLS} kills at random points`, async () => {
     const path = tempDbPath();
-    const receiver = await startReceiver();
+    const receiver = await startSlowReceiver();
     let persistedUpTo = -1;
     let acknowledged = 0;
     const backlogs: number[] = [];

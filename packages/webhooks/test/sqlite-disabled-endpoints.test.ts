@@ -86,6 +86,7 @@ describe("disabled endpoints in a SqliteStore", () => {
     expect(second.disabled).toEqual([
       expect.objectContaining({ endpointId: "t", reason: "manual", restored: true }),
     ]);
+    // A dispatcher sends what it owes on the next turn of the event loop, and a request to this loopback receiver arrives within milliseconds: had the restored endpoint come back enabled, its pending delivery would be here within 100 ms.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(hooks.requests).toHaveLength(0);
 
@@ -122,6 +123,7 @@ describe("disabled endpoints in a SqliteStore", () => {
     await Promise.resolve();
     // The time of the disable before the restart, not of the restart.
     expect(second.disabled[0]?.since).toBe(first.disabled[0]?.since);
+    // A dispatcher sends what it owes on the next turn of the event loop, and a request to this loopback receiver arrives within milliseconds: had the restored endpoint come back enabled, its two pending deliveries would be here within 100 ms.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(hooks.requests).toHaveLength(1);
     second.dispatcher.enableEndpoint("tenant");

@@ -122,6 +122,7 @@ describe("endpoint configs in a SqliteStore", () => {
       disabled.push(`${data.endpointId} ${data.reason}`),
     );
     expect(reopened.dispatcher.recover({ endpoint: "t1" })).toBe(0);
+    // A dispatcher sends what it owes on the next turn of the event loop, and a request to this loopback receiver arrives within milliseconds: a redelivery recover() wrongly started would be here well within 100 ms.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(down.requests).toHaveLength(1);
     expect(disabled).toEqual(["t1 secret_missing"]);

@@ -1,62 +1,39 @@
-import { once } from "node:events";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { EventBus } from "@attesta/events";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import { SqliteStore } from "../src/sqlite/index";
 import { tempDbPath } from "./sqlite/temp-file";
+import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
+import { deadUrl } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 import { until } from "./support/until";
 
 const EVENTS = 50_000;
 
-/** A port on 127.0.0.1 where nothing listens now (the receiver is down). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 /** The receiver coming up on `port`: answers 204 and records each event's `n` and delivery id. */
 async function receiverOn(port: number) {
   const seen = new Map<number, Set<string>>();
-  let requests = 0;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      requests++;
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      const n = body.data.metadata.n as number;
+  const receiver = await startTestReceiver(
+    (req, res) => {
+      const n = JSON.parse(req.body.toString("utf8")).data.metadata.n as number;
       const ids = seen.get(n) ?? new Set<string>();
       ids.add(String(req.headers["x-attesta-delivery"]));
       seen.set(n, ids);
       res.writeHead(204).end();
-    });
-  });
-  server.listen(port, "127.0.0.1");
-  await once(server, "listening");
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return { seen, requests: () => requests, close };
+    },
+    "/hook",
+    port,
+  );
+  return { seen, requests: () => receiver.requests.length };
 }
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 describe("SqliteStore through a receiver outage", () => {
   it(`keeps ${EVENTS} events emitted while the receiver is down (default store and queue options) and delivers them all once it is up`, async () => {
     const path = tempDbPath();
-    const port = await freePort();
+    // Nothing listens there until the receiver comes up on the same port.
+    const url = await deadUrl();
+    const port = Number(new URL(url).port);
     const bus = new EventBus();
     const drops: number[] = [];
     const deadLetters: string[] = [];
@@ -65,7 +42,7 @@ describe("SqliteStore through a receiver outage", () => {
       [
         {
           id: "hooks",
-          url: `http://127.0.0.1:${port}/hook`,
+          url,
           secret: "whsec_outage",
           // Default maxQueueSize (10,000) and overflow: the bound that used to
           // delete acknowledged events. Retries and the breaker are sized so
@@ -83,7 +60,7 @@ describe("SqliteStore through a receiver outage", () => {
         onDeadLetter: (letter) => deadLetters.push(letter.reason),
       },
     );
-    cleanups.push(() => dispatcher.close({ deadlineMs: 1000 }).then(() => undefined));
+    defer(() => dispatcher.close({ deadlineMs: 1000 }));
 
     for (let n = 0; n < EVENTS; n++) {
       bus.emit({ type: "approved", data: sampleData("approved", n) });
@@ -94,11 +71,10 @@ describe("SqliteStore through a receiver outage", () => {
     expect(dispatcher.stats().queued + dispatcher.stats().inFlight).toBe(EVENTS);
     expect(drops).toHaveLength(0);
     const inspector = SqliteStore.inspect(path);
-    cleanups.push(async () => inspector.close());
+    defer(async () => inspector.close());
     expect(inspector.counts().pending).toBe(EVENTS);
 
     const receiver = await receiverOn(port);
-    cleanups.push(receiver.close);
     await until(() => receiver.seen.size === EVENTS, 180_000);
     await until(() => inspector.counts().pending === 0, 30_000);
 

@@ -3,6 +3,7 @@ import { SqliteStore, type SqliteStoreOptions } from "../src/sqlite/index";
 import type { DeliveryStore, StoreWarning } from "../src/store/delivery-store";
 import { tempDbPath } from "./sqlite/temp-file";
 import { attempt, event, type TestContext, testContext } from "./support/store-contract";
+import { until } from "./support/until";
 
 const stores: DeliveryStore[] = [];
 afterEach(async () => {
@@ -102,6 +103,9 @@ describe("SqliteStore window over the file", () => {
     await quiet.store.close();
     stores.splice(0);
     const { warnings } = open(path, { warnFileBytes: 1024, pollIntervalMs: 10 });
+    await until(() => warnings.length > 0);
+    // Ten polls (pollIntervalMs: 10) after the first warning: a warning given
+    // again on each poll would be here by then.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ kind: "file_size", limit: 1024 });

@@ -51,6 +51,28 @@ describe("SqliteStore driver option", () => {
   }
 });
 
+describe("ATTESTA_SQLITE_DRIVER", () => {
+  const saved = process.env.ATTESTA_SQLITE_DRIVER;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.ATTESTA_SQLITE_DRIVER;
+    else process.env.ATTESTA_SQLITE_DRIVER = saved;
+  });
+
+  for (const driver of ["node:sqlite", "better-sqlite3"] as const) {
+    it.runIf(!available[driver])(
+      `names the variable when it picks ${driver}, which does not load`,
+      () => {
+        process.env.ATTESTA_SQLITE_DRIVER = driver;
+        const store = new SqliteStore({ path: tempDbPath() });
+        expect(() => store.open(testContext())).toThrow(
+          /does not load .*or unset ATTESTA_SQLITE_DRIVER \(it names the driver\)\.$/,
+        );
+        expect(() => store.open(testContext())).not.toThrow(/driver option/);
+      },
+    );
+  }
+});
+
 describe.runIf(bothLoad)("one file format on both drivers", () => {
   const pairs = [
     ["node:sqlite", "better-sqlite3"],

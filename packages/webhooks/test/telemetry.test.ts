@@ -5,60 +5,21 @@
 
 import type { ServerResponse } from "node:http";
 import { EventBus } from "@attesta/events";
-import { metrics, propagation, SpanKind, trace } from "@opentelemetry/api";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from "@opentelemetry/sdk-metrics";
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from "@opentelemetry/sdk-trace-base";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SpanKind } from "@opentelemetry/api";
+import { beforeEach, describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/index";
-import { startReceiver } from "./support/receiver";
+import { defer } from "./support/cleanup";
+import { installInMemoryOtel } from "./support/in-memory-otel";
+import { deadUrl } from "./support/receiver";
+import { startTestReceiver } from "./support/test-receiver";
 import { until } from "./support/until";
 
-const spans = new InMemorySpanExporter();
-const tracerProvider = new BasicTracerProvider({
-  spanProcessors: [new SimpleSpanProcessor(spans)],
-});
-const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-const reader = new PeriodicExportingMetricReader({
-  exporter: metricExporter,
-  exportIntervalMillis: 3_600_000,
-});
-const meterProvider = new MeterProvider({ readers: [reader] });
-trace.setGlobalTracerProvider(tracerProvider);
-metrics.setGlobalMeterProvider(meterProvider);
-propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-
-afterAll(async () => {
-  await meterProvider.shutdown();
-  await tracerProvider.shutdown();
-  trace.disable();
-  metrics.disable();
-  propagation.disable();
-});
-beforeEach(() => {
-  spans.reset();
-  metricExporter.reset();
-});
-
-const closers: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const { spans, collect: collectAll } = installInMemoryOtel({ propagate: true });
+beforeEach(() => spans.reset());
 
 /** The metrics of this package, as one collection now (cumulative since the start of the file). */
 async function collect() {
-  metricExporter.reset();
-  await reader.forceFlush();
-  const all = metricExporter.getMetrics().flatMap((resource) => resource.scopeMetrics);
+  const all = (await collectAll()).flatMap((resource) => resource.scopeMetrics);
   return all
     .filter((scope) => scope.scope.name === "@attesta/webhooks")
     .flatMap((scope) => scope.metrics);
@@ -73,10 +34,9 @@ const verdict = {
 
 describe("OpenTelemetry", () => {
   it("traces each attempt as a CLIENT span under the delivery's PRODUCER span, and sends traceparent", async () => {
-    const receiver = await startReceiver((_req, res, index) => {
+    const receiver = await startTestReceiver((_req, res, index) => {
       res.writeHead(index === 0 ? 503 : 200).end();
     });
-    closers.push(() => receiver.close());
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(
       bus,
@@ -141,9 +101,7 @@ describe("OpenTelemetry", () => {
   });
 
   it("names the connection error in error.type when the endpoint is down", async () => {
-    const receiver = await startReceiver();
-    const url = receiver.url;
-    await receiver.close();
+    const url = await deadUrl();
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(bus, [{ url, secret: "s", retryCount: 0 }], {
       logger: null,
@@ -156,10 +114,9 @@ describe("OpenTelemetry", () => {
   });
 
   it("records http.client.request.duration, queue depth and dead letters", async () => {
-    const receiver = await startReceiver((_req, res) => {
+    const receiver = await startTestReceiver((_req, res) => {
       res.writeHead(400).end();
     });
-    closers.push(() => receiver.close());
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(bus, [{ id: "crm", url: receiver.url, secret: "s" }], {
       logger: null,
@@ -209,12 +166,11 @@ describe("OpenTelemetry", () => {
 
   it("reports each endpoint's breaker as closed, open, half_open and closed again", async () => {
     let probe: ServerResponse | undefined;
-    const receiver = await startReceiver((_req, res, index) => {
+    const receiver = await startTestReceiver((_req, res, index) => {
       if (index < 2) res.writeHead(503).end();
       // The probe is held unanswered so the breaker stays half-open while it is read.
       else probe = res;
     });
-    closers.push(() => receiver.close());
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(
       bus,
@@ -230,7 +186,7 @@ describe("OpenTelemetry", () => {
       ],
       { logger: null, onDeadLetter: () => {} },
     );
-    closers.push(() => dispatcher.close({ deadlineMs: 0 }));
+    defer(() => dispatcher.close({ deadlineMs: 0 }));
     const transitions: string[] = [];
     for (const name of ["endpoint.circuit_opened", "endpoint.recovered"] as const) {
       dispatcher.events.on(name, () => transitions.push(name));

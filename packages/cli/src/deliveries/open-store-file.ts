@@ -26,9 +26,11 @@ export async function openStoreFile(path: string | undefined): Promise<SqliteIns
   try {
     sqlite = await import("@attesta/webhooks/sqlite");
   } catch (error) {
+    // The subpath itself needs nothing native (the SQLite library loads when a file opens),
+    // so a failed import means the installation of @attesta/webhooks is broken.
     throw ioError(
-      "reading a SqliteStore file needs better-sqlite3, which is not installed.",
-      "install it next to @attesta/cli: npm install better-sqlite3.",
+      `cannot load @attesta/webhooks/sqlite (${(error as Error).message}).`,
+      "reinstall @attesta/cli (npm install @attesta/cli) so that its @attesta/webhooks is complete.",
       error,
     );
   }
@@ -36,6 +38,13 @@ export async function openStoreFile(path: string | undefined): Promise<SqliteIns
     return sqlite.SqliteStore.inspect(path);
   } catch (error) {
     // The store's own message names the file, the problem and one fix, worded for a reader.
+    if (error instanceof sqlite.SqliteStoreError && error.code === "driver_unavailable") {
+      throw new CliError(
+        `--db ${path}: ${error.message.replace(/^@attesta\/webhooks: cannot open [^:]*: /, "")}`,
+        ExitCode.Unreachable,
+        { cause: error },
+      );
+    }
     if (error instanceof sqlite.SqliteStoreError) {
       const reason = error.message.replace(/^@attesta\/webhooks: /, "");
       throw new CliError(`--db: cannot read ${reason}`, ExitCode.Unreachable, { cause: error });

@@ -55,6 +55,7 @@ export function collectStats(parts: {
       kind: store.kind,
       failing: store.failing ?? false,
       uncommitted: store.uncommitted ?? 0,
+      ...(store.integrity === undefined ? {} : { integrity: store.integrity }),
     },
   };
 }

@@ -133,6 +133,8 @@ export interface DispatcherStats extends Omit<EndpointStats, "url" | "id"> {
     readonly kind: string;
     readonly failing: boolean;
     readonly uncommitted: number;
+    /** A durable store's file: checked, being checked in the background, found damaged (nothing is sent), or unchecked. */
+    readonly integrity?: "ok" | "checking" | "corrupt" | "unchecked";
   };
 }
 

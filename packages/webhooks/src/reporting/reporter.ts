@@ -39,13 +39,10 @@ export class Reporter {
     return this.options.onAttempt !== undefined;
   }
 
-  /** A durable store passed a documented size: logged and emitted as `store.warning`. */
+  /** A durable store passed a documented size, or its file's check ended badly: logged and emitted as `store.warning`. */
   storeWarning(warning: StoreWarning): void {
-    const message =
-      warning.kind === "file_size"
-        ? `the delivery store's file is ${Math.round(warning.bytes / 2 ** 20)} MiB, past warnFileBytes (${Math.round(warning.limit / 2 ** 20)} MiB): deliveries are piling up (is a receiver down?); free disk space or raise the limit`
-        : `endpoint ${warning.endpointId} has ${warning.limit} deliveries pending in the store (maxStoredPending): its overflow policy drops events from now on`;
-    this.log("warn", message, { ...warning });
+    const message = storeWarningMessage(warning);
+    this.log(warning.kind === "corrupt" ? "error" : "warn", message, { ...warning });
     this.emit({ name: "store.warning", data: { ...warning, message } });
   }
 
@@ -208,4 +205,17 @@ export class Reporter {
     }
     this.hookFailures.clear();
   };
+}
+
+function storeWarningMessage(warning: StoreWarning): string {
+  switch (warning.kind) {
+    case "file_size":
+      return `the delivery store's file is ${Math.round(warning.bytes / 2 ** 20)} MiB, past warnFileBytes (${Math.round(warning.limit / 2 ** 20)} MiB): deliveries are piling up (is a receiver down?); free disk space or raise the limit`;
+    case "stored_bound":
+      return `endpoint ${warning.endpointId} has ${warning.limit} deliveries pending in the store (maxStoredPending): its overflow policy drops events from now on`;
+    case "corrupt":
+      return `the delivery store's file is damaged; delivery from it has stopped: ${warning.error.message}`;
+    case "unchecked":
+      return `the delivery store's background integrity check could not run (${warning.reason}); the file is used unchecked. Fix: run it with integrityCheck: "open" once, or check the file with sqlite3's PRAGMA quick_check`;
+  }
 }

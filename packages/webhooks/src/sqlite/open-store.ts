@@ -9,9 +9,12 @@ import { SqliteStoreError } from "../errors";
 import type { StoreContext } from "../store/delivery-store";
 import { beginEpoch, type IdEpoch } from "./delivery-ids";
 import { DeliveryReader } from "./delivery-reader";
-import type { SqliteDatabase } from "./driver/sqlite-driver";
+import { chooseDriver } from "./driver/choose-driver";
+import type { SqliteDatabase, SqliteDriverName } from "./driver/sqlite-driver";
 import { EndpointTable } from "./endpoint-table";
+import { FileIntegrity } from "./file-integrity";
 import { FileSizeWatch } from "./file-size-watch";
+import { planCheck } from "./integrity-check";
 import { openDatabase, sqliteFailure } from "./open-database";
 import { OwnerLock } from "./owner-lock";
 import { Pruner } from "./pruner";
@@ -36,6 +39,10 @@ export interface OpenSqliteStore {
   readonly sizeWatch: FileSizeWatch;
   /** The highest seq used in the file so far (rows this process writes come after it). */
   readonly lastSeq: number;
+  /** What is known of the file's integrity; its background check starts with the store. */
+  readonly integrity: FileIntegrity;
+  /** The SQLite library the file was opened with (the background check uses it too). */
+  readonly driver: SqliteDriverName;
 }
 
 /**
@@ -47,11 +54,13 @@ export function openStore(
   context: StoreContext,
   tasks: MaintenanceTasks,
 ): OpenSqliteStore {
+  const plan = planCheck(options.path, options.integrityCheck);
   const db = openDatabase(options.path, {
     readonly: false,
     busyTimeoutMs: BUSY_TIMEOUT_MS,
     synchronous: options.synchronous,
     driver: options.driver,
+    check: plan.atOpen,
   });
   try {
     const lock = new OwnerLock(db);
@@ -75,6 +84,8 @@ export function openStore(
       ids: db.transaction(() => beginEpoch(db, lastSeq + 1)).immediate(),
       sizeWatch: new FileSizeWatch(db, options.warnFileBytes),
       lastSeq,
+      integrity: new FileIntegrity(plan.atOpen === "full", plan.background),
+      driver: chooseDriver(options.path, options.driver).name,
     };
   } catch (error) {
     db.close();

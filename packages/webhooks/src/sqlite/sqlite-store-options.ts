@@ -7,6 +7,7 @@ import { invalidOption } from "../options/invalid-option";
 import { assertKnownKeys } from "../options/strict-options";
 import { checkDriverName } from "./driver/choose-driver";
 import type { SqliteDriverName } from "./driver/sqlite-driver";
+import type { IntegrityCheckMode } from "./integrity-check";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -91,6 +92,17 @@ export interface SqliteStoreOptions {
    * library does not load.
    */
   readonly driver?: SqliteDriverName;
+  /**
+   * When the whole file is checked for damage (SQLite's `quick_check`, which
+   * reads every page: about a second per GB). Left out: files up to 32 MiB
+   * in full at open, larger ones in the background. `"open"`: in full before
+   * the store is used, however long that takes. `"background"`: the small
+   * tables read at open before use, the whole file in a worker thread while
+   * the dispatcher delivers; damage found there stops sending from the file
+   * (logged, a `store.warning` operator event of kind `corrupt`,
+   * `stats().store.integrity` `"corrupt"`). `"off"`: no check.
+   */
+  readonly integrityCheck?: IntegrityCheckMode;
 }
 
 /** Options of {@link SqliteStore.inspect}. */
@@ -114,6 +126,7 @@ export interface ResolvedSqliteOptions {
   readonly warnFileBytes: number;
   readonly maxUncommitted: number;
   readonly driver: SqliteDriverName | undefined;
+  readonly integrityCheck: IntegrityCheckMode | undefined;
 }
 
 /** Every key of {@link SqliteStoreOptions}; any other is refused. */
@@ -131,6 +144,7 @@ const OPTION_KEYS = [
   "warnFileBytes",
   "maxUncommitted",
   "driver",
+  "integrityCheck",
 ];
 
 export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqliteOptions {
@@ -191,6 +205,15 @@ export function resolveSqliteOptions(options: SqliteStoreOptions): ResolvedSqlit
     warnFileBytes: duration("warnFileBytes", options.warnFileBytes, 1024 ** 3, 0),
     maxUncommitted: duration("maxUncommitted", options.maxUncommitted, 100_000, 1),
     driver: checkDriverName("SqliteStore driver", options.driver),
+    integrityCheck:
+      options.integrityCheck === undefined
+        ? undefined
+        : choice<IntegrityCheckMode>(
+            "SqliteStore integrityCheck",
+            options.integrityCheck,
+            ["open", "background", "off"],
+            "background",
+          ),
   };
 }
 

@@ -7,7 +7,7 @@
  */
 
 import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-admin";
-import { closedError, lockLostError, openedTwiceError, type SqliteStoreError } from "../errors";
+import { closedError, lockLostError, openedTwiceError } from "../errors";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -23,6 +23,7 @@ import type {
 import type { DispatchableEvent } from "../types";
 import type { DeliveryReader } from "./delivery-reader";
 import { endpointAccess, refuseSecret } from "./endpoint-writes";
+import type { IntegrityState } from "./file-integrity";
 import { BUSY_TIMEOUT_MS, type OpenSqliteStore, openStore } from "./open-store";
 import { PendingDeliveries } from "./pending-deliveries";
 import { SqliteInspector } from "./sqlite-inspector";
@@ -78,7 +79,7 @@ export class SqliteStore implements DeliveryStore {
         fence: () => {
           this.state = "fenced";
         },
-        lockLost: () => this.lockLost(),
+        lockLost: () => lockLostError(this.path, this.options.staleLockMs),
       },
       this.options.maxUncommitted,
     );
@@ -109,6 +110,7 @@ export class SqliteStore implements DeliveryStore {
     this.parts = parts;
     this.state = "open";
     parts.maintenance.start();
+    parts.integrity.start(this.path, parts.driver, BUSY_TIMEOUT_MS, context);
   }
 
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
@@ -123,14 +125,12 @@ export class SqliteStore implements DeliveryStore {
   }
 
   lease(endpointId: string, now: number, limit: number): LeasedDelivery[] {
-    // While commits fail nothing is sent: no attempt could be recorded, and a
-    // delivery is on disk before its first attempt. A recovery wakes the scheduler.
-    if (this.state !== "open" || this.commits.failing) return [];
+    if (this.state !== "open" || this.commits.paused) return [];
     return this.pending.lease(endpointId, now, limit, () => this.commits.commit(false));
   }
 
   nextDueAt(endpointId: string): number | undefined {
-    if (this.commits.failing) return undefined;
+    if (this.commits.paused) return undefined;
     return this.pending.nextDueAt(endpointId);
   }
 
@@ -225,6 +225,11 @@ export class SqliteStore implements DeliveryStore {
     return this.commits.failing;
   }
 
+  /** The file's integrity check: `ok`, `checking` (in the background), `corrupt` (nothing is sent), `unchecked`. */
+  get integrity(): IntegrityState {
+    return this.parts?.integrity.state ?? "unchecked";
+  }
+
   /** Deletes every settled delivery past its retention now; returns how many. */
   prune(): number {
     let total = 0;
@@ -270,7 +275,7 @@ export class SqliteStore implements DeliveryStore {
   private writeEndpoint(write: () => boolean): void {
     if (this.state !== "fenced" && endpointAccess(this.path, "write", write)) return;
     this.state = "fenced";
-    throw this.lockLost();
+    throw lockLostError(this.path, this.options.staleLockMs);
   }
 
   private now(): number {
@@ -291,9 +296,5 @@ export class SqliteStore implements DeliveryStore {
   private require(): OpenSqliteStore {
     if (this.parts === undefined) throw closedError(this.path, this.state === "new");
     return this.parts;
-  }
-
-  private lockLost(): SqliteStoreError {
-    return lockLostError(this.path, this.options.staleLockMs);
   }
 }

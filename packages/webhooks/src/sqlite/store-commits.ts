@@ -42,6 +42,15 @@ export class StoreCommits {
     return this.outcomes.failing;
   }
 
+  /**
+   * Whether nothing may be sent: while commits fail no attempt could be
+   * recorded (a delivery is on disk before its first attempt; a recovery
+   * wakes the scheduler), and nothing is sent from a file found damaged.
+   */
+  get paused(): boolean {
+    return this.outcomes.failing || this.host.parts()?.integrity.corrupt === true;
+  }
+
   /** Whether one more event may wait in memory (see CommitOutcomes.admit). */
   admit(): boolean {
     return this.outcomes.admit();

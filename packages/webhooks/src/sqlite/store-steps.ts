@@ -148,6 +148,7 @@ export function resumePending(
 
 /** Releases the owner lock, then closes the database even when the release fails. */
 export function releaseFile(parts: OpenSqliteStore): void {
+  parts.integrity.stop();
   try {
     parts.lock.release();
   } finally {

@@ -204,6 +204,8 @@ export interface DeliveryStore {
   readonly failing?: boolean;
   /** Deliveries held in memory because their first commit failed. Optional. */
   readonly uncommitted?: number;
+  /** A durable store's file: checked (`ok`), being checked, found damaged, or `unchecked`. Optional. */
+  readonly integrity?: "ok" | "checking" | "corrupt" | "unchecked";
 
   /**
    * Whether `saveEndpoint` may receive secrets. Unless `true`, the dispatcher
@@ -240,7 +242,11 @@ export interface DeliveryStore {
  */
 export type StoreWarning =
   | { readonly kind: "file_size"; readonly bytes: number; readonly limit: number }
-  | { readonly kind: "stored_bound"; readonly endpointId: string; readonly limit: number };
+  | { readonly kind: "stored_bound"; readonly endpointId: string; readonly limit: number }
+  /** The background integrity check found the file damaged: nothing more is sent from it. */
+  | { readonly kind: "corrupt"; readonly error: Error }
+  /** The background integrity check could not run (`reason`): the file is used unchecked. */
+  | { readonly kind: "unchecked"; readonly reason: string };
 
 /** What the dispatcher gives its store at `open`. */
 export interface StoreContext {
@@ -248,9 +254,12 @@ export interface StoreContext {
    * The exact body bytes of an event for one endpoint (its `format`);
    * throws for data that is not JSON-serialisable or a failing format. An
    * event routed to several endpoints with the Attesta format is serialised
-   * once: every call for it gives back the same bytes.
+   * once: every call for it gives back the same bytes. With `text`, an
+   * event for one endpoint in the Attesta format may come back as its JSON
+   * text: a store that only writes it to a file then frees no buffer for it.
    */
   serialize(event: DispatchableEvent, endpointId: string): Uint8Array;
+  serialize(event: DispatchableEvent, endpointId: string, text: true): Uint8Array | string;
   /** Mints a delivery id (a UUID v4). A store may mint its own: SqliteStore derives UUID v8 ids from its row numbers. */
   mintId(): string;
   /** Epoch ms; replaceable in tests. */

@@ -3,6 +3,7 @@ import { request } from "undici";
 import { describe, expect, it } from "vitest";
 import { defer } from "../../test/support/cleanup";
 import { type SocketCountingServer, startSocketCounter } from "../../test/support/socket-counter";
+import { until } from "../../test/support/until";
 import { BlockedAddressError, isBlockedAddress } from "../errors";
 import type { ResolveAll } from "./guarded-lookup";
 import { SharedAgent, type SharedAgentOptions } from "./shared-agent";
@@ -111,10 +112,7 @@ describe("SSRF guard (network.denyPrivate)", () => {
     const url = `http://rebind.test:${target.port}/hook`;
     expect(await post(shared, url)).toBe(204);
     // Wait for the keep-alive socket to close, so the next request needs a new connection.
-    for (let i = 0; i < 1000 && shared.openSockets > 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    expect(shared.openSockets).toBe(0);
+    await until(() => shared.openSockets === 0);
     await expect(post(shared, url)).rejects.toMatchObject({
       name: "BlockedAddressError",
       address: "127.0.0.2",

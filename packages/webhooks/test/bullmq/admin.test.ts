@@ -1,16 +1,11 @@
-import { EventBus } from "@attesta/events";
 import { describe, expect, it } from "vitest";
-import {
-  type DistributedEndpointConfig,
-  startWebhookWorkers,
-  WebhookProducer,
-  WebhookQueues,
-} from "../../src/bullmq/index";
+import { type DistributedEndpointConfig, WebhookQueues } from "../../src/bullmq/index";
 import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
 import type { Responder } from "../support/receiver";
 import { startTestReceiver } from "../support/test-receiver";
 import { until } from "../support/until";
+import { openProducer, openQueues, startWorkers } from "./support/distributed";
 import { useSharedRedis } from "./support/redis-fixture";
 
 const redis = await useSharedRedis();
@@ -31,21 +26,22 @@ describe("WebhookQueues.admin", () => {
         circuitBreaker: { consecutiveFailures: 1000, minimumAttempts: 1000 },
       },
     ];
-    const workers = await startWebhookWorkers(endpoints, { ...options, logger: null });
-    defer(() => workers.close({ deadlineMs: 1000 }));
-    const bus = new EventBus();
-    const producer = new WebhookProducer(bus, endpoints, { ...options, logger: null });
-    defer(() => producer.close({ deadlineMs: 1000 }));
-    const admin = new WebhookQueues(endpoints, options).admin();
-    defer(() => admin.close());
+    await startWorkers(endpoints, options);
+    const { bus } = openProducer(endpoints, options);
+    // Closing the queues after the test closes their admin too.
+    const admin = openQueues(endpoints, options).admin();
 
     for (let i = 0; i < 5; i++) bus.emit({ type: "denied", data: sampleData("denied", i) });
     await until(() => receiver.requests.length === 5, 10_000);
     let dead: string[] = [];
-    for (let round = 0; round < 100 && dead.length < 5; round++) {
-      dead = (await admin.deliveries({ status: "dead" })).items.map((d) => d.id);
-      if (dead.length < 5) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until(
+      async () => {
+        dead = (await admin.deliveries({ status: "dead" })).items.map((d) => d.id);
+        return dead.length === 5;
+      },
+      5000,
+      50,
+    );
     const first = await admin.deliveries({ status: "dead", limit: 2 });
     const second = await admin.deliveries({
       status: "dead",
@@ -56,6 +52,17 @@ describe("WebhookQueues.admin", () => {
     expect(first.items[0]?.attemptLog.length).toBe(1);
     const [health] = await admin.endpoints();
     expect(health).toMatchObject({ id: "billing", failureRate: 1, state: "enabled", pending: 0 });
+
+    const discovered = await WebhookQueues.discover(options);
+    const found = discovered.admin();
+    defer(() => found.close());
+    expect((await found.endpoints()).map((e) => [e.id, e.url, e.events])).toEqual([
+      ["billing", "", "unknown"],
+    ]);
+    expect((await found.deliveries({ status: "dead" })).items.map((d) => d.id)).toEqual(dead);
+    await expect(WebhookQueues.discover({ ...options, prefx: "x" } as never)).rejects.toThrow(
+      /Did you mean "prefix"/,
+    );
 
     expect(await admin.disableEndpoint("billing")).toBe(true);
     expect((await admin.endpoints())[0]?.state).toBe("disabled");
@@ -69,12 +76,11 @@ describe("WebhookQueues.admin", () => {
     expect(await admin.recover({ since: 0 })).toBe(4);
     await until(() => receiver.requests.length >= 10, 10_000);
     expect(receiver.requests).toHaveLength(10);
-    let delivered = 0;
-    for (let round = 0; round < 100 && delivered < 5; round++) {
+    const delivered = async () => {
       const minutes = await admin.stats({ since: Date.now() - 60_000, until: Date.now() + 1 });
-      delivered = minutes.reduce((sum, m) => sum + m.delivered, 0);
-      if (delivered < 5) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(delivered).toBe(5);
+      return minutes.reduce((sum, m) => sum + m.delivered, 0);
+    };
+    await until(async () => (await delivered()) >= 5, 5000, 50);
+    expect(await delivered()).toBe(5);
   });
 });

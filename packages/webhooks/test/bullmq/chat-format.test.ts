@@ -23,7 +23,6 @@ const redis = await useSharedRedis();
 describe("@attesta/webhooks/bullmq with a chat format", () => {
   it("sends the Discord message the service accepts, signed, and waits as Discord's retry_after says", async () => {
     const receiver = await startChatReceiver("discord", [ANSWERS.discord.rateLimited(1.2)]);
-    defer(() => receiver.close());
     const options = { connection: redis.url, prefix: redis.freshPrefix() };
     const endpoints: DistributedEndpointConfig[] = [
       {

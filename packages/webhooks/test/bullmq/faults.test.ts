@@ -8,10 +8,10 @@ import {
 } from "../../src/bullmq/index";
 import { defer } from "../support/cleanup";
 import { sampleData, tagOf } from "../support/events";
-import { type ReceivedRequest, type Responder, startReceiver } from "../support/receiver";
+import type { ReceivedRequest, Responder } from "../support/receiver";
+import { startTestReceiver } from "../support/test-receiver";
 import { until } from "../support/until";
-import { eventually } from "./support/eventually";
-import { openProducer } from "./support/producer";
+import { openProducer } from "./support/distributed";
 import { startPrivateRedis } from "./support/redis";
 import { useSharedRedis } from "./support/redis-fixture";
 import { startWorkerProcess, type WorkerProcess } from "./support/worker-process";
@@ -59,8 +59,7 @@ async function startWorkers(count: number, spec: Parameters<typeof startWorkerPr
 describe("@attesta/webhooks/bullmq faults", () => {
   it("a producer and 3 worker processes, one SIGKILLed mid-run: everything delivered", async () => {
     const prefix = freshPrefix();
-    const receiver = await startReceiver(slow(30));
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver(slow(30));
     const endpoints: DistributedEndpointConfig[] = [
       { id: "crash", url: receiver.url, concurrency: 6, retryCount: 5, retryBaseDelayMs: 20 },
     ];
@@ -86,7 +85,7 @@ describe("@attesta/webhooks/bullmq faults", () => {
     expect((await queues.stats()).delivered).toBeLessThan(total / 2);
     expect(workers[0]?.child.signalCode).toBe("SIGKILL");
 
-    await eventually(async () => (await queues.stats()).delivered === total, 60_000, 100);
+    await until(async () => (await queues.stats()).delivered === total, 60_000, 100);
     const stats = await queues.stats();
     expect(stats).toMatchObject({ waiting: 0, active: 0, retrying: 0, dead: 0, delivered: total });
     // Requests that reached the receiver but whose completion died with the worker may come
@@ -97,10 +96,9 @@ describe("@attesta/webhooks/bullmq faults", () => {
   it("the job of a SIGKILLed worker is picked up by another after its lock expires", async () => {
     const prefix = freshPrefix();
     // The first request is never answered: the worker dies with it in flight.
-    const receiver = await startReceiver((_req, res, index) => {
+    const receiver = await startTestReceiver((_req, res, index) => {
       if (index > 0) res.writeHead(204).end();
     });
-    defer(() => receiver.close());
     const endpoints: DistributedEndpointConfig[] = [
       { id: "handover", url: receiver.url, timeoutMs: 60_000 },
     ];
@@ -125,7 +123,7 @@ describe("@attesta/webhooks/bullmq faults", () => {
     expect(again?.headers["x-attesta-delivery"]).toBe(lost?.headers["x-attesta-delivery"]);
     expect(again?.body.equals(lost?.body ?? Buffer.alloc(0))).toBe(true);
     const id = String(lost?.headers["x-attesta-delivery"]);
-    await eventually(async () => (await queues.get(id))?.status === "delivered");
+    await until(async () => (await queues.get(id))?.status === "delivered", 10_000, 25);
     const record = await queues.get(id);
     expect(record?.attemptLog.at(-1)).toMatchObject({
       attempt: 2,
@@ -138,8 +136,7 @@ describe("@attesta/webhooks/bullmq faults", () => {
     const server = await startPrivateRedis();
     defer(() => server.destroy());
     const prefix = "restart";
-    const receiver = await startReceiver(slow(10));
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver(slow(10));
     const endpoints: DistributedEndpointConfig[] = [
       { id: "restart", url: receiver.url, concurrency: 4, retryCount: 5, retryBaseDelayMs: 20 },
     ];
@@ -159,14 +156,13 @@ describe("@attesta/webhooks/bullmq faults", () => {
     await server.stop();
     // Emitted while Redis is away: the producer holds them and writes them after the restart.
     emitTagged(bus, 100, 200);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(producer.stats().writeErrors).toBeGreaterThan(0);
+    await until(() => producer.stats().writeErrors > 0, 10_000);
     await server.start();
 
-    await eventually(async () => producer.stats().persisted === 200, 30_000, 100);
+    await until(() => producer.stats().persisted === 200, 30_000);
     const queues = new WebhookQueues(endpoints, { connection: server.url, prefix });
     defer(() => queues.close());
-    await eventually(async () => (await queues.stats()).delivered >= 200, 60_000, 100);
+    await until(async () => (await queues.stats()).delivered >= 200, 60_000, 100);
     const stats = await queues.stats();
     expect(stats).toMatchObject({ waiting: 0, active: 0, retrying: 0, dead: 0 });
     expectEveryTagOnce(receiver.requests, 200);
@@ -176,14 +172,13 @@ describe("@attesta/webhooks/bullmq faults", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     await server.start();
     emitTagged(bus, 200, 250);
-    await eventually(async () => (await queues.stats()).delivered >= 250, 60_000, 100);
+    await until(async () => (await queues.stats()).delivered >= 250, 60_000, 100);
     expectEveryTagOnce(receiver.requests, 250);
   }, 120_000);
 
   it("graceful close finishes in-flight deliveries within the deadline", async () => {
     const prefix = freshPrefix();
-    const receiver = await startReceiver(slow(300));
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver(slow(300));
     const endpoints: DistributedEndpointConfig[] = [{ id: "drain", url: receiver.url }];
     const options = { connection: redis.url, prefix };
     const workers = await startWebhookWorkers(endpoints, { ...options, logger: null });
@@ -202,10 +197,9 @@ describe("@attesta/webhooks/bullmq faults", () => {
   it("at the close deadline, in-flight deliveries are handed back and delivered by another worker", async () => {
     const prefix = freshPrefix();
     let answer = false;
-    const receiver = await startReceiver((_req, res) => {
+    const receiver = await startTestReceiver((_req, res) => {
       if (answer) res.writeHead(204).end();
     });
-    defer(() => receiver.close());
     const endpoints: DistributedEndpointConfig[] = [
       { id: "handback", url: receiver.url, timeoutMs: 60_000, retryCount: 0 },
     ];
@@ -225,7 +219,7 @@ describe("@attesta/webhooks/bullmq faults", () => {
     answer = true;
     const second = await startWebhookWorkers(endpoints, { ...options, logger: null });
     defer(() => second.close({ deadlineMs: 1000 }));
-    await eventually(async () => (await queues.stats()).delivered === 2);
+    await until(async () => (await queues.stats()).delivered === 2, 10_000, 25);
     expectEveryTagOnce(receiver.requests, 2);
     expect(receiver.requests).toHaveLength(4);
   }, 30_000);

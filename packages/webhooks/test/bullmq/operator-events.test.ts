@@ -8,7 +8,8 @@ import {
 import type { DeliveryAttempt, DispatcherEvents } from "../../src/index";
 import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
-import { type Responder, startReceiver } from "../support/receiver";
+import type { Responder } from "../support/receiver";
+import { startTestReceiver } from "../support/test-receiver";
 import { until } from "../support/until";
 import { deletePrefix, sharedRedis, uniquePrefix } from "./support/redis";
 
@@ -30,8 +31,7 @@ async function cluster(
 ) {
   const prefix = uniquePrefix();
   prefixes.push(prefix);
-  const receiver = await startReceiver(responder);
-  defer(() => receiver.close());
+  const receiver = await startTestReceiver(responder);
   const endpoints: DistributedEndpointConfig[] = [
     { id: "ops", url: receiver.url, secret: "whsec_test", ...config },
   ];

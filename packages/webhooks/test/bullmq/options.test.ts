@@ -10,10 +10,10 @@ import {
 import type { DeadLetter } from "../../src/index";
 import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
-import { type Responder, startReceiver } from "../support/receiver";
+import type { Responder } from "../support/receiver";
+import { startTestReceiver } from "../support/test-receiver";
 import { until } from "../support/until";
-import { eventually } from "./support/eventually";
-import { openProducer } from "./support/producer";
+import { openProducer, openQueues } from "./support/distributed";
 import { useSharedRedis } from "./support/redis-fixture";
 
 const redis = await useSharedRedis();
@@ -60,11 +60,27 @@ describe("@attesta/webhooks/bullmq endpoint options", () => {
     },
   );
 
-  it("accepts disableOnGone: false, which is what the workers do", async () => {
+  it("accepts disableOnGone: false: a 410 dead-letters that delivery and the endpoint stays enabled", async () => {
     const prefix = redis.freshPrefix();
-    const endpoints = [{ id: "main", url, disableOnGone: false }];
-    await workersFor(endpoints, prefix);
-    producerFor(endpoints, prefix);
+    const receiver = await startTestReceiver((_req, res, index) =>
+      res.writeHead(index === 0 ? 410 : 204).end(),
+    );
+    const endpoints = [
+      { id: "main", url: receiver.url, disableOnGone: false, retryCount: 2, retryBaseDelayMs: 10 },
+    ];
+    const letters: DeadLetter[] = [];
+    await workersFor(endpoints, prefix, { onDeadLetter: (letter) => letters.push(letter) });
+    const bus = producerFor(endpoints, prefix);
+    bus.emit({ type: "approved", data: sampleData("approved", 0) });
+    await until(() => letters.length === 1, 10_000);
+    // Not retried, although retries were left.
+    expect(letters[0]).toMatchObject({ reason: "rejected", attempts: 1, status: 410 });
+    // The next event is still sent to the endpoint, which stays enabled.
+    bus.emit({ type: "approved", data: sampleData("approved", 1) });
+    await until(() => receiver.requests.length === 2, 10_000);
+    const admin = openQueues(endpoints, { connection: redis.url, prefix }).admin();
+    await until(async () => (await admin.endpoints())[0]?.lastSuccessAt !== undefined, 10_000, 25);
+    expect((await admin.endpoints())[0]).toMatchObject({ id: "main", state: "enabled" });
   });
 
   it("refuses options a role would ignore, naming the ones it takes", async () => {
@@ -94,8 +110,7 @@ describe("@attesta/webhooks/bullmq endpoint options", () => {
 describe("@attesta/webhooks/bullmq rateLimit", () => {
   it("holds across worker processes: two worker sets together stay under the rate", async () => {
     const prefix = redis.freshPrefix();
-    const receiver = await startReceiver(noContent);
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver(noContent);
     const endpoints = [{ id: "limited", url: receiver.url, rateLimit: 10 }];
     await workersFor(endpoints, prefix);
     await workersFor(endpoints, prefix);
@@ -110,8 +125,7 @@ describe("@attesta/webhooks/bullmq rateLimit", () => {
 
   it("a rateLimit taken out of the configs is taken out of Redis at the next start", async () => {
     const prefix = redis.freshPrefix();
-    const receiver = await startReceiver(noContent);
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver(noContent);
     const slow = await workersFor([{ id: "main", url: receiver.url, rateLimit: 0.2 }], prefix);
     await slow.close();
     const endpoints = [{ id: "main", url: receiver.url }];
@@ -126,8 +140,7 @@ describe("@attesta/webhooks/bullmq rateLimit", () => {
 describe("@attesta/webhooks/bullmq job budget", () => {
   it("dead-letters as exhausted when the job's attempts run out before the worker's schedule", async () => {
     const prefix = redis.freshPrefix();
-    const receiver = await startReceiver((_req, res) => res.writeHead(500).end());
-    defer(() => receiver.close());
+    const receiver = await startTestReceiver((_req, res) => res.writeHead(500).end());
     const base = { id: "main", url: receiver.url, retryBaseDelayMs: 10 };
     const letters: DeadLetter[] = [];
     // Workers restarted with more retries than the producer that enqueued the job gave it.
@@ -138,9 +151,8 @@ describe("@attesta/webhooks/bullmq job budget", () => {
     bus.emit({ type: "approved", data: sampleData("approved") });
     await until(() => letters.length === 1, 10_000);
     expect(letters[0]).toMatchObject({ reason: "exhausted", attempts: 2, status: 500 });
-    const queues = new WebhookQueues([base], { connection: redis.url, prefix });
-    defer(() => queues.close());
-    await eventually(async () => (await queues.stats()).dead === 1);
+    const queues = openQueues([base], { connection: redis.url, prefix });
+    await until(async () => (await queues.stats()).dead === 1, 10_000, 25);
     expect(receiver.requests).toHaveLength(2);
   }, 20_000);
 });

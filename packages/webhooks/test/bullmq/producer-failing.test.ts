@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { WebhookProducer } from "../../src/bullmq/index";
 import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
-import { eventually } from "./support/eventually";
+import { until } from "../support/until";
 import { freePort, startPrivateRedis } from "./support/redis";
 
 const ENDPOINT = { id: "owed", url: "http://127.0.0.1:9/hook" };
@@ -28,7 +28,7 @@ function watchedProducer(connection: string) {
 
 const failingWithin = async (events: { type: string }[], count: number) =>
   // "At once": well under the 3 s of silence this replaced, with room for a loaded machine.
-  eventually(async () => events.filter((e) => e.type === "producer.failing").length >= count, 2500);
+  until(() => events.filter((e) => e.type === "producer.failing").length >= count, 2500);
 
 describe("@attesta/webhooks/bullmq producer write failures", () => {
   it("reports a Redis that is down at start at once: stats, one event, one warning per stretch", async () => {
@@ -42,7 +42,7 @@ describe("@attesta/webhooks/bullmq producer write failures", () => {
     expect(events[0]?.data).toMatchObject({ redis: `redis://app:***@127.0.0.1:${port}` });
     expect(JSON.stringify(events)).not.toContain("s3cret");
     // Later failures of the same stretch are counted, not reported again.
-    await eventually(async () => producer.stats().writeErrors >= 3, 5000);
+    await until(() => producer.stats().writeErrors >= 3, 5000);
     emit(1);
     expect(events.filter((e) => e.type === "producer.failing")).toHaveLength(1);
     expect(warnings.filter((w) => w.includes("failed"))).toHaveLength(1);
@@ -59,7 +59,7 @@ describe("@attesta/webhooks/bullmq producer write failures", () => {
     expect(producer.stats().writeErrors).toBeGreaterThanOrEqual(1);
 
     await redis.start();
-    await eventually(async () => events.some((e) => e.type === "producer.recovered"), 15_000);
+    await until(() => events.some((e) => e.type === "producer.recovered"), 15_000);
     await producer.persisted();
     expect(producer.stats()).toMatchObject({ persisted: 1, buffered: 0 });
     const recovered = events.find((e) => e.type === "producer.recovered")?.data;

@@ -10,9 +10,9 @@ import {
 import type { DeadLetter, DeliveryAttempt } from "../../src/index";
 import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
-import { type Responder, startReceiver } from "../support/receiver";
+import type { Responder } from "../support/receiver";
+import { startTestReceiver } from "../support/test-receiver";
 import { until } from "../support/until";
-import { eventually } from "./support/eventually";
 import { useSharedRedis } from "./support/redis-fixture";
 
 const redis = await useSharedRedis();
@@ -20,8 +20,7 @@ const redis = await useSharedRedis();
 /** A producer, a worker set and an admin view on one fresh prefix. */
 async function cluster(responder: Responder, config: Partial<DistributedEndpointConfig> = {}) {
   const prefix = redis.freshPrefix();
-  const receiver = await startReceiver(responder);
-  defer(() => receiver.close());
+  const receiver = await startTestReceiver(responder);
   const endpoints: DistributedEndpointConfig[] = [
     { id: "main", url: receiver.url, secret: "whsec_test", retryBaseDelayMs: 20, ...config },
   ];
@@ -70,7 +69,7 @@ describe("@attesta/webhooks/bullmq delivery semantics", () => {
     expect(JSON.parse(request?.body.toString() ?? "{}").event).toBe("APPROVED");
     const id = [...ids][0] as string;
     // onAttempt runs before the worker completes the job in Redis.
-    await eventually(async () => (await queues.get(id))?.status === "delivered");
+    await until(async () => (await queues.get(id))?.status === "delivered", 10_000, 25);
     const record = await queues.get(id);
     expect(record?.attemptLog.map((entry) => [entry.attempt, entry.status, entry.result])).toEqual([
       [1, 500, "retry"],
@@ -78,7 +77,7 @@ describe("@attesta/webhooks/bullmq delivery semantics", () => {
       [3, 204, "delivered"],
     ]);
     expect(Buffer.from(record?.body ?? []).equals(request?.body ?? Buffer.alloc(0))).toBe(true);
-    await eventually(async () => (await queues.stats()).delivered === 1);
+    await until(async () => (await queues.stats()).delivered === 1, 10_000, 25);
     const stats = await queues.stats();
     expect(stats).toMatchObject({ delivered: 1, failedAttempts: 2, dead: 0, waiting: 0 });
     // This process's own counters, in the local dispatcher's shape.
@@ -117,14 +116,14 @@ describe("@attesta/webhooks/bullmq delivery semantics", () => {
     bus.emit({ type: "denied", data: sampleData("denied") });
     await until(() => letters.length === 1, 10_000);
     expect(letters[0]).toMatchObject({ reason: "rejected", attempts: 1, status: 410 });
-    await eventually(async () => (await queues.deadLetters()).length === 1);
+    await until(async () => (await queues.deadLetters()).length === 1, 10_000, 25);
     const [dead] = await queues.deadLetters();
     expect(dead).toMatchObject({ status: "dead", deadReason: "rejected", event: "DENIED" });
     expect(dead?.id).toBe(letters[0]?.deliveryId);
     accept = true;
     expect(await queues.redeliver(dead?.id ?? "")).toBe(true);
     await until(() => receiver.requests.length === 2, 10_000);
-    await eventually(async () => (await queues.get(dead?.id ?? ""))?.status === "delivered");
+    await until(async () => (await queues.get(dead?.id ?? ""))?.status === "delivered", 10_000, 25);
     const record = await queues.get(dead?.id ?? "");
     expect(record?.attemptLog.map((entry) => [entry.attempt, entry.status])).toEqual([
       [1, 410],
@@ -140,7 +139,7 @@ describe("@attesta/webhooks/bullmq delivery semantics", () => {
     bus.emit({ type: "approved", data: sampleData("approved") });
     await until(() => letters.length === 1, 10_000);
     expect(letters[0]).toMatchObject({ reason: "exhausted", attempts: 3, status: 500 });
-    await eventually(async () => (await queues.stats()).dead === 1);
+    await until(async () => (await queues.stats()).dead === 1, 10_000, 25);
     expect(await queues.stats()).toMatchObject({ dead: 1, deadTotal: 1, failedAttempts: 3 });
   });
 });

@@ -4,10 +4,8 @@
  * and the most requests an endpoint ever had open at once, across processes.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { startTestReceiver } from "../support/test-receiver";
 
 const script = fileURLToPath(new URL("./store-process.mjs", import.meta.url));
 
@@ -19,48 +17,27 @@ export interface Received {
   readonly at: number;
 }
 
+/** Records every request; answers 204 after 2 to 5 ms, so requests of one endpoint overlap. */
 export async function startRecordingReceiver() {
   const received: Received[] = [];
-  const open = new Map<string, number>();
-  const maxOpen = new Map<string, number>();
-  const server = createServer((req, res) => {
-    const endpoint = (req.url ?? "").slice(1);
-    const now = (open.get(endpoint) ?? 0) + 1;
-    open.set(endpoint, now);
-    maxOpen.set(endpoint, Math.max(maxOpen.get(endpoint) ?? 0, now));
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      const { p, n } = body.data.metadata as { p: number; n: number };
-      received.push({
-        id: String(req.headers["x-attesta-delivery"]),
-        endpoint,
-        p,
-        n,
-        at: Date.now(),
-      });
-      setTimeout(
-        () => {
-          open.set(endpoint, (open.get(endpoint) ?? 1) - 1);
-          res.writeHead(204).end();
-        },
-        2 + Math.floor(Math.random() * 4),
-      );
+  const receiver = await startTestReceiver((req, res) => {
+    const body = JSON.parse(req.body.toString("utf8"));
+    const { p, n } = body.data.metadata as { p: number; n: number };
+    received.push({
+      id: String(req.headers["x-attesta-delivery"]),
+      endpoint: req.path.slice(1),
+      p,
+      n,
+      at: Date.now(),
     });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
+    setTimeout(() => res.writeHead(204).end(), 2 + Math.floor(Math.random() * 4));
+  }, "");
   return {
-    base: `http://127.0.0.1:${port}`,
+    base: receiver.url,
     received,
-    maxOpen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    /** The most requests an endpoint (by id) ever had open at once. */
+    maxOpen: (endpoint: string) => receiver.mostOpen.get(`/${endpoint}`),
+    close: () => receiver.close(),
   };
 }
 
@@ -104,12 +81,7 @@ export function startStoreProcess(args: {
   return state;
 }
 
-/** Polls `done` every 50 ms; false once `ms` passed. */
-export async function waitFor(done: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > until) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return true;
+/** Says which acknowledged deliveries never arrived (the first ten of them). */
+export function neverArrived(missing: readonly string[]): string {
+  return `${missing.length} acknowledged deliveries never arrived: ${missing.slice(0, 10).join(", ")}`;
 }

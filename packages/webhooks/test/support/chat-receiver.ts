@@ -8,7 +8,8 @@
  */
 import type { ServerResponse } from "node:http";
 import { CONTRACTS } from "./chat-contracts";
-import { type Receiver, startReceiver } from "./receiver";
+import type { Receiver } from "./receiver";
+import { startTestReceiver } from "./test-receiver";
 
 export type Service = keyof typeof CONTRACTS;
 
@@ -77,7 +78,7 @@ function send(res: ServerResponse, answer: ServiceAnswer): void {
  * Starts a receiver for `service` at a hook-like path (the path is the
  * credential, as in the real services). `script` answers the first
  * requests in order; after it, a valid body gets the success answer and an
- * invalid one the service's error.
+ * invalid one the service's error. Closed after the current test.
  */
 export async function startChatReceiver(
   service: Service,
@@ -85,7 +86,7 @@ export async function startChatReceiver(
   path = defaultPath(service),
 ): Promise<ChatReceiver> {
   const problems: string[][] = [];
-  const receiver = await startReceiver((req, res, index) => {
+  const receiver = await startTestReceiver((req, res, index) => {
     let body: unknown;
     try {
       body = JSON.parse(req.body.toString("utf8"));

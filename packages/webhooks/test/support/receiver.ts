@@ -23,6 +23,8 @@ export type Responder = (req: ReceivedRequest, res: ServerResponse, index: numbe
 export interface Receiver {
   readonly url: string;
   readonly requests: ReceivedRequest[];
+  /** Per request path, the most requests that were ever open at once (arrived, not yet answered). */
+  readonly mostOpen: ReadonlyMap<string, number>;
   /** Resolves once `count` requests have arrived. */
   waitForRequests(count: number): Promise<void>;
   close(): Promise<void>;
@@ -32,12 +34,26 @@ export const ok: Responder = (_req, res) => {
   res.writeHead(204).end();
 };
 
-/** Starts a receiver on 127.0.0.1 on a free port. */
-export async function startReceiver(responder: Responder = ok, path = "/hook"): Promise<Receiver> {
+/**
+ * Starts a receiver on 127.0.0.1, on `port` (0: a free one). Its `url` ends
+ * in `path`; requests to any path are recorded.
+ */
+export async function startReceiver(
+  responder: Responder = ok,
+  path = "/hook",
+  port = 0,
+): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const waiting: { count: number; resolve: () => void }[] = [];
   const sockets = new Set<Socket>();
+  const open = new Map<string, number>();
+  const mostOpen = new Map<string, number>();
   const server: Server = createServer((req, res) => {
+    const at = req.url ?? "";
+    const now = (open.get(at) ?? 0) + 1;
+    open.set(at, now);
+    mostOpen.set(at, Math.max(mostOpen.get(at) ?? 0, now));
+    res.on("close", () => open.set(at, (open.get(at) ?? 1) - 1));
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -60,12 +76,13 @@ export async function startReceiver(responder: Responder = ok, path = "/hook"): 
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  server.listen(0, "127.0.0.1");
+  server.listen(port, "127.0.0.1");
   await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}${path}`,
+    url: `http://127.0.0.1:${bound}${path}`,
     requests,
+    mostOpen,
     waitForRequests: (count) =>
       requests.length >= count
         ? Promise.resolve()

@@ -31,6 +31,11 @@ export function loadBetterSqlite3(): { readonly database?: Constructor; readonly
   return loaded;
 }
 
+/** Where better-sqlite3 resolves from this package: a worker thread loads it from there. */
+export function betterSqlite3Entry(): string {
+  return createRequire(import.meta.url).resolve("better-sqlite3");
+}
+
 export function openBetterSqlite3(
   database: Constructor,
   path: string,

@@ -35,8 +35,11 @@ export function checkDriverName(at: string, value: unknown): SqliteDriverName | 
 
 /** The named driver, or the automatic choice; throws SqliteStoreError("driver_unavailable") for `path`. */
 export function chooseDriver(path: string, requested: SqliteDriverName | undefined): SqliteDriver {
-  const named =
-    requested ?? checkDriverName("ATTESTA_SQLITE_DRIVER", process.env.ATTESTA_SQLITE_DRIVER);
+  const fromEnv =
+    requested === undefined
+      ? checkDriverName("ATTESTA_SQLITE_DRIVER", process.env.ATTESTA_SQLITE_DRIVER)
+      : undefined;
+  const named = requested ?? fromEnv;
   const candidates = named === undefined ? DRIVER_NAMES : [named];
   const reasons: string[] = [];
   for (const name of candidates) {
@@ -44,10 +47,18 @@ export function chooseDriver(path: string, requested: SqliteDriverName | undefin
     if (typeof driver !== "string") return driver;
     reasons.push(`${name}: ${driver}`);
   }
+  const which =
+    named === undefined ? "no SQLite driver loads" : `the driver "${named}" does not load`;
+  const unnamed =
+    named === undefined
+      ? ""
+      : fromEnv === undefined
+        ? ", or leave out the driver option"
+        : ", or unset ATTESTA_SQLITE_DRIVER (it names the driver)";
   throw new SqliteStoreError(
     "driver_unavailable",
     path,
-    `cannot open ${path}: ${named === undefined ? "no SQLite driver loads" : `the driver "${named}" does not load`} on Node.js ${process.versions.node} (${reasons.join("; ")}). Fix: run on Node.js 22.13+ or 24 (node:sqlite, nothing to install), or install better-sqlite3 (^12) for this Node.js version${named === undefined ? "" : ", or leave out the driver option"}.`,
+    `cannot open ${path}: ${which} on Node.js ${process.versions.node} (${reasons.join("; ")}). Fix: run on Node.js 22.13+ or 24 (node:sqlite, nothing to install), or install better-sqlite3 (^12) for this Node.js version${unnamed}.`,
   );
 }
 

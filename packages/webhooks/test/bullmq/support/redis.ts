@@ -12,6 +12,7 @@ import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { until } from "../../support/until";
 
 /** Whether something at host:port answers PING with PONG within `timeoutMs`. */
 export function ping(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
@@ -64,12 +65,17 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes"],
       { cwd: dir, stdio: "ignore" },
     );
-    for (let i = 0; i < 200; i++) {
-      if (await ping("127.0.0.1", port, 200)) return;
-      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error("redis-server did not answer within 5 s");
+    const started = child;
+    await until(
+      async () => {
+        if (started.exitCode !== null)
+          throw new Error(`redis-server exited with ${started.exitCode}`);
+        return ping("127.0.0.1", port, 200);
+      },
+      10_000,
+      25,
+      () => `redis-server did not answer on port ${port}`,
+    );
   };
   const stop = async () => {
     const running = child;

@@ -1,0 +1,69 @@
+/**
+ * An application writing a real store (fixtures/store-run.mjs in a child
+ * process), and the receiver it delivers to. Both end with the test.
+ *
+ * @module
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, expect } from "vitest";
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+/**
+ * A receiver on 127.0.0.1 that refuses DENIED with 422 (dead at once) unless
+ * `acceptAll`, and records each delivery id. Not 410: that disables the
+ * endpoint too, and the store would bring it back disabled in the next run.
+ * Closed after the test.
+ */
+export async function startRefusingReceiver(acceptAll: boolean) {
+  const ids: string[] = [];
+  const server = createServer((req, res) => {
+    ids.push(String(req.headers["x-attesta-delivery"]));
+    const refuse = !acceptAll && req.headers["x-attesta-event"] === "denied";
+    req.resume().on("end", () => res.writeHead(refuse ? 422 : 204).end());
+  });
+  servers.push(server);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`, ids };
+}
+
+/**
+ * Runs the application to completion on `store` (a SQLite path, or a
+ * postgres:// URL with `?schema=`): it emits `events`, waits for `wait`
+ * deliveries, closes and returns its stats. Killed after `timeoutMs`.
+ */
+export async function runStoreApp(
+  store: string,
+  url: string,
+  events: readonly string[],
+  wait = 0,
+  timeoutMs = 30_000,
+) {
+  const child = spawn(
+    process.execPath,
+    [join(fixtures, "store-run.mjs"), store, url, events.join(","), String(wait)],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const [code] = await once(child, "close");
+  clearTimeout(timer);
+  expect(code, stderr).toBe(0);
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}");
+}
