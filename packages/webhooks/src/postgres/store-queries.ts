@@ -13,6 +13,9 @@ const NOW_MS = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
 export const DELIVERY_COLUMNS =
   "id, endpoint_id, event, body, status, attempts, created_at, next_attempt_at, settled_at, dead_reason, content_type, headers::text";
 
+/** How many columns `DELIVERY_COLUMNS` names: a statement's further columns start there. */
+export const DELIVERY_COLUMN_COUNT = 12;
+
 export interface StoreQueries {
   readonly channel: string;
   readonly commit: string;
@@ -23,7 +26,7 @@ export interface StoreQueries {
   readonly get: string;
   readonly list: string;
   readonly attemptsOf: string;
-  readonly abandonRest: string;
+  readonly killWaiting: string;
   readonly saveEndpoint: string;
   readonly removeEndpoint: string;
   readonly saveEndpointState: string;
@@ -95,8 +98,12 @@ ORDER BY created_at, seq LIMIT $5`,
     attemptsOf: `SELECT delivery_id, attempt, started_at, duration_ms, status, error_kind,
   error_message, response_body FROM ${s}.attempts WHERE delivery_id = ANY($1::uuid[])
 ORDER BY delivery_id, attempt`,
-    abandonRest: `UPDATE ${d} SET status = 'dead', dead_reason = $3, settled_at = $4
-WHERE endpoint_id = $1 AND status = 'pending' AND NOT (id = ANY($2::uuid[]))`,
+    // Every pending row of the endpoint but those leased here ($2), or only those created
+    // before $5: abandon and expiry act on the whole table, not only on a process's window.
+    killWaiting: `UPDATE ${d} SET status = 'dead', dead_reason = $3, settled_at = $4
+WHERE endpoint_id = $1 AND status = 'pending' AND NOT (id = ANY($2::uuid[]))
+  AND ($5::bigint IS NULL OR created_at < $5)
+RETURNING ${ENTRY_COLUMNS}`,
     saveEndpoint: `WITH w AS (
   INSERT INTO ${s}.endpoints (id, config, signed, disabled_reason, disabled_since, updated_at,
     disabled_code)
