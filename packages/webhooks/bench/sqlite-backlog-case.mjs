@@ -9,7 +9,7 @@
 //     over a window. Exits without close(), leaving the rest pending.
 //   memory <url> <seconds> <backlog>: the same drain from a memory store
 //     holding a backlog of <backlog> events.
-import { statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { EventBus } from "@attesta/events";
 import { WebhookDispatcher } from "@attesta/webhooks";
 import { SqliteStore } from "@attesta/webhooks/sqlite";
@@ -48,7 +48,7 @@ async function fill(path) {
   await dispatcher.persisted();
   await sleep(300);
   gc();
-  const before = process.memoryUsage().rss;
+  const before = { ...process.memoryUsage(), ...residentByKind() };
   const started = performance.now();
   for (let sent = 100; sent < TOTAL; sent += BURST) {
     const end = Math.min(sent + BURST, TOTAL);
@@ -60,10 +60,21 @@ async function fill(path) {
   gc();
   await tick();
   gc();
-  const after = process.memoryUsage().rss;
+  const after = { ...process.memoryUsage(), ...residentByKind() };
   const stats = dispatcher.stats();
+  const growth = (key) => (after[key] - before[key]) / 2 ** 20;
   report({
-    rssIncreaseMiB: (after - before) / 2 ** 20,
+    rssIncreaseMiB: growth("rss"),
+    // Where the growth is: the V8 heap (committed, of it used), buffers outside
+    // it, and (Linux) the C heap (malloc's main arena: SQLite's page cache and
+    // statements) and other anonymous memory (V8's pages, other malloc arenas).
+    growth: {
+      v8CommittedMiB: growth("heapTotal"),
+      v8UsedMiB: growth("heapUsed"),
+      externalMiB: growth("external"),
+      cHeapMiB: after.cHeap === undefined ? undefined : growth("cHeap"),
+      otherAnonymousMiB: after.anonymous === undefined ? undefined : growth("anonymous"),
+    },
     heapUsedMiB: process.memoryUsage().heapUsed / 2 ** 20,
     heapTotalMiB: process.memoryUsage().heapTotal / 2 ** 20,
     pending: stats.queued + stats.inFlight,
@@ -71,6 +82,22 @@ async function fill(path) {
     fileMiB: fileBytes(path) / 2 ** 20,
     persistedPerSecond: (TOTAL - 100) / seconds,
   });
+}
+
+/** Resident bytes of the C heap ([heap]) and of other anonymous mappings, from /proc (Linux only). */
+function residentByKind() {
+  if (!existsSync("/proc/self/smaps")) return {};
+  const sums = { cHeap: 0, anonymous: 0 };
+  let kind;
+  for (const line of readFileSync("/proc/self/smaps", "utf8").split("\n")) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) {
+      const name = line.split(/\s+/)[5] ?? "";
+      kind = name === "[heap]" ? "cHeap" : name === "" ? "anonymous" : undefined;
+    } else if (kind !== undefined && line.startsWith("Rss:")) {
+      sums[kind] += Number(line.split(/\s+/)[1]) * 1024;
+    }
+  }
+  return sums;
 }
 
 async function drain(kind, url, seconds, path, backlog = 0) {

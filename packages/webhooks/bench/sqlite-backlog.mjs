@@ -38,6 +38,11 @@ try {
   console.log(
     `   file:                 ${fill.fileMiB.toFixed(1)} MiB (with its WAL); filled at ${fill.persistedPerSecond.toFixed(0)} events/s wall, persisted() after every 10,000`,
   );
+  const g = fill.growth;
+  const mib = (v) => (v === undefined ? "n/a" : v.toFixed(1));
+  console.log(
+    `   where:                V8 heap committed ${mib(g.v8CommittedMiB)} (used ${mib(g.v8UsedMiB)}), external ${mib(g.externalMiB)}, C heap ${mib(g.cHeapMiB)} (SQLite page cache up to 8 MiB), other anonymous ${mib(g.otherAnonymousMiB)} (V8 pages among it) MiB`,
+  );
   console.log(`   goal <= 64 MiB:       ${verdict(fill.rssIncreaseMiB <= 64)}\n`);
   result.fill = fill;
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
+import type { DispatchableEvent } from "../dispatchable-event";
 import { bodyFailureReason, WebhookDeliveryError } from "../errors";
 import { toDeadLetter } from "../reporting/dead-letter";
 import type { DeadLetter } from "../reporting/hook-payloads";
@@ -79,13 +80,12 @@ export function createStoreContext(deps: WiringDeps, payloads: PayloadBytes): St
   const { router, reporter } = deps;
   return {
     // An event routed to one endpoint is serialised once anyway: only shared bytes are kept.
-    serialize: (event, endpointId) =>
-      payloads.bodyFor(
-        event,
-        router.endpoint(endpointId)?.config.format,
-        endpointId,
-        router.routesMany(event.type),
-      ),
+    serialize: ((event: DispatchableEvent, endpointId: string, text?: true) => {
+      const format = router.endpoint(endpointId)?.config.format;
+      const shared = router.routesMany(event.type);
+      if (text === true && format === undefined && !shared) return payloads.text(event);
+      return payloads.bodyFor(event, format, endpointId, shared);
+    }) as StoreContext["serialize"],
     mintId: randomUUID,
     now: Date.now,
     limits: (endpointId) => {

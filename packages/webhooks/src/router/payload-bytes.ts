@@ -51,14 +51,23 @@ export class PayloadBytes {
     const cache = shared ? this.cache : undefined;
     const cached = cache?.get(event);
     if (cached !== undefined) return cached;
+    const body = Buffer.from(this.text(event), "utf8");
+    cache?.set(event, body);
+    return body;
+  }
+
+  /**
+   * The Attesta body of an event as JSON text, never shared: for a store
+   * that writes it straight to a file (a string is freed by any young
+   * collection; a buffer waits for a full one).
+   */
+  text(event: DispatchableEvent): string {
     const { data } = event;
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
       throw new TypeError(
         `@attesta/webhooks: the data of a "${event.type}" event must be a JSON object; got ${typeName(data)}. Fix: emit { type, data: { … } } with an object as data; receivers refuse any other payload.`,
       );
     }
-    const body = Buffer.from(JSON.stringify(toWebhookPayload(event)), "utf8");
-    cache?.set(event, body);
-    return body;
+    return JSON.stringify(toWebhookPayload(event));
   }
 }

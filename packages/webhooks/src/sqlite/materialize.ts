@@ -62,7 +62,11 @@ export function materialize(
       writer.add(entry);
       try {
         // Shared with the event's other endpoints: the context serialises it once.
-        entry.body = context.serialize(source, queue.endpointId);
+        // Past a full window the body only goes to the file: as text, when the
+        // context can, so that no buffer waits for a full collection to be freed.
+        entry.body = queue.spills()
+          ? context.serialize(source, queue.endpointId, true)
+          : context.serialize(source, queue.endpointId);
       } catch (error) {
         entry.live = false;
         entry.deadReason = bodyFailureReason(error);

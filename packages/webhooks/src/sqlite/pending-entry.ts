@@ -21,8 +21,12 @@ export interface PendingEntry {
   readonly endpointId: string;
   /** Upper-case event name. */
   event: string;
-  /** Body bytes; undefined only for an entry whose data is not JSON. */
-  body: Uint8Array | undefined;
+  /**
+   * Body bytes; undefined only for an entry whose data is not JSON. An entry
+   * spilled to the file at its commit may hold its JSON text instead (see
+   * materialize), turned into bytes if it ever stays in memory.
+   */
+  body: Uint8Array | string | undefined;
   /** The emitted event, for a drop report; undefined when resumed from the file. */
   source: DispatchableEvent | undefined;
   attempts: number;
@@ -71,7 +75,8 @@ export function toLeased(entry: PendingEntry): LeasedDelivery {
     id: entry.id,
     endpointId: entry.endpointId,
     event: entry.event,
-    body: entry.body ?? new Uint8Array(0),
+    body:
+      typeof entry.body === "string" ? Buffer.from(entry.body) : (entry.body ?? new Uint8Array(0)),
     attempts: entry.attempts,
     attemptsInSeries: entry.attempts - entry.seriesStart,
     createdAt: entry.createdAt,
@@ -80,7 +85,9 @@ export function toLeased(entry: PendingEntry): LeasedDelivery {
 
 /** Rebuilds the bus event of a stored body, for a drop-oldest report once the event itself is released. */
 export function eventFromBody(entry: PendingEntry): DispatchableEvent {
-  const parsed = JSON.parse(Buffer.from(entry.body ?? []).toString("utf8")) as {
+  const { body } = entry;
+  const text = typeof body === "string" ? body : Buffer.from(body ?? []).toString("utf8");
+  const parsed = JSON.parse(text) as {
     event: string;
     timestamp: string | number;
     data: unknown;

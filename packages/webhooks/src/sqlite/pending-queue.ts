@@ -124,12 +124,17 @@ export class PendingQueue {
    * owed waits in the file before it; else in the file only (a backlog row).
    */
   admit(entry: PendingEntry): void {
-    const cap = this.limits?.maxPending ?? Number.POSITIVE_INFINITY;
-    if (this.backlog.count === 0 && this.waitingCount < cap) this.pushFresh(entry);
+    if (!this.spills()) this.pushFresh(entry);
     else {
       entry.spilled = true;
       this.backlog.add(entry.dueAt, entry.order);
     }
+  }
+
+  /** Whether a new entry goes to the file only: the window is full, or rows wait in the file before it. */
+  spills(): boolean {
+    const cap = this.limits?.maxPending ?? Number.POSITIVE_INFINITY;
+    return this.backlog.count > 0 || this.waitingCount >= cap;
   }
 
   /** Reports the first time the endpoint reaches `maxStoredPending` (`limit`). */

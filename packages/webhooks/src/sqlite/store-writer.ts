@@ -196,7 +196,8 @@ const ROWS_PER_INSERT = 16;
 const COLUMNS = 6;
 
 function insertRows(rows: number): string {
-  const row = `(${Array(COLUMNS).fill("?").join(", ")})`;
+  // The body may be bound as JSON text (a spilled entry): stored as a blob all the same.
+  const row = "(?, ?, ?, CAST(? AS BLOB), ?, ?)";
   return `INSERT INTO deliveries (seq, endpoint_id, event, body, created_at, next_attempt_at)
     VALUES ${Array(rows).fill(row).join(", ")}`;
 }

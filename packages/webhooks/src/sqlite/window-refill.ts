@@ -13,15 +13,24 @@ import { entryFromRow, type PendingEntry } from "./pending-entry";
 import type { PendingQueue } from "./pending-queue";
 
 /**
- * Refills `queue` to `cap` waiting entries from the file, which must hold
- * every change made so far (commit first). Returns the entries that left
- * memory because rows due earlier took their place (they stay in the file).
+ * The size a window that was empty or nearly so grows to first: the first
+ * delivery after opening a file with a large backlog waits for this many
+ * rows to be read, not for `maxQueueSize` of them (10,000 rows: ~0.1 s).
+ */
+const FIRST_PAGE = 256;
+
+/**
+ * Refills `queue` from the file, which must hold every change made so far
+ * (commit first), to twice its waiting entries (at least FIRST_PAGE), at
+ * most `bound`. Returns the entries that left memory because rows due
+ * earlier took their place (they stay in the file).
  */
 export function refillWindow(
   queue: PendingQueue,
   reader: DeliveryReader,
-  cap: number,
+  bound: number,
 ): PendingEntry[] {
+  const cap = Math.min(bound, Math.max(FIRST_PAGE, 2 * queue.waitingCount));
   const leased = queue.leasedSeqs();
   const resident = new Map<number, PendingEntry>();
   for (const entry of queue.waiting()) resident.set(entry.seq, entry);

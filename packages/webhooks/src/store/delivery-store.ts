@@ -254,9 +254,12 @@ export interface StoreContext {
    * The exact body bytes of an event for one endpoint (its `format`);
    * throws for data that is not JSON-serialisable or a failing format. An
    * event routed to several endpoints with the Attesta format is serialised
-   * once: every call for it gives back the same bytes.
+   * once: every call for it gives back the same bytes. With `text`, an
+   * event for one endpoint in the Attesta format may come back as its JSON
+   * text: a store that only writes it to a file then frees no buffer for it.
    */
   serialize(event: DispatchableEvent, endpointId: string): Uint8Array;
+  serialize(event: DispatchableEvent, endpointId: string, text: true): Uint8Array | string;
   /** Mints a delivery id (a UUID v4). A store may mint its own: SqliteStore derives UUID v8 ids from its row numbers. */
   mintId(): string;
   /** Epoch ms; replaceable in tests. */
