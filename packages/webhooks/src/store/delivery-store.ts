@@ -12,12 +12,7 @@
  */
 import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-page";
 import type { DispatchableEvent } from "../dispatchable-event";
-import type {
-  AttemptRecord,
-  DeadReason,
-  DeliveryRecord,
-  DeliveryStatus,
-} from "./delivery-record";
+import type { AttemptRecord, DeadReason, DeliveryRecord, DeliveryStatus } from "./delivery-record";
 import type { EndpointDisabledState, StoredEndpoint } from "./stored-endpoint";
 
 export type {
