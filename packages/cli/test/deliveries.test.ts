@@ -18,7 +18,7 @@ import { WebhookDispatcher } from "@attesta/webhooks";
 import { SqliteStore } from "@attesta/webhooks/sqlite";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli";
-import { runStoreApp, startRefusingReceiver } from "./support/store-app";
+import { listDeliveries, runStoreApp, startRefusingReceiver } from "./support/store-app";
 
 const dir = mkdtempSync(join(tmpdir(), "attesta-deliveries-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,14 +28,8 @@ function runApp(db: string, url: string, events: string[], wait = 0) {
   return runStoreApp(db, url, events, wait);
 }
 
-async function listJson(db: string, ...args: string[]) {
-  const result = await runCli(["deliveries", "list", "--db", db, "--json", ...args]);
-  expect(result.code, result.stderr).toBe(0);
-  return result.stdout
-    .trim()
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
+function listJson(db: string, ...args: string[]) {
+  return listDeliveries(["--db", db], ...args);
 }
 
 describe("attesta deliveries", () => {

@@ -14,7 +14,9 @@ import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admi
 import type { DispatchableEvent } from "../dispatchable-event";
 import type { FormattedBody } from "../format/formatted-body";
 import type { AttemptRecord, DeadReason, DeliveryRecord, DeliveryStatus } from "./delivery-record";
+import type { EndpointDisabledState, StoredEndpoint } from "./stored-endpoint";
 
+export type { FormattedBody } from "../format/formatted-body";
 export type {
   AttemptErrorKind,
   AttemptRecord,
@@ -23,10 +25,6 @@ export type {
   DeliveryStatus,
   DisableReason,
 } from "./delivery-record";
-
-import type { EndpointDisabledState, StoredEndpoint } from "./stored-endpoint";
-
-export type { FormattedBody } from "../format/formatted-body";
 export type { EndpointDisabledState, StoredEndpoint } from "./stored-endpoint";
 
 /** A pending delivery handed to the scheduler by `lease`. */

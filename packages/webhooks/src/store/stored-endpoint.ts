@@ -1,6 +1,5 @@
 /**
- * An endpoint as a durable store keeps it: its config and whether it is
- * disabled. A leaf, so that the store interface and the stores can name it.
+ * An endpoint config as a durable store keeps it, with its disabled state.
  *
  * @module
  */
@@ -29,6 +28,6 @@ export interface EndpointDisabledState {
   readonly reason: Exclude<DisableReason, "secret_missing">;
   /** Epoch ms. */
   readonly since: number;
-  /** With `gone`: the service's code that said so (`"channel_not_found"`, `"10015"`). */
+  /** With `gone`: the chat service's code that said so (`"channel_not_found"`, `"10015"`). */
   readonly receiverCode?: string;
 }
