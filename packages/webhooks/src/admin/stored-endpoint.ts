@@ -13,7 +13,7 @@ export interface StoredEndpointRow {
   readonly id: string;
   readonly config: Record<string, unknown> | undefined;
   readonly disabledReason: string | null;
-  /** The chat service's code of a `gone` (schema 7 / 2 column `disabled_code`). */
+  /** The chat service's code of a `gone` (SQLite schema 8, PostgreSQL 2: column `disabled_code`). */
   readonly disabledCode: string | null;
   readonly pending: number;
 }

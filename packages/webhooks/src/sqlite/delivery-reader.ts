@@ -30,7 +30,7 @@ export interface DeliveryRow {
   endpoint_id: string;
   event: string;
   body: Uint8Array;
-  /** Schema 7: a custom format's content type and headers (JSON); NULL for most rows. */
+  /** Schema 8: a custom format's content type and headers (JSON); NULL for most rows. */
   content_type: string | null;
   headers: string | null;
   status: DeliveryStatus;

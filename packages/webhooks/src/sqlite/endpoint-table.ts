@@ -17,7 +17,7 @@ interface EndpointRow {
   signed: number;
   disabled_reason: EndpointDisabledState["reason"] | null;
   disabled_since: number | null;
-  /** Schema 7: the service's code of a `gone`. */
+  /** Schema 8: the service's code of a `gone`. */
   disabled_code: string | null;
 }
 

@@ -167,6 +167,18 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
+    description: "the endpoint ids the deliveries name, for listing endpoints without a scan",
+    up(db) {
+      // Written by the store when an endpoint's first row is committed; rows
+      // already in the file are named once here (one scan, at the upgrade).
+      db.exec(`
+        CREATE TABLE delivery_endpoints (endpoint_id TEXT PRIMARY KEY) WITHOUT ROWID;
+        INSERT INTO delivery_endpoints (endpoint_id) SELECT DISTINCT endpoint_id FROM deliveries;
+      `);
+    },
+  },
+  {
+    version: 8,
     description:
       "a delivery's own content type and headers (custom formats); the receiver's code of a disabled endpoint",
     up(db) {

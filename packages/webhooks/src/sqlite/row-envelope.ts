@@ -1,5 +1,5 @@
 /**
- * The content type and headers a delivery row keeps: columns of schema 7,
+ * The content type and headers a delivery row keeps: columns of schema 8,
  * NULL for every row whose format did not set them.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Schema 7 of a SqliteStore file: a delivery's own content type and headers
+ * Schema 8 of a SqliteStore file: a delivery's own content type and headers
  * (format functions), and the chat service's code of an endpoint disabled as
  * gone. An older file is upgraded in place; real files, real receivers.
  */
@@ -55,11 +55,11 @@ const plainText: FormatFunction = (payload) => ({
   headers: { "x-team": "payments" },
 });
 
-describe("SqliteStore schema 7", () => {
-  it("upgrades a version 6 file in place: its rows stay application/json, new ones keep their format's content type and headers", async () => {
+describe("SqliteStore schema 8", () => {
+  it("upgrades a version 7 file in place: its rows stay application/json, new ones keep their format's content type and headers", async () => {
     const path = tempDbPath();
     const oldId = "66666666-6666-4666-8666-666666666666";
-    writeOldFile(path, 6, { id: oldId, endpointId: "audit", attempts: 0 }, (db) => {
+    writeOldFile(path, 7, { id: oldId, endpointId: "audit", attempts: 0 }, (db) => {
       db.prepare(
         `INSERT INTO endpoints (id, config, signed, updated_at, disabled_reason, disabled_since)
          VALUES ('old-hook', ?, 0, 1000, 'gone', 1000)`,
