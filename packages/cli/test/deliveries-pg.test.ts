@@ -45,18 +45,18 @@ describe("attesta deliveries --pg", () => {
     });
     const all = await listJson();
     expect(all.map((d) => [d.event, d.status])).toEqual([
+      ["DENIED", "dead"],
+      ["DENIED", "dead"],
       ["APPROVED", "delivered"],
-      ["DENIED", "dead"],
-      ["DENIED", "dead"],
     ]);
     const shown = await runCli(["deliveries", "show", all[1].id, ...pgArgs]);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain("status      dead (rejected)");
     expect(shown.stdout).toMatch(/#1 {2}\S+ {2}HTTP 422/);
 
-    const redeliver = await runCli(["deliveries", "redeliver", all[0].id, ...pgArgs]);
+    const redeliver = await runCli(["deliveries", "redeliver", all[2].id, ...pgArgs]);
     expect(redeliver.code, redeliver.stderr).toBe(0);
-    expect(redeliver.stdout).toContain(`✓ ${all[0].id}: redelivery requested`);
+    expect(redeliver.stdout).toContain(`✓ ${all[2].id}: redelivery requested`);
     const recover = await runCli(["deliveries", "recover", ...pgArgs, "--json"]);
     expect(JSON.parse(recover.stdout)).toEqual({ matched: 2, requested: 2, dry_run: false });
 

@@ -46,13 +46,17 @@ describe("attesta deliveries", () => {
       },
     );
 
+    // Newest first, as the console shows them.
     const all = await listJson(db);
     expect(all.map((d) => [d.event, d.status])).toEqual([
-      ["APPROVED", "delivered"],
       ["DENIED", "dead"],
       ["APPROVED", "delivered"],
       ["DENIED", "dead"],
+      ["APPROVED", "delivered"],
     ]);
+    expect((await listJson(db, "--limit", "3")).map((d) => d.id)).toEqual(
+      all.slice(0, 3).map((d) => d.id),
+    );
     const dead = await listJson(db, "--status", "dead");
     expect(dead.map((d) => d.dead_reason)).toEqual(["rejected", "rejected"]);
 
@@ -72,13 +76,13 @@ describe("attesta deliveries", () => {
     const redeliver = await runCli([
       "deliveries",
       "redeliver",
-      all[0].id,
+      all[1].id,
       "no-such-id",
       "--db",
       db,
     ]);
     expect(redeliver.code).toBe(1);
-    expect(redeliver.stdout).toContain(`✓ ${all[0].id}: redelivery requested`);
+    expect(redeliver.stdout).toContain(`✓ ${all[1].id}: redelivery requested`);
     expect(redeliver.stdout).toContain("✗ no-such-id: not requested (unknown id)");
 
     const recover = await runCli(["deliveries", "recover", "--db", db]);
@@ -89,7 +93,7 @@ describe("attesta deliveries", () => {
     // The application starts again on the same file; its endpoint is healthy now.
     const second = await startRefusingReceiver(true);
     expect(await runApp(db, second.url, [], 3)).toMatchObject({ delivered: 3 });
-    expect([...second.ids].sort()).toEqual([all[0].id, dead[0].id, dead[1].id].sort());
+    expect([...second.ids].sort()).toEqual([all[1].id, dead[0].id, dead[1].id].sort());
     expect(await listJson(db, "--status", "dead")).toHaveLength(0);
   });
 

@@ -1,7 +1,10 @@
 import { EventBus } from "@attesta/events";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { type DeliveryAdmin, dispatcherAdmin, WebhookDispatcher } from "../src/index";
+import { PostgresStore } from "../src/postgres/index";
 import { SqliteStore } from "../src/sqlite/index";
+import type { DeliveryStore } from "../src/store/delivery-store";
+import { DATABASE_URL, dropSchemas, freshSchema } from "./postgres/database";
 import { tempDbPath } from "./sqlite/temp-file";
 import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
@@ -23,11 +26,10 @@ function switchable() {
   return { state, responder };
 }
 
-async function liveDispatcher(path?: string) {
+async function liveDispatcher(store?: DeliveryStore) {
   const { state, responder } = switchable();
   const receiver = await startTestReceiver(responder);
   const bus = new EventBus();
-  const store = path === undefined ? undefined : new SqliteStore({ path });
   const dispatcher = new WebhookDispatcher(
     bus,
     [
@@ -122,10 +124,11 @@ describe("dispatcherAdmin", () => {
 describe("SqliteInspector.admin", () => {
   it("reads a live dispatcher's file page by page and requests redeliveries the owner carries out", async () => {
     const path = tempDbPath();
-    const { state, bus, dispatcher, store } = await liveDispatcher(path);
+    const store = new SqliteStore({ path });
+    const { state, bus, dispatcher } = await liveDispatcher(store);
     for (let i = 0; i < 5; i++) bus.emit({ type: "denied", data: sampleData("denied", i) });
     await dispatcher.flush();
-    store?.commit();
+    store.commit();
     const admin = SqliteStore.inspect(path).admin();
     defer(() => admin.close());
     expect(admin.capabilities).toMatchObject({ deferred: true, toggleEndpoints: false });
@@ -142,9 +145,60 @@ describe("SqliteInspector.admin", () => {
     state.healthy = true;
     expect(await admin.recover({ since: 0, endpoints: ["billing"] })).toBe(5);
     await until(() => dispatcher.stats().delivered === 5, 10_000);
-    store?.commit();
+    store.commit();
     const minutes = await admin.stats({ since: Date.now() - 60_000, until: Date.now() + 1 });
     expect(minutes.reduce((sum, m) => sum + m.delivered, 0)).toBe(5);
     expect(minutes.reduce((sum, m) => sum + m.failed, 0)).toBe(5);
+  });
+});
+
+describe("PostgresInspector.admin", () => {
+  afterAll(dropSchemas);
+
+  it("pages a live schema newest first in SQL, counts per minute, and redelivers through the owning process", async () => {
+    const schema = freshSchema();
+    const store = new PostgresStore({ connection: DATABASE_URL, schema });
+    const { state, bus, dispatcher } = await liveDispatcher(store);
+    for (let i = 0; i < 5; i++) bus.emit({ type: "denied", data: sampleData("denied", i) });
+    await dispatcher.flush();
+    const admin = PostgresStore.inspect(DATABASE_URL, schema).admin();
+    defer(() => admin.close());
+    expect(admin).toMatchObject({ kind: "postgres", capabilities: { deferred: true } });
+    // Settlements reach the database with the store's next commit.
+    await until(
+      async () => (await allPages(admin, { status: "dead", limit: 4 })).length === 10,
+      15_000,
+      50,
+    );
+    const newestFirst = (await admin.deliveries({ limit: 10 })).items.map((d) => d.createdAt);
+    expect(newestFirst).toEqual([...newestFirst].sort((a, b) => b - a));
+    expect(await allPages(admin, { endpoints: ["audit"], event: "denied", limit: 2 })).toHaveLength(
+      5,
+    );
+    expect(await allPages(admin, { since: Date.now() + 60_000 })).toEqual([]);
+    const first = (await admin.deliveries({ status: "dead", limit: 1 })).items[0];
+    expect(first?.attemptLog[0]?.status).toBe(500);
+    expect((await admin.endpoints()).map((e) => [e.id, e.failureRate, e.state, e.pending])).toEqual(
+      [
+        ["audit", 1, "enabled", 0],
+        ["billing", 1, "enabled", 0],
+      ],
+    );
+    expect(JSON.stringify(await admin.endpoints())).not.toContain("whsec_");
+    await expect(admin.disableEndpoint("audit")).rejects.toThrow(/not possible on a PostgreSQL/);
+    await expect(admin.deliveries({ cursor: "nonsense" })).rejects.toThrow(/cursor/);
+
+    state.healthy = true;
+    expect(await admin.redeliver(first?.id as string)).toBe(true);
+    expect(await admin.recover({ since: 0, endpoints: ["billing"] })).toBe(5);
+    expect(await admin.retry({ endpoints: ["billing"] })).toBe(0);
+    await until(
+      async () => (await admin.deliveries({ status: "delivered" })).items.length === 6,
+      15_000,
+      50,
+    );
+    const minutes = await admin.stats({ since: Date.now() - 60_000, until: Date.now() + 1 });
+    expect(minutes.reduce((sum, m) => sum + m.delivered, 0)).toBe(6);
+    expect(minutes.reduce((sum, m) => sum + m.failed, 0)).toBe(4);
   });
 });

@@ -4,13 +4,13 @@
  *
  * @module
  */
-import type { DeliveryRecord } from "@attesta/webhooks";
+import type { AdminDeliveryFilter, DeliveryAdmin, DeliveryRecord } from "@attesta/webhooks";
 import { parseCommandArgs, parsePositiveInt } from "../args";
 import { usageError } from "../cli-error";
 import { type Command, EXIT_CODES_HELP } from "../command";
-import { parseFilters } from "../deliveries/delivery-filters";
+import { type DeliveryFilters, parseFilters } from "../deliveries/delivery-filters";
 import { deliveryJson, formatDetails, formatTable } from "../deliveries/format-delivery";
-import { migrationSql, openStore, type StoreReader } from "../deliveries/open-store";
+import { migrationSql, type OpenedSource, openSource } from "../deliveries/open-admin";
 import { progressLine } from "../deliveries/progress-line";
 import { ExitCode } from "../exit-codes";
 import type { Io } from "../io";
@@ -27,7 +27,8 @@ file, or the process that delivers the endpoint, sends them within its poll
 interval (1 s by default), or when it next starts.
 
 Commands:
-  list                 deliveries, oldest first (--limit, default 50)
+  list                 deliveries, newest first (--limit, default 50), as the
+                       console shows them
   show <id>            one delivery: every attempt and the exact body
   redeliver <id>…      redeliver delivered or dead deliveries under their ids
   recover              redeliver every dead delivery the filters select,
@@ -74,28 +75,59 @@ const options = {
 } as const;
 
 type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
-type Inspector = StoreReader;
+type Inspector = OpenedSource;
 
-async function list(inspector: Inspector, values: Values, io: Io): Promise<number> {
+/** The console's filter for the command line's. */
+function adminFilter(filters: DeliveryFilters): AdminDeliveryFilter {
+  return {
+    ...(filters.status === undefined ? {} : { status: filters.status }),
+    ...(filters.endpoint === undefined ? {} : { endpoints: [filters.endpoint] }),
+    ...(filters.event === undefined ? {} : { event: filters.event }),
+    ...(filters.since === undefined ? {} : { since: filters.since }),
+  };
+}
+
+/** Up to `limit` matching deliveries, newest first, a page of at most 500 at a time. */
+async function collect(
+  admin: DeliveryAdmin,
+  filter: AdminDeliveryFilter,
+  limit: number,
+): Promise<DeliveryRecord[]> {
+  const records: DeliveryRecord[] = [];
+  let cursor: string | undefined;
+  while (records.length < limit) {
+    const page = await admin.deliveries({
+      ...filter,
+      limit: Math.min(500, limit - records.length),
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    records.push(...page.items);
+    cursor = page.nextCursor;
+    if (cursor === undefined || page.items.length === 0) break;
+  }
+  return records;
+}
+
+async function list(source: Inspector, values: Values, io: Io): Promise<number> {
   const limit = parsePositiveInt("limit", values.limit, 50);
-  const records = await inspector.list({ ...parseFilters(values), limit });
+  const records = await collect(source.admin, adminFilter(parseFilters(values)), limit);
   if (values.json) for (const record of records) io.out(JSON.stringify(deliveryJson(record)));
   else if (records.length === 0) io.out("no deliveries match");
   else for (const line of formatTable(records, io.paint)) io.out(line);
   return ExitCode.Ok;
 }
 
-async function show(inspector: Inspector, ids: string[], values: Values, io: Io): Promise<number> {
+async function show(source: Inspector, ids: string[], values: Values, io: Io): Promise<number> {
   if (ids.length !== 1) {
     throw usageError(
       `deliveries show takes one id; got ${ids.length}.`,
       "copy an id from attesta deliveries list.",
     );
   }
-  const record = await inspector.get(ids[0] ?? "");
+  const record = await source.admin.delivery(ids[0] ?? "");
   if (record === undefined) {
     throw usageError(
-      `no delivery ${JSON.stringify(ids[0])} in ${inspector.label}.`,
+      `no delivery ${JSON.stringify(ids[0])} in ${source.label}.`,
       "copy an id from attesta deliveries list.",
     );
   }
@@ -105,7 +137,7 @@ async function show(inspector: Inspector, ids: string[], values: Values, io: Io)
 }
 
 async function redeliver(
-  inspector: Inspector,
+  source: Inspector,
   ids: string[],
   values: Values,
   io: Io,
@@ -118,8 +150,8 @@ async function redeliver(
   }
   let refused = 0;
   for (const id of ids) {
-    const before: DeliveryRecord | undefined = await inspector.get(id);
-    const requested = await inspector.requestRedelivery(id);
+    const before: DeliveryRecord | undefined = await source.admin.delivery(id);
+    const requested = before !== undefined && (await source.admin.redeliver(id));
     if (!requested) refused += 1;
     const why = before === undefined ? "unknown id" : `still ${before.status}`;
     if (values.json)
@@ -134,21 +166,21 @@ async function redeliver(
   return refused === 0 ? ExitCode.Ok : ExitCode.Failed;
 }
 
-async function recover(inspector: Inspector, values: Values, io: Io): Promise<number> {
+async function recover(source: Inspector, values: Values, io: Io): Promise<number> {
   const filters = { ...parseFilters({ ...values, status: undefined }), status: "dead" as const };
-  const dead = await inspector.list({ ...filters, limit: Number.MAX_SAFE_INTEGER });
+  const dead = await collect(source.admin, adminFilter(filters), Number.MAX_SAFE_INTEGER);
   let requested = 0;
   if (!values["dry-run"]) {
     const progress = progressLine(io.stderr, "requesting redelivery", dead.length);
     for (const [index, record] of dead.entries()) {
       progress.update(index);
-      if (await inspector.requestRedelivery(record.id)) requested += 1;
+      if (await source.admin.redeliver(record.id)) requested += 1;
     }
     progress.finish(dead.length);
   }
   const summary = values["dry-run"]
     ? `${dead.length} dead deliveries match; nothing requested (--dry-run)`
-    : `redelivery requested for ${requested} of ${dead.length} dead deliveries; ${inspector.sender} sends them`;
+    : `redelivery requested for ${requested} of ${dead.length} dead deliveries; ${source.sender} sends them`;
   io.out(
     values.json
       ? JSON.stringify({ matched: dead.length, requested, dry_run: values["dry-run"] === true })
@@ -193,14 +225,14 @@ export const deliveries: Command = {
     // Options are checked before the file is opened, so a typo is reported as one.
     parseFilters(values);
     parsePositiveInt("limit", values.limit, 50);
-    const inspector = await openStore(values);
+    const source = await openSource(values);
     try {
-      if (sub === "list") return await list(inspector, values, io);
-      if (sub === "show") return await show(inspector, ids, values, io);
-      if (sub === "redeliver") return await redeliver(inspector, ids, values, io);
-      return await recover(inspector, values, io);
+      if (sub === "list") return await list(source, values, io);
+      if (sub === "show") return await show(source, ids, values, io);
+      if (sub === "redeliver") return await redeliver(source, ids, values, io);
+      return await recover(source, values, io);
     } finally {
-      await inspector.close();
+      await source.admin.close();
     }
   },
 };

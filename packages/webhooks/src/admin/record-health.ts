@@ -36,13 +36,8 @@ export function minutesOf(
   settled: Iterable<{ settledAt?: number; status: string }>,
   range: { since: number; until: number },
 ): AdminMinute[] {
-  const first = Math.floor(range.since / MINUTE) * MINUTE;
-  const count = Math.max(0, Math.min(1440, Math.ceil((range.until - first) / MINUTE)));
-  const minutes = Array.from({ length: count }, (_, i) => ({
-    minute: first + i * MINUTE,
-    delivered: 0,
-    failed: 0,
-  }));
+  const minutes = emptyMinutes(range) as { minute: number; delivered: number; failed: number }[];
+  const first = minutes[0]?.minute ?? 0;
   for (const record of settled) {
     if (
       record.settledAt === undefined ||
@@ -56,6 +51,17 @@ export function minutesOf(
     else if (record.status === "dead") bucket.failed++;
   }
   return minutes;
+}
+
+/** One zero entry per minute in [since, until), at most a day's worth, oldest first. */
+export function emptyMinutes(range: { since: number; until: number }): AdminMinute[] {
+  const first = Math.floor(range.since / MINUTE) * MINUTE;
+  const count = Math.max(0, Math.min(1440, Math.ceil((range.until - first) / MINUTE)));
+  return Array.from({ length: count }, (_, i) => ({
+    minute: first + i * MINUTE,
+    delivered: 0,
+    failed: 0,
+  }));
 }
 
 /** Checks a stats range: finite, ordered, at most a day. */

@@ -9,14 +9,19 @@ import type { Job, JobType, Queue } from "bullmq";
 import { checkFilter, matches, pageLimit, pageOf } from "../admin/admin-query";
 import type { AdminCapabilities, AdminEndpoint, DeliveryAdmin } from "../admin/delivery-admin";
 import { checkRange, minutesOf } from "../admin/record-health";
-import type { Endpoint } from "../router/endpoint";
 import type { DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
-import { redactUrl } from "../transport/redact-url";
 import type { DeliveryJobData } from "./job-data";
+
+/** An endpoint queue as the admin shows it: `url` already safe to print, "" when unknown. */
+export interface QueueEndpoint {
+  readonly id: string;
+  readonly url: string;
+  readonly events: readonly string[] | "all" | "unknown";
+}
 
 /** What `WebhookQueues` lends its admin. */
 export interface QueuesAdminDeps {
-  readonly endpoints: readonly Endpoint[];
+  readonly endpoints: readonly QueueEndpoint[];
   queue(id: string): Queue;
   get(id: string): Promise<DeliveryRecord | undefined>;
   redeliver(id: string): Promise<boolean>;
@@ -46,7 +51,7 @@ const STATES: Record<DeliveryStatus, JobType[]> = {
 export function createQueuesAdmin(host: QueuesAdminDeps): DeliveryAdmin {
   const endpointsOf = (ids?: readonly string[]) =>
     host.endpoints.filter((e) => ids === undefined || ids.includes(e.id));
-  const jobsOf = async (endpoint: Endpoint, status: DeliveryStatus, count = WINDOW) =>
+  const jobsOf = async (endpoint: QueueEndpoint, status: DeliveryStatus, count = WINDOW) =>
     (await host
       .queue(endpoint.id)
       .getJobs(STATES[status], 0, count - 1, false)) as Job<DeliveryJobData>[];
@@ -115,7 +120,7 @@ export function createQueuesAdmin(host: QueuesAdminDeps): DeliveryAdmin {
 }
 
 function lightRecord(
-  endpoint: Endpoint,
+  endpoint: QueueEndpoint,
   job: Job<DeliveryJobData>,
   status: DeliveryStatus,
 ): DeliveryRecord {
@@ -132,7 +137,7 @@ function lightRecord(
   };
 }
 
-async function endpointHealth(queue: Queue, endpoint: Endpoint): Promise<AdminEndpoint> {
+async function endpointHealth(queue: Queue, endpoint: QueueEndpoint): Promise<AdminEndpoint> {
   const [counts, paused, completed, failed] = await Promise.all([
     queue.getJobCounts(...STATES.pending),
     queue.isPaused(),
@@ -146,11 +151,8 @@ async function endpointHealth(queue: Queue, endpoint: Endpoint): Promise<AdminEn
   );
   return {
     id: endpoint.id,
-    url:
-      endpoint.config.shownUrl === endpoint.config.url
-        ? redactUrl(endpoint.config.url)
-        : endpoint.config.shownUrl,
-    events: endpoint.config.events,
+    url: endpoint.url,
+    events: endpoint.events,
     state: paused ? "disabled" : "enabled",
     ...(paused ? { disabledReason: "paused" } : {}),
     circuit: "unknown",

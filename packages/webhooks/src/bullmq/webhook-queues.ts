@@ -7,12 +7,13 @@
 import { Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { DeliveryAdmin } from "../admin/delivery-admin";
-import type { Endpoint } from "../router/endpoint";
 import type { DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
+import { redactUrl } from "../transport/redact-url";
 import { openRedis, type RedisQueueOptions, resolvePrefix } from "./connection";
+import { discoverQueueIds } from "./discover-queues";
 import { type DistributedEndpointConfig, queueNameFor, resolveEndpoints } from "./endpoints";
 import type { DeliveryJobData, StoredAttempt } from "./job-data";
-import { createQueuesAdmin } from "./queues-admin";
+import { createQueuesAdmin, type QueueEndpoint } from "./queues-admin";
 import { type DistributedStats, readEndpointStats, statsKeyFor, totalStats } from "./stats";
 import { refuseForeignOptions } from "./unsupported-options";
 
@@ -38,14 +39,28 @@ export interface DistributedDelivery extends Omit<DeliveryRecord, "attemptLog"> 
  * await queues.close();
  * ```
  */
+/** Endpoint ids found in Redis, standing in for configs (see `WebhookQueues.discover`). */
+class DiscoveredIds {
+  constructor(readonly ids: readonly string[]) {}
+}
+
 export class WebhookQueues {
-  private readonly endpoints: readonly Endpoint[];
+  /** `shownUrl`: as the stats have always shown it (the config's `shownUrl`). */
+  private readonly endpoints: readonly (QueueEndpoint & { shownUrl: string })[];
   private readonly queues = new Map<string, Queue>();
   private readonly redis: Redis;
   private readonly prefix: string;
 
   constructor(configs: readonly DistributedEndpointConfig[], options: RedisQueueOptions) {
-    this.endpoints = resolveEndpoints(configs);
+    this.endpoints =
+      configs instanceof DiscoveredIds
+        ? configs.ids.map((id) => ({ id, url: "", shownUrl: "", events: "unknown" as const }))
+        : resolveEndpoints(configs).map(({ id, config }) => ({
+            id,
+            url: config.shownUrl === config.url ? redactUrl(config.url) : config.shownUrl,
+            shownUrl: config.shownUrl,
+            events: config.events,
+          }));
     refuseForeignOptions(options, "WebhookQueues", ["connection", "prefix"]);
     this.prefix = resolvePrefix(options.prefix);
     this.redis = openRedis(options.connection, { maxRetriesPerRequest: 3 });
@@ -60,6 +75,32 @@ export class WebhookQueues {
     }
   }
 
+  /**
+   * The queues of every endpoint found under the prefix in Redis, for an
+   * operator without the workers' endpoint configs: reads, redelivery and
+   * pausing work; URLs and event lists are not known. Rejects with a
+   * `RedisConnectError` when Redis does not answer within `connectTimeoutMs`
+   * (default 10 s).
+   *
+   * @example
+   * ```ts
+   * const queues = await WebhookQueues.discover({ connection: "redis://127.0.0.1:6379" });
+   * const admin = queues.admin();
+   * ```
+   */
+  static async discover(
+    options: RedisQueueOptions & { connectTimeoutMs?: number },
+  ): Promise<WebhookQueues> {
+    refuseForeignOptions(options, "WebhookQueues.discover", [
+      "connection",
+      "prefix",
+      "connectTimeoutMs",
+    ]);
+    const ids = await discoverQueueIds(options, resolvePrefix(options?.prefix));
+    const { connectTimeoutMs: _, ...rest } = options;
+    return new WebhookQueues(new DiscoveredIds(ids) as never, rest);
+  }
+
   /** Counters over the whole cluster, per endpoint and in total. */
   async stats(): Promise<DistributedStats> {
     const endpoints = await Promise.all(
@@ -67,7 +108,7 @@ export class WebhookQueues {
         readEndpointStats(
           this.queue(endpoint.id),
           this.redis,
-          { id: endpoint.id, url: endpoint.config.shownUrl },
+          { id: endpoint.id, url: endpoint.shownUrl },
           statsKeyFor(this.prefix, queueNameFor(endpoint.id)),
         ),
       ),
@@ -150,7 +191,7 @@ export class WebhookQueues {
   }
 
   private async toRecord(
-    endpoint: Endpoint,
+    endpoint: QueueEndpoint,
     fetched: Job<DeliveryJobData>,
     /** The copy was read from the failed set, so after the job settled. */
     fetchedSettled = false,

@@ -7,8 +7,10 @@
  * @module
  */
 import pg from "pg";
+import type { DeliveryAdmin } from "../admin/delivery-admin";
 import type { DeliveryQuery, DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
 import { attemptLogs, deliveryRecord } from "./delivery-rows";
+import { createPostgresAdmin } from "./postgres-admin";
 import { queryFailed } from "./postgres-store-error";
 import { type StoreQueries, storeQueries } from "./store-queries";
 
@@ -73,6 +75,29 @@ export class PostgresInspector {
     const counts: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, dead: 0 };
     for (const [status, count] of rows) counts[status as DeliveryStatus] = Number(count);
     return counts;
+  }
+
+  /**
+   * The operator's interface to this schema (see `DeliveryAdmin`): newest-first
+   * pages, per-minute counts and redeliveries answered by SQL; closing it
+   * closes the inspector.
+   *
+   * @example
+   * ```ts
+   * const admin = PostgresStore.inspect(process.env.DATABASE_URL).admin();
+   * const { items } = await admin.deliveries({ status: "dead" });
+   * ```
+   */
+  admin(): DeliveryAdmin {
+    return createPostgresAdmin({
+      schema: this.schema,
+      channel: this.queries.channel,
+      attemptsOf: this.queries.attemptsOf,
+      rows: (what, sql) => this.rows(what, sql.text, sql.values),
+      get: (id) => this.get(id),
+      redeliver: (id) => this.requestRedelivery(id),
+      close: () => this.close(),
+    });
   }
 
   /** Ends the connections it opened (a pool it was given stays open). */

@@ -7,10 +7,10 @@
  * @module
  */
 import { checkFilter, MAX_PAGE } from "../admin/admin-query";
-import type { AdminCapabilities, AdminEndpoint, DeliveryAdmin } from "../admin/delivery-admin";
+import type { AdminCapabilities, DeliveryAdmin } from "../admin/delivery-admin";
 import { checkRange, healthOf } from "../admin/record-health";
-import type { DeliveryQuery, DeliveryRecord } from "../store/delivery-store";
-import { endpointUrlIsSecret, redactUrl } from "../transport/redact-url";
+import { storedEndpoint } from "../admin/stored-endpoint";
+import type { DeliveryQuery } from "../store/delivery-store";
 import type { DeliveryReader } from "./delivery-reader";
 import type { SqliteDatabase } from "./driver/sqlite-driver";
 import { SeenEndpoints } from "./seen-endpoints";
@@ -75,7 +75,15 @@ export function createSqliteAdmin(file: InspectedFile): DeliveryAdmin {
     endpoints: async () =>
       file.read(() =>
         endpointRows(file, seen).map((row) =>
-          toEndpoint(row, file.reader.page({ endpoints: [row.endpoint_id], limit: 50 }).items),
+          storedEndpoint(
+            {
+              id: row.endpoint_id,
+              config: row.config === null ? undefined : JSON.parse(row.config),
+              disabledReason: row.disabled_reason,
+              pending: row.pending,
+            },
+            healthOf(file.reader.page({ endpoints: [row.endpoint_id], limit: 50 }).items),
+          ),
         ),
       ),
     deliveries: async (query = {}) => file.read(() => file.reader.page(query)),
@@ -120,30 +128,4 @@ function endpointRows(file: InspectedFile, seen: SeenEndpoints): EndpointRow[] {
         disabled_reason: kept?.disabled_reason ?? null,
       };
     });
-}
-
-function toEndpoint(row: EndpointRow, recent: readonly DeliveryRecord[]): AdminEndpoint {
-  const config =
-    row.config === null
-      ? undefined
-      : (JSON.parse(row.config) as {
-          url?: unknown;
-          events?: unknown;
-          format?: unknown;
-          secretUrl?: unknown;
-        });
-  const events = config?.events;
-  return {
-    id: row.endpoint_id,
-    url:
-      typeof config?.url === "string"
-        ? redactUrl(config.url, { secret: endpointUrlIsSecret(config) })
-        : "",
-    events: Array.isArray(events) ? events.map(String) : config === undefined ? "unknown" : "all",
-    state: row.disabled_reason !== null ? "disabled" : config === undefined ? "unknown" : "enabled",
-    ...(row.disabled_reason === null ? {} : { disabledReason: row.disabled_reason }),
-    circuit: "unknown",
-    pending: row.pending,
-    ...healthOf(recent),
-  };
 }

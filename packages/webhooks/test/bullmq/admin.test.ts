@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { DistributedEndpointConfig } from "../../src/bullmq/index";
+import { type DistributedEndpointConfig, WebhookQueues } from "../../src/bullmq/index";
+import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
 import type { Responder } from "../support/receiver";
 import { startTestReceiver } from "../support/test-receiver";
@@ -51,6 +52,17 @@ describe("WebhookQueues.admin", () => {
     expect(first.items[0]?.attemptLog.length).toBe(1);
     const [health] = await admin.endpoints();
     expect(health).toMatchObject({ id: "billing", failureRate: 1, state: "enabled", pending: 0 });
+
+    const discovered = await WebhookQueues.discover(options);
+    const found = discovered.admin();
+    defer(() => found.close());
+    expect((await found.endpoints()).map((e) => [e.id, e.url, e.events])).toEqual([
+      ["billing", "", "unknown"],
+    ]);
+    expect((await found.deliveries({ status: "dead" })).items.map((d) => d.id)).toEqual(dead);
+    await expect(WebhookQueues.discover({ ...options, prefx: "x" } as never)).rejects.toThrow(
+      /Did you mean "prefix"/,
+    );
 
     expect(await admin.disableEndpoint("billing")).toBe(true);
     expect((await admin.endpoints())[0]?.state).toBe("disabled");

@@ -1,0 +1,39 @@
+/**
+ * An endpoint as a durable store keeps it (its saved config, never a secret
+ * in what is shown) turned into what an operator sees, for the admins of
+ * store files and schemas read from another process.
+ *
+ * @module
+ */
+import { endpointUrlIsSecret, redactUrl } from "../transport/redact-url";
+import type { AdminEndpoint } from "./delivery-admin";
+
+/** What a store row says of one endpoint; `config` is its saved JSON, if any. */
+export interface StoredEndpointRow {
+  readonly id: string;
+  readonly config: Record<string, unknown> | undefined;
+  readonly disabledReason: string | null;
+  readonly pending: number;
+}
+
+/** The operator's view of a stored endpoint, with health figures the caller derived. */
+export function storedEndpoint(
+  row: StoredEndpointRow,
+  health: { failureRate?: number; lastSuccessAt?: number },
+): AdminEndpoint {
+  const { config } = row;
+  const events = config?.events;
+  return {
+    id: row.id,
+    url:
+      typeof config?.url === "string"
+        ? redactUrl(config.url, { secret: endpointUrlIsSecret(config) })
+        : "",
+    events: Array.isArray(events) ? events.map(String) : config === undefined ? "unknown" : "all",
+    state: row.disabledReason !== null ? "disabled" : config === undefined ? "unknown" : "enabled",
+    ...(row.disabledReason === null ? {} : { disabledReason: row.disabledReason }),
+    circuit: "unknown",
+    pending: row.pending,
+    ...health,
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * The `DeliveryAdmin` of a PostgresStore schema read from any process: pages,
+ * per-minute counts and health answered by SQL, and redeliveries as rows set
+ * pending again, which the process that delivers each endpoint picks up on
+ * its notification (or within its poll interval). Endpoint configs belong to
+ * the dispatchers, so they are not changed from here.
+ *
+ * @module
+ */
+import { checkFilter, MAX_PAGE, pageLimit } from "../admin/admin-query";
+import type { AdminCapabilities, AdminMinute, DeliveryAdmin } from "../admin/delivery-admin";
+import { checkRange, emptyMinutes } from "../admin/record-health";
+import { storedEndpoint } from "../admin/stored-endpoint";
+import type { DeliveryRecord } from "../store/delivery-store";
+import {
+  encodePgCursor,
+  endpointsSql,
+  minutesSql,
+  pageSql,
+  redeliverSql,
+  type Sql,
+} from "./admin-sql";
+import { attemptLogs, deliveryRecord } from "./delivery-rows";
+
+/** What the inspector lends its admin. */
+export interface PostgresAdminDeps {
+  readonly schema: string;
+  readonly channel: string;
+  readonly attemptsOf: string;
+  rows(what: string, sql: Sql): Promise<unknown[][]>;
+  get(id: string): Promise<DeliveryRecord | undefined>;
+  redeliver(id: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const CAPABILITIES: AdminCapabilities = {
+  live: false,
+  redeliver: true,
+  bulkRetry: true,
+  toggleEndpoints: false,
+  rotateSecret: false,
+  deferred: true,
+  notes: [
+    "Read from a PostgreSQL schema: a redelivery sets the delivery pending again, and the process that delivers its endpoint sends it at once or within its poll interval.",
+    "Endpoints cannot be enabled, disabled or given a new secret through the schema; do it in the running dispatcher.",
+  ],
+};
+
+export function createPostgresAdmin(schema: PostgresAdminDeps): DeliveryAdmin {
+  const refuse = async (action: string): Promise<never> => {
+    throw new TypeError(
+      `@attesta/webhooks: ${action} is not possible on a PostgreSQL schema read from another process. Fix: call it on a running dispatcher (dispatcherAdmin(dispatcher)).`,
+    );
+  };
+  const redeliverMatching = async (filter: Parameters<DeliveryAdmin["retry"]>[0]) => {
+    checkFilter(filter);
+    if (filter.status === "pending") return 0;
+    const [row] = await schema.rows(
+      "redeliver deliveries",
+      redeliverSql(schema.schema, filter, schema.channel),
+    );
+    return Number(row?.[0] ?? 0);
+  };
+  return {
+    kind: "postgres",
+    capabilities: CAPABILITIES,
+    endpoints: async () =>
+      (await schema.rows("read endpoints", endpointsSql(schema.schema, MAX_PAGE))).map(
+        ([id, config, disabledReason, pending, attempts, failed, lastSuccess]) =>
+          storedEndpoint(
+            {
+              id: String(id),
+              config: (config ?? undefined) as Record<string, unknown> | undefined,
+              disabledReason: disabledReason === null ? null : String(disabledReason),
+              pending: Number(pending),
+            },
+            {
+              ...(Number(attempts) > 0 ? { failureRate: Number(failed) / Number(attempts) } : {}),
+              ...(lastSuccess === null ? {} : { lastSuccessAt: Number(lastSuccess) }),
+            },
+          ),
+      ),
+    deliveries: async (query = {}) => {
+      const limit = pageLimit(query);
+      const rows = await schema.rows("list deliveries", pageSql(schema.schema, query, limit + 1));
+      const shown = rows.slice(0, limit);
+      const ids = shown.map((row) => String(row[0]));
+      const logs =
+        ids.length === 0
+          ? new Map()
+          : attemptLogs(
+              await schema.rows("read attempts", { text: schema.attemptsOf, values: [ids] }),
+            );
+      const items = shown.map((row) => deliveryRecord(row, logs.get(String(row[0])) ?? []));
+      const last = shown.at(-1);
+      return rows.length > limit && last !== undefined
+        ? { items, nextCursor: encodePgCursor(Number(last[6]), Number(last[10])) }
+        : { items };
+    },
+    delivery: (id) => schema.get(id),
+    redeliver: (id) => schema.redeliver(id),
+    retry: (filter) => redeliverMatching(filter),
+    recover: ({ since, endpoints }) =>
+      redeliverMatching({
+        status: "dead",
+        since,
+        ...(endpoints === undefined ? {} : { endpoints }),
+      }),
+    enableEndpoint: () => refuse("enableEndpoint"),
+    disableEndpoint: () => refuse("disableEndpoint"),
+    rotateSecret: () => refuse("rotateSecret"),
+    stats: async (range) => {
+      checkRange(range);
+      const minutes = emptyMinutes(range);
+      const first = minutes[0]?.minute ?? 0;
+      for (const [minute, delivered, failed] of await schema.rows(
+        "count deliveries per minute",
+        minutesSql(schema.schema, range),
+      )) {
+        const bucket = minutes[(Number(minute) - first) / 60_000] as AdminMinute | undefined;
+        if (bucket === undefined) continue;
+        minutes[(Number(minute) - first) / 60_000] = {
+          minute: bucket.minute,
+          delivered: Number(delivered),
+          failed: Number(failed),
+        };
+      }
+      return minutes;
+    },
+    close: () => schema.close(),
+  };
+}
