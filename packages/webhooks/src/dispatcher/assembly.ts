@@ -94,6 +94,9 @@ export function assembleDispatcher(
     },
     settled: () => link.waiters.check(),
     wake: () => scheduler.wake(),
+    endpointsChanged: (endpoints) => {
+      if (!link.closing()) parts?.admin.sync(endpoints, options.secrets);
+    },
   };
   const host = createSchedulerWiring(side);
   const scheduler = new SchedulerRegistry(

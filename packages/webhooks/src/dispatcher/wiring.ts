@@ -15,7 +15,7 @@ import type { Endpoint } from "../router/endpoint";
 import type { PayloadBytes } from "../router/payload-bytes";
 import type { Router } from "../router/router";
 import type { SchedulerWiring } from "../scheduler/scheduler-wiring";
-import type { DeliveryStore, StoreContext } from "../store/delivery-store";
+import type { DeliveryStore, StoreContext, StoredEndpoint } from "../store/delivery-store";
 import { summarizeFailure } from "../transport/failure-summary";
 
 /** What the wiring reads from the dispatcher and reports to it. */
@@ -34,6 +34,8 @@ export interface WiringDeps {
   settled(): void;
   /** The store made deliveries pending by itself (a redelivery requested by another process): lease again. */
   wake(): void;
+  /** Another process sharing the store changed the endpoints it keeps: apply what differs. */
+  endpointsChanged(endpoints: readonly StoredEndpoint[]): void;
 }
 
 /** What the per-endpoint loops report, turned into hooks, counters and dead letters. */
@@ -122,6 +124,7 @@ export function createStoreContext(deps: WiringDeps, payloads: PayloadBytes): St
       );
     },
     wake: () => deps.wake(),
+    endpointsChanged: (endpoints) => deps.endpointsChanged(endpoints),
     onWarning: (warning) => reporter.storeWarning(warning),
     onCommitError: (error, lost) =>
       reporter.log(

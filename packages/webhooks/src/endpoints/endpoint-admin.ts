@@ -9,33 +9,16 @@ import { invalidOption } from "../options/invalid-option";
 import type { OperatorEvent } from "../reporting/operator-events";
 import type { Endpoint } from "../router/endpoint";
 import { type ResolvedConfig, resolveConfig } from "../router/resolve-configs";
-import type { EventSelection } from "../router/route-table";
 import type { Router } from "../router/router";
-import type { BreakerState } from "../scheduler/circuit-breaker";
 import type { SchedulerRegistry } from "../scheduler/scheduler-registry";
-import type { DeliveryStore, DisableReason } from "../store/delivery-store";
+import type { DeliveryStore, StoredEndpoint } from "../store/delivery-store";
 import type { WebhookConfig } from "../types";
-import { EndpointRecords, type SecretResolver } from "./endpoint-records";
+import { describeEndpoints, type EndpointInfo } from "./endpoint-list";
+import { EndpointRecords, type RestoredConfig, type SecretResolver } from "./endpoint-records";
 import { EndpointStates, type RestoredState } from "./endpoint-states";
+import { type SyncTarget, syncStored } from "./stored-sync";
 
-/** One endpoint as `endpoints()` describes it. Never contains the secret. */
-export interface EndpointInfo {
-  readonly id: string;
-  /** The URL as configured. */
-  readonly url: string;
-  /** Event names it receives, or `"all"`. */
-  readonly events: EventSelection;
-  /** Whether requests carry a signature (a secret is set). */
-  readonly signed: boolean;
-  readonly state: "enabled" | "disabled";
-  readonly disabledReason?: DisableReason;
-  /** Epoch ms when it was disabled (before a restart, for a state a durable store gave back). */
-  readonly disabledSince?: number;
-  /** The circuit breaker: `closed` is healthy. */
-  readonly circuit: BreakerState;
-  /** Deliveries owed to it (waiting, sending or waiting to retry). */
-  readonly pending: number;
-}
+export type { EndpointInfo } from "./endpoint-list";
 
 /** Options of `removeEndpoint`. */
 export interface RemoveEndpointOptions {
@@ -70,12 +53,31 @@ export class EndpointAdmin {
   private readonly records: EndpointRecords;
   /** Restored without their secret: enabling them would send unsigned requests. */
   private readonly secretLost = new Set<string>();
+  /** Ids seen in the store, and those being removed because another process removed them. */
+  private readonly seen = new Set<string>();
+  private readonly leaving = new Set<string>();
+  private readonly syncTarget: SyncTarget;
   /** Persists disables and enables; the dispatcher hands it every `endpoint.disabled`. */
   readonly states: EndpointStates;
 
   constructor(private readonly host: EndpointAdminDeps) {
     this.records = new EndpointRecords(host.store);
     this.states = new EndpointStates(host, this.records);
+    this.syncTarget = {
+      ...{ router: host.router, scheduler: host.scheduler, store: host.store },
+      ...{ records: this.records, seen: this.seen, leaving: this.leaving },
+      given: (id) => this.given.get(id),
+      adopt: (restored) => this.adopt(restored),
+      apply: (endpoint, resolved, given, changed) => this.apply(endpoint, resolved, given, changed),
+      drop: (id) => this.remove(id, { drain: true }, false),
+      emit: (event) => host.emit(event),
+      log: (level, message, fields) => host.log(level, message, fields),
+      resolveFailed: (id, error) =>
+        host.log("error", `options.secrets("${id}") threw; the endpoint stays disabled`, {
+          endpointId: id,
+          error,
+        }),
+    };
   }
 
   /** Remembers the constructor's configs, by resolved id. */
@@ -114,30 +116,40 @@ export class EndpointAdmin {
     for (const { id, disabled } of stored) {
       if (this.given.has(id)) states.push({ id, disabled, secretMissing: false });
     }
-    const onResolveError = (id: string, error: unknown) =>
-      this.host.log("error", `options.secrets("${id}") threw; the endpoint stays disabled`, {
+    const skip = new Set(this.given.keys());
+    const failed = this.syncTarget.resolveFailed;
+    for (const restored of this.records.withSecrets(stored, skip, resolveSecret, failed)) {
+      if (this.adopt(restored)) states.push(restored);
+    }
+    for (const { id } of stored) this.seen.add(id);
+    this.states.restore(states);
+  }
+
+  /** Adds a stored endpoint (no store write); false when its config is not valid. */
+  adopt(restored: RestoredConfig): boolean {
+    const { id, config, secretMissing } = restored;
+    let resolved: ResolvedConfig;
+    try {
+      resolved = resolveConfig(config, `stored endpoint "${id}"`, () => id);
+    } catch (error) {
+      // Left in the store: a later version or a fixed config may take it.
+      this.host.log("error", `stored endpoint "${id}" is not a valid config; not restored`, {
         endpointId: id,
         error,
       });
-    const skip = new Set(this.given.keys());
-    for (const restored of this.records.withSecrets(stored, skip, resolveSecret, onResolveError)) {
-      const { id, config, secretMissing } = restored;
-      let resolved: ResolvedConfig;
-      try {
-        resolved = resolveConfig(config, `stored endpoint "${id}"`, () => id);
-      } catch (error) {
-        // Left in the store: a later version or a fixed config may take it.
-        this.host.log("error", `stored endpoint "${id}" is not a valid config; not restored`, {
-          endpointId: id,
-          error,
-        });
-        continue;
-      }
-      this.attach(resolved, config, secretMissing);
-      if (secretMissing) this.secretLost.add(id);
-      states.push({ id, disabled: restored.disabled, secretMissing });
+      return false;
     }
-    this.states.restore(states);
+    this.attach(resolved, config, secretMissing);
+    if (secretMissing) this.secretLost.add(id);
+    return true;
+  }
+
+  /**
+   * Another process sharing the store changed its endpoints: applies here
+   * what differs from `stored`, writing nothing back (see syncStored).
+   */
+  sync(stored: readonly StoredEndpoint[], resolveSecret: SecretResolver | undefined): void {
+    syncStored(this.syncTarget, stored, resolveSecret);
   }
 
   private saveGiven(id: string, given: Record<string, unknown>): void {
@@ -185,20 +197,33 @@ export class EndpointAdmin {
     for (const [key, value] of Object.entries(patch)) if (value === undefined) delete merged[key];
     const resolved = resolveConfig(merged, at, () => id);
     this.records.save(id, merged);
+    this.apply(endpoint, resolved, merged, Object.keys(patch));
+  }
+
+  /** Sends with the new config from now on (after the store took it, or from the store). */
+  apply(
+    endpoint: Endpoint,
+    resolved: ResolvedConfig,
+    given: Record<string, unknown>,
+    changed: string[],
+  ): void {
+    const { id } = endpoint;
     this.host.router.update(endpoint, resolved);
-    this.given.set(id, merged);
+    this.given.set(id, given);
     this.host.scheduler.reconfigure(endpoint);
-    this.host.emit({
-      name: "endpoint.updated",
-      data: { ...ref(endpoint), changed: Object.keys(patch) },
-    });
+    this.host.emit({ name: "endpoint.updated", data: { ...ref(endpoint), changed } });
     // The secret it was waiting for: it may send again, unless it is disabled for another reason.
     if (resolved.secret !== undefined && this.secretLost.delete(id)) {
       if (this.host.scheduler.loop(id)?.health.disabled === "secret_missing") this.enable(id);
     }
   }
 
-  async remove(id: string, options: RemoveEndpointOptions = {}): Promise<{ abandoned: number }> {
+  /** `write: false`: removed by another process, which already forgot the stored config. */
+  async remove(
+    id: string,
+    options: RemoveEndpointOptions = {},
+    write = true,
+  ): Promise<{ abandoned: number }> {
     const endpoint = this.find(id, "removeEndpoint");
     const { router, scheduler, store } = this.host;
     const loop = scheduler.loop(id);
@@ -216,8 +241,9 @@ export class EndpointAdmin {
     router.forget(endpoint);
     this.given.delete(id);
     this.secretLost.delete(id);
+    this.seen.delete(id);
     try {
-      this.records.remove(id);
+      if (write) this.records.remove(id);
     } catch (error) {
       this.host.log("error", `forgetting the stored config of endpoint "${id}" failed`, {
         endpointId: id,
@@ -251,22 +277,7 @@ export class EndpointAdmin {
   }
 
   list(): EndpointInfo[] {
-    return this.host.router.endpoints.map((endpoint) => {
-      const health = this.host.scheduler.loop(endpoint.id)?.health;
-      const disabled = health?.disabled;
-      return {
-        id: endpoint.id,
-        url: endpoint.config.shownUrl,
-        events: endpoint.config.events,
-        signed: endpoint.config.secret !== undefined,
-        state: disabled === undefined ? "enabled" : "disabled",
-        ...(disabled === undefined
-          ? {}
-          : { disabledReason: disabled, disabledSince: health?.disabledSince }),
-        circuit: health?.state ?? "closed",
-        pending: this.host.store.pendingCount(endpoint.id),
-      };
-    });
+    return describeEndpoints(this.host);
   }
 
   private find(id: string, method: string): Endpoint {

@@ -38,13 +38,21 @@ export class EndpointRecords {
   /** Keeps `given` (the config as the user passed it, patches merged) under `id`. */
   save(id: string, given: Readonly<Record<string, unknown>>): void {
     if (this.store.saveEndpoint === undefined) return;
+    this.store.saveEndpoint({ id, ...this.form(id, given) });
+  }
+
+  /** `given` as the store keeps it: no secret unless the store opted in. */
+  form(
+    id: string,
+    given: Readonly<Record<string, unknown>>,
+  ): { config: Record<string, unknown>; signed: boolean } {
     // A function does not survive JSON: kept as "function", a stored copy is refused on restore
     // (loudly) instead of silently sending the Attesta payload.
     const { secret, ...rest } =
       typeof given.format === "function" ? { ...given, format: "function" } : given;
     const signed = secret !== undefined;
     const config = this.store.keepsSecrets === true && signed ? { ...rest, secret } : rest;
-    this.store.saveEndpoint({ id, config: { ...config, id }, signed });
+    return { config: { ...config, id }, signed };
   }
 
   remove(id: string): void {

@@ -15,6 +15,8 @@ export class EndpointConfigs {
     private readonly queries: StoreQueries,
     private readonly schema: string,
     private readonly keepsSecrets: boolean,
+    /** After each write of this process: a list loaded before it is stale. */
+    private readonly written: () => void,
   ) {}
 
   save(endpoint: StoredEndpoint, now: number): void {
@@ -50,22 +52,11 @@ export class EndpointConfigs {
   }
 
   load(): StoredEndpoint[] {
-    return this.run("load the endpoints", this.queries.loadEndpoints, []).map((row) => {
-      const [id, config, signed, reason, since] = row;
-      const endpoint: StoredEndpoint = {
-        id: String(id),
-        config: config as Record<string, unknown>,
-        signed: signed === true,
-      };
-      if (reason === null) return endpoint;
-      return {
-        ...endpoint,
-        disabled: { reason: reason as EndpointDisabledState["reason"], since: Number(since) },
-      };
-    });
+    return this.run("load the endpoints", this.queries.loadEndpoints, []).map(storedEndpoint);
   }
 
   private run(what: string, text: string, values: unknown[]): unknown[][] {
+    if (text !== this.queries.loadEndpoints) this.written();
     try {
       const [rows = []] = this.thread.runSync([{ text, values }]);
       return rows;
@@ -73,4 +64,19 @@ export class EndpointConfigs {
       throw queryFailed(this.schema, what, error);
     }
   }
+}
+
+/** One row of `loadEndpoints` as a StoredEndpoint. */
+export function storedEndpoint(row: readonly unknown[]): StoredEndpoint {
+  const [id, config, signed, reason, since] = row;
+  const endpoint: StoredEndpoint = {
+    id: String(id),
+    config: config as Record<string, unknown>,
+    signed: signed === true,
+  };
+  if (reason === null) return endpoint;
+  return {
+    ...endpoint,
+    disabled: { reason: reason as EndpointDisabledState["reason"], since: Number(since) },
+  };
 }

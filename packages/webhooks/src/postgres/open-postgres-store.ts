@@ -13,6 +13,7 @@ import { DatabaseThread } from "./database-thread";
 import { DeliveryReads } from "./delivery-reads";
 import { EndpointConfigs } from "./endpoint-configs";
 import { EndpointLeases } from "./endpoint-leases";
+import { EndpointWatch } from "./endpoint-watch";
 import { EndpointWindow } from "./endpoint-window";
 import { openSchema } from "./open-schema";
 import type { ResolvedPostgresOptions } from "./postgres-store-options";
@@ -108,10 +109,28 @@ export function openPostgresStore(
     }
     return found;
   };
+  const watch = new EndpointWatch(thread, queries.loadEndpoints, (endpoints, removed) => {
+    // Removed elsewhere: what it was owed may be dead now (removed without drain), so the
+    // window holds only what the table still has pending, which this process then drains.
+    for (const id of removed) {
+      const found = windows.get(id);
+      if (found === undefined || !found.owned) continue;
+      for (const entry of found.takeUnleased()) byId.delete(entry.id);
+      found.more = true;
+      try {
+        refill?.refillSync(found);
+      } catch {
+        // The next poll fills it.
+      }
+    }
+    context.endpointsChanged?.(endpoints);
+  });
   const poll = () => {
     for (const found of windows.values()) refill?.refill(found);
+    watch.check();
   };
   const notified = (payload: string) => {
+    if (payload.startsWith("e:")) return watch.check();
     const found = windows.get(payload.slice(2));
     if (found === undefined) return;
     if (payload.startsWith("i:")) refill?.refill(found);
@@ -122,7 +141,9 @@ export function openPostgresStore(
   const poller = setInterval(poll, options.pollIntervalMs);
   poller.unref();
   const reads = new DeliveryReads(thread, queries, options.schema);
-  const endpoints = new EndpointConfigs(thread, queries, options.schema, options.storeSecrets);
+  const endpoints = new EndpointConfigs(thread, queries, options.schema, options.storeSecrets, () =>
+    watch.written(),
+  );
   const close = async () => {
     clearInterval(poller);
     leases.stop();

@@ -23,6 +23,7 @@ import type {
 } from "../store/delivery-store";
 import { plainAttempt } from "../store/plain-attempt";
 import type { EndpointWindow } from "./endpoint-window";
+import { killWaiting } from "./kill-waiting";
 import { type OpenPostgresStore, openPostgresStore } from "./open-postgres-store";
 import { PostgresInspector } from "./postgres-inspector";
 import { lifecycleError, queryFailed } from "./postgres-store-error";
@@ -32,13 +33,7 @@ import {
   type ResolvedPostgresOptions,
   resolvePostgresOptions,
 } from "./postgres-store-options";
-import {
-  entryFromRow,
-  freshEntry,
-  leasedView,
-  settleEntry,
-  type WindowEntry,
-} from "./window-entry";
+import { entryFromRow, freshEntry, leasedView, settleEntry } from "./window-entry";
 
 /**
  * A {@link DeliveryStore} on PostgreSQL for apps that run several instances:
@@ -174,34 +169,14 @@ export class PostgresStore implements DeliveryStore {
     if (entry?.leased) open.window(entry.endpointId).putBack(entry);
   }
 
+  /** Every waiting row of the endpoint in the table, not only this process's window. */
   abandon(endpointId: string, reason: DeadReason): LeasedDelivery[] {
-    return this.killUnleased(endpointId, reason, () => true);
+    return killWaiting(this.require(), endpointId, reason, undefined);
   }
 
-  /** Rows of the endpoint not paged into this window yet expire once they are. */
+  /** Every waiting row of the endpoint in the table created before `createdBefore`. */
   expire(endpointId: string, createdBefore: number): LeasedDelivery[] {
-    return this.killUnleased(endpointId, "expired", (entry) => entry.createdAt < createdBefore);
-  }
-
-  private killUnleased(
-    endpointId: string,
-    reason: DeadReason,
-    matches: (entry: WindowEntry) => boolean,
-  ): LeasedDelivery[] {
-    const open = this.require();
-    const killed: LeasedDelivery[] = [];
-    for (const entry of open.window(endpointId).takeUnleased(matches)) {
-      if (entry.status !== "pending" || !open.materialize(entry)) {
-        open.byId.delete(entry.id);
-        continue;
-      }
-      killed.push(leasedView(entry));
-      settleEntry(entry, open.context.now(), "dead", reason);
-      open.byId.delete(entry.id);
-      open.buffer.update(entry);
-    }
-    open.commits.soon();
-    return killed;
+    return killWaiting(this.require(), endpointId, "expired", createdBefore);
   }
 
   pendingCount(endpointId: string): number {

@@ -23,7 +23,7 @@ export interface StoreQueries {
   readonly get: string;
   readonly list: string;
   readonly attemptsOf: string;
-  readonly abandonRest: string;
+  readonly killWaiting: string;
   readonly saveEndpoint: string;
   readonly removeEndpoint: string;
   readonly saveEndpointState: string;
@@ -92,8 +92,12 @@ ORDER BY created_at, seq LIMIT $5`,
     attemptsOf: `SELECT delivery_id, attempt, started_at, duration_ms, status, error_kind,
   error_message, response_body FROM ${s}.attempts WHERE delivery_id = ANY($1::uuid[])
 ORDER BY delivery_id, attempt`,
-    abandonRest: `UPDATE ${d} SET status = 'dead', dead_reason = $3, settled_at = $4
-WHERE endpoint_id = $1 AND status = 'pending' AND NOT (id = ANY($2::uuid[]))`,
+    // Every pending row of the endpoint but those leased here ($2), or only those created
+    // before $5: abandon and expiry act on the whole table, not only on a process's window.
+    killWaiting: `UPDATE ${d} SET status = 'dead', dead_reason = $3, settled_at = $4
+WHERE endpoint_id = $1 AND status = 'pending' AND NOT (id = ANY($2::uuid[]))
+  AND ($5::bigint IS NULL OR created_at < $5)
+RETURNING ${ENTRY_COLUMNS}`,
     saveEndpoint: `WITH w AS (
   INSERT INTO ${s}.endpoints (id, config, signed, disabled_reason, disabled_since, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6)

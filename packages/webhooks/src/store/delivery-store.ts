@@ -295,4 +295,11 @@ export interface StoreContext {
    * file): the dispatcher should lease again. Optional.
    */
   wake?(): void;
+  /**
+   * Called by a store that several processes share when the endpoint configs
+   * it keeps changed (another process added, updated, disabled, enabled or
+   * removed one): `endpoints` is every one kept, as `loadEndpoints` gives
+   * them. The dispatcher applies what differs without writing it back. Optional.
+   */
+  endpointsChanged?(endpoints: readonly StoredEndpoint[]): void;
 }

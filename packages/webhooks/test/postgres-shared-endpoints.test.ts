@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { DATABASE_URL, dropSchemas, freshSchema, query } from "./postgres/database";
+import { startTestReceiver } from "./support/test-receiver";
+import { until } from "./support/until";
+
+const script = fileURLToPath(new URL("./postgres/endpoint-process.mjs", import.meta.url));
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+});
+afterAll(dropSchemas);
+
+interface Shown {
+  readonly id: string;
+  readonly url: string;
+  readonly state: string;
+  readonly pending: number;
+}
+
+/** One dispatcher process (endpoint-process.mjs): commands in, its endpoints() out. */
+function startProcess(schema: string, pollIntervalMs: number) {
+  const child = spawn(process.execPath, [script, DATABASE_URL, schema, String(pollIntervalMs)], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  children.push(child);
+  const state = { ready: false, done: 0, endpoints: [] as Shown[] };
+  let buffered = "";
+  child.stdout?.setEncoding("utf8");
+  child.stdout?.on("data", (chunk: string) => {
+    buffered += chunk;
+    for (let i = buffered.indexOf("\n"); i >= 0; i = buffered.indexOf("\n")) {
+      const line = buffered.slice(0, i);
+      buffered = buffered.slice(i + 1);
+      if (line === "READY") state.ready = true;
+      else if (line.startsWith("DONE ")) state.done = Number(line.slice(5));
+      else if (line.startsWith("L ")) state.endpoints = JSON.parse(line.slice(2)) as Shown[];
+    }
+  });
+  let sent = 0;
+  return {
+    pid: child.pid,
+    state,
+    endpoint: (id: string) => state.endpoints.find((endpoint) => endpoint.id === id),
+    /** Sends a command and resolves once the process has carried it out. */
+    async run(command: Record<string, unknown>) {
+      const n = ++sent;
+      child.stdin?.write(`${JSON.stringify(command)}\n`);
+      await until(() => state.done >= n, 30_000);
+    },
+  };
+}
+
+describe("PostgresStore: endpoints shared by every process", () => {
+  it("an endpoint added, updated, disabled, enabled and removed in one process is applied live in the other", async () => {
+    const receiver = await startTestReceiver();
+    const base = receiver.url.replace(/\/hook$/, "");
+    const arrived = (path: string, tag: string) =>
+      receiver.requests.filter(
+        (r) => r.path === path && r.body.toString("utf8").includes(`"tag":"${tag}"`),
+      ).length;
+    const schema = freshSchema("attesta_shared");
+    // A long poll: the changes below travel by notification.
+    const a = startProcess(schema, 60_000);
+    await until(() => a.state.ready, 30_000);
+    const b = startProcess(schema, 60_000);
+    await until(() => b.state.ready, 30_000);
+
+    // Added in A, which then delivers it (its first use took the endpoint's lease).
+    const config = { id: "x", url: `${base}/one`, secret: "whsec_shared_endpoints" };
+    await a.run({ op: "add", config: { ...config, retryBaseDelayMs: 10 } });
+    await until(() => b.endpoint("x")?.url === `${base}/one`, 20_000);
+    await b.run({ op: "emit", count: 5, tag: "first" });
+    await until(() => arrived("/one", "first") === 5, 20_000);
+
+    // One process holds the endpoint's lease and delivers it; the changes below are made in the
+    // other one, so what is delivered shows that the owner applied them.
+    const { rows } = await query(
+      `SELECT owner FROM "${schema}".endpoint_owners WHERE endpoint_id = 'x'`,
+    );
+    const ownerPid = Number(String((rows[0] as { owner: string }).owner).split(":")[1]);
+    const [owner, other] = ownerPid === a.pid ? [a, b] : [b, a];
+    expect(owner.pid).toBe(ownerPid);
+
+    await other.run({ op: "update", id: "x", patch: { url: `${base}/two` } });
+    await until(() => owner.endpoint("x")?.url === `${base}/two`, 20_000);
+    await other.run({ op: "emit", count: 5, tag: "second" });
+    await until(() => arrived("/two", "second") === 5, 20_000);
+    expect(arrived("/one", "second")).toBe(0);
+
+    // Disabled elsewhere: the owner stops, keeps what is owed, and sends it once enabled again.
+    await other.run({ op: "disable", id: "x" });
+    await until(() => owner.endpoint("x")?.state === "disabled", 20_000);
+    await other.run({ op: "emit", count: 4, tag: "held" });
+    await until(() => owner.endpoint("x")?.pending === 4, 20_000);
+    expect(arrived("/two", "held")).toBe(0);
+    await other.run({ op: "enable", id: "x" });
+    await until(() => owner.endpoint("x")?.state === "enabled", 20_000);
+    await until(() => arrived("/two", "held") === 4, 20_000);
+
+    // Removed elsewhere: gone from the owner too.
+    await other.run({ op: "remove", id: "x", drain: true });
+    await until(() => owner.endpoint("x") === undefined, 20_000);
+    await until(() => other.endpoint("x") === undefined, 20_000);
+    const requests = receiver.requests.length;
+    expect(requests).toBe(14);
+  }, 120_000);
+
+  it("a change whose notification was lost is picked up by the poll", async () => {
+    const receiver = await startTestReceiver();
+    const schema = freshSchema("attesta_shared");
+    const a = startProcess(schema, 200);
+    await until(() => a.state.ready, 30_000);
+    // Written behind the store's back: no notification, only the table.
+    const config = { id: "quiet", url: receiver.url };
+    await query(
+      `INSERT INTO "${schema}".endpoints (id, config, signed, updated_at) VALUES ($1, $2, false, 0)`,
+      ["quiet", JSON.stringify(config)],
+    );
+    await until(() => a.endpoint("quiet")?.url === receiver.url, 20_000);
+    await a.run({ op: "emit", count: 3, tag: "polled" });
+    await until(() => receiver.requests.length === 3, 20_000);
+    await query(`DELETE FROM "${schema}".endpoints WHERE id = 'quiet'`);
+    await until(() => a.endpoint("quiet") === undefined, 20_000);
+  }, 60_000);
+});
