@@ -14,4 +14,6 @@ export default defineConfig({
   treeshake: true,
   removeNodeProtocol: false,
   onSuccess: () => chmod("dist/cli.js", 0o755),
+  // The internal "Did you mean" package is bundled in: no published tarball depends on it.
+  noExternal: ["@attesta/closest-name"],
 });

@@ -9,4 +9,6 @@ export default defineConfig({
   target: "es2022",
   treeshake: true,
   removeNodeProtocol: false,
+  // The internal "Did you mean" package is bundled in: no published tarball depends on it.
+  noExternal: ["@attesta/closest-name"],
 });

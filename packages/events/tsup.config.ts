@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: false,
   target: "es2022",
   treeshake: true,
+  // The internal "Did you mean" package is bundled in: no published tarball depends on it.
+  noExternal: ["@attesta/closest-name"],
 });

@@ -24,6 +24,7 @@ export default defineConfig({
   // Keep "node:" specifiers: explicit for Deno and Bun, and easy to audit in the web build.
   removeNodeProtocol: false,
   external: ["express", "koa", "hono"],
-  // The web build's synchronous HMAC is bundled, so the package keeps no runtime dependency.
-  noExternal: ["@noble/hashes"],
+  // The web build's synchronous HMAC and the internal "Did you mean" package are
+  // bundled, so the package keeps no runtime dependency.
+  noExternal: ["@noble/hashes", "@attesta/closest-name"],
 });

@@ -23,4 +23,6 @@ export default defineConfig({
   // import.meta.url for the CommonJS build: the telemetry loads its optional peer with createRequire.
   shims: true,
   define: { __ATTESTA_WEBHOOKS_VERSION__: JSON.stringify(version) },
+  // The internal "Did you mean" package is bundled in: no published tarball depends on it.
+  noExternal: ["@attesta/closest-name"],
 });

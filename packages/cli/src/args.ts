@@ -4,13 +4,13 @@
  * @module
  */
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { closestName } from "@attesta/closest-name";
 import { type CliError, usageError } from "./cli-error";
-import { closestName } from "./closest-name";
 
 /** The usage error of an option the command does not have, with the one that was probably meant. */
 function unknownOption(command: string, given: string, known: readonly string[]): CliError {
   const name = given.replace(/^-+/, "").split("=")[0] ?? "";
-  const meant = closestName(name, [...known, "help"]);
+  const meant = closestName(name, [...known, "help"], { prefix: true });
   const hint = meant === undefined ? "" : ` Did you mean --${meant}?`;
   return usageError(
     `attesta ${command}: unknown option ${given}.${hint}`,

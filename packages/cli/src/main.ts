@@ -4,8 +4,8 @@
  * @module
  */
 
+import { closestName } from "@attesta/closest-name";
 import { CliError } from "./cli-error";
-import { closestName } from "./closest-name";
 import { type Command, EXIT_CODES_HELP } from "./command";
 import { ExitCode } from "./exit-codes";
 import type { Io } from "./io";
@@ -103,7 +103,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (!entry) {
     const known = COMMANDS.map((candidate) => candidate.name);
     const names = known.join(", ");
-    const meant = closestName(name, known);
+    const meant = closestName(name, known, { prefix: true });
     return report(
       new CliError(
         `unknown command ${JSON.stringify(name)}.${meant ? ` Did you mean ${meant}?` : ""} Fix: use one of ${names}, or run "attesta --help".`,

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli";
-import { runStoreApp, startRefusingReceiver } from "./support/store-app";
+import { listDeliveries, runStoreApp, startRefusingReceiver } from "./support/store-app";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const schema = `attesta_cli_${process.pid}_${randomBytes(3).toString("hex")}`;
@@ -24,14 +24,8 @@ function runApp(url: string, events: string[], wait = 0) {
 
 const pgArgs = ["--pg", DATABASE_URL, "--schema", schema];
 
-async function listJson(...args: string[]) {
-  const result = await runCli(["deliveries", "list", ...pgArgs, "--json", ...args]);
-  expect(result.code, result.stderr).toBe(0);
-  return result.stdout
-    .trim()
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
+function listJson(...args: string[]) {
+  return listDeliveries(pgArgs, ...args);
 }
 
 describe("attesta deliveries --pg", () => {

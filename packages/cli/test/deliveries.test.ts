@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli";
-import { runStoreApp, startRefusingReceiver } from "./support/store-app";
+import { listDeliveries, runStoreApp, startRefusingReceiver } from "./support/store-app";
 
 const dir = mkdtempSync(join(tmpdir(), "attesta-deliveries-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,14 +25,8 @@ function runApp(db: string, url: string, events: string[], wait = 0) {
   return runStoreApp(db, url, events, wait);
 }
 
-async function listJson(db: string, ...args: string[]) {
-  const result = await runCli(["deliveries", "list", "--db", db, "--json", ...args]);
-  expect(result.code, result.stderr).toBe(0);
-  return result.stdout
-    .trim()
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
+function listJson(db: string, ...args: string[]) {
+  return listDeliveries(["--db", db], ...args);
 }
 
 describe("attesta deliveries", () => {

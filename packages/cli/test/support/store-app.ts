@@ -1,6 +1,7 @@
 /**
  * An application writing a real store (fixtures/store-run.mjs in a child
- * process), and the receiver it delivers to. Both end with the test.
+ * process), the receiver it delivers to (both end with the test), and
+ * `attesta deliveries list` reading that store back.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { createServer, type Server } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect } from "vitest";
+import { runCli } from "./cli";
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 
@@ -66,4 +68,15 @@ export async function runStoreApp(
   clearTimeout(timer);
   expect(code, stderr).toBe(0);
   return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}");
+}
+
+/** `attesta deliveries list --json` on the store `source` names (`--db FILE` or `--pg URL --schema S`), one record per line. */
+export async function listDeliveries(source: readonly string[], ...args: string[]) {
+  const result = await runCli(["deliveries", "list", ...source, "--json", ...args]);
+  expect(result.code, result.stderr).toBe(0);
+  return result.stdout
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }

@@ -5,8 +5,9 @@
  *
  * @module
  */
+
+import { unknownKey } from "@attesta/closest-name";
 import { showValue } from "../options/invalid-option";
-import { closestKey } from "../options/strict-options";
 
 interface Unsupported {
   /** True when the value asks for something the workers cannot do. */
@@ -58,11 +59,10 @@ export function refuseForeignOptions(
   known: readonly string[],
 ): void {
   if (typeof options !== "object" || options === null) return;
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const meant = closestKey(key, known);
-    throw new TypeError(
-      `@attesta/webhooks/bullmq: options.${key} is not supported by ${role}; it would be ignored.${meant === undefined ? "" : ` Did you mean "${meant}"?`} Fix: remove it, or use one of ${known.join(", ")}.`,
-    );
-  }
+  const unknown = unknownKey(options, known);
+  if (unknown === undefined) return;
+  const { key, meant } = unknown;
+  throw new TypeError(
+    `@attesta/webhooks/bullmq: options.${key} is not supported by ${role}; it would be ignored.${meant === undefined ? "" : ` Did you mean "${meant}"?`} Fix: remove it, or use one of ${known.join(", ")}.`,
+  );
 }
