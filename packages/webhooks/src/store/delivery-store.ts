@@ -12,13 +12,8 @@
  */
 import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-page";
 import type { DispatchableEvent } from "../dispatchable-event";
-import type {
-  AttemptRecord,
-  DeadReason,
-  DeliveryRecord,
-  DeliveryStatus,
-  DisableReason,
-} from "./delivery-record";
+import type { AttemptRecord, DeadReason, DeliveryRecord, DeliveryStatus } from "./delivery-record";
+import type { EndpointDisabledState, StoredEndpoint } from "./stored-endpoint";
 
 export type {
   AttemptErrorKind,
@@ -28,6 +23,7 @@ export type {
   DeliveryStatus,
   DisableReason,
 } from "./delivery-record";
+export type { EndpointDisabledState, StoredEndpoint } from "./stored-endpoint";
 
 /** A pending delivery handed to the scheduler by `lease`. */
 export interface LeasedDelivery {
@@ -68,31 +64,6 @@ export interface DeliveryQuery {
   readonly since?: number | Date;
   /** Default 100. */
   readonly limit?: number;
-}
-
-/**
- * An endpoint config as a durable store keeps it, so that a restarted
- * dispatcher gets back the endpoints added at run time.
- */
-export interface StoredEndpoint {
-  readonly id: string;
-  /**
-   * The config as given (plain JSON). It holds `secret` only when the store
-   * opted in with `keepsSecrets`; otherwise the dispatcher strips it first.
-   */
-  readonly config: Readonly<Record<string, unknown>>;
-  /** Whether the endpoint had a secret: a restored one without it stays disabled until it has one. */
-  readonly signed: boolean;
-  /** Set while the endpoint is disabled (auto-disabled or by `disableEndpoint`). */
-  readonly disabled?: EndpointDisabledState;
-}
-
-/** Why and since when an endpoint is disabled, as a durable store keeps it. */
-export interface EndpointDisabledState {
-  /** Never `secret_missing`: that one follows from the secrets at each start. */
-  readonly reason: Exclude<DisableReason, "secret_missing">;
-  /** Epoch ms. */
-  readonly since: number;
 }
 
 /**
