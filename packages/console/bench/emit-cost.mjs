@@ -64,3 +64,9 @@ console.log(
     rounds: ROUNDS,
   })}`,
 );
+const GOAL_RATIO = 1.02;
+const ratio = median(ns.with) / median(ns.without);
+console.log(
+  `idle mounted console vs emit cost: ratio of medians ${ratio.toFixed(3)}, goal ≤ ${GOAL_RATIO}: ${ratio <= GOAL_RATIO ? "MET" : "MISSED"}`,
+);
+if (ratio > GOAL_RATIO) process.exitCode = 1;

@@ -1,6 +1,8 @@
 // The delivery list API, one page of 50, over real HTTP, on a SQLite file
 // holding DELIVERIES deliveries (default 1,000,000): the first page, a later
-// page by cursor, and a filtered first page. Prints p50/p95 per case in ms.
+// page by cursor, and a filtered first page. Prints p50/p95 per case in ms,
+// the first endpoints call, and a verdict against the goal (first page p95
+// at most 50 ms over HTTP); it exits 1 when the goal is missed.
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -60,6 +62,9 @@ function writeFile() {
         );
         attempt.run(seq, at + 1, dead ? 500 : 204, dead ? "http_status" : null);
       }
+      // What the store writes when an endpoint's first row is committed.
+      const named = db.prepare("INSERT INTO delivery_endpoints (endpoint_id) VALUES (?)");
+      for (let n = 0; n < 8; n++) named.run(`ep_${n}`);
     })();
     db.close();
   });
@@ -129,3 +134,9 @@ const results = {
 server.close();
 await admin.close();
 console.log(`RESULT ${JSON.stringify(results)}`);
+const GOAL_P95_MS = 50;
+const met = results.firstPage.p95 <= GOAL_P95_MS;
+console.log(
+  `list page of 50 over HTTP, ${DELIVERIES.toLocaleString("en")} deliveries: p95 ${results.firstPage.p95.toFixed(1)} ms (p50 ${results.firstPage.p50.toFixed(1)} ms; the read alone p50 ${results.sourceOnly.p50.toFixed(1)} ms), goal ≤ ${GOAL_P95_MS} ms: ${met ? "MET" : "MISSED"}; first endpoints call ${results.endpointsMs.toFixed(0)} ms; load average ${results.loadAverage.toFixed(1)}`,
+);
+if (!met) process.exitCode = 1;

@@ -165,6 +165,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    description: "the endpoint ids the deliveries name, for listing endpoints without a scan",
+    up(db) {
+      // Written by the store when an endpoint's first row is committed; rows
+      // already in the file are named once here (one scan, at the upgrade).
+      db.exec(`
+        CREATE TABLE delivery_endpoints (endpoint_id TEXT PRIMARY KEY) WITHOUT ROWID;
+        INSERT INTO delivery_endpoints (endpoint_id) SELECT DISTINCT endpoint_id FROM deliveries;
+      `);
+    },
+  },
 ];
 
 /** The version a file has once every migration ran. */

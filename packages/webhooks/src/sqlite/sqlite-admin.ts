@@ -6,14 +6,13 @@
  *
  * @module
  */
-import { checkFilter, MAX_PAGE } from "../admin/admin-query";
+import { checkFilter } from "../admin/admin-query";
 import type { AdminCapabilities, DeliveryAdmin } from "../admin/delivery-admin";
-import { checkRange, healthOf } from "../admin/record-health";
-import { storedEndpoint } from "../admin/stored-endpoint";
+import { checkRange } from "../admin/record-health";
 import type { DeliveryQuery } from "../store/delivery-store";
 import type { DeliveryReader } from "./delivery-reader";
 import type { SqliteDatabase } from "./driver/sqlite-driver";
-import { SeenEndpoints } from "./seen-endpoints";
+import { fileEndpoints } from "./file-endpoints";
 
 /** What the inspector lends its admin. */
 export interface InspectedFile {
@@ -36,13 +35,6 @@ const CAPABILITIES: AdminCapabilities = {
     "Endpoints cannot be enabled, disabled or given a new secret through the file; do it in the running dispatcher.",
   ],
 };
-
-interface EndpointRow {
-  endpoint_id: string;
-  pending: number;
-  config: string | null;
-  disabled_reason: string | null;
-}
 
 export function createSqliteAdmin(file: InspectedFile): DeliveryAdmin {
   const refuse = async (action: string): Promise<never> => {
@@ -68,24 +60,10 @@ export function createSqliteAdmin(file: InspectedFile): DeliveryAdmin {
     }
     return ids;
   };
-  const seen = new SeenEndpoints();
   return {
     kind: "sqlite",
     capabilities: CAPABILITIES,
-    endpoints: async () =>
-      file.read(() =>
-        endpointRows(file, seen).map((row) =>
-          storedEndpoint(
-            {
-              id: row.endpoint_id,
-              config: row.config === null ? undefined : JSON.parse(row.config),
-              disabledReason: row.disabled_reason,
-              pending: row.pending,
-            },
-            healthOf(file.reader.page({ endpoints: [row.endpoint_id], limit: 50 }).items),
-          ),
-        ),
-      ),
+    endpoints: async () => file.read(() => fileEndpoints(file.db)),
     deliveries: async (query = {}) => file.read(() => file.reader.page(query)),
     delivery: async (id) => file.read(() => file.reader.get(id)),
     redeliver: async (id) => {
@@ -108,24 +86,4 @@ export function createSqliteAdmin(file: InspectedFile): DeliveryAdmin {
     },
     close: async () => file.close(),
   };
-}
-
-/** Endpoints seen in deliveries or kept as configs, with their pending counts. */
-function endpointRows(file: InspectedFile, seen: SeenEndpoints): EndpointRow[] {
-  const pending = file.db.prepare(
-    "SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'pending'",
-  );
-  const config = file.db.prepare("SELECT config, disabled_reason FROM endpoints WHERE id = ?");
-  return seen
-    .read(file.db)
-    .slice(0, MAX_PAGE)
-    .map((id) => {
-      const kept = config.get(id) as { config: string; disabled_reason: string | null } | undefined;
-      return {
-        endpoint_id: id,
-        pending: pending.pluck().get(id) as number,
-        config: kept?.config ?? null,
-        disabled_reason: kept?.disabled_reason ?? null,
-      };
-    });
 }

@@ -6,6 +6,7 @@
  */
 import type { AttemptRecord } from "../store/delivery-store";
 import type { SqliteDatabase } from "./driver/sqlite-driver";
+import { EndpointNames } from "./endpoint-names";
 import type { OwnerLock } from "./owner-lock";
 import type { PendingEntry } from "./pending-entry";
 import type { RowState } from "./row-state";
@@ -25,9 +26,11 @@ export class StoreWriter {
   private readonly lock: OwnerLock;
   private readonly statements;
   private readonly write;
+  private readonly endpointNames: EndpointNames;
 
   constructor(db: SqliteDatabase, lock: OwnerLock) {
     this.lock = lock;
+    this.endpointNames = new EndpointNames(db);
     this.write = db.transaction(
       (inserts: readonly PendingEntry[], changes: readonly Change[], now: number): boolean => {
         if (!this.lock.confirm(now)) return false;
@@ -104,7 +107,9 @@ export class StoreWriter {
     let owned: boolean;
     try {
       owned = this.write.immediate(inserts, changes, now);
+      this.endpointNames.settle(owned);
     } catch (error) {
+      this.endpointNames.settle(false);
       // The transaction rolled back: replaying the same rows and changes in order is exact.
       this.inserts = inserts.concat(this.inserts);
       this.changes = changes.concat(this.changes);
@@ -132,6 +137,7 @@ export class StoreWriter {
       if (entry.state !== "buffered") continue;
       // Evicted (drop-oldest) while its first commit was failing: never written.
       if (!entry.live && entry.deadReason === undefined) continue;
+      this.endpointNames.name(entry.endpointId);
       if (!entry.live) {
         s.insertDead.run(
           entry.seq,
