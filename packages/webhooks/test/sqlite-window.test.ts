@@ -1,8 +1,15 @@
+import { EventBus } from "@attesta/events";
+import { verifySignature } from "@attesta/verify";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
+import { toWebhookPayload } from "../src/router/to-webhook-payload";
 import { SqliteStore, type SqliteStoreOptions } from "../src/sqlite/index";
 import type { DeliveryStore, StoreWarning } from "../src/store/delivery-store";
 import { tempDbPath } from "./sqlite/temp-file";
+import { defer } from "./support/cleanup";
+import { sampleData } from "./support/events";
 import { attempt, event, type TestContext, testContext } from "./support/store-contract";
+import { startTestReceiver } from "./support/test-receiver";
 import { until } from "./support/until";
 
 const stores: DeliveryStore[] = [];
@@ -110,5 +117,40 @@ describe("SqliteStore window over the file", () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ kind: "file_size", limit: 1024 });
     expect((warnings[0] as { bytes: number }).bytes).toBeGreaterThan(1024);
+  });
+
+  it("sends the exact signed bytes of events that went to the file only, past a full window", async () => {
+    // 60 events in one synchronous burst make one commit: 5 fill the window,
+    // the other 55 go to the file only, their bodies written from JSON text.
+    const receiver = await startTestReceiver();
+    const bus = new EventBus();
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [{ id: "a", url: receiver.url, secret: "whsec_text", maxQueueSize: 5, concurrency: 1 }],
+      { store: new SqliteStore({ path: tempDbPath() }), logger: null },
+    );
+    defer(() => dispatcher.close({ deadlineMs: 0 }));
+    const events = Array.from({ length: 60 }, (_, n) => ({
+      type: "approved" as const,
+      timestamp: 1_700_000_000_000 + n,
+      data: { ...sampleData("approved", n), reason: `zürich ✓ 审批 ${n}` },
+    }));
+    for (const e of events) dispatcher.dispatch(e);
+    const { timedOut } = await dispatcher.flush({ deadlineMs: 20_000 });
+    expect(timedOut).toBe(false);
+    const bodies = new Map<number, Buffer>();
+    for (const request of receiver.requests) {
+      expect(
+        verifySignature(
+          request.body,
+          request.headers["x-attesta-signature"] as string,
+          "whsec_text",
+        ),
+      ).toBe(true);
+      bodies.set(nOf(request.body), request.body);
+    }
+    expect(bodies.size).toBe(60);
+    for (const [n, e] of events.entries())
+      expect(bodies.get(n)?.toString("utf8")).toBe(JSON.stringify(toWebhookPayload(e)));
   });
 });
