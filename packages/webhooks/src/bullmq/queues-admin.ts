@@ -5,12 +5,14 @@
  *
  * @module
  */
-import type { Job, JobType, Queue } from "bullmq";
-import { checkFilter, matches, pageLimit, pageOf } from "../admin/admin-query";
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { checkFilter, MAX_PAGE, pageLimit } from "../admin/admin-query";
 import type { AdminCapabilities, AdminEndpoint, DeliveryAdmin } from "../admin/delivery-admin";
-import { checkRange, minutesOf } from "../admin/record-health";
-import type { DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
-import type { DeliveryJobData } from "./job-data";
+import { checkRange } from "../admin/record-health";
+import type { DeliveryRecord } from "../store/delivery-store";
+import { type PagedQueues, PENDING_STATES, pageJobs, settledSets } from "./job-pages";
+import { settledMinutes } from "./settled-walk";
 
 /** An endpoint queue as the admin shows it: `url` already safe to print, "" when unknown. */
 export interface QueueEndpoint {
@@ -22,6 +24,7 @@ export interface QueueEndpoint {
 /** What `WebhookQueues` lends its admin. */
 export interface QueuesAdminDeps {
   readonly endpoints: readonly QueueEndpoint[];
+  readonly redis: Redis;
   queue(id: string): Queue;
   get(id: string): Promise<DeliveryRecord | undefined>;
   redeliver(id: string): Promise<boolean>;
@@ -37,38 +40,33 @@ const CAPABILITIES: AdminCapabilities = {
   deferred: false,
   notes: [
     "BullMQ: disabling an endpoint pauses its queue on every worker; secrets live in the workers' configs, so rotate them there.",
-    "Lists and per-minute figures cover the newest 1,000 jobs of each queue and state.",
+    "Lists show pending jobs first, then settled ones newest first by the time they finished; every job Redis holds can be reached, and the producer's keepDelivered and keepDead bound what it holds.",
   ],
-};
-/** Jobs read per queue and state for a list or the per-minute figures. */
-const WINDOW = 1000;
-const STATES: Record<DeliveryStatus, JobType[]> = {
-  pending: ["waiting", "delayed", "active", "prioritized", "waiting-children"],
-  delivered: ["completed"],
-  dead: ["failed"],
 };
 
 export function createQueuesAdmin(host: QueuesAdminDeps): DeliveryAdmin {
   const endpointsOf = (ids?: readonly string[]) =>
     host.endpoints.filter((e) => ids === undefined || ids.includes(e.id));
-  const jobsOf = async (endpoint: QueueEndpoint, status: DeliveryStatus, count = WINDOW) =>
-    (await host
-      .queue(endpoint.id)
-      .getJobs(STATES[status], 0, count - 1, false)) as Job<DeliveryJobData>[];
-  const light = async (ids: readonly string[] | undefined, statuses: readonly DeliveryStatus[]) => {
-    const records: DeliveryRecord[] = [];
-    for (const endpoint of endpointsOf(ids))
-      for (const status of statuses)
-        for (const job of await jobsOf(endpoint, status))
-          if (job) records.push(lightRecord(endpoint, job, status));
-    return records;
-  };
+  const paged = (ids?: readonly string[]): PagedQueues => ({
+    redis: host.redis,
+    endpoints: endpointsOf(ids).map((e) => ({ id: e.id, queue: host.queue(e.id) })),
+  });
   const deadIds = async (filter: Parameters<DeliveryAdmin["retry"]>[0]) => {
     checkFilter(filter);
     if ((filter.status ?? "dead") !== "dead") return [];
-    return (await light(filter.endpoints, ["dead"]))
-      .filter((r) => matches(r, { ...filter, status: "dead" }))
-      .map((r) => r.id);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    // Every matching dead letter, a bounded scan at a time.
+    do {
+      const page = await pageJobs(
+        paged(filter.endpoints),
+        { ...filter, status: "dead", ...(cursor === undefined ? {} : { cursor }) },
+        MAX_PAGE,
+      );
+      ids.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return ids;
   };
   const redeliverAll = async (ids: string[]) => {
     let count = 0;
@@ -90,10 +88,7 @@ export function createQueuesAdmin(host: QueuesAdminDeps): DeliveryAdmin {
         host.endpoints.map((endpoint) => endpointHealth(host.queue(endpoint.id), endpoint)),
       ),
     deliveries: async (query = {}) => {
-      pageLimit(query);
-      const statuses =
-        query.status === undefined ? (["pending", "delivered", "dead"] as const) : [query.status];
-      const page = pageOf(await light(query.endpoints, statuses), query);
+      const page = await pageJobs(paged(query.endpoints), query, pageLimit(query));
       const items = await Promise.all(
         page.items.map(async (item) => (await host.get(item.id)) ?? item),
       );
@@ -113,33 +108,15 @@ export function createQueuesAdmin(host: QueuesAdminDeps): DeliveryAdmin {
     },
     stats: async (range) => {
       checkRange(range);
-      return minutesOf(await light(undefined, ["delivered", "dead"]), range);
+      return settledMinutes(host.redis, settledSets(paged()), range);
     },
     close: () => host.close(),
   };
 }
 
-function lightRecord(
-  endpoint: QueueEndpoint,
-  job: Job<DeliveryJobData>,
-  status: DeliveryStatus,
-): DeliveryRecord {
-  return {
-    id: job.id as string,
-    endpointId: endpoint.id,
-    event: job.name,
-    body: new Uint8Array(0),
-    status,
-    attempts: job.attemptsStarted,
-    createdAt: job.data.createdAt,
-    ...(status !== "pending" && job.finishedOn !== undefined ? { settledAt: job.finishedOn } : {}),
-    attemptLog: [],
-  };
-}
-
 async function endpointHealth(queue: Queue, endpoint: QueueEndpoint): Promise<AdminEndpoint> {
   const [counts, paused, completed, failed] = await Promise.all([
-    queue.getJobCounts(...STATES.pending),
+    queue.getJobCounts(...PENDING_STATES),
     queue.isPaused(),
     queue.getJobs(["completed"], 0, 49, false),
     queue.getJobs(["failed"], 0, 49, false),

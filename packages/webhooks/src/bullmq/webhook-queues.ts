@@ -171,6 +171,7 @@ export class WebhookQueues {
   admin(): DeliveryAdmin {
     return createQueuesAdmin({
       endpoints: this.endpoints,
+      redis: this.redis,
       queue: (id) => this.queue(id),
       get: (id) => this.get(id) as Promise<DeliveryRecord | undefined>,
       redeliver: (id) => this.redeliver(id),

@@ -19,7 +19,8 @@ interface Waiter {
 export interface CommitHooks {
   /** The first failure of a stretch (later ones stay quiet until a commit succeeds). */
   failing(error: unknown): void;
-  recovered(): void;
+  /** A commit succeeded after a failing stretch that began at `since` (epoch ms). */
+  recovered(since: number): void;
   committed(batch: Batch): void;
 }
 
@@ -29,6 +30,11 @@ export class CommitLoop {
   private scheduled = false;
   private inFailingStretch = false;
   private pause = 0;
+  /** When the failing stretch began, and its last cause. */
+  private failingSince = 0;
+  private lastError: unknown;
+  /** New rows of the batch in flight. */
+  private inFlightRows = 0;
   private timer: NodeJS.Timeout | undefined;
   private waiters: Waiter[] = [];
 
@@ -43,6 +49,16 @@ export class CommitLoop {
   /** Whether the last commit failed (the database is unreachable or refusing). */
   get failing(): boolean {
     return this.inFailingStretch;
+  }
+
+  /** New rows not committed yet: buffered, or in the batch in flight. */
+  get uncommitted(): number {
+    return this.buffer.newRows + this.inFlightRows;
+  }
+
+  /** The cause of the failing stretch under way; undefined when commits succeed. */
+  get failure(): unknown {
+    return this.inFailingStretch ? this.lastError : undefined;
   }
 
   /** Commits on a later turn (now, or after the pause of a failing stretch). */
@@ -89,14 +105,17 @@ export class CommitLoop {
     const batch = this.buffer.take();
     const n = ++this.taken;
     this.inFlight = true;
+    this.inFlightRows = batch.inserts.length;
     this.thread.run([commitStatement(this.text, this.channel, batch)]).then(
       () => {
         this.inFlight = false;
+        this.inFlightRows = 0;
         this.succeeded(batch, n, false);
         if (!this.buffer.empty) this.soon();
       },
       (error: unknown) => {
         this.inFlight = false;
+        this.inFlightRows = 0;
         this.failed(batch, n, error);
         this.pause = Math.min(2000, Math.max(100, this.pause * 2));
         // Not unref'd: a process must not exit quietly while writes it accepted are unwritten.
@@ -110,7 +129,7 @@ export class CommitLoop {
     this.pause = 0;
     if (this.inFailingStretch) {
       this.inFailingStretch = false;
-      this.hooks.recovered();
+      this.hooks.recovered(this.failingSince);
     }
     this.settle(n, exact, (waiter) => waiter.resolve());
     this.hooks.committed(batch);
@@ -118,8 +137,10 @@ export class CommitLoop {
 
   private failed(batch: Batch, n: number, error: unknown): void {
     this.buffer.restore(batch);
+    this.lastError = error;
     if (!this.inFailingStretch) {
       this.inFailingStretch = true;
+      this.failingSince = Date.now();
       this.hooks.failing(error);
     }
     this.settle(n, false, (waiter) => waiter.reject(error));

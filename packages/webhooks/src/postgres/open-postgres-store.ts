@@ -17,6 +17,7 @@ import { EndpointWatch } from "./endpoint-watch";
 import { EndpointWindow } from "./endpoint-window";
 import { openSchema } from "./open-schema";
 import type { ResolvedPostgresOptions } from "./postgres-store-options";
+import { RowPruner } from "./row-pruner";
 import { type StoreQueries, storeQueries } from "./store-queries";
 import type { WindowEntry } from "./window-entry";
 import { WindowRefill } from "./window-refill";
@@ -90,8 +91,15 @@ export function openPostgresStore(
     filled: () => context.wake?.(),
   });
   const commits = new CommitLoop(thread, queries.commit, queries.channel, buffer, {
-    failing: (error) => context.onCommitError(error, 0),
-    recovered: () => {},
+    // Reported as SqliteStore reports a failing disk: once per stretch, and when it ends.
+    failing: (error) => {
+      if (context.onStoreFailing === undefined) context.onCommitError(error, 0);
+      else context.onStoreFailing(error, commits.uncommitted);
+    },
+    recovered: (since) => {
+      context.onStoreRecovered?.(since);
+      context.wake?.();
+    },
     committed: () => {},
   });
   const materialize = (entry: WindowEntry) => makeBody(context, buffer, entry);
@@ -140,6 +148,8 @@ export function openPostgresStore(
   thread.listen();
   const poller = setInterval(poll, options.pollIntervalMs);
   poller.unref();
+  const pruner = new RowPruner(thread, queries.prune, options, () => context.now());
+  pruner.start();
   const reads = new DeliveryReads(thread, queries, options.schema);
   const endpoints = new EndpointConfigs(thread, queries, options.schema, options.storeSecrets, () =>
     watch.written(),
@@ -147,8 +157,12 @@ export function openPostgresStore(
   const close = async () => {
     clearInterval(poller);
     leases.stop();
+    pruner.stop();
     await commits.wait().catch(() => {});
     commits.stop();
+    // The database never took them: lost now, and said so.
+    if (commits.failing && commits.uncommitted > 0)
+      context.onCommitError(commits.failure, commits.uncommitted);
     await thread.run([{ text: queries.release, values: [owner, queries.channel] }]).catch(() => {});
     await thread.close();
   };

@@ -37,6 +37,20 @@ export interface PostgresStoreOptions {
   readonly statementTimeoutMs?: number;
   /** Whether endpoint secrets are written with their configs (as `SqliteStore`'s `storeSecrets`). Default false. */
   readonly storeSecrets?: boolean;
+  /**
+   * While commits fail (the database is down or refusing), the most new
+   * deliveries held in memory waiting for it. Past it, new events are
+   * refused, each reported through `onDrop` (reason `"queue_full"`) and
+   * `delivery.dropped`: they were never acknowledged by `persisted()`.
+   * Default 100,000 (as `SqliteStore`).
+   */
+  readonly maxUncommitted?: number;
+  /** How long settled deliveries are kept, in ms. Defaults: 7 days delivered, 30 days dead. */
+  readonly retention?: { readonly delivered?: number; readonly dead?: number };
+  /** How often expired rows are pruned in the background, in ms. Default 60000. */
+  readonly pruneIntervalMs?: number;
+  /** Rows deleted per pruning statement (bounded, so writers are never held up long). Default 1000. */
+  readonly pruneBatchSize?: number;
 }
 
 export interface ResolvedPostgresOptions {
@@ -46,7 +60,14 @@ export interface ResolvedPostgresOptions {
   readonly pollIntervalMs: number;
   readonly syncTimeoutMs: number;
   readonly storeSecrets: boolean;
+  readonly maxUncommitted: number;
+  readonly retainDeliveredMs: number;
+  readonly retainDeadMs: number;
+  readonly pruneIntervalMs: number;
+  readonly pruneBatchSize: number;
 }
+
+const DAY = 24 * 60 * 60 * 1000;
 
 const KEYS = [
   "connection",
@@ -56,6 +77,10 @@ const KEYS = [
   "syncTimeoutMs",
   "statementTimeoutMs",
   "storeSecrets",
+  "maxUncommitted",
+  "retention",
+  "pruneIntervalMs",
+  "pruneBatchSize",
 ];
 
 export function resolvePostgresOptions(options: PostgresStoreOptions): ResolvedPostgresOptions {
@@ -71,6 +96,17 @@ export function resolvePostgresOptions(options: PostgresStoreOptions): ResolvedP
       'pass e.g. "attesta"',
     );
   const statementTimeoutMs = integer("statementTimeoutMs", options.statementTimeoutMs, 30_000);
+  const retention = options.retention;
+  if (retention !== undefined) {
+    if (retention === null || typeof retention !== "object")
+      throw invalidOption(
+        "PostgresStore retention",
+        "an object",
+        retention,
+        "pass e.g. { delivered: 86_400_000 }",
+      );
+    assertKnownKeys(retention, ["delivered", "dead"], "new PostgresStore(options).retention");
+  }
   return {
     config: {
       ...connectionConfig(options.connection),
@@ -82,6 +118,11 @@ export function resolvePostgresOptions(options: PostgresStoreOptions): ResolvedP
     pollIntervalMs: integer("pollIntervalMs", options.pollIntervalMs, 1000),
     syncTimeoutMs: integer("syncTimeoutMs", options.syncTimeoutMs, 10_000),
     storeSecrets: flag(options.storeSecrets),
+    maxUncommitted: integer("maxUncommitted", options.maxUncommitted, 100_000),
+    retainDeliveredMs: integer("retention.delivered", retention?.delivered, 7 * DAY, 0),
+    retainDeadMs: integer("retention.dead", retention?.dead, 30 * DAY, 0),
+    pruneIntervalMs: integer("pruneIntervalMs", options.pruneIntervalMs, 60_000),
+    pruneBatchSize: integer("pruneBatchSize", options.pruneBatchSize, 1000),
   };
 }
 
@@ -119,9 +160,14 @@ function flag(value: boolean | undefined): boolean {
   return value;
 }
 
-function integer(at: string, value: number | undefined, fallback: number): number {
+function integer(at: string, value: number | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw invalidOption(`PostgresStore ${at}`, "an integer ≥ 1", value, `pass e.g. ${fallback}`);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw invalidOption(
+      `PostgresStore ${at}`,
+      `an integer ≥ ${min}`,
+      value,
+      `pass e.g. ${fallback}`,
+    );
   return value;
 }

@@ -9,6 +9,7 @@
  */
 
 import type { DispatchableEvent } from "../dispatchable-event";
+import { lifecycleError, queryFailed } from "../errors";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -26,7 +27,6 @@ import type { EndpointWindow } from "./endpoint-window";
 import { killWaiting } from "./kill-waiting";
 import { type OpenPostgresStore, openPostgresStore } from "./open-postgres-store";
 import { PostgresInspector } from "./postgres-inspector";
-import { lifecycleError, queryFailed } from "./postgres-store-error";
 import {
   type PoolLike,
   type PostgresStoreOptions,
@@ -89,6 +89,9 @@ export class PostgresStore implements DeliveryStore {
 
   enqueue(endpointId: string, event: DispatchableEvent): DispatchableEvent | undefined {
     const open = this.require();
+    // While the database takes nothing, memory holds what waits for it, up to its bound.
+    const { commits } = open;
+    if (commits.failing && commits.uncommitted >= this.options.maxUncommitted) return event;
     const window = open.window(endpointId);
     const entry = freshEntry(open.context.mintId(), endpointId, event, window.nextOrder());
     open.buffer.insert(entry);
@@ -220,6 +223,16 @@ export class PostgresStore implements DeliveryStore {
       window.add(entry, now);
     } else if (window.owned) window.more = true;
     return true;
+  }
+
+  /** Whether commits fail at the moment (the database is down or refusing). */
+  get failing(): boolean {
+    return this.opened?.commits.failing ?? false;
+  }
+
+  /** New deliveries held in memory because the database has not taken them yet. */
+  get uncommitted(): number {
+    return this.opened?.commits.uncommitted ?? 0;
   }
 
   persisted(): Promise<void> {

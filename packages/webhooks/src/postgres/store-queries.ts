@@ -24,6 +24,7 @@ export interface StoreQueries {
   readonly list: string;
   readonly attemptsOf: string;
   readonly killWaiting: string;
+  readonly prune: string;
   readonly saveEndpoint: string;
   readonly removeEndpoint: string;
   readonly saveEndpointState: string;
@@ -98,6 +99,18 @@ ORDER BY delivery_id, attempt`,
 WHERE endpoint_id = $1 AND status = 'pending' AND NOT (id = ANY($2::uuid[]))
   AND ($5::bigint IS NULL OR created_at < $5)
 RETURNING ${ENTRY_COLUMNS}`,
+    // Settled rows past their retention ($1 delivered, $2 dead, epoch ms), at most $3 of
+    // each, with their attempts; rows another process is pruning are skipped, not waited for.
+    prune: `WITH delivered AS (
+  SELECT id FROM ${d} WHERE status = 'delivered' AND settled_at < $1 LIMIT $3
+  FOR UPDATE SKIP LOCKED
+), dead AS (
+  SELECT id FROM ${d} WHERE status = 'dead' AND settled_at < $2 LIMIT $3 FOR UPDATE SKIP LOCKED
+), gone AS (
+  DELETE FROM ${d} WHERE id IN (SELECT id FROM delivered UNION ALL SELECT id FROM dead)
+  RETURNING id
+), att AS (DELETE FROM ${s}.attempts WHERE delivery_id IN (SELECT id FROM gone))
+SELECT count(*)::int FROM gone`,
     saveEndpoint: `WITH w AS (
   INSERT INTO ${s}.endpoints (id, config, signed, disabled_reason, disabled_since, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6)

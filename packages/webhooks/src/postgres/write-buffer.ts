@@ -29,6 +29,11 @@ export class WriteBuffer {
   /** Ids settled here whose state is not committed yet: a refill must not bring them back. */
   readonly settling = new Set<string>();
 
+  /** New rows waiting for their first commit. */
+  get newRows(): number {
+    return this.inserts.size;
+  }
+
   get empty(): boolean {
     return (
       this.inserts.size === 0 &&

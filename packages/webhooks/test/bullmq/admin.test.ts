@@ -84,3 +84,54 @@ describe("WebhookQueues.admin", () => {
     expect(await delivered()).toBe(5);
   });
 });
+
+describe("WebhookQueues.admin past 1,000 jobs", () => {
+  it("pages every one of 1,200 dead letters by keyset, filters them, and counts them per minute", async () => {
+    const receiver = await startTestReceiver((_req, res) => res.writeHead(500).end());
+    const options = { connection: redis.url, prefix: redis.freshPrefix() };
+    const endpoints: DistributedEndpointConfig[] = ["billing", "audit"].map((id) => ({
+      id,
+      url: receiver.url,
+      retryCount: 0,
+      circuitBreaker: { consecutiveFailures: 100_000, minimumAttempts: 100_000 },
+    }));
+    await startWorkers(endpoints, options);
+    const { bus } = openProducer(endpoints, options);
+    const admin = openQueues(endpoints, options).admin();
+    const EVENTS = 600;
+    for (let i = 0; i < EVENTS; i++)
+      bus.emit({ type: i % 3 ? "denied" : "approved", data: sampleData("denied", i) });
+    await until(() => receiver.requests.length === EVENTS * 2, 60_000, 20);
+    const walk = async (query: Parameters<typeof admin.deliveries>[0]) => {
+      const seen: { id: string; settledAt: number }[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 50; page++) {
+        const result = await admin.deliveries({ ...query, ...(cursor ? { cursor } : {}) });
+        seen.push(...result.items.map((d) => ({ id: d.id, settledAt: d.settledAt ?? 0 })));
+        cursor = result.nextCursor;
+        if (cursor === undefined) break;
+      }
+      return seen;
+    };
+    await until(
+      async () => (await walk({ status: "dead", limit: 500 })).length === 1200,
+      30_000,
+      100,
+    );
+    const dead = await walk({ status: "dead", limit: 500 });
+    expect(new Set(dead.map((d) => d.id)).size).toBe(1200);
+    const times = dead.map((d) => d.settledAt);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    // Without a status: pending first (none left), then every settled job.
+    expect((await walk({ limit: 300 })).length).toBe(1200);
+    expect((await walk({ endpoints: ["audit"], event: "approved", limit: 50 })).length).toBe(200);
+    const minutes = await admin.stats({ since: Date.now() - 600_000, until: Date.now() + 1 });
+    expect(minutes.reduce((sum, m) => sum + m.failed, 0)).toBe(1200);
+    expect(
+      await admin.retry({ endpoints: ["audit"], event: "approved", status: "delivered" }),
+    ).toBe(0);
+    // Bulk actions reach every dead letter too, not a window of the newest.
+    expect(await admin.recover({ since: 0 })).toBe(1200);
+    await until(() => receiver.requests.length === EVENTS * 4, 60_000, 20);
+  });
+});
