@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { PostgresStoreError } from "../src/errors";
 import { PostgresStore } from "../src/postgres/postgres-store";
-import { PostgresStoreError } from "../src/postgres/postgres-store-error";
 import { DATABASE_URL, dropSchemas, freshSchema, query } from "./postgres/database";
 import { event, testContext } from "./support/store-contract";
 

@@ -3,13 +3,20 @@
  * throws (WebhookDeliveryError and its subclasses), what the dispatcher
  * refuses (DispatcherClosedError), what the connect-time address check
  * refuses (BlockedAddressError), and what the SQLite store refuses
- * (SqliteStoreError, SqliteStoreLockedError), and what a BullMQ worker
- * start that cannot reach Redis rejects with (RedisConnectError).
+ * (SqliteStoreError, SqliteStoreLockedError), what the PostgreSQL store
+ * refuses (PostgresStoreError), and what a BullMQ worker start that cannot
+ * reach Redis rejects with (RedisConnectError).
  *
  * @module
  */
 export { BlockedAddressError, isBlockedAddress } from "./blocked-address-error";
 export { DispatcherClosedError } from "./dispatcher-closed-error";
+export {
+  lifecycleError,
+  PostgresStoreError,
+  type PostgresStoreErrorCode,
+  queryFailed,
+} from "./postgres-store-error";
 export { RedisConnectError, type RedisConnectErrorCode } from "./redis-connect-error";
 export {
   closedError,

@@ -5,10 +5,11 @@
  *
  * @module
  */
+
+import { queryFailed } from "../errors";
 import type { DeliveryQuery, DeliveryRecord } from "../store/delivery-store";
 import type { DatabaseThread } from "./database-thread";
 import { attemptLogs, deliveryRecord } from "./delivery-rows";
-import { queryFailed } from "./postgres-store-error";
 import type { StoreQueries } from "./store-queries";
 
 export class DeliveryReads {

@@ -4,9 +4,10 @@
  *
  * @module
  */
+
+import { PostgresStoreError, queryFailed } from "../errors";
 import type { EndpointDisabledState, StoredEndpoint } from "../store/delivery-store";
 import type { DatabaseThread } from "./database-thread";
-import { PostgresStoreError, queryFailed } from "./postgres-store-error";
 import type { StoreQueries } from "./store-queries";
 
 export class EndpointConfigs {

@@ -5,8 +5,9 @@
  *
  * @module
  */
+
+export { PostgresStoreError, type PostgresStoreErrorCode } from "../errors";
 export { migrationSql } from "./migrations";
 export { PostgresInspector } from "./postgres-inspector";
 export { PostgresStore } from "./postgres-store";
-export { PostgresStoreError, type PostgresStoreErrorCode } from "./postgres-store-error";
 export type { PoolLike, PostgresStoreOptions } from "./postgres-store-options";

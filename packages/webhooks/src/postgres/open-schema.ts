@@ -3,6 +3,8 @@
  *
  * @module
  */
+
+import { PostgresStoreError } from "../errors";
 import type { DatabaseThread } from "./database-thread";
 import {
   metaExistsStatement,
@@ -10,7 +12,6 @@ import {
   PG_SCHEMA_VERSION,
   versionStatement,
 } from "./migrations";
-import { PostgresStoreError } from "./postgres-store-error";
 
 /** Runs the missing migrations; throws PostgresStoreError for a newer schema or no database. */
 export function openSchema(thread: DatabaseThread, schema: string): void {

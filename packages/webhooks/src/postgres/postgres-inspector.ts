@@ -8,10 +8,10 @@
  */
 import pg from "pg";
 import type { DeliveryAdmin } from "../admin/delivery-admin";
+import { queryFailed } from "../errors";
 import type { DeliveryQuery, DeliveryRecord, DeliveryStatus } from "../store/delivery-store";
 import { attemptLogs, deliveryRecord } from "./delivery-rows";
 import { createPostgresAdmin } from "./postgres-admin";
-import { queryFailed } from "./postgres-store-error";
 import { type StoreQueries, storeQueries } from "./store-queries";
 
 export class PostgresInspector {

@@ -9,6 +9,7 @@
  */
 
 import type { DispatchableEvent } from "../dispatchable-event";
+import { lifecycleError, queryFailed } from "../errors";
 import type {
   AttemptRecord,
   AttemptResult,
@@ -26,7 +27,6 @@ import type { EndpointWindow } from "./endpoint-window";
 import { killWaiting } from "./kill-waiting";
 import { type OpenPostgresStore, openPostgresStore } from "./open-postgres-store";
 import { PostgresInspector } from "./postgres-inspector";
-import { lifecycleError, queryFailed } from "./postgres-store-error";
 import {
   type PoolLike,
   type PostgresStoreOptions,
