@@ -13,9 +13,6 @@ const NOW_MS = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
 export const DELIVERY_COLUMNS =
   "id, endpoint_id, event, body, status, attempts, created_at, next_attempt_at, settled_at, dead_reason, content_type, headers::text";
 
-/** How many columns `DELIVERY_COLUMNS` names: a statement's further columns start there. */
-export const DELIVERY_COLUMN_COUNT = 12;
-
 export interface StoreQueries {
   readonly channel: string;
   readonly commit: string;
