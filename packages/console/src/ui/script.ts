@@ -148,7 +148,7 @@ async function redeliver() {
   if (!id || !(await confirmAction("Send delivery " + id + " again?"))) return;
   try {
     const result = await api("/deliveries/" + encodeURIComponent(id) + "/redeliver", { method: "POST", body: "{}" });
-    say(result.deferred ? "Redelivery requested: the dispatcher that owns the file sends it shortly." : "Redelivery queued.");
+    say(result.deferred ? "Redelivery requested: the process that delivers this endpoint sends it shortly." : "Redelivery queued.");
     for (let i = 0; i < 30; i++) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       if (state.detailId !== id) return;
