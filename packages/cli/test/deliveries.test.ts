@@ -13,6 +13,9 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EventBus } from "@attesta/events";
+import { WebhookDispatcher } from "@attesta/webhooks";
+import { SqliteStore } from "@attesta/webhooks/sqlite";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli";
 import { listDeliveries, runStoreApp, startRefusingReceiver } from "./support/store-app";
@@ -89,6 +92,43 @@ describe("attesta deliveries", () => {
     expect(await runApp(db, second.url, [], 3)).toMatchObject({ delivered: 3 });
     expect([...second.ids].sort()).toEqual([all[1].id, dead[0].id, dead[1].id].sort());
     expect(await listJson(db, "--status", "dead")).toHaveLength(0);
+  });
+
+  it("shows the content type and headers a format function set", async () => {
+    const db = join(dir, "formatted.db");
+    const hook = await startRefusingReceiver(true);
+    const bus = new EventBus();
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [
+        {
+          id: "audit",
+          url: hook.url,
+          format: (payload) => ({
+            body: `${payload.event} for the audit log`,
+            contentType: "text/plain; charset=utf-8",
+            headers: { "x-team": "payments" },
+          }),
+        },
+      ],
+      { store: new SqliteStore({ path: db }), logger: null },
+    );
+    bus.emit({
+      type: "denied",
+      data: { agent_id: "a", action_name: "drop", risk_score: 0.9, risk_level: "critical" },
+    });
+    await dispatcher.flush();
+    await dispatcher.close();
+    const [listed] = await listJson(db);
+    expect(listed).toMatchObject({
+      content_type: "text/plain; charset=utf-8",
+      headers: { "x-team": "payments" },
+      body: "DENIED for the audit log",
+    });
+    const shown = await runCli(["deliveries", "show", listed.id, "--db", db]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain("type        text/plain; charset=utf-8");
+    expect(shown.stdout).toContain("header      x-team: payments");
   });
 
   it("counts with --dry-run and filters recover by endpoint and time", async () => {

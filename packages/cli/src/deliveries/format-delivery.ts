@@ -61,6 +61,10 @@ export function formatDetails(record: DeliveryRecord, paint: Palette): string[] 
       `    #${attempt.attempt}  ${iso(attempt.startedAt)}  ${result.padEnd(12)} ${Math.round(attempt.durationMs)} ms${message}`,
     );
   }
+  // A format function may send its own content type and headers; the default is JSON.
+  lines.push(`  type        ${record.contentType ?? "application/json"}`);
+  for (const [name, value] of Object.entries(record.headers ?? {}))
+    lines.push(`  header      ${name}: ${value}`);
   lines.push(`  body (${formatSize(record.body.length)})`, `    ${decoder.decode(record.body)}`);
   return lines;
 }
@@ -85,6 +89,8 @@ export function deliveryJson(record: DeliveryRecord): Record<string, unknown> {
       error_kind: attempt.errorKind ?? null,
       error_message: attempt.errorMessage ?? null,
     })),
+    content_type: record.contentType ?? "application/json",
+    headers: record.headers ?? {},
     body: decoder.decode(record.body),
   };
 }

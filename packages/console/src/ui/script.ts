@@ -89,7 +89,7 @@ async function loadEndpoints() {
     toggle.disabled = !can("toggleEndpoints");
     toggle.addEventListener("click", () => toggleEndpoint(e));
     const rate = e.failureRate === undefined ? "" : Math.round(e.failureRate * 100) + "%";
-    rows.append(row([e.id, e.url, e.state + (e.disabledReason ? " (" + e.disabledReason + ")" : ""), e.circuit, rate, when(e.lastSuccessAt), e.pending, toggle]));
+    rows.append(row([e.id, e.url, e.state + (e.disabledReason ? " (" + e.disabledReason + (e.disabledReceiverCode ? ": " + e.disabledReceiverCode : "") + ")" : ""), e.circuit, rate, when(e.lastSuccessAt), e.pending, toggle]));
   }
   select.value = chosen;
 }

@@ -65,7 +65,7 @@ export function redeliverSql(schema: string, filter: AdminDeliveryFilter, channe
   UPDATE "${schema}".deliveries SET status = 'pending', series_start = attempts,
     next_attempt_at = ${now}, settled_at = NULL, dead_reason = NULL
   WHERE ${where.join(" AND ")} AND status <> 'pending'
-    AND dead_reason IS DISTINCT FROM 'unserializable'
+    AND coalesce(dead_reason, '') NOT IN ('unserializable', 'format_failed')
   RETURNING endpoint_id
 ), n AS (SELECT pg_notify(${notify}, 'i:' || e) FROM (SELECT DISTINCT endpoint_id AS e FROM u) AS x)
 SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM n)`,
@@ -107,7 +107,7 @@ export function endpointsSql(schema: string, limit: number, window: number): Sql
 )
 SELECT i.id, e.config, e.disabled_reason,
   (SELECT count(*) FROM ${s}.deliveries WHERE endpoint_id = i.id AND status = 'pending'),
-  h.attempts, h.failed, h.last_success
+  h.attempts, h.failed, h.last_success, e.disabled_code
 FROM ids AS i LEFT JOIN ${s}.endpoints AS e ON e.id = i.id LEFT JOIN health AS h ON h.endpoint_id = i.id
 ORDER BY i.id LIMIT $1`,
     values: [limit, window],

@@ -70,12 +70,13 @@ export function createPostgresAdmin(schema: PostgresAdminDeps): DeliveryAdmin {
     endpoints: async () =>
       (
         await schema.rows("read endpoints", endpointsSql(schema.schema, MAX_PAGE, HEALTH_WINDOW))
-      ).map(([id, config, disabledReason, pending, attempts, failed, lastSuccess]) =>
+      ).map(([id, config, disabledReason, pending, attempts, failed, lastSuccess, code]) =>
         storedEndpoint(
           {
             id: String(id),
             config: (config ?? undefined) as Record<string, unknown> | undefined,
             disabledReason: disabledReason === null ? null : String(disabledReason),
+            disabledCode: code === null || code === undefined ? null : String(code),
             pending: Number(pending),
           },
           {
