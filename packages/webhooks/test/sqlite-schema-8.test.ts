@@ -1,12 +1,6 @@
-/**
- * Schema 8 of a SqliteStore file: a delivery's own content type and headers
- * (format functions), and the chat service's code of an endpoint disabled as
- * gone. An older file is upgraded in place; real files, real receivers.
- */
-import { EventBus } from "@attesta/events";
-import { afterEach, describe, expect, it } from "vitest";
-import type { DispatcherEvents, FormatFunction, WebhookConfig } from "../src/index";
-import { dispatcherAdmin, WebhookDispatcher } from "../src/index";
+import { describe, expect, it } from "vitest";
+import type { FormatFunction, WebhookConfig } from "../src/index";
+import { dispatcherAdmin } from "../src/index";
 import { SqliteStore } from "../src/sqlite/index";
 import { SCHEMA_VERSION } from "../src/sqlite/migrations";
 import { writeOldFile } from "./sqlite/old-file";
@@ -14,31 +8,12 @@ import { openRaw } from "./sqlite/raw-database";
 import { tempDbPath } from "./sqlite/temp-file";
 import { ANSWERS, startChatReceiver } from "./support/chat-receiver";
 import { sampleData } from "./support/events";
+import { openStoreDispatcher } from "./support/store-dispatcher";
 import { startTestReceiver } from "./support/test-receiver";
-import { until, within } from "./support/until";
+import { until } from "./support/until";
 
-type Disabled = DispatcherEvents["endpoint.disabled"];
-
-const dispatchers: WebhookDispatcher[] = [];
-afterEach(async () => {
-  for (const dispatcher of dispatchers.splice(0)) await dispatcher.close({ deadlineMs: 0 });
-});
-
-function open(path: string, configs: WebhookConfig[]) {
-  const bus = new EventBus();
-  const dispatcher = new WebhookDispatcher(bus, configs, {
-    store: new SqliteStore({ path, pollIntervalMs: 50 }),
-    logger: null,
-  });
-  dispatchers.push(dispatcher);
-  const disabled: Disabled[] = [];
-  dispatcher.events.on("endpoint.disabled", ({ data }) => disabled.push(data));
-  const close = async () => {
-    dispatchers.splice(dispatchers.indexOf(dispatcher), 1);
-    return within(dispatcher.close({ deadlineMs: 2000 }), 5000, "close() still waiting");
-  };
-  return { bus, dispatcher, disabled, close };
-}
+const open = (path: string, configs: WebhookConfig[]) =>
+  openStoreDispatcher(new SqliteStore({ path, pollIntervalMs: 50 }), configs);
 
 function rows<T>(path: string, sql: string): T[] {
   const db = openRaw(path, { readonly: true });
