@@ -1,12 +1,11 @@
 import { EventBus } from "@attesta/events";
+import { startTestReceiver, until, within } from "@attesta/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import type { DeadLetter, WebhookConfig, WebhookDispatcherOptions } from "../src/index";
 import { SqliteStore } from "../src/sqlite/index";
 import { tempDbPath } from "./sqlite/temp-file";
 import { sampleData } from "./support/events";
-import { startTestReceiver } from "./support/test-receiver";
-import { until, within } from "./support/until";
 
 const dispatchers: WebhookDispatcher[] = [];
 afterEach(async () => {

@@ -5,13 +5,12 @@
  */
 import { createHmac } from "node:crypto";
 import { EVENT_TYPES, EventBus } from "@attesta/events";
+import { defer, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import type { DeadLetter, DeliveryAttempt, DispatcherEvents, WebhookConfig } from "../src/index";
 import { WebhookDispatcher } from "../src/index";
 import { ANSWERS, type Service, startChatReceiver } from "./support/chat-receiver";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { until } from "./support/until";
 
 type OperatorEvent = { type: string; data: DispatcherEvents[keyof DispatcherEvents] };
 

@@ -8,15 +8,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventBus } from "@attesta/events";
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import { dispatcherAdmin, redactUrl, WebhookDispatcher } from "../src/index";
 import { SqliteStore } from "../src/sqlite/index";
 import { ANSWERS, startChatReceiver } from "./support/chat-receiver";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
 import { installInMemoryOtel } from "./support/in-memory-otel";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 const { spans, collect } = installInMemoryOtel();
 

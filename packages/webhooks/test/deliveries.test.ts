@@ -1,4 +1,5 @@
 import { EventBus } from "@attesta/events";
+import { deadUrl, defer, type Responder, startTestReceiver } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import {
   type DeadLetter,
@@ -9,10 +10,7 @@ import {
   WebhookDispatcher,
   type WebhookDispatcherOptions,
 } from "../src/index";
-import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import { deadUrl, type Responder } from "./support/receiver";
-import { startTestReceiver } from "./support/test-receiver";
 
 const fast = { retryBaseDelayMs: 5, retryMaxDelayMs: 20 } satisfies Partial<WebhookConfig>;
 

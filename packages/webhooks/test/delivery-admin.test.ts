@@ -1,4 +1,6 @@
 import { EventBus } from "@attesta/events";
+import type { Responder } from "@attesta/test-support";
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import { type DeliveryAdmin, dispatcherAdmin, WebhookDispatcher } from "../src/index";
 import { PostgresStore } from "../src/postgres/index";
@@ -6,11 +8,7 @@ import { SqliteStore } from "../src/sqlite/index";
 import type { DeliveryStore } from "../src/store/delivery-store";
 import { DATABASE_URL, dropSchemas, freshSchema } from "./postgres/database";
 import { tempDbPath } from "./sqlite/temp-file";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import type { Responder } from "./support/receiver";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 const fast = {
   retryCount: 0,

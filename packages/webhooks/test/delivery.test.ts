@@ -1,12 +1,11 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { EVENT_TYPES, EventBus, EventType } from "@attesta/events";
+import { defer, startTestReceiver } from "@attesta/test-support";
 import { verifySignature } from "@attesta/verify";
 import { describe, expect, it } from "vitest";
 import { type DeliveryAttempt, WebhookDispatcher } from "../src/index";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { startTestReceiver } from "./support/test-receiver";
 
 const { version } = JSON.parse(
   readFileSync(new URL("../package.json", import.meta.url), "utf8"),

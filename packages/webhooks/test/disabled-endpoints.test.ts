@@ -1,11 +1,9 @@
 import { EventBus } from "@attesta/events";
+import type { Responder } from "@attesta/test-support";
+import { defer, startTestReceiver, until, within } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import { type DeadLetter, type WebhookConfig, WebhookDispatcher } from "../src/index";
-import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import type { Responder } from "./support/receiver";
-import { startTestReceiver } from "./support/test-receiver";
-import { until, within } from "./support/until";
 
 // `within`: a flush() or close() that never settles, the bug this file guards, fails instead of hanging.
 async function setup(responder: Responder, configs: (url: string) => WebhookConfig[]) {

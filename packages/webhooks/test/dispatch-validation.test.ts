@@ -1,10 +1,10 @@
 import { EventBus } from "@attesta/events";
+import { startTestReceiver } from "@attesta/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import { SqliteStore } from "../src/sqlite/index";
 import { tempDbPath } from "./sqlite/temp-file";
 import { sampleData } from "./support/events";
-import { startTestReceiver } from "./support/test-receiver";
 
 const dispatchers: WebhookDispatcher[] = [];
 afterEach(async () => {

@@ -6,9 +6,8 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { defer, startTestReceiver } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
-import { defer } from "./support/cleanup";
-import { startTestReceiver } from "./support/test-receiver";
 
 const run = fileURLToPath(new URL("./fixtures/fd-limit-run.mjs", import.meta.url));
 

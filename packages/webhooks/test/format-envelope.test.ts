@@ -8,6 +8,7 @@
  */
 import { createHmac } from "node:crypto";
 import { EventBus } from "@attesta/events";
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import type { DeadLetter, DeliveryStore, FormatFunction, WebhookConfig } from "../src/index";
 import { WebhookDispatcher } from "../src/index";
@@ -15,10 +16,7 @@ import { PostgresStore } from "../src/postgres/index";
 import { SqliteStore } from "../src/sqlite/index";
 import { DATABASE_URL, dropSchemas, freshSchema } from "./postgres/database";
 import { tempDbPath } from "./sqlite/temp-file";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 afterAll(dropSchemas);
 

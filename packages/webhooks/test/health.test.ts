@@ -1,4 +1,6 @@
 import { EventBus } from "@attesta/events";
+import type { Responder } from "@attesta/test-support";
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import {
   type DeadLetter,
@@ -6,11 +8,7 @@ import {
   WebhookDispatcher,
   WebhookResponseError,
 } from "../src/index";
-import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import type { Responder } from "./support/receiver";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 type Seen = { name: keyof DispatcherEvents; data: Record<string, unknown> };
 

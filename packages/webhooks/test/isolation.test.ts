@@ -1,10 +1,8 @@
 import { EventBus } from "@attesta/events";
+import { deadUrl, startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import { type DeadLetter, WebhookDispatcher } from "../src/index";
 import { sampleData, tagOf } from "./support/events";
-import { deadUrl } from "./support/receiver";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 describe("several endpoints", () => {
   it("delivers to healthy endpoints while one refuses connections and another hangs", async () => {

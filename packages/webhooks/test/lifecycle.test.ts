@@ -1,5 +1,7 @@
 import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
 import { EventBus } from "@attesta/events";
+import type { Responder } from "@attesta/test-support";
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import {
   type DeadLetter,
@@ -7,11 +9,7 @@ import {
   type DroppedEvent,
   WebhookDispatcher,
 } from "../src/index";
-import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import type { Responder } from "./support/receiver";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 const slowOk: Responder = (_req, res) => {
   setTimeout(() => res.writeHead(200).end(), 5);

@@ -1,4 +1,5 @@
 import { EventBus } from "@attesta/events";
+import { defer, startTestReceiver } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import {
   BlockedAddressError,
@@ -8,10 +9,8 @@ import {
   WebhookDispatcher,
   type WebhookDispatcherOptions,
 } from "../src/index";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
 import { type SocketTally, startSocketCounter } from "./support/socket-counter";
-import { startTestReceiver } from "./support/test-receiver";
 
 function dispatcherWith(options: WebhookDispatcherOptions) {
   const bus = new EventBus();

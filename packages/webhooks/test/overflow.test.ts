@@ -1,9 +1,8 @@
 import { EventBus } from "@attesta/events";
+import { defer, startTestReceiver } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import { type DroppedEvent, toWebhookPayload, WebhookDispatcher } from "../src/index";
-import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import { startTestReceiver } from "./support/test-receiver";
 
 /** A receiver that holds every response until the test releases them. */
 async function gatedReceiver() {

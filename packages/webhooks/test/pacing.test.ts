@@ -1,4 +1,6 @@
 import { EventBus } from "@attesta/events";
+import type { Responder } from "@attesta/test-support";
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import {
   type DeliveryAttempt,
@@ -6,11 +8,7 @@ import {
   type WebhookConfig,
   WebhookDispatcher,
 } from "../src/index";
-import { defer } from "./support/cleanup";
 import { sampleData, tagOf } from "./support/events";
-import type { Responder } from "./support/receiver";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 async function setup(responder: Responder, config: Partial<WebhookConfig>) {
   const receiver = await startTestReceiver(responder);

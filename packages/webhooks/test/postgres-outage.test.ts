@@ -1,3 +1,4 @@
+import { until } from "@attesta/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { PostgresStore } from "../src/postgres/postgres-store";
 import { query } from "./postgres/database";
@@ -7,7 +8,6 @@ import {
   startPrivateCluster,
 } from "./postgres/private-cluster";
 import { event, testContext } from "./support/store-contract";
-import { until } from "./support/until";
 
 const bin = serverBinaries();
 let cluster: PrivateCluster | undefined;

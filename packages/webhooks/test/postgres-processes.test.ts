@@ -1,3 +1,4 @@
+import { until } from "@attesta/test-support";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DATABASE_URL, dropSchemas, freshSchema, query } from "./postgres/database";
 import {
@@ -6,7 +7,6 @@ import {
   startRecordingReceiver,
   startStoreProcess,
 } from "./postgres/processes";
-import { until } from "./support/until";
 
 const ENDPOINTS = ["e0", "e1", "e2"];
 const running: StoreProcess[] = [];

@@ -1,3 +1,4 @@
+import { until } from "@attesta/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type PrivateCluster,
@@ -10,7 +11,6 @@ import {
   startRecordingReceiver,
   startStoreProcess,
 } from "./postgres/processes";
-import { until } from "./support/until";
 
 const bin = serverBinaries();
 const running: StoreProcess[] = [];

@@ -4,6 +4,7 @@
  * schema is upgraded in place; real PostgreSQL, real receivers.
  */
 import { randomUUID } from "node:crypto";
+import { startTestReceiver, until } from "@attesta/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import type { WebhookConfig } from "../src/index";
 import { PostgresStore } from "../src/postgres/index";
@@ -12,8 +13,6 @@ import { DATABASE_URL, dropSchemas, freshSchema, query } from "./postgres/databa
 import { ANSWERS, startChatReceiver } from "./support/chat-receiver";
 import { sampleData } from "./support/events";
 import { openStoreDispatcher } from "./support/store-dispatcher";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 afterAll(dropSchemas);
 

@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { startTestReceiver, until } from "@attesta/test-support";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DATABASE_URL, dropSchemas, freshSchema, query } from "./postgres/database";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 const script = fileURLToPath(new URL("./postgres/endpoint-process.mjs", import.meta.url));
 const children: ChildProcess[] = [];

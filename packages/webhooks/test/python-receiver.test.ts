@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { EventBus } from "@attesta/events";
+import { defer } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import { type DeadLetter, WebhookDispatcher } from "../src/index";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
 
 const script = fileURLToPath(new URL("./support/python_receiver.py", import.meta.url));

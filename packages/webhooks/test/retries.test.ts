@@ -1,4 +1,5 @@
 import { EventBus } from "@attesta/events";
+import { deadUrl, defer, type Responder, startTestReceiver } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import {
   type DeadLetter,
@@ -9,10 +10,7 @@ import {
   WebhookResponseError,
   WebhookTimeoutError,
 } from "../src/index";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { deadUrl, type Responder } from "./support/receiver";
-import { startTestReceiver } from "./support/test-receiver";
 
 // No floors on the waits: these tests are about which failures are retried, not about pacing.
 const fast = {

@@ -1,12 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { EventBus, EventType } from "@attesta/events";
+import { defer, ok, type Responder, startTestReceiver } from "@attesta/test-support";
 import { verifySignature, verifyStandardWebhook } from "@attesta/verify";
 import { describe, expect, it } from "vitest";
 import { type WebhookConfig, WebhookDispatcher } from "../src/index";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { ok, type Responder } from "./support/receiver";
-import { startTestReceiver } from "./support/test-receiver";
 
 const whsec = (): string => `whsec_${randomBytes(24).toString("base64")}`;
 

@@ -1,4 +1,5 @@
 import { EventBus } from "@attesta/events";
+import { defer, startTestReceiver } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import {
   type DeadLetter,
@@ -6,9 +7,7 @@ import {
   WebhookDispatcher,
   type WebhookLogger,
 } from "../src/index";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { startTestReceiver } from "./support/test-receiver";
 
 function capturingLogger() {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];

@@ -2,10 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { startTestReceiver, until } from "@attesta/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempDbPath } from "./sqlite/temp-file";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 const dist = fileURLToPath(new URL("../dist/sqlite/index.js", import.meta.url));
 if (!existsSync(dist))

@@ -2,12 +2,11 @@ import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { startTestReceiver, within } from "@attesta/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStore } from "../src/sqlite/index";
 import { tempDbPath } from "./sqlite/temp-file";
 import { parseTagged, startNode } from "./support/child-process";
-import { startTestReceiver } from "./support/test-receiver";
-import { within } from "./support/until";
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 if (!existsSync(here("../dist/sqlite/index.js")))

@@ -1,4 +1,5 @@
 import { EventBus } from "@attesta/events";
+import { startTestReceiver, until, within } from "@attesta/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import type { DispatcherEvents } from "../src/index";
@@ -9,8 +10,6 @@ import { writeOldFile } from "./sqlite/old-file";
 import { openRaw } from "./sqlite/raw-database";
 import { tempDbPath } from "./sqlite/temp-file";
 import { sampleData, tagOf } from "./support/events";
-import { startTestReceiver } from "./support/test-receiver";
-import { until, within } from "./support/until";
 
 const dispatchers: WebhookDispatcher[] = [];
 afterEach(async () => {

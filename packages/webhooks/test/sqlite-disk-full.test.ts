@@ -3,13 +3,12 @@ import { closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventBus } from "@attesta/events";
+import { startTestReceiver, until, within } from "@attesta/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import type { DispatcherEvents } from "../src/index";
 import { SqliteStore, SqliteStoreError } from "../src/sqlite/index";
 import { sampleData, tagOf } from "./support/events";
-import { startTestReceiver } from "./support/test-receiver";
-import { until, within } from "./support/until";
 
 /** A small tmpfs of its own, so the disk really fills up; needs root (CI runs as root). */
 function mountSmallDisk(sizeMiB: number): string | undefined {

@@ -1,15 +1,14 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { EventBus } from "@attesta/events";
+import type { Receiver } from "@attesta/test-support";
+import { startTestReceiver, until } from "@attesta/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import { SqliteStore, SqliteStoreLockedError } from "../src/sqlite/index";
 import type { WebhookConfig } from "../src/types";
 import { tempDbPath } from "./sqlite/temp-file";
 import { sampleData } from "./support/events";
-import type { Receiver } from "./support/receiver";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 const dispatchers: WebhookDispatcher[] = [];
 afterEach(async () => {

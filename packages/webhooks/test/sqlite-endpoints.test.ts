@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { EventBus } from "@attesta/events";
+import { startTestReceiver, until } from "@attesta/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import { SqliteStore } from "../src/sqlite/index";
@@ -14,8 +15,6 @@ import { openRaw } from "./sqlite/raw-database";
 import { tempDbPath } from "./sqlite/temp-file";
 import { parseTagged as parse, startNode } from "./support/child-process";
 import { sampleData } from "./support/events";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 if (!existsSync(here("../dist/sqlite/index.js")))

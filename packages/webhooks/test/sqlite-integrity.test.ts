@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { EventBus } from "@attesta/events";
+import { startTestReceiver, until, within } from "@attesta/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import type { DispatcherEvents } from "../src/index";
@@ -7,8 +8,6 @@ import { SqliteStore, SqliteStoreError } from "../src/sqlite/index";
 import { openRaw } from "./sqlite/raw-database";
 import { tempDbPath } from "./sqlite/temp-file";
 import { sampleData } from "./support/events";
-import { startTestReceiver } from "./support/test-receiver";
-import { until, within } from "./support/until";
 
 const dispatchers: WebhookDispatcher[] = [];
 afterEach(async () => {

@@ -1,13 +1,10 @@
 import { EventBus } from "@attesta/events";
+import { deadUrl, defer, startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
 import { SqliteStore } from "../src/sqlite/index";
 import { tempDbPath } from "./sqlite/temp-file";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
-import { deadUrl } from "./support/receiver";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 const EVENTS = 50_000;
 

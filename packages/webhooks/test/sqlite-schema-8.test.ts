@@ -1,3 +1,4 @@
+import { startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import type { FormatFunction, WebhookConfig } from "../src/index";
 import { dispatcherAdmin } from "../src/index";
@@ -9,8 +10,6 @@ import { tempDbPath } from "./sqlite/temp-file";
 import { ANSWERS, startChatReceiver } from "./support/chat-receiver";
 import { sampleData } from "./support/events";
 import { openStoreDispatcher } from "./support/store-dispatcher";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 const open = (path: string, configs: WebhookConfig[]) =>
   openStoreDispatcher(new SqliteStore({ path, pollIntervalMs: 50 }), configs);

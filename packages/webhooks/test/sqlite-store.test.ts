@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { until } from "@attesta/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   SqliteStore,
@@ -11,7 +12,6 @@ import type { DeliveryStore } from "../src/store/delivery-store";
 import { openRaw, type SqliteDatabase } from "./sqlite/raw-database";
 import { tempDbPath } from "./sqlite/temp-file";
 import { attempt, describeStoreContract, event, testContext } from "./support/store-contract";
-import { until } from "./support/until";
 
 describeStoreContract("SqliteStore", {
   create: () => new SqliteStore({ path: tempDbPath() }),

@@ -1,4 +1,5 @@
 import { EventBus } from "@attesta/events";
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { verifySignature } from "@attesta/verify";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/dispatcher/webhook-dispatcher";
@@ -6,11 +7,8 @@ import { toWebhookPayload } from "../src/router/to-webhook-payload";
 import { SqliteStore, type SqliteStoreOptions } from "../src/sqlite/index";
 import type { DeliveryStore, StoreWarning } from "../src/store/delivery-store";
 import { tempDbPath } from "./sqlite/temp-file";
-import { defer } from "./support/cleanup";
 import { sampleData } from "./support/events";
 import { attempt, event, type TestContext, testContext } from "./support/store-contract";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 const stores: DeliveryStore[] = [];
 afterEach(async () => {

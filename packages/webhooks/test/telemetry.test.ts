@@ -5,14 +5,11 @@
 
 import type { ServerResponse } from "node:http";
 import { EventBus } from "@attesta/events";
+import { deadUrl, defer, startTestReceiver, until } from "@attesta/test-support";
 import { SpanKind } from "@opentelemetry/api";
 import { beforeEach, describe, expect, it } from "vitest";
 import { WebhookDispatcher } from "../src/index";
-import { defer } from "./support/cleanup";
 import { installInMemoryOtel } from "./support/in-memory-otel";
-import { deadUrl } from "./support/receiver";
-import { startTestReceiver } from "./support/test-receiver";
-import { until } from "./support/until";
 
 const { spans, collect: collectAll } = installInMemoryOtel({ propagate: true });
 beforeEach(() => spans.reset());

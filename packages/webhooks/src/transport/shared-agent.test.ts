@@ -1,12 +1,11 @@
+import { defer, until } from "@attesta/test-support";
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
-import { defer } from "../../test/support/cleanup";
 import {
   type SocketCountingServer,
   type SocketTally,
   startSocketCounter,
 } from "../../test/support/socket-counter";
-import { until } from "../../test/support/until";
 import { SharedAgent, type SharedAgentOptions } from "./shared-agent";
 
 async function servers(

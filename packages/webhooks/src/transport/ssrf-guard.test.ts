@@ -1,9 +1,8 @@
 import type { LookupAddress } from "node:dns";
+import { defer, until } from "@attesta/test-support";
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
-import { defer } from "../../test/support/cleanup";
 import { type SocketCountingServer, startSocketCounter } from "../../test/support/socket-counter";
-import { until } from "../../test/support/until";
 import { BlockedAddressError, isBlockedAddress } from "../errors";
 import type { ResolveAll } from "./guarded-lookup";
 import { SharedAgent, type SharedAgentOptions } from "./shared-agent";

@@ -1,10 +1,8 @@
+import type { Responder } from "@attesta/test-support";
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import { type DistributedEndpointConfig, WebhookQueues } from "../../src/bullmq/index";
-import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
-import type { Responder } from "../support/receiver";
-import { startTestReceiver } from "../support/test-receiver";
-import { until } from "../support/until";
 import { openProducer, openQueues, startWorkers } from "./support/distributed";
 import { useSharedRedis } from "./support/redis-fixture";
 

@@ -5,6 +5,7 @@
  */
 import { createHmac } from "node:crypto";
 import { EventBus } from "@attesta/events";
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import {
   type DistributedEndpointConfig,
@@ -14,10 +15,7 @@ import {
 } from "../../src/bullmq/index";
 import type { DeadLetter, DeliveryAttempt } from "../../src/index";
 import { ANSWERS, startChatReceiver } from "../support/chat-receiver";
-import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
-import { startTestReceiver } from "../support/test-receiver";
-import { until } from "../support/until";
 import { useSharedRedis } from "./support/redis-fixture";
 
 const redis = await useSharedRedis();

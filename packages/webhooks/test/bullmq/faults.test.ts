@@ -1,4 +1,6 @@
 import { EventBus } from "@attesta/events";
+import type { ReceivedRequest, Responder } from "@attesta/test-support";
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import {
   type DistributedEndpointConfig,
@@ -6,11 +8,7 @@ import {
   WebhookProducer,
   WebhookQueues,
 } from "../../src/bullmq/index";
-import { defer } from "../support/cleanup";
 import { sampleData, tagOf } from "../support/events";
-import type { ReceivedRequest, Responder } from "../support/receiver";
-import { startTestReceiver } from "../support/test-receiver";
-import { until } from "../support/until";
 import { openProducer } from "./support/distributed";
 import { startPrivateRedis } from "./support/redis";
 import { useSharedRedis } from "./support/redis-fixture";

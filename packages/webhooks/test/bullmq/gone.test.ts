@@ -4,6 +4,8 @@
  * or the chat service's code), which every process's admin then reports.
  * Real Redis, two worker sets, a local Slack stand-in.
  */
+
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import {
   type DistributedEndpointConfig,
@@ -12,10 +14,7 @@ import {
 } from "../../src/bullmq/index";
 import type { DeadLetter, DispatcherEvents } from "../../src/index";
 import { ANSWERS, startChatReceiver } from "../support/chat-receiver";
-import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
-import { startTestReceiver } from "../support/test-receiver";
-import { until } from "../support/until";
 import { openProducer, openQueues } from "./support/distributed";
 import { useSharedRedis } from "./support/redis-fixture";
 

@@ -1,8 +1,7 @@
+import { startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import type { DistributedEndpointConfig } from "../../src/bullmq/index";
 import { sampleData } from "../support/events";
-import { startTestReceiver } from "../support/test-receiver";
-import { until } from "../support/until";
 import { openProducer, openQueues, startWorkers } from "./support/distributed";
 import { useSharedRedis } from "./support/redis-fixture";
 

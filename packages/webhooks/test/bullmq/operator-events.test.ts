@@ -1,4 +1,6 @@
 import { EventBus } from "@attesta/events";
+import type { Responder } from "@attesta/test-support";
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type DistributedEndpointConfig,
@@ -6,11 +8,7 @@ import {
   WebhookProducer,
 } from "../../src/bullmq/index";
 import type { DeliveryAttempt, DispatcherEvents } from "../../src/index";
-import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
-import type { Responder } from "../support/receiver";
-import { startTestReceiver } from "../support/test-receiver";
-import { until } from "../support/until";
 import { deletePrefix, sharedRedis, uniquePrefix } from "./support/redis";
 
 const redis = await sharedRedis();

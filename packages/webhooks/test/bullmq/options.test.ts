@@ -1,4 +1,6 @@
 import { EventBus } from "@attesta/events";
+import type { Responder } from "@attesta/test-support";
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import {
   type DistributedEndpointConfig,
@@ -8,11 +10,7 @@ import {
   type WebhookWorkersOptions,
 } from "../../src/bullmq/index";
 import type { DeadLetter } from "../../src/index";
-import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
-import type { Responder } from "../support/receiver";
-import { startTestReceiver } from "../support/test-receiver";
-import { until } from "../support/until";
 import { openProducer, openQueues } from "./support/distributed";
 import { useSharedRedis } from "./support/redis-fixture";
 

@@ -1,9 +1,8 @@
 import { EventBus } from "@attesta/events";
+import { defer, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
 import { WebhookProducer } from "../../src/bullmq/index";
-import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
-import { until } from "../support/until";
 import { freePort, startPrivateRedis } from "./support/redis";
 
 const ENDPOINT = { id: "owed", url: "http://127.0.0.1:9/hook" };

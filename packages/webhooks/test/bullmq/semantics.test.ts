@@ -1,4 +1,6 @@
 import { EventBus } from "@attesta/events";
+import type { Responder } from "@attesta/test-support";
+import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { verifySignature } from "@attesta/verify";
 import { describe, expect, it } from "vitest";
 import {
@@ -8,11 +10,7 @@ import {
   WebhookQueues,
 } from "../../src/bullmq/index";
 import type { DeadLetter, DeliveryAttempt } from "../../src/index";
-import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
-import type { Responder } from "../support/receiver";
-import { startTestReceiver } from "../support/test-receiver";
-import { until } from "../support/until";
 import { useSharedRedis } from "./support/redis-fixture";
 
 const redis = await useSharedRedis();

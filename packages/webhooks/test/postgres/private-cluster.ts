@@ -25,6 +25,7 @@ export function serverBinaries(): string | undefined {
   }
 }
 
+// A port finder for the private PostgreSQL, not an HTTP receiver: it closes before anything connects.
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { startTestReceiver } from "../support/test-receiver";
+import { startTestReceiver } from "@attesta/test-support";
 
 const script = fileURLToPath(new URL("./store-process.mjs", import.meta.url));
 

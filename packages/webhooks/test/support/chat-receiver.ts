@@ -7,9 +7,9 @@
  * @module
  */
 import type { ServerResponse } from "node:http";
+import type { Receiver } from "@attesta/test-support";
+import { startTestReceiver } from "@attesta/test-support";
 import { CONTRACTS } from "./chat-contracts";
-import type { Receiver } from "./receiver";
-import { startTestReceiver } from "./test-receiver";
 
 export type Service = keyof typeof CONTRACTS;
 

@@ -1,6 +1,7 @@
 /**
  * A real HTTP server on 127.0.0.1 that counts the sockets open to it, now
- * and at most, for the connection tests.
+ * and at most, for the connection tests. Its own server, not startTestReceiver:
+ * it counts connections, which the receiver neither sees nor should.
  *
  * @module
  */

@@ -6,10 +6,10 @@
  * @module
  */
 import { EventBus } from "@attesta/events";
+import { within } from "@attesta/test-support";
 import { afterEach } from "vitest";
 import type { DeliveryStore, DispatcherEvents, WebhookConfig } from "../../src/index";
 import { WebhookDispatcher } from "../../src/index";
-import { within } from "./until";
 
 const open: WebhookDispatcher[] = [];
 afterEach(async () => {

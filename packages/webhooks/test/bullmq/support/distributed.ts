@@ -5,6 +5,7 @@
  * @module
  */
 import { EventBus } from "@attesta/events";
+import { defer } from "@attesta/test-support";
 import {
   type DistributedEndpointConfig,
   startWebhookWorkers,
@@ -12,7 +13,6 @@ import {
   WebhookQueues,
   type WebhookWorkers,
 } from "../../../src/bullmq/index";
-import { defer } from "../../support/cleanup";
 
 export interface RedisPlace {
   readonly connection: string;

@@ -11,8 +11,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { until } from "@attesta/test-support";
 import { Redis } from "ioredis";
-import { until } from "../../support/until";
 
 /** Whether something at host:port answers PING with PONG within `timeoutMs`. */
 export function ping(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
@@ -29,6 +29,7 @@ export function ping(host: string, port: number, timeoutMs = 1000): Promise<bool
   });
 }
 
+// A port finder for a private redis-server, not an HTTP receiver: it closes before anything connects.
 export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, "127.0.0.1");
