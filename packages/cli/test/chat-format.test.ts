@@ -3,37 +3,19 @@
  * dispatcher endpoint with that format sends, printed (`--dry-run`) or sent;
  * a hook URL whose path is its credential is never printed.
  */
-import { once } from "node:events";
-import { createServer, type Server } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { startTestReceiver } from "@attesta/test-support";
+import { describe, expect, it } from "vitest";
 import { slackProblems, teamsProblems } from "../../webhooks/test/support/chat-contracts";
 import { runCli } from "./support/cli";
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
-});
-
 /** A Slack stand-in at a hook path: checks Slack's contract, answers 200 ok or 400 invalid_payload. */
 async function slackHook() {
-  const bodies: unknown[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
-      bodies.push(body);
-      const ok = slackProblems(body).length === 0;
-      res
-        .writeHead(ok ? 200 : 400, { "content-type": "text/html" })
-        .end(ok ? "ok" : "invalid_payload");
-    });
-  });
-  servers.push(server);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/services/T9SECRET/B9SECRET/cSECRETc`, bodies };
+  return startTestReceiver((req, res) => {
+    const ok = slackProblems(JSON.parse(req.body.toString("utf8"))).length === 0;
+    res
+      .writeHead(ok ? 200 : 400, { "content-type": "text/html" })
+      .end(ok ? "ok" : "invalid_payload");
+  }, "/services/T9SECRET/B9SECRET/cSECRETc");
 }
 
 describe("--format", () => {
@@ -66,7 +48,7 @@ describe("--format", () => {
       "--json",
     ]);
     expect(triggered.code, triggered.stderr).toBe(0);
-    expect(hook.bodies).toHaveLength(3);
+    expect(hook.requests).toHaveLength(3);
     const output = sent.stdout + sent.stderr + triggered.stdout + triggered.stderr;
     for (const secret of ["T9SECRET", "B9SECRET", "cSECRETc"]) expect(output).not.toContain(secret);
     expect(output).toMatch(/http:\/\/127\.0\.0\.1:\d+\/…#[0-9a-f]{8}/);

@@ -6,10 +6,10 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { createServer, type Server } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EventBus, type VerdictData } from "@attesta/events";
+import { startTestReceiver } from "@attesta/test-support";
 import { startWebhookWorkers, WebhookProducer } from "@attesta/webhooks/bullmq";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -37,28 +37,19 @@ afterAll(async () => {
   await once(cleanup, "close");
 });
 
-const servers: Server[] = [];
 const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
 });
 
 /** Refuses DENIED with 422 (dead at once) until `state.acceptAll`. */
 async function receiver() {
-  const state = { acceptAll: false, received: 0 };
-  const server = createServer((req, res) => {
-    state.received++;
+  const state = { acceptAll: false };
+  const { url } = await startTestReceiver((req, res) => {
     const refuse = !state.acceptAll && req.headers["x-attesta-event"] === "denied";
-    req.resume().on("end", () => res.writeHead(refuse ? 422 : 204).end());
-  });
-  servers.push(server);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`, state };
+    res.writeHead(refuse ? 422 : 204).end();
+  }, "/hooks");
+  return { url, state };
 }
 
 /** The fixture app on the schema: emits `events`, waits for `wait` deliveries, closes. */

@@ -3,7 +3,6 @@
  * dispatcher in another process, and redeliveries it carries out.
  */
 
-import { once } from "node:events";
 import {
   closeSync,
   mkdtempSync,
@@ -13,10 +12,10 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventBus } from "@attesta/events";
+import { startTestReceiver } from "@attesta/test-support";
 import { WebhookDispatcher } from "@attesta/webhooks";
 import { SqliteStore } from "@attesta/webhooks/sqlite";
 import { afterAll, describe, expect, it } from "vitest";
@@ -137,16 +136,14 @@ describe("attesta deliveries", () => {
   it("says why a disabled endpoint's deliveries wait, with a chat service's gone code", async () => {
     const db = join(dir, "gone.db");
     // A Slack stand-in whose channel was archived: 410 with Slack's code as the body.
-    const slack = createServer((req, res) => {
-      req.resume().on("end", () => res.writeHead(410).end("channel_is_archived"));
-    });
-    slack.listen(0, "127.0.0.1");
-    await once(slack, "listening");
-    const port = (slack.address() as { port: number }).port;
+    const slack = await startTestReceiver(
+      (_req, res) => res.writeHead(410).end("channel_is_archived"),
+      "/services/T1/B1/x",
+    );
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(
       bus,
-      [{ id: "alerts", url: `http://127.0.0.1:${port}/services/T1/B1/x`, format: "slack" }],
+      [{ id: "alerts", url: slack.url, format: "slack" }],
       { store: new SqliteStore({ path: db }), logger: null },
     );
     const emit = () =>
@@ -158,8 +155,6 @@ describe("attesta deliveries", () => {
     await dispatcher.flush();
     emit();
     await dispatcher.close();
-    slack.closeAllConnections();
-    slack.close();
     const table = await runCli(["deliveries", "list", "--db", db]);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toContain("endpoint alerts is disabled (gone: channel_is_archived)");

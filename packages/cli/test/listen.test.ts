@@ -4,30 +4,24 @@
  */
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EVENT_TYPES, EventBus } from "@attesta/events";
+import { deadUrl, defer } from "@attesta/test-support";
 import { verifyAttesta } from "@attesta/verify/express";
 import { WebhookDispatcher } from "@attesta/webhooks";
 import express from "express";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runCli, startListen } from "./support/cli";
 
 const SECRET = "whsec_listen_test";
 const dir = mkdtempSync(join(tmpdir(), "attesta-listen-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
-
-/** A real Express app guarded by verifyAttesta, as the app under development. */
+/**
+ * A real Express app guarded by verifyAttesta, as the app under development.
+ * Its own server, not startTestReceiver: the Express app itself is under test.
+ */
 async function startApp() {
   const received: string[] = [];
   const app = express();
@@ -36,7 +30,10 @@ async function startApp() {
     res.status(200).json({ stored: req.attesta!.event });
   });
   const server = app.listen(0, "127.0.0.1");
-  servers.push(server);
+  defer(() => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
   await once(server, "listening");
   const { port } = server.address() as { port: number };
   return { url: `http://127.0.0.1:${port}/webhooks/attesta`, received };
@@ -139,23 +136,15 @@ describe("attesta listen", () => {
   });
 
   it("answers 502 and says so when the forward target is down", async () => {
-    const probe = createServer().listen(0, "127.0.0.1");
-    await once(probe, "listening");
-    const { port } = probe.address() as { port: number };
-    await new Promise((resolve) => probe.close(resolve));
-    const listener = await startListen([
-      "--secret",
-      SECRET,
-      "--forward-to",
-      `http://127.0.0.1:${port}/`,
-    ]);
+    const down = `${new URL(await deadUrl()).origin}/`;
+    const listener = await startListen(["--secret", SECRET, "--forward-to", down]);
     const sent = await runCli(["send", "approved", "--url", listener.url, "--secret", SECRET]);
     expect(sent.code).toBe(1);
     expect(sent.stdout).toContain("→ 502 Bad Gateway");
     expect(await listener.delivery(1)).toMatchObject({
       verified: true,
       status: 502,
-      forwarded: { url: `http://127.0.0.1:${port}/`, error: "ECONNREFUSED" },
+      forwarded: { url: down, error: "ECONNREFUSED" },
     });
   });
 

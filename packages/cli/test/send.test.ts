@@ -1,45 +1,25 @@
 /**
  * `attesta send` and `attesta trigger` against real receivers, and their failures.
  */
-import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deadUrl, startTestReceiver } from "@attesta/test-support";
 import { verifySignature } from "@attesta/verify";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli";
 
 const SECRET = "whsec_send_test";
 const dir = mkdtempSync(join(tmpdir(), "attesta-send-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Received {
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
-});
-
-/** A plain node:http receiver that records requests and answers `status`. */
+/** A receiver that records requests and answers `status` with `answer`; closed after the test. */
 async function receiver(status: number, answer = "") {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
-      res.writeHead(status, { "content-type": "application/json" }).end(answer);
-    });
-  });
-  servers.push(server);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/in`, received };
+  const started = await startTestReceiver(
+    (_req, res) => res.writeHead(status, { "content-type": "application/json" }).end(answer),
+    "/in",
+  );
+  return { url: started.url, received: started.requests };
 }
 
 describe("attesta send", () => {
@@ -107,12 +87,11 @@ describe("attesta send", () => {
   });
 
   it("exits 3 with a fix when nothing listens at the URL", async () => {
-    const target = await receiver(204);
-    await new Promise((resolve) => servers.pop()!.close(resolve));
-    const result = await runCli(["send", "approved", "--url", target.url, "--secret", SECRET]);
+    const url = await deadUrl();
+    const result = await runCli(["send", "approved", "--url", url, "--secret", SECRET]);
     expect(result.code).toBe(3);
     expect(result.stderr).toBe(
-      `@attesta/cli: could not deliver to ${target.url}: ECONNREFUSED. Fix: check that the receiver is running and the URL's host and port are right (e.g. start one with attesta listen).\n`,
+      `@attesta/cli: could not deliver to ${url}: ECONNREFUSED. Fix: check that the receiver is running and the URL's host and port are right (e.g. start one with attesta listen).\n`,
     );
   });
 

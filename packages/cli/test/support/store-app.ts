@@ -7,21 +7,13 @@
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer, type Server } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, expect } from "vitest";
+import { startTestReceiver } from "@attesta/test-support";
+import { expect } from "vitest";
 import { runCli } from "./cli";
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
-
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
 
 /**
  * A receiver on 127.0.0.1 that refuses DENIED with 422 (dead at once) unless
@@ -30,16 +22,17 @@ afterEach(async () => {
  * Closed after the test.
  */
 export async function startRefusingReceiver(acceptAll: boolean) {
-  const ids: string[] = [];
-  const server = createServer((req, res) => {
-    ids.push(String(req.headers["x-attesta-delivery"]));
+  const receiver = await startTestReceiver((req, res) => {
     const refuse = !acceptAll && req.headers["x-attesta-event"] === "denied";
-    req.resume().on("end", () => res.writeHead(refuse ? 422 : 204).end());
-  });
-  servers.push(server);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`, ids };
+    res.writeHead(refuse ? 422 : 204).end();
+  }, "/hooks");
+  return {
+    url: receiver.url,
+    /** Each request's delivery id, in arrival order. */
+    get ids() {
+      return receiver.requests.map((request) => String(request.headers["x-attesta-delivery"]));
+    },
+  };
 }
 
 /**
