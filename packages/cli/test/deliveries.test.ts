@@ -2,6 +2,8 @@
  * `attesta deliveries` against real SqliteStore files written by a real
  * dispatcher in another process, and redeliveries it carries out.
  */
+
+import { once } from "node:events";
 import {
   closeSync,
   mkdtempSync,
@@ -11,8 +13,12 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EventBus } from "@attesta/events";
+import { WebhookDispatcher } from "@attesta/webhooks";
+import { SqliteStore } from "@attesta/webhooks/sqlite";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli";
 import { listDeliveries, runStoreApp, startRefusingReceiver } from "./support/store-app";
@@ -89,6 +95,74 @@ describe("attesta deliveries", () => {
     expect(await runApp(db, second.url, [], 3)).toMatchObject({ delivered: 3 });
     expect([...second.ids].sort()).toEqual([all[1].id, dead[0].id, dead[1].id].sort());
     expect(await listJson(db, "--status", "dead")).toHaveLength(0);
+  });
+
+  it("shows the content type and headers a format function set", async () => {
+    const db = join(dir, "formatted.db");
+    const hook = await startRefusingReceiver(true);
+    const bus = new EventBus();
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [
+        {
+          id: "audit",
+          url: hook.url,
+          format: (payload) => ({
+            body: `${payload.event} for the audit log`,
+            contentType: "text/plain; charset=utf-8",
+            headers: { "x-team": "payments" },
+          }),
+        },
+      ],
+      { store: new SqliteStore({ path: db }), logger: null },
+    );
+    bus.emit({
+      type: "denied",
+      data: { agent_id: "a", action_name: "drop", risk_score: 0.9, risk_level: "critical" },
+    });
+    await dispatcher.flush();
+    await dispatcher.close();
+    const [listed] = await listJson(db);
+    expect(listed).toMatchObject({
+      content_type: "text/plain; charset=utf-8",
+      headers: { "x-team": "payments" },
+      body: "DENIED for the audit log",
+    });
+    const shown = await runCli(["deliveries", "show", listed.id, "--db", db]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain("type        text/plain; charset=utf-8");
+    expect(shown.stdout).toContain("header      x-team: payments");
+  });
+
+  it("says why a disabled endpoint's deliveries wait, with a chat service's gone code", async () => {
+    const db = join(dir, "gone.db");
+    // A Slack stand-in whose channel was archived: 410 with Slack's code as the body.
+    const slack = createServer((req, res) => {
+      req.resume().on("end", () => res.writeHead(410).end("channel_is_archived"));
+    });
+    slack.listen(0, "127.0.0.1");
+    await once(slack, "listening");
+    const port = (slack.address() as { port: number }).port;
+    const bus = new EventBus();
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [{ id: "alerts", url: `http://127.0.0.1:${port}/services/T1/B1/x`, format: "slack" }],
+      { store: new SqliteStore({ path: db }), logger: null },
+    );
+    const emit = () =>
+      bus.emit({
+        type: "denied",
+        data: { agent_id: "a", action_name: "drop", risk_score: 0.9, risk_level: "critical" },
+      });
+    emit();
+    await dispatcher.flush();
+    emit();
+    await dispatcher.close();
+    slack.closeAllConnections();
+    slack.close();
+    const table = await runCli(["deliveries", "list", "--db", db]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain("endpoint alerts is disabled (gone: channel_is_archived)");
   });
 
   it("counts with --dry-run and filters recover by endpoint and time", async () => {

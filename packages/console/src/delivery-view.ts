@@ -28,16 +28,23 @@ export function deliverySummary(record: DeliveryRecord) {
   };
 }
 
-/** The full view: payload (pretty-printed when it is JSON) and every attempt. */
+/**
+ * The full view: payload (pretty-printed when it is JSON), the content type
+ * and headers it is sent with (a format function may set its own), and
+ * every attempt.
+ */
 export function deliveryDetail(record: DeliveryRecord) {
   const body = decoder.decode(record.body);
+  const contentType = record.contentType ?? "application/json";
   return {
     ...deliverySummary(record),
+    contentType,
     payload: pretty(body),
     request: {
       method: "POST",
       headers: {
-        "content-type": "application/json",
+        "content-type": contentType,
+        ...record.headers,
         "x-attesta-delivery": record.id,
         "x-attesta-signature": "sha256=(withheld)",
       },

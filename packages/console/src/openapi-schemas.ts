@@ -54,6 +54,11 @@ export const schemas = {
       },
       state: { enum: ["enabled", "disabled", "unknown"] },
       disabledReason: { type: "string" },
+      disabledReceiverCode: {
+        type: "string",
+        description:
+          'With disabledReason "gone" from a chat service: its code, e.g. "channel_not_found".',
+      },
       circuit: { enum: ["closed", "open", "half_open", "unknown"] },
       failureRate: { type: "number", minimum: 0, maximum: 1 },
       lastSuccessAt: time,
@@ -85,6 +90,10 @@ export const schemas = {
       {
         type: "object",
         properties: {
+          contentType: {
+            type: "string",
+            description: "The Content-Type it is sent with (a format function may set its own).",
+          },
           payload: { type: "string", description: "The body, pretty-printed when it is JSON." },
           request: {
             type: "object",
@@ -95,7 +104,7 @@ export const schemas = {
           },
           attemptLog: { type: "array", items: ref("Attempt") },
         },
-        required: ["payload", "request", "attemptLog"],
+        required: ["contentType", "payload", "request", "attemptLog"],
       },
     ],
   },

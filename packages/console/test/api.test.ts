@@ -1,11 +1,24 @@
+import { createServer } from "node:http";
 import { gzipSync } from "node:zlib";
+import { EventBus } from "@attesta/events";
+import { dispatcherAdmin, WebhookDispatcher } from "@attesta/webhooks";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { createConsole } from "../src/index";
 import { pageHtml } from "../src/ui/page";
 import { SCRIPT } from "../src/ui/script";
 import { STYLE } from "../src/ui/style";
-import { act, call, liveSource, OPERATOR, serveConsole, VIEWER, XSS } from "./support/fixture";
+import {
+  act,
+  call,
+  defer,
+  listen,
+  liveSource,
+  OPERATOR,
+  serveConsole,
+  VIEWER,
+  XSS,
+} from "./support/fixture";
 
 describe("the JSON API over real HTTP", () => {
   it("answers 401 problem+json without a token, with strict security headers on every response", async () => {
@@ -70,6 +83,62 @@ describe("the JSON API over real HTTP", () => {
     expect(everything).not.toMatch(/whsec_/);
     expect((await call(`${url}/api/deliveries?status=lost`, VIEWER)).status).toBe(400);
     expect((await call(`${url}/api/deliveries?cursor=${"x".repeat(30)}`, VIEWER)).status).toBe(400);
+  });
+
+  it("shows a delivery's own content type and headers, and the chat service's code of a gone endpoint", async () => {
+    // One receiver: the audit hook accepts, the Slack-like hook says its channel is archived.
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        if (req.url === "/audit") res.writeHead(204).end();
+        else res.writeHead(410, { "content-type": "text/html" }).end("channel_is_archived");
+      });
+    });
+    const base = await listen(receiver);
+    const bus = new EventBus();
+    const dispatcher = new WebhookDispatcher(
+      bus,
+      [
+        {
+          id: "audit",
+          url: `${base}/audit`,
+          format: (payload) => ({
+            body: `${payload.event} for the audit log`,
+            contentType: "text/plain; charset=utf-8",
+            headers: { "x-team": "payments" },
+          }),
+        },
+        { id: "alerts", url: `${base}/services/T1/B1/x`, format: "slack", retryCount: 0 },
+      ],
+      { logger: null },
+    );
+    defer(() => dispatcher.close({ deadlineMs: 1000 }));
+    bus.emit({
+      type: "denied",
+      data: { agent_id: "a", action_name: "drop", risk_score: 0.9, risk_level: "critical" },
+    });
+    await dispatcher.flush();
+    const { url } = await serveConsole(dispatcherAdmin(dispatcher));
+    const page = (await (await call(`${url}/api/deliveries?endpoint=audit`, VIEWER)).json()) as {
+      items: { id: string }[];
+    };
+    const detail = (await (
+      await call(`${url}/api/deliveries/${page.items[0]?.id}`, VIEWER)
+    ).json()) as { contentType: string; payload: string; request: { headers: object } };
+    expect(detail.contentType).toBe("text/plain; charset=utf-8");
+    expect(detail.payload).toBe("DENIED for the audit log");
+    expect(detail.request.headers).toMatchObject({
+      "content-type": "text/plain; charset=utf-8",
+      "x-team": "payments",
+    });
+    const endpoints = (await (await call(`${url}/api/endpoints`, VIEWER)).json()) as {
+      items: Record<string, unknown>[];
+    };
+    expect(endpoints.items.find((e) => e.id === "alerts")).toMatchObject({
+      state: "disabled",
+      disabledReason: "gone",
+      disabledReceiverCode: "channel_is_archived",
+    });
   });
 
   it("lets an operator redeliver with the CSRF token, and refuses a viewer, a missing token and a foreign origin", async () => {

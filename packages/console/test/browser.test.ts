@@ -1,8 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBrowser, SCREENSHOTS } from "./support/browser";
-import { liveSource, OPERATOR, serveConsole, VIEWER, XSS } from "./support/fixture";
+import { defer, liveSource, OPERATOR, serveConsole, VIEWER, XSS } from "./support/fixture";
+
+const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 let context: BrowserContext;
 let closeBrowser: () => Promise<void>;
@@ -63,6 +66,42 @@ describe("the UI in headless Chromium", { timeout: 90_000 }, () => {
     expect(await page.textContent("#detail-attempts")).toContain("204");
     await page.screenshot({ path: join(SCREENSHOTS, "console.png"), fullPage: true });
     expect(problems).toEqual([]);
+  });
+
+  it("works the same over a PostgreSQL schema: failed ones, open one, redeliver, delivered by the owning process", async () => {
+    const schema = `attesta_console_ui_${process.pid}`;
+    defer(async () =>
+      spawnSync("psql", [DATABASE_URL, "-qc", `DROP SCHEMA IF EXISTS "${schema}" CASCADE`]),
+    );
+    const { PostgresStore } = await import("@attesta/webhooks/postgres");
+    const store = new PostgresStore({ connection: DATABASE_URL, schema, pollIntervalMs: 50 });
+    const { receiver } = await liveSource(2, store);
+    const admin = PostgresStore.inspect(DATABASE_URL, schema).admin();
+    defer(() => admin.close());
+    // Settlements reach the database with the store's next commit.
+    for (let i = 0; i < 200 && (await admin.deliveries({ status: "dead" })).items.length < 4; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const { url } = await serveConsole(admin);
+    const page = await context.newPage();
+    await page.goto(`${url}/#token=${OPERATOR}`);
+    await page.selectOption("#filter-status", "dead");
+    await page.click("#apply");
+    await page.waitForFunction(
+      () => document.querySelectorAll("#delivery-rows tr.delivery").length === 4,
+    );
+    await page.click("#delivery-rows tr.delivery >> nth=0");
+    await page.waitForSelector("#detail:not([hidden])");
+    expect(await page.textContent("#detail-payload")).toContain("<img src=x onerror=");
+    receiver.state.healthy = true;
+    await page.click("#redeliver");
+    await page.waitForSelector("#confirm[open]");
+    await page.click("#confirm-yes");
+    await page.waitForFunction(
+      () => document.getElementById("detail-status")?.textContent === "delivered",
+      undefined,
+      { timeout: 20_000 },
+    );
+    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
   });
 
   it("shows a viewer no usable action, and asks for a token when none is given", async () => {

@@ -41,7 +41,9 @@ export type {
   EndpointFormat,
   FormatContext,
   FormatFunction,
+  FormatOutput,
   FormatPayload,
+  FormattedBody,
 } from "./format/endpoint-format";
 export { DISCORD_LIMITS, SLACK_LIMITS, TEAMS_LIMITS } from "./format/limits";
 export { renderChatMessage } from "./format/render-chat-message";
@@ -76,6 +78,7 @@ export type {
   DeliveryStatus,
   DeliveryStore,
   DisableReason,
+  EndpointDisabledState,
   LeasedDelivery,
   StoreContext,
   StoredEndpoint,

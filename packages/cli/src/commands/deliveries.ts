@@ -9,7 +9,12 @@ import { parseCommandArgs, parsePositiveInt } from "../args";
 import { usageError } from "../cli-error";
 import { type Command, EXIT_CODES_HELP } from "../command";
 import { type DeliveryFilters, parseFilters } from "../deliveries/delivery-filters";
-import { deliveryJson, formatDetails, formatTable } from "../deliveries/format-delivery";
+import {
+  deliveryJson,
+  disabledLines,
+  formatDetails,
+  formatTable,
+} from "../deliveries/format-delivery";
 import { migrationSql, type OpenedSource, openSource } from "../deliveries/open-admin";
 import { progressLine } from "../deliveries/progress-line";
 import { ExitCode } from "../exit-codes";
@@ -113,7 +118,12 @@ async function list(source: Inspector, values: Values, io: Io): Promise<number> 
   const records = await collect(source.admin, adminFilter(parseFilters(values)), limit);
   if (values.json) for (const record of records) io.out(JSON.stringify(deliveryJson(record)));
   else if (records.length === 0) io.out("no deliveries match");
-  else for (const line of formatTable(records, io.paint)) io.out(line);
+  else {
+    for (const line of formatTable(records, io.paint)) io.out(line);
+    // A disabled endpoint keeps its deliveries pending: say why they wait.
+    for (const line of disabledLines(await source.admin.endpoints(), records, io.paint))
+      io.out(line);
+  }
   return ExitCode.Ok;
 }
 

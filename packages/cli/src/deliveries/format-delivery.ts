@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { DeliveryRecord } from "@attesta/webhooks";
+import type { AdminEndpoint, DeliveryRecord } from "@attesta/webhooks";
 import { formatSize } from "../bytes";
 import type { Palette } from "../color";
 
@@ -61,8 +61,36 @@ export function formatDetails(record: DeliveryRecord, paint: Palette): string[] 
       `    #${attempt.attempt}  ${iso(attempt.startedAt)}  ${result.padEnd(12)} ${Math.round(attempt.durationMs)} ms${message}`,
     );
   }
+  // A format function may send its own content type and headers; the default is JSON.
+  lines.push(`  type        ${record.contentType ?? "application/json"}`);
+  for (const [name, value] of Object.entries(record.headers ?? {}))
+    lines.push(`  header      ${name}: ${value}`);
   lines.push(`  body (${formatSize(record.body.length)})`, `    ${decoder.decode(record.body)}`);
   return lines;
+}
+
+/**
+ * One line per disabled endpoint among those of the listed deliveries: why,
+ * with the chat service's code when it said the destination is gone.
+ */
+export function disabledLines(
+  endpoints: readonly AdminEndpoint[],
+  records: readonly DeliveryRecord[],
+  paint: Palette,
+): string[] {
+  const listed = new Set(records.map((record) => record.endpointId));
+  return endpoints
+    .filter((endpoint) => endpoint.state === "disabled" && listed.has(endpoint.id))
+    .map((endpoint) =>
+      paint.yellow(`endpoint ${endpoint.id} is disabled (${disabledWhy(endpoint)})`),
+    );
+}
+
+function disabledWhy(endpoint: AdminEndpoint): string {
+  const reason = endpoint.disabledReason ?? "reason unknown";
+  return endpoint.disabledReceiverCode === undefined
+    ? reason
+    : `${reason}: ${endpoint.disabledReceiverCode}`;
 }
 
 /** The `--json` form of a delivery: the body as text, times as ISO strings. */
@@ -85,6 +113,8 @@ export function deliveryJson(record: DeliveryRecord): Record<string, unknown> {
       error_kind: attempt.errorKind ?? null,
       error_message: attempt.errorMessage ?? null,
     })),
+    content_type: record.contentType ?? "application/json",
+    headers: record.headers ?? {},
     body: decoder.decode(record.body),
   };
 }

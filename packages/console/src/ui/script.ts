@@ -89,7 +89,7 @@ async function loadEndpoints() {
     toggle.disabled = !can("toggleEndpoints");
     toggle.addEventListener("click", () => toggleEndpoint(e));
     const rate = e.failureRate === undefined ? "" : Math.round(e.failureRate * 100) + "%";
-    rows.append(row([e.id, e.url, e.state + (e.disabledReason ? " (" + e.disabledReason + ")" : ""), e.circuit, rate, when(e.lastSuccessAt), e.pending, toggle]));
+    rows.append(row([e.id, e.url, e.state + (e.disabledReason ? " (" + e.disabledReason + (e.disabledReceiverCode ? ": " + e.disabledReceiverCode : "") + ")" : ""), e.circuit, rate, when(e.lastSuccessAt), e.pending, toggle]));
   }
   select.value = chosen;
 }
@@ -148,7 +148,7 @@ async function redeliver() {
   if (!id || !(await confirmAction("Send delivery " + id + " again?"))) return;
   try {
     const result = await api("/deliveries/" + encodeURIComponent(id) + "/redeliver", { method: "POST", body: "{}" });
-    say(result.deferred ? "Redelivery requested: the dispatcher that owns the file sends it shortly." : "Redelivery queued.");
+    say(result.deferred ? "Redelivery requested: the process that delivers this endpoint sends it shortly." : "Redelivery queued.");
     for (let i = 0; i < 30; i++) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       if (state.detailId !== id) return;

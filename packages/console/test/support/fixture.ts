@@ -7,7 +7,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EventBus } from "@attesta/events";
-import { type DeliveryAdmin, dispatcherAdmin, WebhookDispatcher } from "@attesta/webhooks";
+import {
+  type DeliveryAdmin,
+  type DeliveryStore,
+  dispatcherAdmin,
+  WebhookDispatcher,
+} from "@attesta/webhooks";
 import { afterEach } from "vitest";
 import { type ConsoleOptions, createConsole, nodeListener } from "../../src/index";
 
@@ -50,7 +55,7 @@ export async function switchableReceiver() {
 }
 
 /** Two endpoints (billing, audit) on one receiver, and some failed deliveries on each. */
-export async function liveSource(failed = 3) {
+export async function liveSource(failed = 3, store?: DeliveryStore) {
   const receiver = await switchableReceiver();
   const bus = new EventBus();
   const fast = {
@@ -63,7 +68,7 @@ export async function liveSource(failed = 3) {
       { id: "billing", url: receiver.url, secret: "whsec_billing_secret_0123", ...fast },
       { id: "audit", url: receiver.url, secret: "whsec_audit_secret_012345", ...fast },
     ],
-    { logger: null },
+    { logger: null, ...(store === undefined ? {} : { store }) },
   );
   defer(() => dispatcher.close({ deadlineMs: 1000 }));
   for (let i = 0; i < failed; i++)

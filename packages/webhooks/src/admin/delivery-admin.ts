@@ -53,6 +53,11 @@ export interface AdminEndpoint {
   readonly events: readonly string[] | "all" | "unknown";
   readonly state: "enabled" | "disabled" | "unknown";
   readonly disabledReason?: string;
+  /**
+   * With `disabledReason: "gone"` from a chat service's answer: the service's
+   * code (`"channel_not_found"`, `"channel_is_archived"`, Discord's `"10015"`).
+   */
+  readonly disabledReceiverCode?: string;
   /** The circuit breaker, as far as the source knows it. */
   readonly circuit: "closed" | "open" | "half_open" | "unknown";
   /** Failed share (0 to 1) of the attempts in the recent deliveries the source holds; undefined without attempts. */

@@ -77,6 +77,9 @@ export function dispatcherAdmin(dispatcher: WebhookDispatcher): DeliveryAdmin {
           ...(endpoint.disabledReason === undefined
             ? {}
             : { disabledReason: endpoint.disabledReason }),
+          ...(endpoint.disabledReceiverCode === undefined
+            ? {}
+            : { disabledReceiverCode: endpoint.disabledReceiverCode }),
           circuit: endpoint.circuit,
           pending: endpoint.pending,
           signed: endpoint.signed,

@@ -13,6 +13,8 @@ export interface StoredEndpointRow {
   readonly id: string;
   readonly config: Record<string, unknown> | undefined;
   readonly disabledReason: string | null;
+  /** The chat service's code of a `gone` (SQLite schema 8, PostgreSQL 2: column `disabled_code`). */
+  readonly disabledCode: string | null;
   readonly pending: number;
 }
 
@@ -32,6 +34,7 @@ export function storedEndpoint(
     events: Array.isArray(events) ? events.map(String) : config === undefined ? "unknown" : "all",
     state: row.disabledReason !== null ? "disabled" : config === undefined ? "unknown" : "enabled",
     ...(row.disabledReason === null ? {} : { disabledReason: row.disabledReason }),
+    ...(row.disabledCode === null ? {} : { disabledReceiverCode: row.disabledCode }),
     circuit: "unknown",
     pending: row.pending,
     ...health,

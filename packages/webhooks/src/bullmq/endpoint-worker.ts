@@ -7,13 +7,14 @@
  */
 import { type Job, MetricsTime, type Processor, Queue, Worker, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
-import type { OperatorEvent } from "../reporting/operator-events";
+import type { DispatcherEvents, OperatorEvent } from "../reporting/operator-events";
 import type { Reporter } from "../reporting/reporter";
 import type { Endpoint } from "../router/endpoint";
 import { EndpointHealth } from "../scheduler/endpoint-health";
 import { EndpointTransport } from "../transport/endpoint-transport";
 import type { SharedAgent } from "../transport/shared-agent";
 import { queueNameFor } from "./endpoints";
+import { pauseAsGone } from "./gone-state";
 import type { DeliveryJobData, StoredAttempt } from "./job-data";
 import { AttemptFailedError, createProcessor } from "./process-delivery";
 import { statsKeyFor } from "./stats";
@@ -53,12 +54,16 @@ export function createEndpointWorker(endpoint: Endpoint, host: WorkerProcess): E
   queue.on("error", (error) => reporter.log("debug", "queue error", { error }));
   const statsKey = statsKeyFor(prefix, name);
   // The breaker lives in this process: each worker process judges the endpoint by its own
-  // attempts. Auto-disable would need cluster-wide state; configs asking for it are refused.
-  const health = new EndpointHealth(
+  // attempts. Disabling after disableAfterMs would need cluster-wide failure history (refused);
+  // a gone answer needs none: the queue is paused for every worker, as its admin disables.
+  const health: EndpointHealth = new EndpointHealth(
     { endpointId: endpoint.id, url: label },
-    { ...endpoint.config.delivery.health, disableOnGone: false, disableAfterMs: Infinity },
+    { ...endpoint.config.delivery.health, disableAfterMs: Infinity },
     Date.now,
-    host.emit,
+    (event) => {
+      if (event.name === "endpoint.disabled") void disableAsGone(event.data, queue, health, host);
+      else host.emit(event);
+    },
   );
   const judge = createProcessor(endpoint, health, {
     emit: host.emit,
@@ -84,6 +89,35 @@ export function createEndpointWorker(endpoint: Endpoint, host: WorkerProcess): E
   };
   const worker = startWorker(endpoint, name, processor, host);
   return { endpoint, worker, queue, transport, inFlight: () => inFlight };
+}
+
+/**
+ * The endpoint answered that it is gone: record why and pause its queue, so
+ * that no worker of the cluster fetches its jobs until an operator resumes it
+ * (`enableEndpoint` of the queues' admin). This process's health starts afresh,
+ * for when the queue is resumed; then the event is reported.
+ */
+async function disableAsGone(
+  data: DispatcherEvents["endpoint.disabled"],
+  queue: Queue,
+  health: EndpointHealth,
+  host: WorkerProcess,
+): Promise<void> {
+  const { since, receiverCode } = data;
+  try {
+    await pauseAsGone(host.redis, queue, {
+      since,
+      ...(receiverCode === undefined ? {} : { receiverCode }),
+    });
+  } catch (error) {
+    host.reporter.log(
+      "error",
+      `pausing the queue of endpoint ${data.url}, which answered that it is gone, failed; its jobs are still fetched`,
+      { endpoint: data.url, error },
+    );
+  }
+  health.enable();
+  host.emit({ name: "endpoint.disabled", data });
 }
 
 /** The BullMQ worker of one endpoint queue, with the endpoint's retry waits and its logging. */

@@ -13,6 +13,10 @@ import type { AttemptRecord, DeadReason } from "../store/delivery-store";
 export interface DeliveryJobData {
   /** The exact body, serialised once by the producer; every attempt sends these bytes. */
   readonly body: string;
+  /** The `Content-Type` a custom format set; absent: `application/json`. */
+  readonly contentType?: string;
+  /** Extra request headers a custom format set (names lower-case). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Epoch ms when the producer took the delivery from its outbox. */
   readonly createdAt: number;
   /** Runs a worker's open circuit breaker postponed without an attempt. */

@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import type { FormattedBody } from "../format/formatted-body";
 import type { OperatorEvent } from "../reporting/operator-events";
 import type { Reporter } from "../reporting/reporter";
 import type { Endpoint } from "../router/endpoint";
@@ -205,10 +206,10 @@ export class OutboxWriter {
   }
 
   private toJob(delivery: OutgoingDelivery): BulkJob | undefined {
-    let body: Buffer;
+    let formatted: FormattedBody;
     try {
       const { endpoint } = delivery;
-      body = this.host.bytes.bodyFor(delivery.event, endpoint.config.format, endpoint.id);
+      formatted = this.host.bytes.bodyFor(delivery.event, endpoint.config.format, endpoint.id);
     } catch (error) {
       // Reported once: a retried write of this batch skips it again without a second letter.
       if (!this.reported.has(delivery.id)) {
@@ -219,7 +220,7 @@ export class OutboxWriter {
     }
     return {
       name: delivery.event.type.toUpperCase(),
-      data: { body: body.toString("utf8"), createdAt: delivery.createdAt },
+      data: toJobData(formatted, delivery.createdAt),
       opts: { jobId: delivery.id },
     };
   }
@@ -236,4 +237,15 @@ export class OutboxWriter {
       this.wake = done;
     });
   }
+}
+
+/** The job data of a delivery: the body as text, and a custom format's content type and headers. */
+function toJobData(formatted: FormattedBody, createdAt: number): DeliveryJobData {
+  const { body, contentType, headers } = formatted;
+  return {
+    body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"),
+    ...(contentType === undefined ? {} : { contentType }),
+    ...(headers === undefined ? {} : { headers }),
+    createdAt,
+  };
 }

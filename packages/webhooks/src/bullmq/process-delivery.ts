@@ -55,6 +55,8 @@ function toLeased(endpoint: Endpoint, job: Job<DeliveryJobData>, body: Buffer): 
     endpointId: endpoint.id,
     event: job.name,
     body,
+    ...(job.data.contentType === undefined ? {} : { contentType: job.data.contentType }),
+    ...(job.data.headers === undefined ? {} : { headers: job.data.headers }),
     // attemptsStarted counts this run, runs cut short by a crashed worker, and runs the breaker postponed.
     attempts: Math.max(0, job.attemptsStarted - 1 - (job.data.postponed ?? 0)),
     // attemptsMade counts failed attempts of this series: a redelivery resets it.
@@ -105,6 +107,8 @@ export function createProcessor(endpoint: Endpoint, health: EndpointHealth, host
       event: delivery.event,
       body: delivery.body,
       attempt,
+      contentType: delivery.contentType,
+      formatHeaders: delivery.headers,
     });
     const failure = summarizeFailure(outcome);
     // Aborted attempts say nothing about the endpoint.

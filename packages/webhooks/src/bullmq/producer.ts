@@ -9,7 +9,7 @@ import { EventBus } from "@attesta/events";
 import type { Redis } from "ioredis";
 import type { DispatchableEvent, EventSource } from "../dispatchable-event";
 import { validateEvent } from "../dispatcher/validate-event";
-import { bodyFailureReason, DispatcherClosedError } from "../errors";
+import { bodyFailureReason, DispatcherClosedError, WebhookDeliveryError } from "../errors";
 import { integerOption } from "../options/integer-option";
 import { resolveOptions } from "../options/resolve-options";
 import { toDeadLetter } from "../reporting/dead-letter";
@@ -151,7 +151,7 @@ export class WebhookProducer {
       bytes: new PayloadBytes(true),
       reporter: this.reporter,
       unserializable: (delivery, error) => {
-        this.deadLetter(delivery, bodyFailureReason(error));
+        this.deadLetter(delivery, bodyFailureReason(error), error);
       },
       settled: (count) => this.settle(count),
       emit: (event) => this.events.emit({ type: event.name, data: event.data } as never),
@@ -235,13 +235,26 @@ export class WebhookProducer {
     return taken;
   }
 
-  private deadLetter(delivery: OutgoingDelivery, reason: DeadReason): DeadLetter {
+  /** `cause`: why its body could not be made (a failed format, data that is not JSON). */
+  private deadLetter(delivery: OutgoingDelivery, reason: DeadReason, cause?: unknown): DeadLetter {
+    const label = delivery.endpoint.config.label;
+    const why = cause instanceof Error ? cause.message : String(cause);
     const letter = toDeadLetter(delivery.endpoint, {
       deliveryId: delivery.id,
       body: new Uint8Array(0),
       event: delivery.event,
       reason,
       attempts: 0,
+      ...(cause === undefined
+        ? {}
+        : {
+            error: new WebhookDeliveryError(`${label}: event data cannot be sent: ${why}`, {
+              endpoint: label,
+              deliveryId: delivery.id,
+              attempt: 0,
+              cause,
+            }),
+          }),
     });
     delivery.endpoint.countFailed();
     if (reason === "unserializable" || reason === "format_failed") this.undelivered.push(letter);

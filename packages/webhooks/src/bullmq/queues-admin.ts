@@ -11,6 +11,7 @@ import { checkFilter, MAX_PAGE, pageLimit } from "../admin/admin-query";
 import type { AdminCapabilities, AdminEndpoint, DeliveryAdmin } from "../admin/delivery-admin";
 import { checkRange } from "../admin/record-health";
 import type { DeliveryRecord } from "../store/delivery-store";
+import { clearGoneState, type GoneState, readGoneState } from "./gone-state";
 import { type PagedQueues, PENDING_STATES, pageJobs, settledSets } from "./job-pages";
 import { settledMinutes } from "./settled-walk";
 
@@ -77,6 +78,8 @@ export function createQueuesAdmin(host: QueuesAdminDeps): DeliveryAdmin {
     const queue = host.queue(endpointsOf([id])[0]?.id ?? "");
     if (queue === undefined) return false;
     if ((await queue.isPaused()) === paused) return false;
+    // Paused or resumed by hand: a reason a worker recorded no longer applies.
+    await clearGoneState(host.redis, queue);
     await (paused ? queue.pause() : queue.resume());
     return true;
   };
@@ -85,7 +88,9 @@ export function createQueuesAdmin(host: QueuesAdminDeps): DeliveryAdmin {
     capabilities: CAPABILITIES,
     endpoints: () =>
       Promise.all(
-        host.endpoints.map((endpoint) => endpointHealth(host.queue(endpoint.id), endpoint)),
+        host.endpoints.map((endpoint) =>
+          endpointHealth(host.redis, host.queue(endpoint.id), endpoint),
+        ),
       ),
     deliveries: async (query = {}) => {
       const page = await pageJobs(paged(query.endpoints), query, pageLimit(query));
@@ -114,10 +119,15 @@ export function createQueuesAdmin(host: QueuesAdminDeps): DeliveryAdmin {
   };
 }
 
-async function endpointHealth(queue: Queue, endpoint: QueueEndpoint): Promise<AdminEndpoint> {
-  const [counts, paused, completed, failed] = await Promise.all([
+async function endpointHealth(
+  redis: Redis,
+  queue: Queue,
+  endpoint: QueueEndpoint,
+): Promise<AdminEndpoint> {
+  const [counts, paused, gone, completed, failed] = await Promise.all([
     queue.getJobCounts(...PENDING_STATES),
     queue.isPaused(),
+    readGoneState(redis, queue),
     queue.getJobs(["completed"], 0, 49, false),
     queue.getJobs(["failed"], 0, 49, false),
   ]);
@@ -131,10 +141,19 @@ async function endpointHealth(queue: Queue, endpoint: QueueEndpoint): Promise<Ad
     url: endpoint.url,
     events: endpoint.events,
     state: paused ? "disabled" : "enabled",
-    ...(paused ? { disabledReason: "paused" } : {}),
+    ...(paused ? disabledFields(gone) : {}),
     circuit: "unknown",
     pending: Object.values(counts).reduce((sum, n) => sum + n, 0),
     ...(settled === 0 ? {} : { failureRate: failed.length / settled }),
     ...(lastSuccessAt === undefined ? {} : { lastSuccessAt }),
+  };
+}
+
+/** `"gone"` with the service's code when a worker paused the queue, else `"paused"` (by hand). */
+function disabledFields(gone: GoneState | undefined) {
+  if (gone === undefined) return { disabledReason: "paused" };
+  return {
+    disabledReason: "gone",
+    ...(gone.receiverCode === undefined ? {} : { disabledReceiverCode: gone.receiverCode }),
   };
 }

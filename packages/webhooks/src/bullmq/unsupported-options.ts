@@ -1,6 +1,6 @@
 /**
  * The options only the local dispatcher implements, refused up front: a
- * distributed endpoint that silently dropped auto-disable or ordering would
+ * distributed endpoint that silently dropped disabling after `disableAfterMs` or ordering would
  * behave differently from what its config says.
  *
  * @module
@@ -21,12 +21,6 @@ const ENDPOINT_OPTIONS: Readonly<Record<string, Unsupported>> = {
     refuses: (value) => value !== undefined,
     why: "auto-disable needs one failure history per endpoint shared by every worker process, and each process's breaker sees only its own attempts",
     fix: "remove disableAfterMs and alert on workers.events endpoint.failing, or use the local WebhookDispatcher",
-  },
-  disableOnGone: {
-    // false is what the workers do: a 410 dead-letters the delivery as rejected.
-    refuses: (value) => value === true,
-    why: "disabling the endpoint on 410 Gone would need an endpoint state shared across the cluster; a 410 dead-letters the delivery as rejected instead",
-    fix: "remove disableOnGone (or set it to false), or use the local WebhookDispatcher",
   },
   ordered: {
     refuses: (value) => value === true,

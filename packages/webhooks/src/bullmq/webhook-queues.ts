@@ -221,6 +221,8 @@ export class WebhookQueues {
       endpointId: endpoint.id,
       event: job.name,
       body: Buffer.from(job.data.body, "utf8"),
+      ...(job.data.contentType === undefined ? {} : { contentType: job.data.contentType }),
+      ...(job.data.headers === undefined ? {} : { headers: job.data.headers }),
       status,
       attempts: Math.max(job.attemptsStarted, attemptLog.length),
       createdAt: job.data.createdAt,

@@ -80,14 +80,19 @@ export function createSchedulerWiring(deps: WiringDeps): SchedulerWiring {
 /** What the store gets at `open`: the serialiser, ids, the clock, per-endpoint bounds, and where to report. */
 export function createStoreContext(deps: WiringDeps, payloads: PayloadBytes): StoreContext {
   const { router, reporter } = deps;
+  // An event routed to one endpoint is serialised once anyway: only shared bytes are kept.
+  const render = ((event: DispatchableEvent, endpointId: string, text?: true) => {
+    const format = router.endpoint(endpointId)?.config.format;
+    const shared = router.routesMany(event.type);
+    if (text === true && format === undefined && !shared) return payloads.text(event);
+    return payloads.bodyFor(event, format, endpointId, shared);
+  }) as StoreContext["render"];
   return {
-    // An event routed to one endpoint is serialised once anyway: only shared bytes are kept.
     serialize: ((event: DispatchableEvent, endpointId: string, text?: true) => {
-      const format = router.endpoint(endpointId)?.config.format;
-      const shared = router.routesMany(event.type);
-      if (text === true && format === undefined && !shared) return payloads.text(event);
-      return payloads.bodyFor(event, format, endpointId, shared);
+      const made = render(event, endpointId, text as true);
+      return typeof made === "string" ? made : made.body;
     }) as StoreContext["serialize"],
+    render,
     mintId: randomUUID,
     now: Date.now,
     limits: (endpointId) => {

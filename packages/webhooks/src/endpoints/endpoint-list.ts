@@ -7,6 +7,7 @@
 import type { EventSelection } from "../router/route-table";
 import type { Router } from "../router/router";
 import type { BreakerState } from "../scheduler/circuit-breaker";
+import type { EndpointHealth } from "../scheduler/endpoint-health";
 import type { SchedulerRegistry } from "../scheduler/scheduler-registry";
 import type { DeliveryStore, DisableReason } from "../store/delivery-store";
 
@@ -21,6 +22,8 @@ export interface EndpointInfo {
   readonly signed: boolean;
   readonly state: "enabled" | "disabled";
   readonly disabledReason?: DisableReason;
+  /** With `disabledReason: "gone"` from a chat service: its code (`"channel_not_found"`, `"10015"`). */
+  readonly disabledReceiverCode?: string;
   /** Epoch ms when it was disabled (before a restart, for a state a durable store gave back). */
   readonly disabledSince?: number;
   /** The circuit breaker: `closed` is healthy. */
@@ -43,11 +46,18 @@ export function describeEndpoints(parts: {
       events: endpoint.config.events,
       signed: endpoint.config.secret !== undefined,
       state: disabled === undefined ? "enabled" : "disabled",
-      ...(disabled === undefined
-        ? {}
-        : { disabledReason: disabled, disabledSince: health?.disabledSince }),
+      ...(disabled === undefined ? {} : disabledFields(disabled, health)),
       circuit: health?.state ?? "closed",
       pending: parts.store.pendingCount(endpoint.id),
     };
   });
+}
+
+function disabledFields(reason: DisableReason, health: EndpointHealth | undefined) {
+  const code = health?.disabledReceiverCode;
+  return {
+    disabledReason: reason,
+    ...(code === undefined ? {} : { disabledReceiverCode: code }),
+    disabledSince: health?.disabledSince,
+  };
 }

@@ -41,9 +41,13 @@ export class EndpointStates {
    * and wake whoever waits on its deliveries, which are no longer owed now.
    */
   disabled(data: DispatcherEvents["endpoint.disabled"]): void {
-    const { endpointId, reason, since } = data;
+    const { endpointId, reason, since, receiverCode } = data;
     if (data.restored !== true && reason !== "secret_missing") {
-      this.persist(endpointId, { reason, since });
+      this.persist(endpointId, {
+        reason,
+        since,
+        ...(receiverCode === undefined ? {} : { receiverCode }),
+      });
     }
     this.host.settled();
   }
@@ -59,13 +63,17 @@ export class EndpointStates {
    * (`secret_missing`). One warning per kind names them.
    */
   restore(states: readonly RestoredState[]): void {
-    const disabled: { id: string; reason: DisableReason; since: string }[] = [];
+    const disabled: { id: string; reason: string; since: string }[] = [];
     const missing: string[] = [];
     for (const { id, disabled: state, secretMissing } of states) {
       if (this.host.scheduler.loop(id) === undefined) continue;
       if (state !== undefined) {
         this.hold(id, state.reason, state);
-        disabled.push({ id, reason: state.reason, since: new Date(state.since).toISOString() });
+        const reason =
+          state.receiverCode === undefined
+            ? state.reason
+            : `${state.reason}: ${state.receiverCode}`;
+        disabled.push({ id, reason, since: new Date(state.since).toISOString() });
       }
       if (secretMissing) {
         // Disabled before the restart: it keeps that reason, and still needs its secret.
@@ -94,9 +102,14 @@ export class EndpointStates {
    * Disabled at once; reported again on the next microtask, because during
    * the constructor nobody can listen on `events` yet.
    */
-  private hold(id: string, reason: DisableReason, restored: { since: number } | undefined): void {
+  private hold(
+    id: string,
+    reason: DisableReason,
+    restored: EndpointDisabledState | undefined,
+  ): void {
     const loop = this.host.scheduler.loop(id);
-    loop?.health.disable(reason, restored);
+    const receiverCode = restored?.receiverCode;
+    loop?.health.disable(reason, { restored, receiverCode });
     queueMicrotask(() => {
       if (loop === undefined || loop.health.disabled !== reason) return;
       const since = loop.health.disabledSince ?? Date.now();
@@ -107,6 +120,7 @@ export class EndpointStates {
           endpointId: endpoint.id,
           url: endpoint.config.label,
           reason,
+          ...(receiverCode === undefined ? {} : { receiverCode }),
           since,
           ...(restored === undefined ? {} : { restored: true }),
         },

@@ -128,7 +128,8 @@ function syncState(target: SyncTarget, stored: StoredEndpoint): void {
   const local = loop.health.disabled;
   if (stored.disabled !== undefined && local === undefined) {
     // Reported as restored: the store has it already, so it is not written back.
-    loop.health.disable(stored.disabled.reason, { since: stored.disabled.since });
+    const { reason, since, receiverCode } = stored.disabled;
+    loop.health.disable(reason, { restored: { since }, receiverCode });
   } else if (stored.disabled === undefined && local !== undefined && local !== "secret_missing") {
     loop.health.enable();
     const { endpoint } = loop;

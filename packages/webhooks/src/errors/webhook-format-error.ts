@@ -23,10 +23,15 @@ export class WebhookFormatError extends Error {
   /** The endpoint whose format failed. */
   readonly endpointId: string;
 
-  constructor(endpointId: string, what: string, cause?: unknown) {
+  constructor(
+    endpointId: string,
+    what: string,
+    cause?: unknown,
+    fix = "make the format function return a JSON value, a string or a Uint8Array for every event, and catch its own errors",
+  ) {
     const why = cause instanceof Error ? `: ${cause.message}` : "";
     super(
-      `@attesta/webhooks: the format of endpoint ${endpointId} ${what}${why}. Fix: make the format function return a JSON value, a string or a Uint8Array for every event, and catch its own errors.`,
+      `@attesta/webhooks: the format of endpoint ${endpointId} ${what}${why}. Fix: ${fix}.`,
       cause === undefined ? undefined : { cause },
     );
     this.endpointId = endpointId;

@@ -8,8 +8,10 @@ import type { DispatchableEvent } from "../dispatchable-event";
 import { WebhookFormatError } from "../errors";
 import { invalidOption } from "../options/invalid-option";
 import { toWebhookPayload } from "../router/to-webhook-payload";
+import { checkEnvelope, type FormattedBody, isFormatOutput } from "./formatted-body";
 import { type ChatService, renderChatMessage } from "./render-chat-message";
 
+export type { FormatOutput, FormattedBody } from "./formatted-body";
 export type { ChatService } from "./render-chat-message";
 
 /** The built-in formats: the Attesta wire payload (default) or a chat service's message. */
@@ -34,15 +36,24 @@ export interface FormatContext {
 
 /**
  * A custom format: returns the body for one event. A string or `Uint8Array`
- * is sent as it is; any other value is sent as its JSON. The request's
- * `Content-Type` stays `application/json`. Throwing dead-letters that one
- * delivery (`"format_failed"`).
+ * is sent as it is; any other value is sent as its JSON, with `Content-Type:
+ * application/json`. To send another content type or extra headers, return
+ * `{ body, contentType, headers }` (`body` as above, `contentType` and/or
+ * `headers`, no other key): they are stored with the delivery and sent with
+ * every attempt. The signature is always over the exact body bytes, and the
+ * headers may not set `content-type`, `content-length`, `host`, the
+ * signature or the identity headers. Throwing, or a refused header,
+ * dead-letters that one delivery (`"format_failed"`).
  *
  * @example
  * ```ts
  * import type { FormatFunction } from "@attesta/webhooks";
  *
- * const format: FormatFunction = (payload) => ({ text: `${payload.event}: ${payload.data.agent_id}` });
+ * const format: FormatFunction = (payload) => ({
+ *   body: `${payload.event}: ${payload.data.agent_id}`,
+ *   contentType: "text/plain; charset=utf-8",
+ *   headers: { "x-team": "payments" },
+ * });
  * ```
  */
 export type FormatFunction<Events extends object = PipelineEvents> = (
@@ -60,8 +71,8 @@ export interface ResolvedFormat {
   readonly name: ChatService | "custom";
   /** Set for the built-in chat formats: whose answers the transport reads. */
   readonly service: ChatService | undefined;
-  /** The body bytes; throws `WebhookFormatError`. */
-  render(event: DispatchableEvent, endpointId: string): Buffer;
+  /** The body bytes, with a custom format's content type and headers; throws `WebhookFormatError`. */
+  render(event: DispatchableEvent, endpointId: string): FormattedBody;
 }
 
 /**
@@ -72,7 +83,11 @@ export function resolveFormat(value: unknown, at: string): ResolvedFormat | unde
   if (value === undefined || value === "attesta") return undefined;
   if (value === "slack" || value === "teams" || value === "discord") {
     const service = value;
-    return { name: service, service, render: (event) => json(renderChatMessage(service, event)) };
+    return {
+      name: service,
+      service,
+      render: (event) => ({ body: json(renderChatMessage(service, event)) }),
+    };
   }
   if (typeof value === "function") {
     const transform = value as FormatFunction<Record<string, unknown>>;
@@ -98,8 +113,8 @@ function custom(
   transform: FormatFunction<Record<string, unknown>>,
   event: DispatchableEvent,
   endpointId: string,
-): Buffer {
-  let body: unknown;
+): FormattedBody {
+  let value: unknown;
   try {
     const builtin = {
       slack: () => renderChatMessage("slack", event),
@@ -107,10 +122,16 @@ function custom(
       discord: () => renderChatMessage("discord", event),
     };
     const context = { endpointId, type: event.type, time: event.timestamp, builtin };
-    body = transform(toWebhookPayload(event) as never, context);
+    value = transform(toWebhookPayload(event) as never, context);
   } catch (error) {
     throw new WebhookFormatError(endpointId, `threw for a "${event.type}" event`, error);
   }
+  if (!isFormatOutput(value)) return { body: bodyBytes(value, event.type, endpointId) };
+  const body = bodyBytes(value.body, event.type, endpointId);
+  return checkEnvelope(value, body, endpointId, event.type);
+}
+
+function bodyBytes(body: unknown, type: string, endpointId: string): Buffer {
   if (typeof body === "string") return Buffer.from(body, "utf8");
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   let text: string | undefined;
@@ -119,12 +140,12 @@ function custom(
   } catch (error) {
     throw new WebhookFormatError(
       endpointId,
-      `returned a value that is not JSON for a "${event.type}" event`,
+      `returned a value that is not JSON for a "${type}" event`,
       error,
     );
   }
   if (text === undefined) {
-    throw new WebhookFormatError(endpointId, `returned ${typeof body} for a "${event.type}" event`);
+    throw new WebhookFormatError(endpointId, `returned ${typeof body} for a "${type}" event`);
   }
   return Buffer.from(text, "utf8");
 }

@@ -65,7 +65,7 @@ export function redeliverSql(schema: string, filter: AdminDeliveryFilter, channe
   UPDATE "${schema}".deliveries SET status = 'pending', series_start = attempts,
     next_attempt_at = ${now}, settled_at = NULL, dead_reason = NULL
   WHERE ${where.join(" AND ")} AND status <> 'pending'
-    AND dead_reason IS DISTINCT FROM 'unserializable'
+    AND coalesce(dead_reason, '') NOT IN ('unserializable', 'format_failed')
   RETURNING endpoint_id
 ), n AS (SELECT pg_notify(${notify}, 'i:' || e) FROM (SELECT DISTINCT endpoint_id AS e FROM u) AS x)
 SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM n)`,
@@ -85,30 +85,32 @@ WHERE status <> 'pending' AND settled_at >= $1 AND settled_at < $2 GROUP BY 1`,
 }
 
 /**
- * Every endpoint kept as a config or owed a delivery (at most `limit`), with
- * its pending count (partial pending index) and the attempts of its newest
- * 50 deliveries.
+ * Every endpoint kept as a config, owed a delivery or named by one of the
+ * newest `window` deliveries (at most `limit`), with
+ * its pending count (partial pending index) and the attempts of its
+ * deliveries among the newest `window` of the schema (the created index read
+ * backwards: bounded, however large the table).
  */
-export function endpointsSql(schema: string, limit: number): Sql {
+export function endpointsSql(schema: string, limit: number, window: number): Sql {
   const s = `"${schema}"`;
   return {
-    text: `WITH ids AS (
+    text: `WITH recent AS (
+  SELECT id, endpoint_id FROM ${s}.deliveries ORDER BY created_at DESC, seq DESC LIMIT $2
+), ids AS (
   SELECT id FROM ${s}.endpoints
   UNION SELECT DISTINCT endpoint_id FROM ${s}.deliveries WHERE status = 'pending'
+  UNION SELECT endpoint_id FROM recent
+), health AS (
+  SELECT r.endpoint_id, count(*) AS attempts, count(a.error_kind) AS failed,
+    max(a.started_at) FILTER (WHERE a.error_kind IS NULL) AS last_success
+  FROM recent AS r JOIN ${s}.attempts AS a ON a.delivery_id = r.id GROUP BY r.endpoint_id
 )
 SELECT i.id, e.config, e.disabled_reason,
   (SELECT count(*) FROM ${s}.deliveries WHERE endpoint_id = i.id AND status = 'pending'),
-  h.attempts, h.failed, h.last_success
-FROM ids AS i LEFT JOIN ${s}.endpoints AS e ON e.id = i.id
-LEFT JOIN LATERAL (
-  SELECT count(a.attempt) AS attempts, count(a.attempt) FILTER (WHERE a.error_kind IS NOT NULL) AS failed,
-    max(a.started_at) FILTER (WHERE a.error_kind IS NULL) AS last_success
-  FROM (SELECT id FROM ${s}.deliveries WHERE endpoint_id = i.id
-        ORDER BY created_at DESC, seq DESC LIMIT 50) AS r
-  JOIN ${s}.attempts AS a ON a.delivery_id = r.id
-) AS h ON true
+  h.attempts, h.failed, h.last_success, e.disabled_code
+FROM ids AS i LEFT JOIN ${s}.endpoints AS e ON e.id = i.id LEFT JOIN health AS h ON h.endpoint_id = i.id
 ORDER BY i.id LIMIT $1`,
-    values: [limit],
+    values: [limit, window],
   };
 }
 

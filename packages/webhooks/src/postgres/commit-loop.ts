@@ -27,6 +27,8 @@ export interface CommitHooks {
 export class CommitLoop {
   private taken = 0;
   private inFlight = false;
+  /** The number of the batch in flight (a sync commit may have taken later ones since). */
+  private flying = 0;
   private scheduled = false;
   private inFailingStretch = false;
   private pause = 0;
@@ -71,7 +73,9 @@ export class CommitLoop {
   /** Resolves once everything buffered now is committed; rejects with the cause of a failed try. */
   wait(): Promise<void> {
     if (this.buffer.empty && !this.inFlight) return Promise.resolve();
-    const target = this.buffer.empty ? this.taken : this.taken + 1;
+    // With nothing buffered, only the batch in flight is owed: `taken` may already
+    // count a later batch that `commitNow` committed, whose waiters are settled.
+    const target = this.buffer.empty ? this.flying : this.taken + 1;
     return new Promise((resolve, reject) => {
       this.waiters.push({ target, resolve, reject });
       this.soon();
@@ -105,6 +109,7 @@ export class CommitLoop {
     const batch = this.buffer.take();
     const n = ++this.taken;
     this.inFlight = true;
+    this.flying = n;
     this.inFlightRows = batch.inserts.length;
     this.thread.run([commitStatement(this.text, this.channel, batch)]).then(
       () => {

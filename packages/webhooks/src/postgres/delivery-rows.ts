@@ -11,15 +11,33 @@ import type {
   DeliveryRecord,
   DeliveryStatus,
 } from "../store/delivery-store";
+import { parseHeaders } from "./window-entry";
 
 /** Columns of `DELIVERY_COLUMNS`, in order, plus the attempts found for the row. */
 export function deliveryRecord(row: readonly unknown[], log: AttemptRecord[]): DeliveryRecord {
-  const [id, endpointId, event, body, status, attempts, createdAt, next, settled, dead] = row;
+  const [
+    id,
+    endpointId,
+    event,
+    body,
+    status,
+    attempts,
+    createdAt,
+    next,
+    settled,
+    dead,
+    type,
+    headers,
+  ] = row;
   const record: { -readonly [K in keyof DeliveryRecord]: DeliveryRecord[K] } = {
     id: String(id),
     endpointId: String(endpointId),
     event: String(event),
     body: body as Uint8Array,
+    ...(type === null || type === undefined ? {} : { contentType: String(type) }),
+    ...(headers === null || headers === undefined
+      ? {}
+      : { headers: parseHeaders(headers) as Record<string, string> }),
     status: status as DeliveryStatus,
     attempts: Number(attempts),
     createdAt: Number(createdAt),

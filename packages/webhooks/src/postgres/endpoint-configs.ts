@@ -35,6 +35,7 @@ export class EndpointConfigs {
       disabled?.since ?? null,
       now,
       this.queries.channel,
+      disabled?.receiverCode ?? null,
     ]);
   }
 
@@ -49,6 +50,7 @@ export class EndpointConfigs {
       disabled?.since ?? null,
       now,
       this.queries.channel,
+      disabled?.receiverCode ?? null,
     ]);
   }
 
@@ -69,7 +71,7 @@ export class EndpointConfigs {
 
 /** One row of `loadEndpoints` as a StoredEndpoint. */
 export function storedEndpoint(row: readonly unknown[]): StoredEndpoint {
-  const [id, config, signed, reason, since] = row;
+  const [id, config, signed, reason, since, code] = row;
   const endpoint: StoredEndpoint = {
     id: String(id),
     config: config as Record<string, unknown>,
@@ -78,6 +80,10 @@ export function storedEndpoint(row: readonly unknown[]): StoredEndpoint {
   if (reason === null) return endpoint;
   return {
     ...endpoint,
-    disabled: { reason: reason as EndpointDisabledState["reason"], since: Number(since) },
+    disabled: {
+      reason: reason as EndpointDisabledState["reason"],
+      since: Number(since),
+      ...(code === null || code === undefined ? {} : { receiverCode: String(code) }),
+    },
   };
 }

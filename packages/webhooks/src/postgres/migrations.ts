@@ -71,6 +71,16 @@ CREATE TABLE IF NOT EXISTS $schema.endpoint_owners (
   lease_until bigint NOT NULL
 );`,
   },
+  {
+    version: 2,
+    description:
+      "a delivery's own content type and headers (custom formats); the receiver's code of a disabled endpoint",
+    // NULL: application/json, no extra headers, no code.
+    sql: `
+ALTER TABLE $schema.deliveries ADD COLUMN IF NOT EXISTS content_type text;
+ALTER TABLE $schema.deliveries ADD COLUMN IF NOT EXISTS headers jsonb;
+ALTER TABLE $schema.endpoints ADD COLUMN IF NOT EXISTS disabled_code text;`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { bodyFailureReason } from "../errors";
 import type { DeliveryRecord, StoreContext } from "../store/delivery-store";
 import { CommitLoop } from "./commit-loop";
 import { DatabaseThread } from "./database-thread";
@@ -187,18 +188,24 @@ export function openPostgresStore(
 
 function makeBody(context: StoreContext, buffer: WriteBuffer, entry: WindowEntry): boolean {
   if (entry.body !== undefined)
-    return entry.status === "pending" || entry.deadReason !== "unserializable";
+    return (
+      entry.status === "pending" ||
+      (entry.deadReason !== "unserializable" && entry.deadReason !== "format_failed")
+    );
   const event = entry.event;
   if (event === undefined) return true;
   try {
-    entry.body = context.serialize(event, entry.endpointId);
+    const formatted = context.render(event, entry.endpointId);
+    entry.body = formatted.body;
+    entry.contentType = formatted.contentType;
+    entry.headers = formatted.headers;
     entry.event = undefined;
     return true;
   } catch (error) {
     entry.body = new Uint8Array(0);
     entry.event = undefined;
     entry.status = "dead";
-    entry.deadReason = "unserializable";
+    entry.deadReason = bodyFailureReason(error);
     entry.settledAt = context.now();
     buffer.update(entry);
     const record: DeliveryRecord = {
@@ -210,7 +217,7 @@ function makeBody(context: StoreContext, buffer: WriteBuffer, entry: WindowEntry
       attempts: 0,
       createdAt: entry.createdAt,
       settledAt: entry.settledAt,
-      deadReason: "unserializable",
+      deadReason: entry.deadReason,
       attemptLog: [],
     };
     context.onUnserializable(record, error, event);

@@ -33,6 +33,9 @@ export interface PostgresAdminDeps {
   close(): Promise<void>;
 }
 
+/** Deliveries, newest first, whose attempts make up the endpoints' health (as for a SQLite file). */
+const HEALTH_WINDOW = 10_000;
+
 const CAPABILITIES: AdminCapabilities = {
   live: false,
   redeliver: true,
@@ -65,20 +68,24 @@ export function createPostgresAdmin(schema: PostgresAdminDeps): DeliveryAdmin {
     kind: "postgres",
     capabilities: CAPABILITIES,
     endpoints: async () =>
-      (await schema.rows("read endpoints", endpointsSql(schema.schema, MAX_PAGE))).map(
-        ([id, config, disabledReason, pending, attempts, failed, lastSuccess]) =>
-          storedEndpoint(
-            {
-              id: String(id),
-              config: (config ?? undefined) as Record<string, unknown> | undefined,
-              disabledReason: disabledReason === null ? null : String(disabledReason),
-              pending: Number(pending),
-            },
-            {
-              ...(Number(attempts) > 0 ? { failureRate: Number(failed) / Number(attempts) } : {}),
-              ...(lastSuccess === null ? {} : { lastSuccessAt: Number(lastSuccess) }),
-            },
-          ),
+      (
+        await schema.rows("read endpoints", endpointsSql(schema.schema, MAX_PAGE, HEALTH_WINDOW))
+      ).map(([id, config, disabledReason, pending, attempts, failed, lastSuccess, code]) =>
+        storedEndpoint(
+          {
+            id: String(id),
+            config: (config ?? undefined) as Record<string, unknown> | undefined,
+            disabledReason: disabledReason === null ? null : String(disabledReason),
+            disabledCode: code === null || code === undefined ? null : String(code),
+            pending: Number(pending),
+          },
+          {
+            ...(attempts !== null && Number(attempts) > 0
+              ? { failureRate: Number(failed) / Number(attempts) }
+              : {}),
+            ...(lastSuccess === null ? {} : { lastSuccessAt: Number(lastSuccess) }),
+          },
+        ),
       ),
     deliveries: async (query = {}) => {
       const limit = pageLimit(query);
@@ -92,9 +99,10 @@ export function createPostgresAdmin(schema: PostgresAdminDeps): DeliveryAdmin {
               await schema.rows("read attempts", { text: schema.attemptsOf, values: [ids] }),
             );
       const items = shown.map((row) => deliveryRecord(row, logs.get(String(row[0])) ?? []));
-      const last = shown.at(-1);
-      return rows.length > limit && last !== undefined
-        ? { items, nextCursor: encodePgCursor(Number(last[6]), Number(last[10])) }
+      // seq is the last column (pageSql): DELIVERY_COLUMNS may grow before it.
+      const [last, lastRow] = [items.at(-1), shown.at(-1)];
+      return rows.length > limit && last !== undefined && lastRow !== undefined
+        ? { items, nextCursor: encodePgCursor(last.createdAt, Number(lastRow.at(-1))) }
         : { items };
     },
     delivery: (id) => schema.get(id),

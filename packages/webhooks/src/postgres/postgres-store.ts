@@ -33,7 +33,13 @@ import {
   type ResolvedPostgresOptions,
   resolvePostgresOptions,
 } from "./postgres-store-options";
-import { entryFromRow, freshEntry, leasedView, settleEntry } from "./window-entry";
+import {
+  ENTRY_COLUMN_COUNT,
+  entryFromRow,
+  freshEntry,
+  leasedView,
+  settleEntry,
+} from "./window-entry";
 
 /**
  * A {@link DeliveryStore} on PostgreSQL for apps that run several instances:
@@ -216,7 +222,7 @@ export class PostgresStore implements DeliveryStore {
     if (open.byId.has(id)) return false;
     const row = this.flushed().reads.redeliver(id, now);
     if (row === undefined) return false;
-    const window = open.window(String(row[7]));
+    const window = open.window(String(row[ENTRY_COLUMN_COUNT]));
     if (window.owned && !window.more) {
       const entry = entryFromRow(window.endpointId, row, window.nextOrder());
       open.byId.set(entry.id, entry);

@@ -11,7 +11,7 @@ import { ENTRY_COLUMNS } from "./window-entry";
 const NOW_MS = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
 
 export const DELIVERY_COLUMNS =
-  "id, endpoint_id, event, body, status, attempts, created_at, next_attempt_at, settled_at, dead_reason";
+  "id, endpoint_id, event, body, status, attempts, created_at, next_attempt_at, settled_at, dead_reason, content_type, headers::text";
 
 export interface StoreQueries {
   readonly channel: string;
@@ -38,16 +38,18 @@ export function storeQueries(schema: string): StoreQueries {
     channel: `attesta_${schema}`,
     // $1-$11 new rows (their state as of now; $4 every body end to end, cut by
     // the offsets $29 and lengths $30: one value instead of one per row),
-    // $12-$18 state of older rows, $19-$26 attempts, $27 channel, $28 payloads.
+    // $12-$18 state of older rows, $19-$26 attempts, $27 channel, $28 payloads,
+    // $31-$32 a custom format's content type and headers (JSON text) of new rows.
     commit: `WITH ins AS (
   INSERT INTO ${d} AS d (id, endpoint_id, event, body, status, attempts, series_start,
-    created_at, next_attempt_at, settled_at, dead_reason)
+    created_at, next_attempt_at, settled_at, dead_reason, content_type, headers)
   SELECT u.id, u.endpoint_id, u.event, substring($4::bytea FROM u.start + 1 FOR u.len), u.status,
-    u.attempts, u.series_start, u.created_at, u.next_attempt_at, u.settled_at, u.dead_reason
+    u.attempts, u.series_start, u.created_at, u.next_attempt_at, u.settled_at, u.dead_reason,
+    u.content_type, u.headers::jsonb
   FROM unnest($1::uuid[], $2::text[], $3::text[], $29::int[], $30::int[], $5::text[], $6::int[],
-    $7::int[], $8::bigint[], $9::bigint[], $10::bigint[], $11::text[])
+    $7::int[], $8::bigint[], $9::bigint[], $10::bigint[], $11::text[], $31::text[], $32::text[])
     AS u(id, endpoint_id, event, start, len, status, attempts, series_start, created_at,
-      next_attempt_at, settled_at, dead_reason)
+      next_attempt_at, settled_at, dead_reason, content_type, headers)
   ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
     series_start = EXCLUDED.series_start, next_attempt_at = EXCLUDED.next_attempt_at,
     settled_at = EXCLUDED.settled_at, dead_reason = EXCLUDED.dead_reason
@@ -81,7 +83,8 @@ SELECT pg_notify($2, 'r:' || endpoint_id) FROM r`,
     redeliver: `WITH u AS (
   UPDATE ${d} SET status = 'pending', series_start = attempts, next_attempt_at = $2,
     settled_at = NULL, dead_reason = NULL
-  WHERE id = $1 AND status <> 'pending' AND dead_reason IS DISTINCT FROM 'unserializable'
+  WHERE id = $1 AND status <> 'pending'
+    AND coalesce(dead_reason, '') NOT IN ('unserializable', 'format_failed')
   RETURNING ${ENTRY_COLUMNS}, endpoint_id
 )
 SELECT u.*, pg_notify($3, 'i:' || u.endpoint_id) FROM u`,
@@ -112,8 +115,9 @@ RETURNING ${ENTRY_COLUMNS}`,
 ), att AS (DELETE FROM ${s}.attempts WHERE delivery_id IN (SELECT id FROM gone))
 SELECT count(*)::int FROM gone`,
     saveEndpoint: `WITH w AS (
-  INSERT INTO ${s}.endpoints (id, config, signed, disabled_reason, disabled_since, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6)
+  INSERT INTO ${s}.endpoints (id, config, signed, disabled_reason, disabled_since, updated_at,
+    disabled_code)
+  VALUES ($1, $2, $3, $4, $5, $6, $8)
   -- A config change keeps the disabled state: saving a config does not enable an endpoint.
   ON CONFLICT (id) DO UPDATE SET config = EXCLUDED.config, signed = EXCLUDED.signed,
     updated_at = EXCLUDED.updated_at
@@ -122,10 +126,12 @@ SELECT pg_notify($7, 'e:' || $1)`,
     removeEndpoint: `WITH w AS (DELETE FROM ${s}.endpoints WHERE id = $1)
 SELECT pg_notify($2, 'e:' || $1)`,
     saveEndpointState: `WITH w AS (
-  UPDATE ${s}.endpoints SET disabled_reason = $2, disabled_since = $3, updated_at = $4 WHERE id = $1
+  UPDATE ${s}.endpoints SET disabled_reason = $2, disabled_since = $3, updated_at = $4,
+    disabled_code = $6 WHERE id = $1
 )
 SELECT pg_notify($5, 'e:' || $1)`,
-    loadEndpoints: `SELECT id, config, signed, disabled_reason, disabled_since FROM ${s}.endpoints
+    loadEndpoints: `SELECT id, config, signed, disabled_reason, disabled_since, disabled_code
+FROM ${s}.endpoints
 ORDER BY position`,
   };
 }

@@ -17,6 +17,10 @@ export interface WindowEntry {
   /** Upper-case event name. */
   readonly eventName: string;
   body: Uint8Array | undefined;
+  /** A custom format's content type; undefined: `application/json`. */
+  contentType: string | undefined;
+  /** A custom format's extra headers. */
+  headers: Readonly<Record<string, string>> | undefined;
   readonly createdAt: number;
   status: DeliveryStatus;
   attempts: number;
@@ -45,6 +49,8 @@ export function freshEntry(
     event,
     eventName: eventName(event.type),
     body: undefined,
+    contentType: undefined,
+    headers: undefined,
     createdAt: event.timestamp,
     status: "pending",
     attempts: 0,
@@ -64,6 +70,8 @@ export function leasedView(entry: WindowEntry): LeasedDelivery {
     endpointId: entry.endpointId,
     event: entry.eventName,
     body: entry.body as Uint8Array,
+    ...(entry.contentType === undefined ? {} : { contentType: entry.contentType }),
+    ...(entry.headers === undefined ? {} : { headers: entry.headers }),
     attempts: entry.attempts,
     attemptsInSeries: entry.attempts - entry.seriesStart,
     createdAt: entry.createdAt,
@@ -76,13 +84,15 @@ export function entryFromRow(
   row: readonly unknown[],
   order: number,
 ): WindowEntry {
-  const [id, event, body, attempts, seriesStart, createdAt, nextAttemptAt] = row;
+  const [id, event, body, attempts, seriesStart, createdAt, nextAttemptAt, type, headers] = row;
   return {
     id: String(id),
     endpointId,
     event: undefined,
     eventName: String(event),
     body: body as Uint8Array,
+    contentType: type === null || type === undefined ? undefined : String(type),
+    headers: parseHeaders(headers),
     createdAt: Number(createdAt),
     status: "pending",
     attempts: Number(attempts),
@@ -96,7 +106,18 @@ export function entryFromRow(
 }
 
 /** The columns `entryFromRow` reads, in its order. */
-export const ENTRY_COLUMNS = "id, event, body, attempts, series_start, created_at, next_attempt_at";
+export const ENTRY_COLUMNS =
+  "id, event, body, attempts, series_start, created_at, next_attempt_at, content_type, headers::text";
+
+/** How many columns `ENTRY_COLUMNS` names: a statement's further columns start there. */
+export const ENTRY_COLUMN_COUNT = 9;
+
+/** The `headers` column read as text (JSON of an object), or NULL. */
+export function parseHeaders(value: unknown): Readonly<Record<string, string>> | undefined {
+  return value === null || value === undefined
+    ? undefined
+    : (JSON.parse(String(value)) as Record<string, string>);
+}
 
 /** Marks an entry delivered or dead at `now`; it leaves its window with the caller. */
 export function settleEntry(

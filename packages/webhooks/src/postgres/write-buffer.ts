@@ -105,6 +105,8 @@ export function commitStatement(text: string, channel: string, batch: Batch): St
   const starts: number[] = [];
   const lengths: number[] = [];
   let offset = 0;
+  const types: (string | null)[] = [];
+  const headers: (string | null)[] = [];
   for (const e of batch.inserts) {
     const body = e.body ?? new Uint8Array(0);
     bodies.push(body);
@@ -114,6 +116,8 @@ export function commitStatement(text: string, channel: string, batch: Batch): St
     push(ins, e.id, e.endpointId, e.eventName, null, e.status);
     push(ins.slice(5), e.attempts, e.seriesStart, e.createdAt, e.nextAttemptAt ?? null);
     push(ins.slice(9), e.settledAt ?? null, e.deadReason ?? null);
+    types.push(e.contentType ?? null);
+    headers.push(e.headers === undefined ? null : JSON.stringify(e.headers));
   }
   const upd = columns(7);
   for (const e of batch.updates) {
@@ -126,7 +130,10 @@ export function commitStatement(text: string, channel: string, batch: Batch): St
     push(att.slice(5), a.errorKind ?? null, a.errorMessage ?? null, a.responseBody ?? null);
   }
   ins[3] = Buffer.concat(bodies, offset) as unknown as unknown[];
-  return { text, values: [...ins, ...upd, ...att, channel, batch.notify, starts, lengths] };
+  return {
+    text,
+    values: [...ins, ...upd, ...att, channel, batch.notify, starts, lengths, types, headers],
+  };
 }
 
 function columns(n: number): unknown[][] {

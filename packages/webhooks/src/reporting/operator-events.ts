@@ -58,6 +58,12 @@ export interface DispatcherEvents {
   /** An endpoint stopped receiving attempts; its deliveries are kept for when it is enabled. */
   "endpoint.disabled": EndpointRef & {
     readonly reason: DisableReason;
+    /**
+     * With `reason: "gone"`: the service's own code that said so
+     * (`"channel_not_found"`, `"channel_is_archived"`, Discord's `"10015"`);
+     * absent for a plain 410 Gone.
+     */
+    readonly receiverCode?: string;
     /** Epoch ms when it was disabled. */
     readonly since: number;
     /**

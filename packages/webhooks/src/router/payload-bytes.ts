@@ -6,6 +6,7 @@
 
 import type { DispatchableEvent } from "../dispatchable-event";
 import type { ResolvedFormat } from "../format/endpoint-format";
+import type { FormattedBody } from "../format/formatted-body";
 import { typeName } from "../options/invalid-option";
 import { toWebhookPayload } from "./to-webhook-payload";
 
@@ -20,7 +21,7 @@ import { toWebhookPayload } from "./to-webhook-payload";
  * ```
  */
 export class PayloadBytes {
-  private readonly cache: WeakMap<DispatchableEvent, Buffer> | undefined;
+  private readonly cache: WeakMap<DispatchableEvent, FormattedBody> | undefined;
 
   constructor(shared: boolean) {
     this.cache = shared ? new WeakMap() : undefined;
@@ -32,26 +33,27 @@ export class PayloadBytes {
    * `shared: false` says no other endpoint will ask for this event: its bytes
    * are then not kept, which spares a weak-map entry per delivery.
    */
-  serialize(event: DispatchableEvent, shared = true): Buffer {
-    return this.bodyFor(event, undefined, "", shared);
+  serialize(event: DispatchableEvent, shared = true): Uint8Array {
+    return this.bodyFor(event, undefined, "", shared).body;
   }
 
   /**
    * The body of `event` for one endpoint: the shared Attesta bytes, or what
    * the endpoint's `format` renders (never shared: each format has its own
-   * bytes). Throws `WebhookFormatError` when the format fails.
+   * bytes, and a custom format's content type and headers). Throws
+   * `WebhookFormatError` when the format fails.
    */
   bodyFor(
     event: DispatchableEvent,
     format: ResolvedFormat | undefined,
     endpointId: string,
     shared = true,
-  ): Buffer {
+  ): FormattedBody {
     if (format !== undefined) return format.render(event, endpointId);
     const cache = shared ? this.cache : undefined;
     const cached = cache?.get(event);
     if (cached !== undefined) return cached;
-    const body = Buffer.from(this.text(event), "utf8");
+    const body = { body: Buffer.from(this.text(event), "utf8") };
     cache?.set(event, body);
     return body;
   }

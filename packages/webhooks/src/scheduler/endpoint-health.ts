@@ -29,6 +29,14 @@ export interface EndpointHealthOptions {
   readonly disableOnGone?: boolean;
 }
 
+/** What a disable carries besides its reason. */
+export interface DisableDetails {
+  /** The time of a disable that happened before a restart. */
+  readonly restored?: { readonly since: number } | undefined;
+  /** The service's code of a `gone` (`"channel_not_found"`). */
+  readonly receiverCode?: string | undefined;
+}
+
 /** How an attempt ended, as health needs it. */
 export interface AttemptSummary {
   readonly ok: boolean;
@@ -63,6 +71,7 @@ export class EndpointHealth {
   private inARow = 0;
   private disabledFor: DisableReason | undefined;
   private disabledAt: number | undefined;
+  private disabledCode: string | undefined;
 
   constructor(
     private readonly ref: EndpointRef,
@@ -112,6 +121,11 @@ export class EndpointHealth {
     return this.disabledAt;
   }
 
+  /** While disabled as `gone` by a chat service's answer: the service's code. */
+  get disabledReceiverCode(): string | undefined {
+    return this.disabledCode;
+  }
+
   /** A permit to start an attempt now, or `undefined` (disabled, breaker open, probe out). */
   acquire(): BreakerPermit | undefined {
     return this.disabledFor === undefined ? this.breaker.acquire() : undefined;
@@ -142,23 +156,27 @@ export class EndpointHealth {
     this.breaker.record(permit, false);
     const failure = attempt.failure;
     if (this.disableOnGone && isGoneAnswer(failure?.status, failure?.receiverCode))
-      this.disable("gone");
+      this.disable("gone", { receiverCode: failure?.receiverCode });
     else if (this.now() - this.failingSince >= this.disableAfterMs) this.disable("failing");
   }
 
   /**
    * Stops attempts until `enable()`; reported once. `restored` carries the
-   * time of a disable that happened before a restart.
+   * time of a disable that happened before a restart; `receiverCode` the
+   * service's code of a `gone`.
    */
-  disable(reason: DisableReason, restored?: { readonly since: number }): void {
+  disable(reason: DisableReason, details: DisableDetails = {}): void {
     if (this.disabledFor !== undefined) return;
+    const { restored, receiverCode } = details;
     this.disabledFor = reason;
     this.disabledAt = restored?.since ?? this.now();
+    this.disabledCode = receiverCode;
     this.report({
       name: "endpoint.disabled",
       data: {
         ...this.ref,
         reason,
+        ...(receiverCode === undefined ? {} : { receiverCode }),
         since: this.disabledAt,
         ...(restored === undefined ? {} : { restored: true }),
         ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}),
@@ -171,6 +189,7 @@ export class EndpointHealth {
     if (this.disabledFor === undefined) return false;
     this.disabledFor = undefined;
     this.disabledAt = undefined;
+    this.disabledCode = undefined;
     this.failingSince = undefined;
     this.reportedFailing = false;
     this.inARow = 0;

@@ -226,6 +226,8 @@ export class EndpointScheduler {
         body: delivery.body,
         attempt,
         createdAt: delivery.createdAt,
+        contentType: delivery.contentType,
+        formatHeaders: delivery.headers,
       });
       this.settle(delivery, attempt, outcome);
       // Aborted attempts say nothing about the endpoint.

@@ -20,6 +20,7 @@ import type {
 import { IdEpochs } from "./delivery-ids";
 import type { SqliteDatabase } from "./driver/sqlite-driver";
 import { pageQuery } from "./page-query";
+import { envelopeOf } from "./row-envelope";
 import { encodeSeqCursor } from "./seq-cursor";
 
 export interface DeliveryRow {
@@ -29,6 +30,9 @@ export interface DeliveryRow {
   endpoint_id: string;
   event: string;
   body: Uint8Array;
+  /** Schema 8: a custom format's content type and headers (JSON); NULL for most rows. */
+  content_type: string | null;
+  headers: string | null;
   status: DeliveryStatus;
   attempts: number;
   series_start: number;
@@ -177,6 +181,7 @@ export class DeliveryReader {
       endpointId: row.endpoint_id,
       event: row.event,
       body: row.body,
+      ...envelopeOf(row),
       status: row.status,
       attempts: row.attempts,
       createdAt: row.created_at,

@@ -17,6 +17,8 @@ interface EndpointRow {
   signed: number;
   disabled_reason: EndpointDisabledState["reason"] | null;
   disabled_since: number | null;
+  /** Schema 8: the service's code of a `gone`. */
+  disabled_code: string | null;
 }
 
 export class EndpointTable {
@@ -38,7 +40,8 @@ export class EndpointTable {
     );
     this.delete = db.prepare("DELETE FROM endpoints WHERE id = ?");
     this.setState = db.prepare(
-      "UPDATE endpoints SET disabled_reason = ?, disabled_since = ?, updated_at = ? WHERE id = ?",
+      `UPDATE endpoints SET disabled_reason = ?, disabled_since = ?, disabled_code = ?,
+         updated_at = ? WHERE id = ?`,
     );
   }
 
@@ -53,7 +56,13 @@ export class EndpointTable {
   /** Sets or clears the disabled state of a stored endpoint; an unknown id changes nothing. */
   saveState(id: string, disabled: EndpointDisabledState | undefined, now: number): boolean {
     return this.owned(now, () => {
-      this.setState.run(disabled?.reason ?? null, disabled?.since ?? null, now, id);
+      this.setState.run(
+        disabled?.reason ?? null,
+        disabled?.since ?? null,
+        disabled?.receiverCode ?? null,
+        now,
+        id,
+      );
     });
   }
 
@@ -66,16 +75,15 @@ export class EndpointTable {
   load(): StoredEndpoint[] {
     const rows = this.db
       .prepare(
-        "SELECT id, config, signed, disabled_reason, disabled_since FROM endpoints ORDER BY seq",
+        `SELECT id, config, signed, disabled_reason, disabled_since, disabled_code
+         FROM endpoints ORDER BY seq`,
       )
       .all() as EndpointRow[];
     return rows.map((row) => ({
       id: row.id,
       config: JSON.parse(row.config) as Record<string, unknown>,
       signed: row.signed === 1,
-      ...(row.disabled_reason === null
-        ? {}
-        : { disabled: { reason: row.disabled_reason, since: row.disabled_since ?? 0 } }),
+      ...(row.disabled_reason === null ? {} : { disabled: disabledState(row) }),
     }));
   }
 
@@ -87,4 +95,12 @@ export class EndpointTable {
     });
     return run.immediate();
   }
+}
+
+function disabledState(row: EndpointRow): EndpointDisabledState {
+  return {
+    reason: row.disabled_reason as EndpointDisabledState["reason"],
+    since: row.disabled_since ?? 0,
+    ...(row.disabled_code === null ? {} : { receiverCode: row.disabled_code }),
+  };
 }

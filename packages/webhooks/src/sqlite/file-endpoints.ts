@@ -14,6 +14,12 @@ import type { SqliteDatabase } from "./driver/sqlite-driver";
 /** Deliveries, newest first, whose attempts make up the endpoints' health. */
 export const HEALTH_WINDOW = 10_000;
 
+interface KeptConfig {
+  config: string;
+  disabled_reason: string | null;
+  disabled_code: string | null;
+}
+
 type HealthRow = [id: string, attempts: number, failed: number, lastSuccess: number | null];
 
 /** Every endpoint (at most 500), sorted by id, with pending count and recent health. */
@@ -21,16 +27,19 @@ export function fileEndpoints(db: SqliteDatabase): AdminEndpoint[] {
   const pending = db
     .prepare("SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'pending'")
     .pluck();
-  const config = db.prepare("SELECT config, disabled_reason FROM endpoints WHERE id = ?");
+  const config = db.prepare(
+    "SELECT config, disabled_reason, disabled_code FROM endpoints WHERE id = ?",
+  );
   const health = recentHealth(db);
   return endpointIds(db).map((id) => {
-    const kept = config.get(id) as { config: string; disabled_reason: string | null } | undefined;
+    const kept = config.get(id) as KeptConfig | undefined;
     const recent = health.get(id);
     return storedEndpoint(
       {
         id,
         config: kept === undefined ? undefined : JSON.parse(kept.config),
         disabledReason: kept?.disabled_reason ?? null,
+        disabledCode: kept?.disabled_code ?? null,
         pending: pending.get(id) as number,
       },
       recent === undefined || recent[1] === 0

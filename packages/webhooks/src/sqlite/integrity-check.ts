@@ -26,8 +26,8 @@ export type OpenCheck = "full" | "light" | "none";
  */
 export const FULL_CHECK_AT_OPEN_BYTES = 32 * 2 ** 20;
 
-/** The tables a store reads at open: small, checked even when the rest waits for the background check. */
-const OPEN_TABLES = ["owner", "requests", "endpoints", "id_epochs"];
+/** The small tables (a row per endpoint, process or request), checked even when the rest waits for the background check. */
+const OPEN_TABLES = ["owner", "requests", "endpoints", "id_epochs", "delivery_endpoints"];
 
 /** Which check runs at open for `mode` (undefined: by the file's size), and whether one follows in the background. */
 export function planCheck(

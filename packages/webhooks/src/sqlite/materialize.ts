@@ -64,9 +64,15 @@ export function materialize(
         // Shared with the event's other endpoints: the context serialises it once.
         // Past a full window the body only goes to the file: as text, when the
         // context can, so that no buffer waits for a full collection to be freed.
-        entry.body = queue.spills()
-          ? context.serialize(source, queue.endpointId, true)
-          : context.serialize(source, queue.endpointId);
+        const made = queue.spills()
+          ? context.render(source, queue.endpointId, true)
+          : context.render(source, queue.endpointId);
+        if (typeof made === "string") entry.body = made;
+        else {
+          entry.body = made.body;
+          if (made.contentType !== undefined) entry.contentType = made.contentType;
+          if (made.headers !== undefined) entry.headers = made.headers;
+        }
       } catch (error) {
         entry.live = false;
         entry.deadReason = bodyFailureReason(error);

@@ -177,6 +177,19 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    description:
+      "a delivery's own content type and headers (custom formats); the receiver's code of a disabled endpoint",
+    up(db) {
+      // NULL: application/json, no extra headers, no code. headers holds a JSON object.
+      db.exec(`
+        ALTER TABLE deliveries ADD COLUMN content_type TEXT;
+        ALTER TABLE deliveries ADD COLUMN headers TEXT;
+        ALTER TABLE endpoints ADD COLUMN disabled_code TEXT;
+      `);
+    },
+  },
 ];
 
 /** The version a file has once every migration ran. */

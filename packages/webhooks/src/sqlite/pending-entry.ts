@@ -7,6 +7,7 @@
 import type { DeadReason, LeasedDelivery } from "../store/delivery-store";
 import type { DispatchableEvent } from "../types";
 import type { DeliveryRow } from "./delivery-reader";
+import { envelopeOf } from "./row-envelope";
 
 /** Where an entry's row is: still in the write buffer, on disk, or not durable (its commit failed). */
 export type EntryState = "buffered" | "stored" | "volatile";
@@ -27,6 +28,10 @@ export interface PendingEntry {
    * materialize), turned into bytes if it ever stays in memory.
    */
   body: Uint8Array | string | undefined;
+  /** A custom format's content type; undefined: `application/json`. */
+  contentType?: string;
+  /** A custom format's extra headers. */
+  headers?: Readonly<Record<string, string>>;
   /** The emitted event, for a drop report; undefined when resumed from the file. */
   source: DispatchableEvent | undefined;
   attempts: number;
@@ -58,6 +63,7 @@ export function entryFromRow(
     endpointId: row.endpoint_id,
     event: row.event,
     body: row.body,
+    ...envelopeOf(row),
     source: undefined,
     attempts: row.attempts,
     seriesStart,
@@ -77,6 +83,8 @@ export function toLeased(entry: PendingEntry): LeasedDelivery {
     event: entry.event,
     body:
       typeof entry.body === "string" ? Buffer.from(entry.body) : (entry.body ?? new Uint8Array(0)),
+    ...(entry.contentType === undefined ? {} : { contentType: entry.contentType }),
+    ...(entry.headers === undefined ? {} : { headers: entry.headers }),
     attempts: entry.attempts,
     attemptsInSeries: entry.attempts - entry.seriesStart,
     createdAt: entry.createdAt,

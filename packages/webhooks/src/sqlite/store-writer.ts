@@ -42,6 +42,11 @@ export class StoreWriter {
     this.statements = {
       insert: db.prepare(insertRows(1)),
       insertMany: db.prepare(insertRows(ROWS_PER_INSERT)),
+      // A delivery whose format set a content type or headers: rare, so off the batched path.
+      insertFormatted: db.prepare(
+        `INSERT INTO deliveries (seq, endpoint_id, event, body, created_at, next_attempt_at,
+           content_type, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       // A delivery whose data is not JSON: dead at once, with an empty body.
       insertDead: db.prepare(
         `INSERT INTO deliveries (seq, endpoint_id, event, body, status, created_at, settled_at,
@@ -138,31 +143,41 @@ export class StoreWriter {
       // Evicted (drop-oldest) while its first commit was failing: never written.
       if (!entry.live && entry.deadReason === undefined) continue;
       this.endpointNames.name(entry.endpointId);
-      if (!entry.live) {
-        s.insertDead.run(
-          entry.seq,
-          entry.endpointId,
-          entry.event,
-          entry.createdAt,
-          entry.createdAt,
-          entry.deadReason ?? null,
-        );
-        continue;
-      }
-      values.push(
-        entry.seq,
-        entry.endpointId,
-        entry.event,
-        entry.body,
-        entry.createdAt,
-        entry.dueAt,
-      );
+      if (this.insertSingle(entry)) continue;
+      values.push(...freshColumns(entry));
       if (values.length === ROWS_PER_INSERT * COLUMNS) {
         s.insertMany.run(values);
         values.length = 0;
       }
     }
     for (let i = 0; i < values.length; i += COLUMNS) s.insert.run(values.slice(i, i + COLUMNS));
+  }
+
+  /**
+   * Writes a row that is not a plain fresh one on its own: dead before its
+   * first commit, or with a format's content type or headers. False for a
+   * plain fresh row, which goes to the batched insert.
+   */
+  private insertSingle(entry: PendingEntry): boolean {
+    const s = this.statements;
+    if (!entry.live) {
+      s.insertDead.run(
+        entry.seq,
+        entry.endpointId,
+        entry.event,
+        entry.createdAt,
+        entry.createdAt,
+        entry.deadReason ?? null,
+      );
+      return true;
+    }
+    if (entry.contentType === undefined && entry.headers === undefined) return false;
+    s.insertFormatted.run(
+      ...freshColumns(entry),
+      entry.contentType ?? null,
+      entry.headers === undefined ? null : JSON.stringify(entry.headers),
+    );
+    return true;
   }
 
   private apply(change: Change): void {
@@ -200,6 +215,11 @@ export class StoreWriter {
 const ROWS_PER_INSERT = 16;
 /** The columns of a fresh row, in the order insertAll pushes them. */
 const COLUMNS = 6;
+
+/** The columns of a fresh row, in the order of `insertRows`. */
+function freshColumns(entry: PendingEntry): unknown[] {
+  return [entry.seq, entry.endpointId, entry.event, entry.body, entry.createdAt, entry.dueAt];
+}
 
 function insertRows(rows: number): string {
   // The body may be bound as JSON text (a spilled entry): stored as a blob all the same.

@@ -24,7 +24,12 @@ export type DeadReason =
 
 /** Why an endpoint was disabled. */
 export type DisableReason =
-  /** It answered 410 Gone. */
+  /**
+   * It answered 410 Gone, or a chat service said the destination is gone for
+   * good (Slack 404 `channel_not_found`/`no_service`, 410
+   * `channel_is_archived`; Discord 404 `10015 Unknown Webhook`): its code is
+   * then the disabled endpoint's `receiverCode`.
+   */
   | "gone"
   /** Every attempt failed for longer than `disableAfterMs`. */
   | "failing"
@@ -72,6 +77,10 @@ export interface DeliveryRecord {
   readonly event: string;
   /** The exact body bytes that are signed and sent. */
   readonly body: Uint8Array;
+  /** The `Content-Type` it is sent with, when its format set one; absent: `application/json`. */
+  readonly contentType?: string;
+  /** Extra request headers its format set (names lower-case); absent: none. */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly status: DeliveryStatus;
   /** Attempts made so far, over every series (a redelivery continues the count). */
   readonly attempts: number;

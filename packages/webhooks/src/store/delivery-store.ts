@@ -12,9 +12,11 @@
  */
 import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-page";
 import type { DispatchableEvent } from "../dispatchable-event";
+import type { FormattedBody } from "../format/formatted-body";
 import type { AttemptRecord, DeadReason, DeliveryRecord, DeliveryStatus } from "./delivery-record";
 import type { EndpointDisabledState, StoredEndpoint } from "./stored-endpoint";
 
+export type { FormattedBody } from "../format/formatted-body";
 export type {
   AttemptErrorKind,
   AttemptRecord,
@@ -33,6 +35,10 @@ export interface LeasedDelivery {
   readonly event: string;
   /** Body bytes; serialised at routing time, so every attempt sends the same bytes. */
   readonly body: Uint8Array;
+  /** The `Content-Type` its format set; absent: `application/json`. */
+  readonly contentType?: string;
+  /** Extra request headers its format set (names lower-case). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Attempts already made before this lease (0 for a fresh delivery), over every series. */
   readonly attempts: number;
   /**
@@ -231,6 +237,16 @@ export interface StoreContext {
    */
   serialize(event: DispatchableEvent, endpointId: string): Uint8Array;
   serialize(event: DispatchableEvent, endpointId: string, text: true): Uint8Array | string;
+  /**
+   * Like `serialize`, with the content type and headers a custom format set
+   * for the delivery. A store keeps them with the body and hands them back
+   * in `LeasedDelivery` and `DeliveryRecord`; one that calls `serialize`
+   * instead sends such deliveries as `application/json` without the headers.
+   * `text: true` works as with `serialize`: the Attesta JSON text may come
+   * back as a string, which has no content type or headers.
+   */
+  render(event: DispatchableEvent, endpointId: string): FormattedBody;
+  render(event: DispatchableEvent, endpointId: string, text: true): FormattedBody | string;
   /** Mints a delivery id (a UUID v4). A store may mint its own: SqliteStore derives UUID v8 ids from its row numbers. */
   mintId(): string;
   /** Epoch ms; replaceable in tests. */

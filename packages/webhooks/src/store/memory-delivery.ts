@@ -5,6 +5,7 @@
  */
 
 import type { DispatchableEvent } from "../dispatchable-event";
+import type { FormattedBody } from "../format/formatted-body";
 import { eventName } from "../router/to-webhook-payload";
 import type {
   AttemptRecord,
@@ -27,6 +28,10 @@ const MAX_ATTEMPT_LOG = 50;
 export class MemoryDelivery implements LeasedDelivery {
   status: DeliveryStatus = "pending";
   body: Uint8Array = NO_BODY;
+  /** Set by a custom format: sent instead of `application/json`. */
+  contentType: string | undefined;
+  /** Set by a custom format: extra request headers. */
+  headers: Readonly<Record<string, string>> | undefined;
   /** Whether `body` holds the serialised event yet. */
   serialized = false;
   attempts = 0;
@@ -68,6 +73,14 @@ export class MemoryDelivery implements LeasedDelivery {
     this.createdAt = source.timestamp;
   }
 
+  /** Keeps the body its format made, and what travels with it. */
+  formatted(output: FormattedBody): void {
+    this.body = output.body;
+    this.contentType = output.contentType;
+    this.headers = output.headers;
+    this.serialized = true;
+  }
+
   /**
    * Appends a field-by-field copy of one attempt, keeping the newest ones
    * past the bound, so that nothing else the caller's object carries (an
@@ -91,6 +104,8 @@ export class MemoryDelivery implements LeasedDelivery {
       endpointId: this.endpointId,
       event: this.event,
       body: this.body,
+      ...(this.contentType === undefined ? {} : { contentType: this.contentType }),
+      ...(this.headers === undefined ? {} : { headers: this.headers }),
       status: this.status,
       attempts: this.attempts,
       createdAt: this.createdAt,

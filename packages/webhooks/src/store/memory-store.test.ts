@@ -25,6 +25,7 @@ function open(
   const payloads = new PayloadBytes(false);
   const context: StoreContext = {
     serialize: (e) => payloads.serialize(e),
+    render: (e) => ({ body: payloads.serialize(e) }),
     mintId: randomUUID,
     now: () => clock.now,
     limits: () => ({

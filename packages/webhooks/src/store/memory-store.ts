@@ -237,8 +237,7 @@ export class MemoryStore implements DeliveryStore {
     this.byId.set(delivery.id, delivery);
     if (!delivery.serialized && delivery.source !== undefined) {
       try {
-        delivery.body = this.ctx.serialize(delivery.source, endpointId);
-        delivery.serialized = true;
+        delivery.formatted(this.ctx.render(delivery.source, endpointId));
       } catch {
         // Shown with an empty body; lease() dead-letters it as unserializable.
       }
@@ -251,8 +250,7 @@ export class MemoryStore implements DeliveryStore {
     const source = delivery.source;
     if (delivery.serialized || source === undefined) return true;
     try {
-      delivery.body = this.ctx.serialize(source, delivery.endpointId);
-      delivery.serialized = true;
+      delivery.formatted(this.ctx.render(source, delivery.endpointId));
       return true;
     } catch (error) {
       this.settle(delivery, "dead", bodyFailureReason(error));

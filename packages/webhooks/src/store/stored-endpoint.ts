@@ -28,4 +28,6 @@ export interface EndpointDisabledState {
   readonly reason: Exclude<DisableReason, "secret_missing">;
   /** Epoch ms. */
   readonly since: number;
+  /** With `gone`: the chat service's code that said so (`"channel_not_found"`, `"10015"`). */
+  readonly receiverCode?: string;
 }

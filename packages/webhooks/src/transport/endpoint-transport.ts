@@ -32,6 +32,10 @@ export interface AttemptRequest {
   readonly createdAt?: number;
   /** Extra name/value pairs sent as they are, e.g. a `traceparent` from the telemetry. */
   readonly headers?: readonly string[];
+  /** The delivery's own `Content-Type` (a custom format's); absent: `application/json`. */
+  readonly contentType?: string;
+  /** The delivery's own headers (a custom format's), checked when its body was made. */
+  readonly formatHeaders?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -70,7 +74,7 @@ export class EndpointTransport {
     // A flat name/value array: undici takes it as is, where an object costs a key walk per request.
     const headers = [
       "content-type",
-      "application/json",
+      request.contentType ?? "application/json",
       "user-agent",
       USER_AGENT,
       DELIVERY_HEADER,
@@ -83,6 +87,7 @@ export class EndpointTransport {
     if (signAttesta !== undefined) headers.push(SIGNATURE_HEADER, signAttesta(request.body));
     else this.pushSignature(headers, request);
     if (request.headers !== undefined) headers.push(...request.headers);
+    if (request.formatHeaders !== undefined) pushPairs(headers, request.formatHeaders);
     const context = {
       endpoint: config.label,
       deliveryId: request.deliveryId,
@@ -143,4 +148,8 @@ export class EndpointTransport {
     }
     return name;
   }
+}
+
+function pushPairs(headers: string[], pairs: Readonly<Record<string, string>>): void {
+  for (const name in pairs) headers.push(name, pairs[name] as string);
 }

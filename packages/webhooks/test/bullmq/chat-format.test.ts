@@ -10,20 +10,42 @@ import {
   type DistributedEndpointConfig,
   startWebhookWorkers,
   WebhookProducer,
+  WebhookQueues,
 } from "../../src/bullmq/index";
-import type { DeliveryAttempt } from "../../src/index";
+import type { DeadLetter, DeliveryAttempt } from "../../src/index";
 import { ANSWERS, startChatReceiver } from "../support/chat-receiver";
 import { defer } from "../support/cleanup";
 import { sampleData } from "../support/events";
+import { startTestReceiver } from "../support/test-receiver";
 import { until } from "../support/until";
 import { useSharedRedis } from "./support/redis-fixture";
 
 const redis = await useSharedRedis();
 
+/** Workers and a producer for `endpoints` on a fresh prefix, closed after the test. */
+async function startPair(endpoints: DistributedEndpointConfig[]) {
+  const options = { connection: redis.url, prefix: redis.freshPrefix() };
+  const attempts: DeliveryAttempt[] = [];
+  const letters: DeadLetter[] = [];
+  const workers = await startWebhookWorkers(endpoints, {
+    ...options,
+    logger: null,
+    onAttempt: (attempt) => attempts.push(attempt),
+  });
+  defer(() => workers.close({ deadlineMs: 1000 }));
+  const bus = new EventBus();
+  const producer = new WebhookProducer(bus, endpoints, {
+    ...options,
+    logger: null,
+    onDeadLetter: (letter) => letters.push(letter),
+  });
+  defer(() => producer.close({ deadlineMs: 1000 }));
+  return { options, attempts, letters, bus };
+}
+
 describe("@attesta/webhooks/bullmq with a chat format", () => {
   it("sends the Discord message the service accepts, signed, and waits as Discord's retry_after says", async () => {
     const receiver = await startChatReceiver("discord", [ANSWERS.discord.rateLimited(1.2)]);
-    const options = { connection: redis.url, prefix: redis.freshPrefix() };
     const endpoints: DistributedEndpointConfig[] = [
       {
         id: "discord",
@@ -33,16 +55,7 @@ describe("@attesta/webhooks/bullmq with a chat format", () => {
         overloadDelayMs: 0,
       },
     ];
-    const attempts: DeliveryAttempt[] = [];
-    const workers = await startWebhookWorkers(endpoints, {
-      ...options,
-      logger: null,
-      onAttempt: (attempt) => attempts.push(attempt),
-    });
-    defer(() => workers.close({ deadlineMs: 1000 }));
-    const bus = new EventBus();
-    const producer = new WebhookProducer(bus, endpoints, { ...options, logger: null });
-    defer(() => producer.close({ deadlineMs: 1000 }));
+    const { attempts, bus } = await startPair(endpoints);
     bus.emit({ type: "denied", data: sampleData("denied") });
     await until(() => attempts.some((attempt) => attempt.ok), 15_000);
     expect(receiver.problems).toEqual([[], []]);
@@ -55,5 +68,48 @@ describe("@attesta/webhooks/bullmq with a chat format", () => {
     expect(second?.headers["x-attesta-signature"]).toBe(`sha256=${mac}`);
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(1100);
     expect(JSON.stringify(attempts)).not.toContain("dSECRETd");
+  });
+
+  it("carries a format function's content type and headers in the job, sends them with every attempt, and dead-letters a refused header", async () => {
+    const receiver = await startTestReceiver((_req, res, index) => {
+      res.writeHead(index === 0 ? 503 : 204).end();
+    });
+    const endpoints: DistributedEndpointConfig[] = [
+      {
+        id: "audit",
+        url: receiver.url,
+        secret: "whsec_chat",
+        retryBaseDelayMs: 20,
+        overloadDelayMs: 0,
+        format: (payload) => ({
+          body: `${payload.event} for the audit log`,
+          contentType: "text/plain; charset=utf-8",
+          headers:
+            payload.event === "DENIED" ? { "x-team": "payments" } : { "webhook-id": "forged" },
+        }),
+      },
+    ];
+    const { attempts, letters, bus, options } = await startPair(endpoints);
+    bus.emit({ type: "denied", data: sampleData("denied") });
+    bus.emit({ type: "approved", data: sampleData("approved") });
+    await until(() => attempts.some((attempt) => attempt.ok), 15_000);
+    expect(letters.map((letter) => letter.reason)).toEqual(["format_failed"]);
+    expect(String(letters[0]?.error?.message)).toContain("webhook-id");
+    expect(receiver.requests).toHaveLength(2);
+    for (const request of receiver.requests) {
+      expect(request.headers["content-type"]).toBe("text/plain; charset=utf-8");
+      expect(request.headers["x-team"]).toBe("payments");
+      expect(request.body.toString("utf8")).toBe("DENIED for the audit log");
+      const mac = createHmac("sha256", "whsec_chat").update(request.body).digest("hex");
+      expect(request.headers["x-attesta-signature"]).toBe(`sha256=${mac}`);
+    }
+    const queues = new WebhookQueues(endpoints, options);
+    defer(() => queues.close());
+    const id = attempts.find((attempt) => attempt.ok)?.deliveryId ?? "";
+    expect(await queues.get(id)).toMatchObject({
+      status: "delivered",
+      contentType: "text/plain; charset=utf-8",
+      headers: { "x-team": "payments" },
+    });
   });
 });

@@ -42,7 +42,6 @@ describe("@attesta/webhooks/bullmq endpoint options", () => {
   const url = "http://127.0.0.1:9/hook";
   const unsupported: [Partial<DistributedEndpointConfig>, RegExp][] = [
     [{ disableAfterMs: 60_000 }, /config\[0\]\.disableAfterMs \(60000\) is not supported/],
-    [{ disableOnGone: true }, /config\[0\]\.disableOnGone \(true\) is not supported/],
     [{ ordered: true }, /config\[0\]\.ordered \(true\) is not supported/],
   ];
 

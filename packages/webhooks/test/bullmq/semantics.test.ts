@@ -110,8 +110,10 @@ describe("@attesta/webhooks/bullmq delivery semantics", () => {
 
   it("dead-letters a rejected delivery, lists it, and redelivers it under the same id", async () => {
     let accept = false;
-    const { bus, queues, letters, receiver } = await cluster((_req, res) =>
-      res.writeHead(accept ? 204 : 410).end(),
+    // disableOnGone: false: a 410 then only rejects the delivery (by default the queue is paused).
+    const { bus, queues, letters, receiver } = await cluster(
+      (_req, res) => res.writeHead(accept ? 204 : 410).end(),
+      { disableOnGone: false },
     );
     bus.emit({ type: "denied", data: sampleData("denied") });
     await until(() => letters.length === 1, 10_000);

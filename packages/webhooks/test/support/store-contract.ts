@@ -33,6 +33,13 @@ export interface TestContext extends StoreContext {
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
+/** The endpoint whose format sets a content type and headers in the test context. */
+export const TYPED = "typed";
+export const TYPED_ENVELOPE = {
+  contentType: "text/plain; charset=utf-8",
+  headers: { "x-kind": "typed", "x-team": "payments" },
+} as const;
+
 export function testContext(): TestContext {
   const context: TestContext = {
     clock: T0,
@@ -41,6 +48,10 @@ export function testContext(): TestContext {
     unserializable: [],
     commitErrors: [],
     serialize: (event) => Buffer.from(body(event), "utf8"),
+    render: (event, endpointId) => ({
+      body: Buffer.from(body(event), "utf8"),
+      ...(endpointId === TYPED ? TYPED_ENVELOPE : {}),
+    }),
     mintId: () => randomUUID(),
     now: () => context.clock,
     limits: () => ({ maxPending: context.maxPending, overflow: context.overflow }),
@@ -101,6 +112,23 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect(store.pendingCount("a")).toBe(1);
       expect(store.lease("a", context.clock, 10)).toEqual([]);
       expect(store.nextDueAt("a")).toBeUndefined();
+    });
+
+    it("keeps a format's content type and headers with the delivery, and none for the others", async () => {
+      const { store, context } = open();
+      store.enqueue(TYPED, event(1));
+      store.enqueue("a", event(2));
+      const [typed] = store.lease(TYPED, context.clock, 1);
+      expect(typed).toMatchObject(TYPED_ENVELOPE);
+      const [plain] = store.lease("a", context.clock, 1);
+      expect(plain?.contentType).toBeUndefined();
+      expect(plain?.headers).toBeUndefined();
+      store.recordAttempt(typed?.id ?? "", attempt(1), { status: "delivered" });
+      await store.persisted();
+      expect(store.get(typed?.id ?? "")).toMatchObject({ status: "delivered", ...TYPED_ENVELOPE });
+      expect(store.list({ endpoint: TYPED })[0]).toMatchObject(TYPED_ENVELOPE);
+      expect(store.get(plain?.id ?? "")).not.toHaveProperty("contentType");
+      expect(store.get(plain?.id ?? "")).not.toHaveProperty("headers");
     });
 
     it("leases oldest first, up to the limit, per endpoint", async () => {
@@ -406,6 +434,22 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
           const later = next.store.lease("a", at, 10);
           expect(later).toHaveLength(1);
           expect(later[0]).toMatchObject({ id: retried?.id, attempts: 1 });
+        }),
+      );
+
+      it(
+        "keeps a pending delivery's content type and headers across a restart",
+        durable(async (reopen) => {
+          const { store } = open();
+          store.enqueue(TYPED, event(1));
+          await store.persisted();
+          await store.close();
+          opened.splice(opened.indexOf(store), 1);
+          const next = open(reopen(store));
+          expect(next.store.pendingCount(TYPED)).toBe(1);
+          const [typed] = next.store.lease(TYPED, next.context.clock, 1);
+          expect(typed).toMatchObject(TYPED_ENVELOPE);
+          expect(next.store.get(typed?.id ?? "")).toMatchObject(TYPED_ENVELOPE);
         }),
       );
 
