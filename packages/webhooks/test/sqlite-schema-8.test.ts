@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FormatFunction, WebhookConfig } from "../src/index";
+import type { DroppedEvent, FormatFunction, WebhookConfig } from "../src/index";
 import { dispatcherAdmin } from "../src/index";
 import { SqliteStore } from "../src/sqlite/index";
 import { SCHEMA_VERSION } from "../src/sqlite/migrations";
@@ -124,5 +124,39 @@ describe("SqliteStore schema 8", () => {
     expect(rows(path, "SELECT disabled_reason, disabled_code FROM endpoints")).toEqual([
       { disabled_reason: null, disabled_code: null },
     ]);
+  });
+
+  it("drops the oldest kept delivery of a format that is not the Attesta payload, and reports its event", async () => {
+    const path = tempDbPath();
+    const receiver = await startTestReceiver((_req, res) => res.writeHead(503).end());
+    const config: WebhookConfig = {
+      id: "audit",
+      url: receiver.url,
+      format: plainText,
+      overflow: "drop-oldest",
+      retryBaseDelayMs: 60_000,
+      circuitBreaker: false,
+    };
+    const store = () => new SqliteStore({ path, pollIntervalMs: 50, maxStoredPending: 2 });
+    const first = openStoreDispatcher(store(), [config]);
+    first.dispatcher.disableEndpoint("audit");
+    first.bus.emit({ type: "denied", data: sampleData("denied", 0) });
+    first.bus.emit({ type: "denied", data: sampleData("denied", 1) });
+    await first.close();
+
+    // Restarted: the kept deliveries come back from the file as bytes, without their events;
+    // both fail once and wait a minute for their retry.
+    const dropped: DroppedEvent[] = [];
+    const second = openStoreDispatcher(store(), [config], {
+      onDrop: (drop) => dropped.push(drop),
+    });
+    second.dispatcher.enableEndpoint("audit");
+    await receiver.waitForRequests(2);
+    await until(
+      () => second.dispatcher.stats().inFlight === 2 && second.dispatcher.stats().attempts === 2,
+    );
+    second.bus.emit({ type: "approved", data: sampleData("approved", 2) });
+    await until(() => dropped.length === 1);
+    expect(dropped[0]?.event.type).toBe("denied");
   });
 });

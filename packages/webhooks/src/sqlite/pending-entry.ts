@@ -91,19 +91,27 @@ export function toLeased(entry: PendingEntry): LeasedDelivery {
   };
 }
 
-/** Rebuilds the bus event of a stored body, for a drop-oldest report once the event itself is released. */
+/**
+ * Rebuilds the bus event of a stored body, for a drop-oldest report once the
+ * event itself is released. A body its format made (a chat message, a custom
+ * format's text) is not the Attesta payload: the report then names the event
+ * and its time, with the data left empty.
+ */
 export function eventFromBody(entry: PendingEntry): DispatchableEvent {
   const { body } = entry;
   const text = typeof body === "string" ? body : Buffer.from(body ?? []).toString("utf8");
-  const parsed = JSON.parse(text) as {
-    event: string;
-    timestamp: string | number;
-    data: unknown;
-  };
-  const { timestamp } = parsed;
+  const fallback = { type: entry.event.toLowerCase(), timestamp: entry.createdAt, data: {} };
+  let parsed: { event?: unknown; timestamp?: unknown; data?: unknown };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    return fallback;
+  }
+  const { event, timestamp, data } = parsed ?? {};
+  if (typeof event !== "string" || typeof data !== "object" || data === null) return fallback;
   return {
-    type: parsed.event.toLowerCase(),
-    timestamp: typeof timestamp === "number" ? timestamp : Date.parse(timestamp),
-    data: parsed.data,
+    type: event.toLowerCase(),
+    timestamp: typeof timestamp === "number" ? timestamp : Date.parse(String(timestamp)),
+    data,
   };
 }

@@ -7,7 +7,12 @@
  */
 import { EventBus } from "@attesta/events";
 import { afterEach } from "vitest";
-import type { DeliveryStore, DispatcherEvents, WebhookConfig } from "../../src/index";
+import type {
+  DeliveryStore,
+  DispatcherEvents,
+  WebhookConfig,
+  WebhookDispatcherOptions,
+} from "../../src/index";
 import { WebhookDispatcher } from "../../src/index";
 import { within } from "./until";
 
@@ -16,9 +21,13 @@ afterEach(async () => {
   for (const dispatcher of open.splice(0)) await dispatcher.close({ deadlineMs: 0 });
 });
 
-export function openStoreDispatcher(store: DeliveryStore, configs: WebhookConfig[]) {
+export function openStoreDispatcher(
+  store: DeliveryStore,
+  configs: WebhookConfig[],
+  options: WebhookDispatcherOptions = {},
+) {
   const bus = new EventBus();
-  const dispatcher = new WebhookDispatcher(bus, configs, { store, logger: null });
+  const dispatcher = new WebhookDispatcher(bus, configs, { store, logger: null, ...options });
   open.push(dispatcher);
   const disabled: DispatcherEvents["endpoint.disabled"][] = [];
   dispatcher.events.on("endpoint.disabled", ({ data }) => disabled.push(data));
