@@ -16,7 +16,8 @@
 // Every figure is printed with its goal and a verdict; judge CPU figures and
 // ratios on a busy machine, wall-clock rates only on a quiet one.
 // Usage: node bench/postgres-store.mjs [--rounds=3] [--events=100000] [--deliveries=5000]
-//   [--process-events=4000]
+//   [--process-events=4000] [--case=processes]
+// --case=processes runs only figure 4 (cheap to repeat while working on coordination).
 
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -34,6 +35,9 @@ const ROUNDS = Number(args.rounds ?? 3);
 const EVENTS = Number(args.events ?? 100_000);
 const DELIVERIES = Number(args.deliveries ?? 5000);
 const PROCESS_EVENTS = Number(args["process-events"] ?? 4000);
+const ONLY_PROCESSES = args.case === "processes";
+if (args.case !== undefined && !ONLY_PROCESSES)
+  throw new Error(`postgres-store bench: unknown --case=${args.case}; expected --case=processes`);
 /** Endpoints of the processes case: every event goes to each. */
 const PROCESS_ENDPOINTS = 4;
 const BURST = 1000;
@@ -188,8 +192,36 @@ async function processesRate(count, receiverUrl, round) {
 
 const verdict = (ok) => (ok ? "met" : "MISSED");
 
+/** Figure 4 alone: alternating rounds of 1 and 2 processes, median ratio. */
+async function processesOnly() {
+  const receiver = await startReceiver();
+  const one = [];
+  const two = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    one.push(await processesRate(1, receiver.url, round));
+    two.push(await processesRate(2, receiver.url, round));
+  }
+  receiver.stop();
+  printProcesses(one, two);
+}
+
+function printProcesses(one, two) {
+  const scaling = median(two.map((value, i) => value.perCpu / one[i].perCpu));
+  const round = (values) => values.map((v) => Math.round(v)).join(", ");
+  console.log(
+    `2 processes vs 1, deliveries per CPU second of all processes: 1 process ${round(one.map((r) => r.perCpu))}, 2 processes ${round(two.map((r) => r.perCpu))}; median ratio ${scaling.toFixed(2)} (goal ≥ 0.9: ${verdict(scaling >= 0.9)}); wall deliveries/s 1 process ${round(one.map((r) => r.wall))}, 2 processes ${round(two.map((r) => r.wall))}`,
+  );
+}
+
 await admin(`CREATE DATABASE ${database}`);
 try {
+  if (ONLY_PROCESSES) await processesOnly();
+  else await allFigures();
+} finally {
+  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+}
+
+async function allFigures() {
   const persisted = [];
   for (let round = 0; round < ROUNDS; round++) persisted.push(await persistedRate(round));
   if (unserializable > 0)
@@ -210,7 +242,6 @@ try {
   }
   receiver.stop();
   const ratio = median(postgres.map((value, i) => value / memory[i]));
-  const scaling = median(two.map((value, i) => value.perCpu / one[i].perCpu));
   const round = (values) => values.map((v) => Math.round(v)).join(", ");
   const rate = median(persisted);
   console.log(
@@ -219,12 +250,8 @@ try {
   console.log(
     `deliveries/s memory: ${round(memory)}; postgres: ${round(postgres)}; median ratio ${ratio.toFixed(2)} (goal ≥ 0.4: ${verdict(ratio >= 0.4)})`,
   );
-  console.log(
-    `2 processes vs 1, deliveries per CPU second of all processes: 1 process ${round(one.map((r) => r.perCpu))}, 2 processes ${round(two.map((r) => r.perCpu))}; median ratio ${scaling.toFixed(2)} (goal ≥ 0.9: ${verdict(scaling >= 0.9)}); wall deliveries/s 1 process ${round(one.map((r) => r.wall))}, 2 processes ${round(two.map((r) => r.wall))}`,
-  );
+  printProcesses(one, two);
   console.log(
     `round trips per delivery (server transactions / deliveries): ${trips.map((t) => t.toFixed(3)).join(", ")} (goal: report it)`,
   );
-} finally {
-  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
 }
