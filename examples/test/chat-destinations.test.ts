@@ -1,13 +1,12 @@
 /**
- * The chat-destinations example against local receivers: an Express
- * stand-in for a Slack incoming webhook that checks every body against
- * Slack's message contract (and answers as Slack does), and the Koa receiver
- * example verifying the audit endpoint's signatures.
+ * The chat-destinations example against local receivers: a stand-in for a
+ * Slack incoming webhook that checks every body against Slack's message
+ * contract (and answers as Slack does), and the Koa receiver example
+ * verifying the audit endpoint's signatures.
  */
-import type { AddressInfo } from "node:net";
-import express from "express";
+import { startReceiver } from "@attesta/test-support";
+import { slackProblems } from "@attesta/test-support/chat-contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { slackProblems } from "../../packages/webhooks/test/support/chat-contracts";
 import { type RunningExample, runExample, startExample } from "./run-example";
 
 const SECRET = "whsec_audit_9b2e";
@@ -22,28 +21,18 @@ interface SlackStub {
 async function startSlackStub(): Promise<SlackStub> {
   const bodies: unknown[] = [];
   const problems: string[][] = [];
-  const app = express();
-  app.post("/services/T0EXAMPLE/B0EXAMPLE/xSECRETx", express.json(), (req, res) => {
-    const found = slackProblems(req.body);
-    bodies.push(req.body);
+  // Lives for the whole describe block: startReceiver, closed in afterAll.
+  const receiver = await startReceiver((req, res) => {
+    const body = JSON.parse(req.body.toString("utf8")) as unknown;
+    const found = slackProblems(body);
+    bodies.push(body);
     problems.push(found);
     // Slack's answers: 200 "ok", or 400 with the reason as plain text.
-    if (found.length === 0) res.status(200).type("text/html").send("ok");
-    else
-      res
-        .status(400)
-        .type("text/html")
-        .send(found[0]?.startsWith("no_text") ? "no_text" : "invalid_payload");
-  });
-  const server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/services/T0EXAMPLE/B0EXAMPLE/xSECRETx`,
-    bodies,
-    problems,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+    const answer =
+      found.length === 0 ? "ok" : found[0]?.startsWith("no_text") ? "no_text" : "invalid_payload";
+    res.writeHead(found.length === 0 ? 200 : 400, { "content-type": "text/html" }).end(answer);
+  }, "/services/T0EXAMPLE/B0EXAMPLE/xSECRETx");
+  return { url: receiver.url, bodies, problems, close: receiver.close };
 }
 
 describe("the chat-destinations example (the Python docs' full example)", () => {

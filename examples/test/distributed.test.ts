@@ -40,6 +40,7 @@ function ping(port: number): Promise<boolean> {
 async function redisUrl(): Promise<string> {
   if (process.env.REDIS_URL) return process.env.REDIS_URL;
   if (await ping(6379)) return "redis://127.0.0.1:6379";
+  // A port finder for the private redis-server, not an HTTP receiver: it closes before anything connects.
   const server = createServer().listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as { port: number };

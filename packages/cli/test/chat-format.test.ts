@@ -4,8 +4,8 @@
  * a hook URL whose path is its credential is never printed.
  */
 import { startTestReceiver } from "@attesta/test-support";
+import { slackProblems, teamsProblems } from "@attesta/test-support/chat-contracts";
 import { describe, expect, it } from "vitest";
-import { slackProblems, teamsProblems } from "../../webhooks/test/support/chat-contracts";
 import { runCli } from "./support/cli";
 
 /** A Slack stand-in at a hook path: checks Slack's contract, answers 200 ok or 400 invalid_payload. */

@@ -1,6 +1,6 @@
-import { createServer } from "node:http";
 import { gzipSync } from "node:zlib";
 import { EventBus } from "@attesta/events";
+import { startTestReceiver } from "@attesta/test-support";
 import { dispatcherAdmin, WebhookDispatcher } from "@attesta/webhooks";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
@@ -12,7 +12,6 @@ import {
   act,
   call,
   defer,
-  listen,
   liveSource,
   OPERATOR,
   serveConsole,
@@ -87,14 +86,10 @@ describe("the JSON API over real HTTP", () => {
 
   it("shows a delivery's own content type and headers, and the chat service's code of a gone endpoint", async () => {
     // One receiver: the audit hook accepts, the Slack-like hook says its channel is archived.
-    const receiver = createServer((req, res) => {
-      req.resume();
-      req.on("end", () => {
-        if (req.url === "/audit") res.writeHead(204).end();
-        else res.writeHead(410, { "content-type": "text/html" }).end("channel_is_archived");
-      });
-    });
-    const base = await listen(receiver);
+    const { url: base } = await startTestReceiver((req, res) => {
+      if (req.path === "/audit") res.writeHead(204).end();
+      else res.writeHead(410, { "content-type": "text/html" }).end("channel_is_archived");
+    }, "");
     const bus = new EventBus();
     const dispatcher = new WebhookDispatcher(
       bus,

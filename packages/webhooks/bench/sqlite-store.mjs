@@ -46,11 +46,22 @@ async function alternate(rounds, measure) {
 
 const dir = mkdtempSync(join(tmpdir(), "attesta-sqlite-bench-"));
 const context = (clock) => ({
-  serialize: (event) => Buffer.from(JSON.stringify(toWebhookPayload(event)), "utf8"),
+  serialize: (event, _endpointId, text) => {
+    const json = JSON.stringify(toWebhookPayload(event));
+    return text ? json : Buffer.from(json, "utf8");
+  },
+  render: (event, _endpointId, text) => {
+    const json = JSON.stringify(toWebhookPayload(event));
+    return text ? json : { body: Buffer.from(json, "utf8") };
+  },
   mintId: () => randomUUID(),
   now: () => clock.now,
   limits: () => ({ maxPending: Number.MAX_SAFE_INTEGER, overflow: "drop-newest" }),
-  onUnserializable: () => {},
+  // A body the store could not make would have the bench time the error path: stop instead.
+  onUnserializable: (_record, error) => {
+    console.error("a body could not be made; the figures would be wrong:", error);
+    process.exit(1);
+  },
   onCommitError: (error) => {
     throw error;
   },

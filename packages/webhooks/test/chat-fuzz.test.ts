@@ -4,9 +4,13 @@
  * service's contract and limits, whatever the data.
  */
 import { EVENT_TYPES } from "@attesta/events";
+import {
+  discordProblems,
+  slackProblems,
+  teamsProblems,
+} from "@attesta/test-support/chat-contracts";
 import { describe, expect, it } from "vitest";
 import { renderChatMessage, SLACK_LIMITS } from "../src/index";
-import { discordProblems, slackProblems, teamsProblems } from "./support/chat-contracts";
 
 /** mulberry32: small, fast and the same sequence for the same seed on every machine. */
 function prng(seed: number): () => number {

@@ -7,6 +7,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EventBus } from "@attesta/events";
+import { startTestReceiver } from "@attesta/test-support";
 import {
   type DeliveryAdmin,
   type DeliveryStore,
@@ -42,16 +43,12 @@ export async function listen(server: Server): Promise<string> {
 
 /** A receiver that answers 500 with an HTML-looking body until `state.healthy`. */
 export async function switchableReceiver() {
-  const state = { healthy: false, requests: 0 };
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      state.requests++;
-      if (state.healthy) res.writeHead(204).end();
-      else res.writeHead(500, { "content-type": "text/html" }).end(`upstream says ${XSS}`);
-    });
+  const state = { healthy: false };
+  const { url } = await startTestReceiver((_req, res) => {
+    if (state.healthy) res.writeHead(204).end();
+    else res.writeHead(500, { "content-type": "text/html" }).end(`upstream says ${XSS}`);
   });
-  return { state, url: `${await listen(server)}/hook` };
+  return { state, url };
 }
 
 /** Two endpoints (billing, audit) on one receiver, and some failed deliveries on each. */

@@ -14,7 +14,9 @@ const sender = fileURLToPath(new URL("./crash-sender.mjs", import.meta.url));
 /**
  * A receiver on 127.0.0.1 that answers 204 after 0-3 ms and records every
  * request in order, with the number of the connection it came on: which
- * process sent a request is told by when its connection was accepted.
+ * process sent a request is told by when its connection was accepted. Its
+ * own, not startTestReceiver: this plain-Node process cannot import the
+ * TypeScript @attesta/test-support.
  */
 async function startReceiver(onRequest) {
   const received = [];

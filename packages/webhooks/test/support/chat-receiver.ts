@@ -9,7 +9,7 @@
 import type { ServerResponse } from "node:http";
 import type { Receiver } from "@attesta/test-support";
 import { startTestReceiver } from "@attesta/test-support";
-import { CONTRACTS } from "./chat-contracts";
+import { CONTRACTS } from "@attesta/test-support/chat-contracts";
 
 export type Service = keyof typeof CONTRACTS;
 
