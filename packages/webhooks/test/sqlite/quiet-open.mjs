@@ -6,12 +6,17 @@ import { SqliteStore } from "../../dist/sqlite/index.js";
 
 const [path] = process.argv.slice(2);
 const store = new SqliteStore({ path });
+const body = (event) => Buffer.from(JSON.stringify({ event: event.type, data: event.data }));
 store.open({
-  serialize: (event) => Buffer.from(JSON.stringify({ event: event.type, data: event.data })),
+  serialize: body,
+  render: (event) => ({ body: body(event) }),
   mintId: () => randomUUID(),
   now: () => Date.now(),
   limits: () => ({ maxPending: 100, overflow: "drop-newest" }),
-  onUnserializable: () => {},
+  onUnserializable: (_record, error) => {
+    console.error(String(error));
+    process.exit(1);
+  },
   onCommitError: (error) => console.error(String(error)),
 });
 store.enqueue("a", { type: "approved", timestamp: Date.now(), data: {} });

@@ -8,13 +8,19 @@ import { SqliteStore } from "../../dist/sqlite/index.js";
 
 const [mode, path, events = "3"] = process.argv.slice(2);
 const store = new SqliteStore({ path, pollIntervalMs: 50 });
+const body = (event) =>
+  Buffer.from(JSON.stringify({ event: event.type.toUpperCase(), data: event.data }));
 const context = {
-  serialize: (event) =>
-    Buffer.from(JSON.stringify({ event: event.type.toUpperCase(), data: event.data })),
+  serialize: body,
+  render: (event) => ({ body: body(event) }),
   mintId: () => randomUUID(),
   now: () => Date.now(),
   limits: () => ({ maxPending: 100_000, overflow: "drop-newest" }),
-  onUnserializable: () => {},
+  // A body the store could not make is a broken fixture, not a result: fail loudly.
+  onUnserializable: (_record, error) => {
+    console.error(String(error));
+    process.exit(1);
+  },
   onCommitError: (error) => console.error(String(error)),
 };
 try {
