@@ -131,7 +131,9 @@ export class DatabaseThread {
     const pending = this.pending.get(reply.n);
     if (pending === undefined) return;
     this.pending.delete(reply.n);
-    if (this.pending.size === 0) this.worker.unref();
+    // Once close() has begun the thread stays referenced until it says "closed": a late answer
+    // must not let the event loop run dry while close() still waits (Node then exits with 13).
+    if (this.pending.size === 0 && this.closed === undefined) this.worker.unref();
     if (reply.ok) pending.resolve(reply.results);
     else pending.reject(new DatabaseFault(reply.error.message, reply.error.code));
   }
