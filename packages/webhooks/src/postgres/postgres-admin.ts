@@ -8,7 +8,8 @@
  * @module
  */
 import { checkFilter, MAX_PAGE, pageLimit } from "../admin/admin-query";
-import type { AdminCapabilities, AdminMinute, DeliveryAdmin } from "../admin/delivery-admin";
+import type { AdminMinute, DeliveryAdmin } from "../admin/delivery-admin";
+import { detachedCapabilities, refuseDetached } from "../admin/detached-source";
 import { checkRange, emptyMinutes } from "../admin/record-health";
 import { storedEndpoint } from "../admin/stored-endpoint";
 import type { DeliveryRecord } from "../store/delivery-store";
@@ -36,25 +37,13 @@ export interface PostgresAdminDeps {
 /** Deliveries, newest first, whose attempts make up the endpoints' health (as for a SQLite file). */
 const HEALTH_WINDOW = 10_000;
 
-const CAPABILITIES: AdminCapabilities = {
-  live: false,
-  redeliver: true,
-  bulkRetry: true,
-  toggleEndpoints: false,
-  rotateSecret: false,
-  deferred: true,
-  notes: [
-    "Read from a PostgreSQL schema: a redelivery sets the delivery pending again, and the process that delivers its endpoint sends it at once or within its poll interval.",
-    "Endpoints cannot be enabled, disabled or given a new secret through the schema; do it in the running dispatcher.",
-  ],
-};
+const CAPABILITIES = detachedCapabilities([
+  "Read from a PostgreSQL schema: a redelivery sets the delivery pending again, and the process that delivers its endpoint sends it at once or within its poll interval.",
+  "Endpoints cannot be enabled, disabled or given a new secret through the schema; do it in the running dispatcher.",
+]);
 
 export function createPostgresAdmin(schema: PostgresAdminDeps): DeliveryAdmin {
-  const refuse = async (action: string): Promise<never> => {
-    throw new TypeError(
-      `@attesta/webhooks: ${action} is not possible on a PostgreSQL schema read from another process. Fix: call it on a running dispatcher (dispatcherAdmin(dispatcher)).`,
-    );
-  };
+  const refuse = refuseDetached("a PostgreSQL schema");
   const redeliverMatching = async (filter: Parameters<DeliveryAdmin["retry"]>[0]) => {
     checkFilter(filter);
     if (filter.status === "pending") return 0;

@@ -7,7 +7,8 @@
  * @module
  */
 import { checkFilter } from "../admin/admin-query";
-import type { AdminCapabilities, DeliveryAdmin } from "../admin/delivery-admin";
+import type { DeliveryAdmin } from "../admin/delivery-admin";
+import { detachedCapabilities, refuseDetached } from "../admin/detached-source";
 import { checkRange } from "../admin/record-health";
 import type { DeliveryQuery } from "../store/delivery-store";
 import type { DeliveryReader } from "./delivery-reader";
@@ -23,25 +24,13 @@ export interface InspectedFile {
   close(): void;
 }
 
-const CAPABILITIES: AdminCapabilities = {
-  live: false,
-  redeliver: true,
-  bulkRetry: true,
-  toggleEndpoints: false,
-  rotateSecret: false,
-  deferred: true,
-  notes: [
-    "Read from a SQLite file: redeliveries are requests that the dispatcher owning the file carries out within its poll interval (or at its next start).",
-    "Endpoints cannot be enabled, disabled or given a new secret through the file; do it in the running dispatcher.",
-  ],
-};
+const CAPABILITIES = detachedCapabilities([
+  "Read from a SQLite file: redeliveries are requests that the dispatcher owning the file carries out within its poll interval (or at its next start).",
+  "Endpoints cannot be enabled, disabled or given a new secret through the file; do it in the running dispatcher.",
+]);
 
 export function createSqliteAdmin(file: InspectedFile): DeliveryAdmin {
-  const refuse = async (action: string): Promise<never> => {
-    throw new TypeError(
-      `@attesta/webhooks: ${action} is not possible on a SQLite file read from another process. Fix: call it on the running dispatcher (dispatcherAdmin(dispatcher)).`,
-    );
-  };
+  const refuse = refuseDetached("a SQLite file");
   const settled = (filter: Parameters<DeliveryAdmin["retry"]>[0]): string[] => {
     checkFilter(filter);
     const ids: string[] = [];
