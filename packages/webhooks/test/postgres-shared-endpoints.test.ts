@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { startTestReceiver, until } from "@attesta/test-support";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DATABASE_URL, dropSchemas, freshSchema, query } from "./postgres/database";
+import { onStdoutLines } from "./support/child-process";
 
 const script = fileURLToPath(new URL("./postgres/endpoint-process.mjs", import.meta.url));
 const children: ChildProcess[] = [];
@@ -25,17 +26,10 @@ function startProcess(schema: string, pollIntervalMs: number) {
   });
   children.push(child);
   const state = { ready: false, done: 0, endpoints: [] as Shown[] };
-  let buffered = "";
-  child.stdout?.setEncoding("utf8");
-  child.stdout?.on("data", (chunk: string) => {
-    buffered += chunk;
-    for (let i = buffered.indexOf("\n"); i >= 0; i = buffered.indexOf("\n")) {
-      const line = buffered.slice(0, i);
-      buffered = buffered.slice(i + 1);
-      if (line === "READY") state.ready = true;
-      else if (line.startsWith("DONE ")) state.done = Number(line.slice(5));
-      else if (line.startsWith("L ")) state.endpoints = JSON.parse(line.slice(2)) as Shown[];
-    }
+  onStdoutLines(child, (line) => {
+    if (line === "READY") state.ready = true;
+    else if (line.startsWith("DONE ")) state.done = Number(line.slice(5));
+    else if (line.startsWith("L ")) state.endpoints = JSON.parse(line.slice(2)) as Shown[];
   });
   let sent = 0;
   return {

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startTestReceiver } from "@attesta/test-support";
+import { onStdoutLines } from "../support/child-process";
 
 const script = fileURLToPath(new URL("./store-process.mjs", import.meta.url));
 
@@ -66,17 +67,10 @@ export function startStoreProcess(args: {
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   const state: StoreProcess = { child, lines: [], acked: -1, sent: false };
-  let buffered = "";
-  child.stdout?.setEncoding("utf8");
-  child.stdout?.on("data", (chunk: string) => {
-    buffered += chunk;
-    for (let i = buffered.indexOf("\n"); i >= 0; i = buffered.indexOf("\n")) {
-      const line = buffered.slice(0, i);
-      buffered = buffered.slice(i + 1);
-      state.lines.push(line);
-      if (line.startsWith("P ")) state.acked = Number(line.slice(2));
-      if (line === "SENT") state.sent = true;
-    }
+  onStdoutLines(child, (line) => {
+    state.lines.push(line);
+    if (line.startsWith("P ")) state.acked = Number(line.slice(2));
+    if (line === "SENT") state.sent = true;
   });
   return state;
 }

@@ -31,3 +31,17 @@ export function parseTagged(line: string, tag: string): Record<string, unknown> 
   expect(line.startsWith(`${tag} `), line).toBe(true);
   return JSON.parse(line.slice(tag.length + 1)) as Record<string, unknown>;
 }
+
+/** Calls `onLine` with each whole line the child writes to stdout, as it arrives. */
+export function onStdoutLines(child: ChildProcess, onLine: (line: string) => void): void {
+  let buffered = "";
+  child.stdout?.setEncoding("utf8");
+  child.stdout?.on("data", (chunk: string) => {
+    buffered += chunk;
+    for (let i = buffered.indexOf("\n"); i >= 0; i = buffered.indexOf("\n")) {
+      const line = buffered.slice(0, i);
+      buffered = buffered.slice(i + 1);
+      onLine(line);
+    }
+  });
+}
