@@ -4,18 +4,13 @@
  * are read (a Discord 429 waits as its body says).
  */
 import { createHmac } from "node:crypto";
-import { EventBus } from "@attesta/events";
 import { defer, startTestReceiver, until } from "@attesta/test-support";
 import { describe, expect, it } from "vitest";
-import {
-  type DistributedEndpointConfig,
-  startWebhookWorkers,
-  WebhookProducer,
-  WebhookQueues,
-} from "../../src/bullmq/index";
+import { type DistributedEndpointConfig, WebhookQueues } from "../../src/bullmq/index";
 import type { DeadLetter, DeliveryAttempt } from "../../src/index";
 import { ANSWERS, startChatReceiver } from "../support/chat-receiver";
 import { sampleData } from "../support/events";
+import { openProducer, startWorkers } from "./support/distributed";
 import { useSharedRedis } from "./support/redis-fixture";
 
 const redis = await useSharedRedis();
@@ -25,19 +20,10 @@ async function startPair(endpoints: DistributedEndpointConfig[]) {
   const options = { connection: redis.url, prefix: redis.freshPrefix() };
   const attempts: DeliveryAttempt[] = [];
   const letters: DeadLetter[] = [];
-  const workers = await startWebhookWorkers(endpoints, {
-    ...options,
-    logger: null,
-    onAttempt: (attempt) => attempts.push(attempt),
-  });
-  defer(() => workers.close({ deadlineMs: 1000 }));
-  const bus = new EventBus();
-  const producer = new WebhookProducer(bus, endpoints, {
-    ...options,
-    logger: null,
+  await startWorkers(endpoints, options, 1000, { onAttempt: (attempt) => attempts.push(attempt) });
+  const { bus } = openProducer(endpoints, options, {
     onDeadLetter: (letter) => letters.push(letter),
   });
-  defer(() => producer.close({ deadlineMs: 1000 }));
   return { options, attempts, letters, bus };
 }
 

@@ -1,16 +1,11 @@
-import { EventBus } from "@attesta/events";
 import type { Responder } from "@attesta/test-support";
-import { defer, startTestReceiver, until } from "@attesta/test-support";
+import { startTestReceiver, until } from "@attesta/test-support";
 import { verifySignature } from "@attesta/verify";
 import { describe, expect, it } from "vitest";
-import {
-  type DistributedEndpointConfig,
-  startWebhookWorkers,
-  WebhookProducer,
-  WebhookQueues,
-} from "../../src/bullmq/index";
+import type { DistributedEndpointConfig } from "../../src/bullmq/index";
 import type { DeadLetter, DeliveryAttempt } from "../../src/index";
 import { sampleData } from "../support/events";
+import { openProducer, openQueues, startWorkers } from "./support/distributed";
 import { useSharedRedis } from "./support/redis-fixture";
 
 const redis = await useSharedRedis();
@@ -25,18 +20,12 @@ async function cluster(responder: Responder, config: Partial<DistributedEndpoint
   const attempts: DeliveryAttempt[] = [];
   const letters: DeadLetter[] = [];
   const options = { connection: redis.url, prefix };
-  const workers = await startWebhookWorkers(endpoints, {
-    ...options,
-    logger: null,
+  const workers = await startWorkers(endpoints, options, 1000, {
     onAttempt: (attempt) => attempts.push(attempt),
     onDeadLetter: (letter) => letters.push(letter),
   });
-  defer(() => workers.close({ deadlineMs: 1000 }));
-  const bus = new EventBus();
-  const producer = new WebhookProducer(bus, endpoints, { ...options, logger: null });
-  defer(() => producer.close({ deadlineMs: 1000 }));
-  const queues = new WebhookQueues(endpoints, options);
-  defer(() => queues.close());
+  const { bus, producer } = openProducer(endpoints, options);
+  const queues = openQueues(endpoints, options);
   return { receiver, attempts, letters, bus, producer, queues, workers };
 }
 

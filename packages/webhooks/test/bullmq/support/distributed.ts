@@ -10,8 +10,10 @@ import {
   type DistributedEndpointConfig,
   startWebhookWorkers,
   WebhookProducer,
+  type WebhookProducerOptions,
   WebhookQueues,
   type WebhookWorkers,
+  type WebhookWorkersOptions,
 } from "../../../src/bullmq/index";
 
 export interface RedisPlace {
@@ -19,24 +21,26 @@ export interface RedisPlace {
   readonly prefix: string;
 }
 
-/** A silent producer for `endpoints` on a fresh bus; closed (1 s deadline) after the test. */
+/** A silent producer for `endpoints` on a fresh bus (with `hooks`); closed (1 s deadline) after the test. */
 export function openProducer(
   endpoints: readonly DistributedEndpointConfig[],
   redis: RedisPlace,
+  hooks: Pick<WebhookProducerOptions, "onDeadLetter"> = {},
 ): { bus: EventBus; producer: WebhookProducer } {
   const bus = new EventBus();
-  const producer = new WebhookProducer(bus, endpoints, { ...redis, logger: null });
+  const producer = new WebhookProducer(bus, endpoints, { ...redis, ...hooks, logger: null });
   defer(() => producer.close({ deadlineMs: 1000 }));
   return { bus, producer };
 }
 
-/** A silent worker set; closed after the test within `deadlineMs`. */
+/** A silent worker set (with `hooks`); closed after the test within `deadlineMs`. */
 export async function startWorkers(
   endpoints: readonly DistributedEndpointConfig[],
   redis: RedisPlace,
   deadlineMs = 1000,
+  hooks: Pick<WebhookWorkersOptions, "onAttempt" | "onDeadLetter"> = {},
 ): Promise<WebhookWorkers> {
-  const workers = await startWebhookWorkers(endpoints, { ...redis, logger: null });
+  const workers = await startWebhookWorkers(endpoints, { ...redis, ...hooks, logger: null });
   defer(() => workers.close({ deadlineMs }));
   return workers;
 }
