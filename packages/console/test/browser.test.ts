@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import type { BrowserContext } from "playwright-core";
+import { until } from "@attesta/test-support";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBrowser, SCREENSHOTS } from "./support/browser";
 import { defer, liveSource, OPERATOR, serveConsole, VIEWER, XSS } from "./support/fixture";
@@ -13,6 +14,18 @@ beforeAll(async () => {
   ({ context, close: closeBrowser } = await openBrowser());
 }, 120_000);
 afterAll(() => closeBrowser?.());
+
+/** Clicks Redeliver on the open delivery, confirms, and waits until it shows delivered. */
+async function redeliverOpenDelivery(page: Page, timeoutMs: number): Promise<void> {
+  await page.click("#redeliver");
+  await page.waitForSelector("#confirm[open]");
+  await page.click("#confirm-yes");
+  await page.waitForFunction(
+    () => document.getElementById("detail-status")?.textContent === "delivered",
+    undefined,
+    { timeout: timeoutMs },
+  );
+}
 
 describe("the UI in headless Chromium", { timeout: 90_000 }, () => {
   it("filters to failed deliveries, opens one, redelivers it and sees it delivered; hostile text stays text", async () => {
@@ -55,14 +68,7 @@ describe("the UI in headless Chromium", { timeout: 90_000 }, () => {
     await page.screenshot({ path: join(SCREENSHOTS, "delivery-detail.png"), fullPage: true });
 
     receiver.state.healthy = true;
-    await page.click("#redeliver");
-    await page.waitForSelector("#confirm[open]");
-    await page.click("#confirm-yes");
-    await page.waitForFunction(
-      () => document.getElementById("detail-status")?.textContent === "delivered",
-      undefined,
-      { timeout: 15_000 },
-    );
+    await redeliverOpenDelivery(page, 15_000);
     expect(await page.textContent("#detail-attempts")).toContain("204");
     await page.screenshot({ path: join(SCREENSHOTS, "console.png"), fullPage: true });
     expect(problems).toEqual([]);
@@ -79,8 +85,11 @@ describe("the UI in headless Chromium", { timeout: 90_000 }, () => {
     const admin = PostgresStore.inspect(DATABASE_URL, schema).admin();
     defer(() => admin.close());
     // Settlements reach the database with the store's next commit.
-    for (let i = 0; i < 200 && (await admin.deliveries({ status: "dead" })).items.length < 4; i++)
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(
+      async () => (await admin.deliveries({ status: "dead" })).items.length >= 4,
+      10_000,
+      50,
+    );
     const { url } = await serveConsole(admin);
     const page = await context.newPage();
     await page.goto(`${url}/#token=${OPERATOR}`);
@@ -93,14 +102,7 @@ describe("the UI in headless Chromium", { timeout: 90_000 }, () => {
     await page.waitForSelector("#detail:not([hidden])");
     expect(await page.textContent("#detail-payload")).toContain("<img src=x onerror=");
     receiver.state.healthy = true;
-    await page.click("#redeliver");
-    await page.waitForSelector("#confirm[open]");
-    await page.click("#confirm-yes");
-    await page.waitForFunction(
-      () => document.getElementById("detail-status")?.textContent === "delivered",
-      undefined,
-      { timeout: 20_000 },
-    );
+    await redeliverOpenDelivery(page, 20_000);
     expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
   });
 

@@ -7,22 +7,16 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EventBus } from "@attesta/events";
-import { startTestReceiver } from "@attesta/test-support";
+import { defer, startTestReceiver } from "@attesta/test-support";
 import {
   type DeliveryAdmin,
   type DeliveryStore,
   dispatcherAdmin,
   WebhookDispatcher,
 } from "@attesta/webhooks";
-import { afterEach } from "vitest";
 import { type ConsoleOptions, createConsole, nodeListener } from "../../src/index";
 
-const closers: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
-});
-/** Runs `close` after the current test. */
-export const defer = (close: () => Promise<unknown>) => closers.push(close);
+export { defer };
 
 export const OPERATOR = "operator-token-0123456789";
 export const VIEWER = "viewer-token-0123456789ab";
