@@ -9,7 +9,7 @@ import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EventBus, type VerdictData } from "@attesta/events";
-import { startTestReceiver } from "@attesta/test-support";
+import { startTestReceiver, until } from "@attesta/test-support";
 import { startWebhookWorkers, WebhookProducer } from "@attesta/webhooks/bullmq";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -65,13 +65,18 @@ async function runApp(url: string, events: string, wait: number) {
   expect(code).toBe(0);
 }
 
-/** Polls `read` until `done` says yes, at most 15 s. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+/** Polls `read` until `done` says yes (at most 15 s) and returns what it read last. */
+async function readUntil<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   let value = await read();
-  for (let i = 0; i < 300 && !done(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
+  await until(
+    async () => {
+      value = await read();
+      return done(value);
+    },
+    15_000,
+    50,
+    () => `last read: ${JSON.stringify(value)}`,
+  );
   return value;
 }
 
@@ -136,7 +141,7 @@ describe("attesta console on other sources", () => {
       await once(running.child, "exit");
     });
     expect(running.session).toMatchObject({ source: "bullmq", role: "operator" });
-    const dead = await eventually(
+    const dead = await readUntil(
       () => getJson<Page>(running, "deliveries?status=dead"),
       (page) => page.items.length === 2,
     );
@@ -148,7 +153,7 @@ describe("attesta console on other sources", () => {
     expect((await act(running, `deliveries/${id}/redeliver`)).body).toMatchObject({
       redelivered: 1,
     });
-    const shown = await eventually(
+    const shown = await readUntil(
       () => getJson<{ status: string }>(running, `deliveries/${id}`),
       (delivery) => delivery.status === "delivered",
     );

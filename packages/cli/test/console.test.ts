@@ -6,6 +6,7 @@ import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { until } from "@attesta/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnBin } from "./support/cli";
 import { runStoreApp, startRefusingReceiver } from "./support/store-app";
@@ -26,8 +27,12 @@ describe("attesta console", () => {
     const child = spawnBin(["console", "--db", db, "--port", "0"], {});
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    for (let i = 0; i < 200 && !/#token=\S+/.test(stdout); i++)
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(
+      () => /#token=\S+/.test(stdout) || child.exitCode !== null,
+      10_000,
+      50,
+      () => stdout,
+    );
     const match = /open (http:\/\/127\.0\.0\.1:\d+\/)#token=(\S+)/.exec(stdout);
     expect(match, stdout).not.toBeNull();
     const [, url, token] = match as RegExpExecArray;

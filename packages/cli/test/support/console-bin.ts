@@ -4,7 +4,9 @@
  *
  * @module
  */
+
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { until } from "@attesta/test-support";
 import { expect } from "vitest";
 import { spawnBin } from "./cli";
 
@@ -30,8 +32,12 @@ export async function startConsole(args: string[]): Promise<RunningConsole> {
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  for (let i = 0; i < 200 && !/#token=\S+/.test(stdout) && child.exitCode === null; i++)
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  await until(
+    () => /#token=\S+/.test(stdout) || child.exitCode !== null,
+    10_000,
+    50,
+    () => `${stdout}\n${stderr}`,
+  );
   const match = /open (http:\/\/127\.0\.0\.1:\d+\/)#token=(\S+)/.exec(stdout);
   expect(match, `${stdout}\n${stderr}`).not.toBeNull();
   const [, url, token] = match as RegExpExecArray;
