@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { startTestReceiver, until } from "@attesta/test-support";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -20,10 +21,9 @@ interface Shown {
 }
 
 /** One dispatcher process (endpoint-process.mjs): commands in, its endpoints() out. */
-function startProcess(schema: string, pollIntervalMs: number) {
-  const child = spawn(process.execPath, [script, DATABASE_URL, schema, String(pollIntervalMs)], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+function startProcess(schema: string, pollIntervalMs: number, secrets = "given") {
+  const args = [script, DATABASE_URL, schema, String(pollIntervalMs), secrets];
+  const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"] });
   children.push(child);
   const state = { ready: false, done: 0, endpoints: [] as Shown[] };
   onStdoutLines(child, (line) => {
@@ -99,6 +99,43 @@ describe("PostgresStore: endpoints shared by every process", () => {
     const requests = receiver.requests.length;
     expect(requests).toBe(14);
   }, 120_000);
+
+  it("a process without an endpoint's secret leaves it to one that can sign, and what it emitted is delivered", async () => {
+    const receiver = await startTestReceiver();
+    const schema = freshSchema("attesta_shared");
+    const secret = "whsec_shared_endpoints";
+    // Stored signed, without its secret (storeSecrets is off): each process finds it by itself.
+    const first = startProcess(schema, 200);
+    await until(() => first.state.ready, 30_000);
+    await first.run({ op: "add", config: { id: "signed", url: receiver.url, secret } });
+    await first.run({ op: "close" });
+
+    // A process that has no secret restores it disabled, and must not take it.
+    const blind = startProcess(schema, 200, "none");
+    await until(() => blind.endpoint("signed")?.state === "disabled", 30_000);
+    await blind.run({ op: "emit", count: 5, tag: "blind" });
+    const able = startProcess(schema, 200);
+    await until(() => able.endpoint("signed")?.state === "enabled", 30_000);
+    await able.run({ op: "emit", count: 5, tag: "able" });
+
+    const signed = () =>
+      receiver.requests.filter(
+        (r) =>
+          r.headers["x-attesta-signature"] ===
+          `sha256=${createHmac("sha256", secret).update(r.body).digest("hex")}`,
+      ).length;
+    await until(
+      () => signed() === 10,
+      30_000,
+      50,
+      () => `${signed()} of 10 arrived signed`,
+    );
+    expect(receiver.requests.length).toBe(10);
+    const { rows } = await query(
+      `SELECT owner FROM "${schema}".endpoint_owners WHERE endpoint_id = 'signed'`,
+    );
+    expect(rows.map((row) => Number(String(row.owner).split(":")[1]))).toEqual([able.pid]);
+  }, 90_000);
 
   it("a change whose notification was lost is picked up by the poll", async () => {
     const receiver = await startTestReceiver();

@@ -97,6 +97,11 @@ export function assembleDispatcher(
     endpointsChanged: (endpoints) => {
       if (!link.closing()) parts?.admin.sync(endpoints, options.secrets);
     },
+    // Without its secret here this process cannot sign: another one must deliver it.
+    delivers: (endpointId) => {
+      const state = scheduler.loop(endpointId)?.health;
+      return state !== undefined && state.disabled !== "secret_missing";
+    },
   };
   const host = createSchedulerWiring(side);
   const scheduler = new SchedulerRegistry(

@@ -36,6 +36,8 @@ export interface WiringDeps {
   wake(): void;
   /** Another process sharing the store changed the endpoints it keeps: apply what differs. */
   endpointsChanged(endpoints: readonly StoredEndpoint[]): void;
+  /** Whether this process can deliver the endpoint (see `StoreContext.delivers`). */
+  delivers(endpointId: string): boolean;
 }
 
 /** What the per-endpoint loops report, turned into hooks, counters and dead letters. */
@@ -130,6 +132,7 @@ export function createStoreContext(deps: WiringDeps, payloads: PayloadBytes): St
     },
     wake: () => deps.wake(),
     endpointsChanged: (endpoints) => deps.endpointsChanged(endpoints),
+    delivers: (endpointId) => deps.delivers(endpointId),
     onWarning: (warning) => reporter.storeWarning(warning),
     onCommitError: (error, lost) =>
       reporter.log(

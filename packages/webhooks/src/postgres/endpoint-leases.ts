@@ -6,7 +6,9 @@
  * per attempt. Leases are renewed every third of `leaseMs`; a lease not
  * renewed (a killed or cut-off process) is taken by the next process that
  * asks. A process whose renewals fail stops leasing before its lease could
- * have passed to another.
+ * have passed to another. An endpoint the process cannot deliver (its secret
+ * is missing here) is never claimed, and given up at the next renewal if held,
+ * so it never sits with a process that cannot send it.
  *
  * @module
  */
@@ -18,6 +20,14 @@ export interface LeaseHooks {
   gained(window: EndpointWindow): void;
   /** The process must stop delivering the endpoint. */
   lost(window: EndpointWindow): void;
+  /** Whether the process can deliver the endpoint now (it is never claimed while it cannot). */
+  delivers(endpointId: string): boolean;
+}
+
+export interface LeaseQueries {
+  readonly claim: string;
+  readonly releaseSome: string;
+  readonly channel: string;
 }
 
 export class EndpointLeases {
@@ -28,7 +38,7 @@ export class EndpointLeases {
 
   constructor(
     private readonly thread: DatabaseThread,
-    private readonly claimSql: string,
+    private readonly queries: LeaseQueries,
     readonly owner: string,
     private readonly leaseMs: number,
     private readonly windows: Map<string, EndpointWindow>,
@@ -37,6 +47,7 @@ export class EndpointLeases {
 
   /** Claims one endpoint on the caller's stack (its first use in this process). */
   claimSync(window: EndpointWindow): void {
+    if (!this.hooks.delivers(window.endpointId)) return;
     const started = Date.now();
     let rows: unknown[][];
     try {
@@ -64,8 +75,18 @@ export class EndpointLeases {
     if (this.claiming || this.windows.size === 0) return;
     this.claiming = true;
     const started = Date.now();
+    const wanted: string[] = [];
+    const leaving: string[] = [];
+    for (const [id, window] of this.windows) {
+      if (this.hooks.delivers(id)) wanted.push(id);
+      else if (window.owned) leaving.push(id);
+    }
+    const { releaseSome, channel } = this.queries;
+    const release = { text: releaseSome, values: [this.owner, channel, leaving] };
     try {
-      const [rows = []] = await this.thread.run([this.statement([...this.windows.keys()])]);
+      const [rows = []] = await this.thread.run(
+        leaving.length === 0 ? [this.statement(wanted)] : [this.statement(wanted), release],
+      );
       const held = new Set(rows.map((row) => String(row[0])));
       this.safeUntil = started + this.leaseMs * 0.8;
       for (const window of this.windows.values()) {
@@ -101,6 +122,6 @@ export class EndpointLeases {
   }
 
   private statement(ids: string[]) {
-    return { text: this.claimSql, values: [this.owner, this.leaseMs, ids] };
+    return { text: this.queries.claim, values: [this.owner, this.leaseMs, ids] };
   }
 }

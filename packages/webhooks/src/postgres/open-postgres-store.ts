@@ -70,7 +70,7 @@ export function openPostgresStore(
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const room = (window: EndpointWindow) =>
     context.limits(window.endpointId).maxPending - window.size;
-  const leases = new EndpointLeases(thread, queries.claim, owner, options.leaseMs, windows, {
+  const leases = new EndpointLeases(thread, queries, owner, options.leaseMs, windows, {
     // Wake even when the refill finds nothing new: the window may hold entries the
     // scheduler stopped asking for while the endpoint was not ours.
     gained: (window) => {
@@ -81,6 +81,7 @@ export function openPostgresStore(
       for (const entry of window.takeUnleased()) byId.delete(entry.id);
       window.more = true;
     },
+    delivers: (endpointId) => context.delivers?.(endpointId) ?? true,
   });
   refill = new WindowRefill({
     thread,

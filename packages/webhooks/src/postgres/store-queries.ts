@@ -19,6 +19,7 @@ export interface StoreQueries {
   readonly refill: string;
   readonly claim: string;
   readonly release: string;
+  readonly releaseSome: string;
   readonly redeliver: string;
   readonly get: string;
   readonly list: string;
@@ -79,6 +80,12 @@ ON CONFLICT (endpoint_id) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EX
 WHERE o.owner = EXCLUDED.owner OR o.lease_until < ${NOW_MS}
 RETURNING endpoint_id`,
     release: `WITH r AS (DELETE FROM ${s}.endpoint_owners WHERE owner = $1 RETURNING endpoint_id)
+SELECT pg_notify($2, 'r:' || endpoint_id) FROM r`,
+    // Gives up the leases of endpoints this process cannot deliver now ($3), so another takes them at once.
+    releaseSome: `WITH r AS (
+  DELETE FROM ${s}.endpoint_owners WHERE owner = $1 AND endpoint_id = ANY($3::text[])
+  RETURNING endpoint_id
+)
 SELECT pg_notify($2, 'r:' || endpoint_id) FROM r`,
     redeliver: `WITH u AS (
   UPDATE ${d} SET status = 'pending', series_start = attempts, next_attempt_at = $2,

@@ -289,4 +289,12 @@ export interface StoreContext {
    * them. The dispatcher applies what differs without writing it back. Optional.
    */
   endpointsChanged?(endpoints: readonly StoredEndpoint[]): void;
+  /**
+   * Whether this process can deliver the endpoint now: false while it does
+   * not know the endpoint or holds it disabled for a reason of its own (its
+   * secret is missing here). A store that several processes share leaves
+   * such an endpoint to a process that can deliver it. Optional: a store
+   * without it takes every endpoint.
+   */
+  delivers?(endpointId: string): boolean;
 }

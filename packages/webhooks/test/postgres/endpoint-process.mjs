@@ -1,20 +1,22 @@
 // A dispatcher process on a PostgresStore that changes endpoints on command,
 // for the test of endpoints shared between processes. Built package only.
-// Usage: node endpoint-process.mjs <database url> <schema> <pollIntervalMs>
+// Usage: node endpoint-process.mjs <database url> <schema> <pollIntervalMs> [secrets]
+//   secrets "none": this process has no secret for restored signed endpoints.
 //   Reads one JSON command a line on stdin: {op:"add",config}, {op:"update",id,patch},
-//   {op:"remove",id,drain}, {op:"disable",id}, {op:"enable",id}, {op:"emit",count,tag}.
+//   {op:"remove",id,drain}, {op:"disable",id}, {op:"enable",id}, {op:"emit",count,tag},
+//   {op:"close"} (closes the dispatcher, then exits).
 //   Prints "READY", "DONE <n>" after command n, and "L <json>" whenever endpoints() changes.
 import { createInterface } from "node:readline";
 import { EventBus } from "@attesta/events";
 import { WebhookDispatcher } from "../../dist/index.js";
 import { PostgresStore } from "../../dist/postgres/index.js";
 
-const [connection, schema, pollIntervalMs] = process.argv.slice(2);
+const [connection, schema, pollIntervalMs, secrets] = process.argv.slice(2);
 const bus = new EventBus();
 const dispatcher = new WebhookDispatcher(bus, [], {
   store: new PostgresStore({ connection, schema, pollIntervalMs: Number(pollIntervalMs) }),
   // Known to every process: a restored signed endpoint gets its secret from here.
-  secrets: () => "whsec_shared_endpoints",
+  secrets: secrets === "none" ? undefined : () => "whsec_shared_endpoints",
   logger: null,
 });
 const write = (line) => process.stdout.write(`${line}\n`);
@@ -39,6 +41,10 @@ createInterface({ input: process.stdin }).on("line", async (line) => {
     for (let i = 0; i < command.count; i++)
       bus.emit({ type: "approved", data: { agent_id: "pg", metadata: { tag: command.tag, i } } });
     await dispatcher.persisted();
+  } else if (command.op === "close") {
+    await dispatcher.close();
+    write(`DONE ${done}`);
+    process.exit(0);
   }
   write(`DONE ${done}`);
 });
