@@ -1,15 +1,23 @@
-// One dispatcher process on a PostgresStore, for the "2 processes vs 1" figure
-// of postgres-store.mjs. Emits <events> events (each routed to every one of the
-// <endpoints> endpoints e0…), delivers until its stdin closes, then prints
-// "RESULT {cpuSeconds, delivered}": the CPU time of the whole process (its
-// database thread included) from before the first emit.
-// Usage: node postgres-process-case.mjs <url> <schema> <receiver url> <events> <endpoints>
+// One dispatcher process for the "2 processes vs 1" figures of
+// postgres-processes.mjs, on a PostgresStore (in <schema>) or, for the control
+// without a database, on the memory store. Every event is routed to each of
+// the <endpoints> endpoints e0… . Lines on stdin drive it:
+//   "warm": emits <warm> events, so JIT, sockets and statements are warm;
+//   "go": starts the CPU clock and emits <events> events.
+// While it runs it prints "D <n>" whenever the deliveries it made change (the
+// runner stops when every process's sum is reached, without querying the
+// database); once stdin closes it prints "RESULT {cpuSeconds, delivered}": the
+// CPU time of the whole process (its database thread included) and the
+// deliveries it made, both since "go".
+// Usage: node postgres-process-case.mjs <postgres|memory> <url> <schema> <receiver url>
+//   <events> <endpoints> <warm>
+import { createInterface } from "node:readline";
 import { EventBus } from "@attesta/events";
-import { WebhookDispatcher } from "@attesta/webhooks";
+import { MemoryStore, WebhookDispatcher } from "@attesta/webhooks";
 import { PostgresStore } from "@attesta/webhooks/postgres";
 import { approvedData } from "./shared.mjs";
 
-const [url, schema, receiverUrl, events, endpoints] = process.argv.slice(2);
+const [kind, url, schema, receiverUrl, events, endpoints, warm] = process.argv.slice(2);
 const bus = new EventBus();
 const configs = Array.from({ length: Number(endpoints) }, (_, i) => ({
   id: `e${i}`,
@@ -18,30 +26,46 @@ const configs = Array.from({ length: Number(endpoints) }, (_, i) => ({
   concurrency: 25,
   maxQueueSize: 100_000,
 }));
-const dispatcher = new WebhookDispatcher(bus, configs, {
-  store: new PostgresStore({ connection: url, schema, pollIntervalMs: 200 }),
-  logger: null,
+const store =
+  kind === "memory"
+    ? new MemoryStore()
+    : new PostgresStore({ connection: url, schema, pollIntervalMs: 200 });
+const dispatcher = new WebhookDispatcher(bus, configs, { store, logger: null });
+
+let shown = -1;
+const report = setInterval(() => {
+  const { delivered } = dispatcher.stats();
+  if (delivered !== shown) process.stdout.write(`D ${delivered}\n`);
+  shown = delivered;
+}, 25);
+
+async function emit(count, from) {
+  for (let n = 0; n < count; n++) {
+    bus.emit({ type: "approved", data: approvedData(from + n) });
+    if (n % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+let cpu;
+let before = 0;
+// Stdin closed (the runner is done or died): report and exit, never linger.
+const lines = createInterface({ input: process.stdin });
+lines.on("line", (line) => {
+  if (line === "warm") void emit(Number(warm), 0);
+  else if (line === "go") {
+    cpu = process.cpuUsage();
+    before = dispatcher.stats().delivered;
+    void emit(Number(events), Number(warm));
+  }
+});
+lines.on("close", async () => {
+  if (cpu === undefined) process.exit(1);
+  const used = process.cpuUsage(cpu);
+  clearInterval(report);
+  const delivered = dispatcher.stats().delivered - before;
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  process.stdout.write(`RESULT ${JSON.stringify({ cpuSeconds, delivered })}\n`);
+  await dispatcher.close();
+  process.exit(0);
 });
 process.stdout.write("READY\n");
-// Every process starts emitting when told, so the runs overlap as they would in production;
-// stdin closed first (the runner died): exit, never linger.
-const ended = new Promise((resolve) => process.stdin.once("end", resolve));
-process.stdin.resume();
-const started = await Promise.race([
-  new Promise((resolve) => process.stdin.once("data", () => resolve(true))),
-  ended.then(() => false),
-]);
-if (!started) process.exit(1);
-const cpu = process.cpuUsage();
-for (let n = 0; n < Number(events); n++) {
-  bus.emit({ type: "approved", data: approvedData(n) });
-  if (n % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
-}
-await ended;
-const used = process.cpuUsage(cpu);
-const delivered = dispatcher.stats().delivered;
-process.stdout.write(
-  `RESULT ${JSON.stringify({ cpuSeconds: (used.user + used.system) / 1e6, delivered })}\n`,
-);
-await dispatcher.close();
-process.exit(0);

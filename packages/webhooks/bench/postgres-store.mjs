@@ -9,23 +9,22 @@
 //    alternating rounds, median ratio.
 // 3. round trips per delivery: transactions the server counted during the
 //    PostgresStore deliveries, divided by the deliveries.
-// 4. 2 processes vs 1: deliveries per CPU second of all dispatcher processes
-//    (postgres-process-case.mjs, database threads included; PostgreSQL's own
-//    CPU not counted), the same events split over 2 processes or sent by 1,
-//    alternating rounds, median ratio: the cost of coordination.
+// 4. 2 processes vs 1: deliveries per CPU second of all dispatcher processes,
+//    with the controls that show what bounds it and the cost of coordination
+//    alone (postgres-processes.mjs).
 // Every figure is printed with its goal and a verdict; judge CPU figures and
 // ratios on a busy machine, wall-clock rates only on a quiet one.
 // Usage: node bench/postgres-store.mjs [--rounds=3] [--events=100000] [--deliveries=5000]
-//   [--process-events=4000] [--case=processes]
+//   [--process-events=10000] [--case=processes]
 // --case=processes runs only figure 4 (cheap to repeat while working on coordination).
 
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { EventBus } from "@attesta/events";
 import { MemoryStore, toWebhookPayload, WebhookDispatcher } from "@attesta/webhooks";
 import { PostgresStore } from "@attesta/webhooks/postgres";
 import pg from "pg";
-import { benchFile, caseResult, startReceiver } from "./processes.mjs";
+import { printProcesses, processesFigures } from "./postgres-processes.mjs";
+import { startReceiver } from "./processes.mjs";
 import { approvedData, median } from "./shared.mjs";
 
 const args = Object.fromEntries(
@@ -34,12 +33,10 @@ const args = Object.fromEntries(
 const ROUNDS = Number(args.rounds ?? 3);
 const EVENTS = Number(args.events ?? 100_000);
 const DELIVERIES = Number(args.deliveries ?? 5000);
-const PROCESS_EVENTS = Number(args["process-events"] ?? 4000);
+const PROCESS_EVENTS = Number(args["process-events"] ?? 10_000);
 const ONLY_PROCESSES = args.case === "processes";
 if (args.case !== undefined && !ONLY_PROCESSES)
   throw new Error(`postgres-store bench: unknown --case=${args.case}; expected --case=processes`);
-/** Endpoints of the processes case: every event goes to each. */
-const PROCESS_ENDPOINTS = 4;
 const BURST = 1000;
 const base = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const database = `attesta_bench_${process.pid}`;
@@ -133,84 +130,19 @@ async function deliveriesRate(kind, receiverUrl, round) {
   return { rate, trips };
 }
 
-/** Delivered rows of a schema, counted by the server. */
-async function deliveredRows(client, schema) {
-  const { rows } = await client.query(
-    `SELECT count(*)::int AS n FROM "${schema}".deliveries WHERE status = 'delivered'`,
-  );
-  return rows[0].n;
-}
-
-/** `count` dispatcher processes share PROCESS_EVENTS events; deliveries per CPU second of all of them. */
-async function processesRate(count, receiverUrl, round) {
-  const schema = `procs_${count}_${round}`;
-  const children = Array.from({ length: count }, () =>
-    spawn(
-      process.execPath,
-      [
-        benchFile("postgres-process-case.mjs"),
-        ...[url, schema, receiverUrl, String(PROCESS_EVENTS / count), String(PROCESS_ENDPOINTS)],
-      ],
-      { stdio: ["pipe", "pipe", "inherit"] },
-    ),
-  );
-  const results = children.map((child, i) => caseResult(child, `process ${i} of ${count}`));
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise((resolve) => {
-          let out = "";
-          const seen = (chunk) => {
-            out += chunk;
-            if (!out.includes("READY")) return;
-            child.stdout.off("data", seen);
-            resolve();
-          };
-          child.stdout.on("data", seen);
-        }),
-    ),
-  );
-  const total = PROCESS_EVENTS * PROCESS_ENDPOINTS;
-  const started = performance.now();
-  for (const child of children) child.stdin.write("go\n");
-  const deadline = Date.now() + 600_000;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    while ((await deliveredRows(client, schema)) < total) {
-      if (Date.now() > deadline) throw new Error(`${count} process(es): not all delivered`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  } finally {
-    await client.end();
-  }
-  const wall = total / ((performance.now() - started) / 1000);
-  for (const child of children) child.stdin.end();
-  const cpuSeconds = (await Promise.all(results)).reduce((sum, r) => sum + r.cpuSeconds, 0);
-  return { perCpu: total / cpuSeconds, wall };
-}
-
 const verdict = (ok) => (ok ? "met" : "MISSED");
 
-/** Figure 4 alone: alternating rounds of 1 and 2 processes, median ratio. */
+/** Figure 4 alone. */
 async function processesOnly() {
   const receiver = await startReceiver();
-  const one = [];
-  const two = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    one.push(await processesRate(1, receiver.url, round));
-    two.push(await processesRate(2, receiver.url, round));
-  }
+  const runs = await processesFigures({
+    url,
+    receiverUrl: receiver.url,
+    rounds: ROUNDS,
+    events: PROCESS_EVENTS,
+  });
   receiver.stop();
-  printProcesses(one, two);
-}
-
-function printProcesses(one, two) {
-  const scaling = median(two.map((value, i) => value.perCpu / one[i].perCpu));
-  const round = (values) => values.map((v) => Math.round(v)).join(", ");
-  console.log(
-    `2 processes vs 1, deliveries per CPU second of all processes: 1 process ${round(one.map((r) => r.perCpu))}, 2 processes ${round(two.map((r) => r.perCpu))}; median ratio ${scaling.toFixed(2)} (goal ≥ 0.9: ${verdict(scaling >= 0.9)}); wall deliveries/s 1 process ${round(one.map((r) => r.wall))}, 2 processes ${round(two.map((r) => r.wall))}`,
-  );
+  printProcesses(runs, verdict);
 }
 
 await admin(`CREATE DATABASE ${database}`);
@@ -230,16 +162,18 @@ async function allFigures() {
   const memory = [];
   const postgres = [];
   const trips = [];
-  const one = [];
-  const two = [];
   for (let round = 0; round < ROUNDS; round++) {
     memory.push((await deliveriesRate("memory", receiver.url, round)).rate);
     const measured = await deliveriesRate("postgres", receiver.url, round);
     postgres.push(measured.rate);
     trips.push(measured.trips);
-    one.push(await processesRate(1, receiver.url, round));
-    two.push(await processesRate(2, receiver.url, round));
   }
+  const runs = await processesFigures({
+    url,
+    receiverUrl: receiver.url,
+    rounds: ROUNDS,
+    events: PROCESS_EVENTS,
+  });
   receiver.stop();
   const ratio = median(postgres.map((value, i) => value / memory[i]));
   const round = (values) => values.map((v) => Math.round(v)).join(", ");
@@ -250,7 +184,7 @@ async function allFigures() {
   console.log(
     `deliveries/s memory: ${round(memory)}; postgres: ${round(postgres)}; median ratio ${ratio.toFixed(2)} (goal ≥ 0.4: ${verdict(ratio >= 0.4)})`,
   );
-  printProcesses(one, two);
+  printProcesses(runs, verdict);
   console.log(
     `round trips per delivery (server transactions / deliveries): ${trips.map((t) => t.toFixed(3)).join(", ")} (goal: report it)`,
   );
