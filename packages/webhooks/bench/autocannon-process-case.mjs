@@ -3,28 +3,13 @@
 // shape over <connections> keep-alive connections, after a warm-up, and prints
 // "RESULT {cpuSeconds, requests}": the CPU time of the sending part alone.
 // Usage: node autocannon-process-case.mjs <receiver url> <connections> <requests>
-import { sign } from "@attesta/verify";
-import { toWebhookPayload } from "@attesta/webhooks";
 import autocannon from "autocannon";
-import { approvedData } from "./shared.mjs";
+import { autocannonRequest } from "./autocannon-request.mjs";
 
 const [url, connections, requests] = process.argv
   .slice(2)
   .map((arg, i) => (i === 0 ? arg : Number(arg)));
-const body = JSON.stringify(
-  toWebhookPayload({ type: "approved", timestamp: Date.now(), data: approvedData(123456) }),
-);
-const options = {
-  url,
-  connections,
-  pipelining: 1,
-  method: "POST",
-  body,
-  headers: {
-    "content-type": "application/json",
-    "x-attesta-signature": sign(body, "whsec_bench"),
-  },
-};
+const options = autocannonRequest(url, connections);
 await autocannon({ ...options, amount: Math.min(requests, 4000) });
 const cpu = process.cpuUsage();
 const result = await autocannon({ ...options, amount: requests });
