@@ -63,7 +63,7 @@ export function redeliverSql(schema: string, filter: AdminDeliveryFilter, channe
   return {
     text: `WITH u AS (
   UPDATE "${schema}".deliveries SET status = 'pending', series_start = attempts,
-    next_attempt_at = ${now}, settled_at = NULL, dead_reason = NULL
+    next_attempt_at = ${now}, settled_at = NULL, dead_reason = NULL, holder = NULL
   WHERE ${where.join(" AND ")} AND status <> 'pending'
     AND coalesce(dead_reason, '') NOT IN ('unserializable', 'format_failed')
   RETURNING endpoint_id

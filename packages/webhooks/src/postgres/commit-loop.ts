@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { DatabaseThread } from "./database-thread";
-import { type Batch, commitStatement, type WriteBuffer } from "./write-buffer";
+import type { DatabaseThread, Statement } from "./database-thread";
+import type { Batch, WriteBuffer } from "./write-buffer";
 
 interface Waiter {
   readonly target: number;
@@ -42,8 +42,8 @@ export class CommitLoop {
 
   constructor(
     private readonly thread: DatabaseThread,
-    private readonly text: string,
-    private readonly channel: string,
+    /** The batch as its one commit statement. */
+    private readonly statement: (batch: Batch) => Statement,
     private readonly buffer: WriteBuffer,
     private readonly hooks: CommitHooks,
   ) {}
@@ -88,7 +88,7 @@ export class CommitLoop {
     const batch = this.buffer.take();
     const n = ++this.taken;
     try {
-      this.thread.runSync([commitStatement(this.text, this.channel, batch)]);
+      this.thread.runSync([this.statement(batch)]);
     } catch (error) {
       this.failed(batch, n, error);
       throw error;
@@ -111,7 +111,7 @@ export class CommitLoop {
     this.inFlight = true;
     this.flying = n;
     this.inFlightRows = batch.inserts.length;
-    this.thread.run([commitStatement(this.text, this.channel, batch)]).then(
+    this.thread.run([this.statement(batch)]).then(
       () => {
         this.inFlight = false;
         this.inFlightRows = 0;

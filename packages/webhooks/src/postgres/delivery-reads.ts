@@ -6,8 +6,12 @@
  * @module
  */
 
+import { pageLimit } from "../admin/admin-query";
+import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-page";
 import { queryFailed } from "../errors";
 import type { DeliveryQuery, DeliveryRecord } from "../store/delivery-store";
+import { minutesFromRows, pageFromRows, pageIds } from "./admin-pages";
+import { minutesSql, pageSql } from "./admin-sql";
 import type { DatabaseThread } from "./database-thread";
 import { attemptLogs, deliveryRecord } from "./delivery-rows";
 import type { StoreQueries } from "./store-queries";
@@ -50,12 +54,28 @@ export class DeliveryReads {
   }
 
   /** Sets a settled delivery pending again; returns its row (`ENTRY_COLUMNS`, endpoint id), or undefined. */
-  redeliver(id: string, now: number): unknown[] | undefined {
+  /** The row set pending again, held by `owner` when its endpoint is one of `holdable`. */
+  redeliver(id: string, now: number, owner: string, holdable: string[]): unknown[] | undefined {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    const [rows = []] = this.run("redeliver", [
-      { text: this.queries.redeliver, values: [id, now, this.queries.channel] },
-    ]);
+    const values = [id, now, this.queries.channel, owner, holdable];
+    const [rows = []] = this.run("redeliver", [{ text: this.queries.redeliver, values }]);
     return rows[0];
+  }
+
+  /** One keyset page of every process's deliveries, newest first. */
+  page(query: AdminDeliveryQuery): AdminDeliveryPage {
+    const limit = pageLimit(query);
+    const [rows = []] = this.run("list deliveries", [pageSql(this.schema, query, limit + 1)]);
+    const ids = pageIds(rows, limit);
+    const attemptsOf = { text: this.queries.attemptsOf, values: [ids] };
+    const [attempts = []] = ids.length === 0 ? [] : this.run("read attempts", [attemptsOf]);
+    return pageFromRows(rows, attempts, limit);
+  }
+
+  /** Delivered and failed per minute of the range, counted by the database. */
+  minutes(range: { since: number; until: number }): AdminMinute[] {
+    const [rows = []] = this.run("count deliveries per minute", [minutesSql(this.schema, range)]);
+    return minutesFromRows(range, rows);
   }
 
   private run(what: string, steps: { text: string; values: unknown[] }[]): unknown[][][] {

@@ -81,6 +81,16 @@ ALTER TABLE $schema.deliveries ADD COLUMN IF NOT EXISTS content_type text;
 ALTER TABLE $schema.deliveries ADD COLUMN IF NOT EXISTS headers jsonb;
 ALTER TABLE $schema.endpoints ADD COLUMN IF NOT EXISTS disabled_code text;`,
   },
+  {
+    version: 3,
+    description:
+      "which process holds a pending delivery in memory, so an owner pages in only the rows no one holds",
+    // NULL: no process holds the row; its endpoint's owner pages it in (and sets itself here).
+    sql: `
+ALTER TABLE $schema.deliveries ADD COLUMN IF NOT EXISTS holder text;
+CREATE INDEX IF NOT EXISTS deliveries_unheld ON $schema.deliveries (endpoint_id, seq)
+  WHERE status = 'pending' AND holder IS NULL;`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -22,7 +22,7 @@ import { RowPruner } from "./row-pruner";
 import { type StoreQueries, storeQueries } from "./store-queries";
 import type { WindowEntry } from "./window-entry";
 import { WindowRefill } from "./window-refill";
-import { WriteBuffer } from "./write-buffer";
+import { type Batch, commitStatement, WriteBuffer } from "./write-buffer";
 
 export interface OpenPostgresStore {
   readonly context: StoreContext;
@@ -68,31 +68,40 @@ export function openPostgresStore(
     throw error;
   }
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  // Drops the window's unleased entries: rows not committed yet go in unheld, and the
+  // committed ones stay held by this process until an owner takes the endpoint over.
+  const forget = (window: EndpointWindow) => {
+    for (const entry of window.takeUnleased()) {
+      byId.delete(entry.id);
+      entry.held = false;
+    }
+    window.more = true;
+  };
   const room = (window: EndpointWindow) =>
     context.limits(window.endpointId).maxPending - window.size;
   const leases = new EndpointLeases(thread, queries, owner, options.leaseMs, windows, {
     // Wake even when the refill finds nothing new: the window may hold entries the
     // scheduler stopped asking for while the endpoint was not ours.
     gained: (window) => {
-      refill?.refill(window);
+      refill?.takeOver(window);
       context.wake?.();
     },
-    lost: (window) => {
-      for (const entry of window.takeUnleased()) byId.delete(entry.id);
-      window.more = true;
-    },
+    lost: (window) => forget(window),
     delivers: (endpointId) => context.delivers?.(endpointId) ?? true,
   });
   refill = new WindowRefill({
     thread,
-    sql: queries.refill,
+    queries,
+    owner,
     buffer,
     byId,
     now: () => context.now(),
     room,
     filled: () => context.wake?.(),
   });
-  const commits = new CommitLoop(thread, queries.commit, queries.channel, buffer, {
+  const statement = (batch: Batch) =>
+    commitStatement(queries.commit, queries.channel, owner, batch);
+  const commits = new CommitLoop(thread, statement, buffer, {
     // Reported as SqliteStore reports a failing disk: once per stretch, and when it ends.
     failing: (error) => {
       if (context.onStoreFailing === undefined) context.onCommitError(error, 0);
@@ -113,7 +122,7 @@ export function openPostgresStore(
     windows.set(endpointId, found);
     leases.claimSync(found);
     try {
-      refill?.refillSync(found);
+      refill?.takeOverSync(found);
     } catch {
       found.more = true; // The next poll fills it.
     }
@@ -125,10 +134,9 @@ export function openPostgresStore(
     for (const id of removed) {
       const found = windows.get(id);
       if (found === undefined || !found.owned) continue;
-      for (const entry of found.takeUnleased()) byId.delete(entry.id);
-      found.more = true;
+      forget(found);
       try {
-        refill?.refillSync(found);
+        refill?.takeOverSync(found);
       } catch {
         // The next poll fills it.
       }

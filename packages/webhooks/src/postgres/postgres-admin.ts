@@ -8,20 +8,13 @@
  * @module
  */
 import { checkFilter, MAX_PAGE, pageLimit } from "../admin/admin-query";
-import type { AdminMinute, DeliveryAdmin } from "../admin/delivery-admin";
+import type { DeliveryAdmin } from "../admin/delivery-admin";
 import { detachedCapabilities, refuseDetached } from "../admin/detached-source";
-import { checkRange, emptyMinutes } from "../admin/record-health";
+import { checkRange } from "../admin/record-health";
 import { storedEndpoint } from "../admin/stored-endpoint";
 import type { DeliveryRecord } from "../store/delivery-store";
-import {
-  encodePgCursor,
-  endpointsSql,
-  minutesSql,
-  pageSql,
-  redeliverSql,
-  type Sql,
-} from "./admin-sql";
-import { attemptLogs, deliveryRecord } from "./delivery-rows";
+import { minutesFromRows, pageFromRows, pageIds } from "./admin-pages";
+import { endpointsSql, minutesSql, pageSql, redeliverSql, type Sql } from "./admin-sql";
 
 /** What the inspector lends its admin. */
 export interface PostgresAdminDeps {
@@ -79,20 +72,12 @@ export function createPostgresAdmin(schema: PostgresAdminDeps): DeliveryAdmin {
     deliveries: async (query = {}) => {
       const limit = pageLimit(query);
       const rows = await schema.rows("list deliveries", pageSql(schema.schema, query, limit + 1));
-      const shown = rows.slice(0, limit);
-      const ids = shown.map((row) => String(row[0]));
-      const logs =
+      const ids = pageIds(rows, limit);
+      const attempts =
         ids.length === 0
-          ? new Map()
-          : attemptLogs(
-              await schema.rows("read attempts", { text: schema.attemptsOf, values: [ids] }),
-            );
-      const items = shown.map((row) => deliveryRecord(row, logs.get(String(row[0])) ?? []));
-      // seq is the last column (pageSql): DELIVERY_COLUMNS may grow before it.
-      const [last, lastRow] = [items.at(-1), shown.at(-1)];
-      return rows.length > limit && last !== undefined && lastRow !== undefined
-        ? { items, nextCursor: encodePgCursor(last.createdAt, Number(lastRow.at(-1))) }
-        : { items };
+          ? []
+          : await schema.rows("read attempts", { text: schema.attemptsOf, values: [ids] });
+      return pageFromRows(rows, attempts, limit);
     },
     delivery: (id) => schema.get(id),
     redeliver: (id) => schema.redeliver(id),
@@ -108,21 +93,8 @@ export function createPostgresAdmin(schema: PostgresAdminDeps): DeliveryAdmin {
     rotateSecret: () => refuse("rotateSecret"),
     stats: async (range) => {
       checkRange(range);
-      const minutes = emptyMinutes(range);
-      const first = minutes[0]?.minute ?? 0;
-      for (const [minute, delivered, failed] of await schema.rows(
-        "count deliveries per minute",
-        minutesSql(schema.schema, range),
-      )) {
-        const bucket = minutes[(Number(minute) - first) / 60_000] as AdminMinute | undefined;
-        if (bucket === undefined) continue;
-        minutes[(Number(minute) - first) / 60_000] = {
-          minute: bucket.minute,
-          delivered: Number(delivered),
-          failed: Number(failed),
-        };
-      }
-      return minutes;
+      const sql = minutesSql(schema.schema, range);
+      return minutesFromRows(range, await schema.rows("count deliveries per minute", sql));
     },
     close: () => schema.close(),
   };

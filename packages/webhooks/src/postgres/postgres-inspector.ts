@@ -58,10 +58,13 @@ export class PostgresInspector {
   /** Sets a delivered or dead delivery pending again under its id; false when unknown or pending. */
   async requestRedelivery(id: string): Promise<boolean> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+    // Held by no process: the endpoint's owner pages it in when notified.
     const rows = await this.rows("redeliver", this.queries.redeliver, [
       id,
       Date.now(),
       this.queries.channel,
+      null,
+      [],
     ]);
     return rows.length > 0;
   }

@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { AdminDeliveryPage, AdminDeliveryQuery, AdminMinute } from "../admin/delivery-page";
 import type { DispatchableEvent } from "../dispatchable-event";
 import { lifecycleError, queryFailed } from "../errors";
 import type {
@@ -33,13 +34,8 @@ import {
   type ResolvedPostgresOptions,
   resolvePostgresOptions,
 } from "./postgres-store-options";
-import {
-  ENTRY_COLUMN_COUNT,
-  entryFromRow,
-  freshEntry,
-  leasedView,
-  settleEntry,
-} from "./window-entry";
+import { redeliverRow } from "./redeliver-row";
+import { freshEntry, leasedView, settleEntry } from "./window-entry";
 
 /**
  * A {@link DeliveryStore} on PostgreSQL for apps that run several instances:
@@ -103,6 +99,7 @@ export class PostgresStore implements DeliveryStore {
     open.buffer.insert(entry);
     // Past the window the row waits in the database: nothing acknowledged is dropped for memory.
     if (window.owned && !window.more && open.room(window) > 0) {
+      entry.held = true;
       open.byId.set(entry.id, entry);
       window.add(entry, 0);
     } else if (window.owned) {
@@ -218,17 +215,17 @@ export class PostgresStore implements DeliveryStore {
   }
 
   redeliver(id: string, now: number): boolean {
-    const open = this.require();
-    if (open.byId.has(id)) return false;
-    const row = this.flushed().reads.redeliver(id, now);
-    if (row === undefined) return false;
-    const window = open.window(String(row[ENTRY_COLUMN_COUNT]));
-    if (window.owned && !window.more) {
-      const entry = entryFromRow(window.endpointId, row, window.nextOrder());
-      open.byId.set(entry.id, entry);
-      window.add(entry, now);
-    } else if (window.owned) window.more = true;
-    return true;
+    return redeliverRow(this.flushed(), id, now);
+  }
+
+  /** One keyset page of every process's deliveries, newest first (the admin and console). */
+  page(query: AdminDeliveryQuery): AdminDeliveryPage {
+    return this.flushed().reads.page(query);
+  }
+
+  /** Delivered and failed per minute of the range, counted by the database. */
+  minutes(range: { since: number; until: number }): AdminMinute[] {
+    return this.flushed().reads.minutes(range);
   }
 
   /** Whether commits fail at the moment (the database is down or refusing). */

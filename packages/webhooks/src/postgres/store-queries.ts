@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ENTRY_COLUMNS } from "./window-entry";
+import { ENTRY_COLUMNS, ENTRY_NAMES } from "./window-entry";
 
 /** `now()` in epoch ms, from the database's clock: leases compare against one clock. */
 const NOW_MS = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
@@ -17,6 +17,7 @@ export interface StoreQueries {
   readonly channel: string;
   readonly commit: string;
   readonly refill: string;
+  readonly takeOver: string;
   readonly claim: string;
   readonly release: string;
   readonly releaseSome: string;
@@ -40,17 +41,27 @@ export function storeQueries(schema: string): StoreQueries {
     // $1-$11 new rows (their state as of now; $4 every body end to end, cut by
     // the offsets $29 and lengths $30: one value instead of one per row),
     // $12-$18 state of older rows, $19-$26 attempts, $27 channel, $28 payloads,
-    // $31-$32 a custom format's content type and headers (JSON text) of new rows.
-    commit: `WITH ins AS (
+    // $31-$32 a custom format's content type and headers (JSON text) of new rows,
+    // $33 whether this process ($34) holds each new row in its window. It is
+    // written as the holder only while it owns the endpoint, checked under a
+    // share lock: a process taking the endpoint over waits for this commit, then
+    // frees the rows held by anyone else (takeOver), so no row stays held by a
+    // process that no longer delivers its endpoint.
+    commit: `WITH mine AS (
+  SELECT endpoint_id FROM ${s}.endpoint_owners WHERE owner = $34 AND endpoint_id = ANY($2::text[])
+  FOR SHARE
+), ins AS (
   INSERT INTO ${d} AS d (id, endpoint_id, event, body, status, attempts, series_start,
-    created_at, next_attempt_at, settled_at, dead_reason, content_type, headers)
+    created_at, next_attempt_at, settled_at, dead_reason, content_type, headers, holder)
   SELECT u.id, u.endpoint_id, u.event, substring($4::bytea FROM u.start + 1 FOR u.len), u.status,
     u.attempts, u.series_start, u.created_at, u.next_attempt_at, u.settled_at, u.dead_reason,
-    u.content_type, u.headers::jsonb
+    u.content_type, u.headers::jsonb,
+    CASE WHEN u.held AND u.endpoint_id IN (SELECT endpoint_id FROM mine) THEN $34 END
   FROM unnest($1::uuid[], $2::text[], $3::text[], $29::int[], $30::int[], $5::text[], $6::int[],
-    $7::int[], $8::bigint[], $9::bigint[], $10::bigint[], $11::text[], $31::text[], $32::text[])
+    $7::int[], $8::bigint[], $9::bigint[], $10::bigint[], $11::text[], $31::text[], $32::text[],
+    $33::bool[])
     AS u(id, endpoint_id, event, start, len, status, attempts, series_start, created_at,
-      next_attempt_at, settled_at, dead_reason, content_type, headers)
+      next_attempt_at, settled_at, dead_reason, content_type, headers, held)
   ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
     series_start = EXCLUDED.series_start, next_attempt_at = EXCLUDED.next_attempt_at,
     settled_at = EXCLUDED.settled_at, dead_reason = EXCLUDED.dead_reason
@@ -69,9 +80,23 @@ export function storeQueries(schema: string): StoreQueries {
   ON CONFLICT DO NOTHING
 )
 SELECT pg_notify($27, n) FROM unnest($28::text[]) AS n`,
-    refill: `SELECT ${ENTRY_COLUMNS} FROM ${d}
-WHERE endpoint_id = $1 AND status = 'pending' AND NOT (id = ANY($2::uuid[]))
-ORDER BY seq LIMIT $3`,
+    // The owner ($2) of the endpoint ($1) takes up to $3 pending rows no process holds, oldest
+    // first, and holds them: no list of what it holds travels, and two refills never take one row.
+    refill: `WITH mine AS (
+  SELECT 1 FROM ${s}.endpoint_owners WHERE endpoint_id = $1 AND owner = $2 FOR SHARE
+), c AS (
+  SELECT id FROM ${d} WHERE endpoint_id = $1 AND status = 'pending' AND holder IS NULL
+    AND EXISTS (SELECT 1 FROM mine)
+  ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED
+), u AS (
+  UPDATE ${d} SET holder = $2 WHERE id IN (SELECT id FROM c) RETURNING seq, ${ENTRY_COLUMNS}
+)
+SELECT ${ENTRY_NAMES} FROM u ORDER BY seq`,
+    // A process that just became the endpoint's owner ($2) frees the rows held by anyone (a
+    // killed owner, or itself before it lost the lease), but those it is sending or settled ($3).
+    takeOver: `UPDATE ${d} SET holder = NULL
+WHERE endpoint_id = $1 AND status = 'pending' AND holder IS NOT NULL AND NOT (id = ANY($3::uuid[]))
+  AND EXISTS (SELECT 1 FROM ${s}.endpoint_owners WHERE endpoint_id = $1 AND owner = $2)`,
     // Takes or renews the endpoints: a lease held by another process is taken
     // only once it expired (a killed process's endpoints pass to the others).
     claim: `INSERT INTO ${s}.endpoint_owners AS o (endpoint_id, owner, lease_until)
@@ -87,12 +112,16 @@ SELECT pg_notify($2, 'r:' || endpoint_id) FROM r`,
   RETURNING endpoint_id
 )
 SELECT pg_notify($2, 'r:' || endpoint_id) FROM r`,
+    // Held by $4 when it owns the endpoint and names it in $5 (its window has room), else by no one.
     redeliver: `WITH u AS (
-  UPDATE ${d} SET status = 'pending', series_start = attempts, next_attempt_at = $2,
-    settled_at = NULL, dead_reason = NULL
+  UPDATE ${d} AS d SET status = 'pending', series_start = attempts, next_attempt_at = $2,
+    settled_at = NULL, dead_reason = NULL,
+    holder = CASE WHEN d.endpoint_id = ANY($5::text[]) AND EXISTS (
+      SELECT 1 FROM ${s}.endpoint_owners o WHERE o.endpoint_id = d.endpoint_id AND o.owner = $4
+      FOR SHARE) THEN $4 END
   WHERE id = $1 AND status <> 'pending'
     AND coalesce(dead_reason, '') NOT IN ('unserializable', 'format_failed')
-  RETURNING ${ENTRY_COLUMNS}, endpoint_id
+  RETURNING ${ENTRY_COLUMNS}, endpoint_id, holder
 )
 SELECT u.*, pg_notify($3, 'i:' || u.endpoint_id) FROM u`,
     get: `SELECT ${DELIVERY_COLUMNS} FROM ${d} WHERE id = $1`,

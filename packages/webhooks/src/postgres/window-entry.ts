@@ -34,6 +34,8 @@ export interface WindowEntry {
   leased: boolean;
   /** Position in the endpoint's order of acceptance (`mark`). */
   order: number;
+  /** Whether this process holds the row in its window (its first commit names it the holder). */
+  held: boolean;
 }
 
 /** A delivery routed in this process: pending, no attempt, its body made later. */
@@ -60,6 +62,7 @@ export function freshEntry(
     deadReason: undefined,
     leased: false,
     order,
+    held: false,
   };
 }
 
@@ -102,12 +105,17 @@ export function entryFromRow(
     deadReason: undefined,
     leased: false,
     order,
+    held: true,
   };
 }
 
 /** The columns `entryFromRow` reads, in its order. */
 export const ENTRY_COLUMNS =
   "id, event, body, attempts, series_start, created_at, next_attempt_at, content_type, headers::text";
+
+/** The names of `ENTRY_COLUMNS` as a statement returns them (to select them again from a CTE). */
+export const ENTRY_NAMES =
+  "id, event, body, attempts, series_start, created_at, next_attempt_at, content_type, headers";
 
 /** How many columns `ENTRY_COLUMNS` names: a statement's further columns start there. */
 export const ENTRY_COLUMN_COUNT = 9;

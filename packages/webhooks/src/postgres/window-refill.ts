@@ -1,21 +1,26 @@
 /**
  * Pages an owned endpoint's pending rows into its window, oldest first, as
  * the window drains, when another process notifies new rows, and on every
- * poll (notifications can be lost). Rows already held and rows settled here
- * but not committed yet are skipped; the refill query runs on the database
- * thread after every batch sent before it, so it never sees a row this
- * process settled as still pending.
+ * poll (notifications can be lost). A row records the process that holds it
+ * in memory (`holder`): a refill takes only rows no process holds and marks
+ * them held, so it sends no list of what the window has and costs the rows it
+ * brings, whatever the window's size. A process that becomes the endpoint's
+ * owner first frees the rows others held (`takeOver`): a killed owner's, or
+ * its own from before it lost the lease. Both run on the database thread
+ * after every batch sent before them.
  *
  * @module
  */
-import type { DatabaseThread } from "./database-thread";
+import type { DatabaseThread, Statement } from "./database-thread";
 import type { EndpointWindow } from "./endpoint-window";
 import { entryFromRow, type WindowEntry } from "./window-entry";
 import type { WriteBuffer } from "./write-buffer";
 
 export interface WindowRefillDeps {
   readonly thread: DatabaseThread;
-  readonly sql: string;
+  readonly queries: { readonly refill: string; readonly takeOver: string };
+  /** This process's name as an owner and holder. */
+  readonly owner: string;
   readonly buffer: WriteBuffer;
   readonly byId: Map<string, WindowEntry>;
   now(): number;
@@ -30,32 +35,51 @@ export class WindowRefill {
 
   /** Starts a refill unless one is under way or the window is full; failures wait for the next poll. */
   refill(window: EndpointWindow): void {
-    const room = this.parts.room(window);
-    if (window.refilling || !window.owned || room <= 0) return;
-    window.refilling = true;
-    this.parts.thread.run([this.statement(window, room)]).then(
-      ([rows = []]) => {
-        window.refilling = false;
-        if (this.apply(window, rows, room) > 0) this.parts.filled();
-      },
-      () => {
-        window.refilling = false;
-      },
-    );
+    this.start(window, false);
+  }
+
+  /** The endpoint just became this process's: frees what others held, then refills. */
+  takeOver(window: EndpointWindow): void {
+    this.start(window, true);
   }
 
   /** Fills the window on the caller's stack (the endpoint's first use); throws on failure. */
   refillSync(window: EndpointWindow): void {
-    const room = this.parts.room(window);
-    if (!window.owned || room <= 0) return;
-    const [rows = []] = this.parts.thread.runSync([this.statement(window, room)]);
-    this.apply(window, rows, room);
+    this.runSync(window, false);
   }
 
-  private statement(window: EndpointWindow, room: number) {
-    const held = [...window.entries()].map((entry) => entry.id);
-    for (const id of this.parts.buffer.settling) held.push(id);
-    return { text: this.parts.sql, values: [window.endpointId, held, room] };
+  /** `takeOver` on the caller's stack; throws on failure. */
+  takeOverSync(window: EndpointWindow): void {
+    this.runSync(window, true);
+  }
+
+  private start(window: EndpointWindow, takeOver: boolean): void {
+    const room = this.parts.room(window);
+    if (window.refilling || !window.owned || room <= 0) return;
+    window.refilling = true;
+    // Applied as the answer is taken in: a synchronous refill after this one applies it first.
+    this.parts.thread.submit(this.statements(window, room, takeOver), (error, results) => {
+      window.refilling = false;
+      if (error === undefined && this.apply(window, results.at(-1) ?? [], room) > 0)
+        this.parts.filled();
+    });
+  }
+
+  private runSync(window: EndpointWindow, takeOver: boolean): void {
+    const room = this.parts.room(window);
+    if (!window.owned || room <= 0) return;
+    const results = this.parts.thread.runSync(this.statements(window, room, takeOver));
+    this.apply(window, results.at(-1) ?? [], room);
+  }
+
+  private statements(window: EndpointWindow, room: number, takeOver: boolean): Statement[] {
+    const { queries, owner } = this.parts;
+    const refill = { text: queries.refill, values: [window.endpointId, owner, room] };
+    if (!takeOver) return [refill];
+    // Kept: what is being sent, and what was settled here but is not committed yet.
+    const kept = [...this.parts.buffer.settling];
+    for (const entry of window.entries()) if (entry.leased) kept.push(entry.id);
+    return [{ text: queries.takeOver, values: [window.endpointId, owner, kept] }, refill];
   }
 
   private apply(window: EndpointWindow, rows: readonly unknown[][], room: number): number {

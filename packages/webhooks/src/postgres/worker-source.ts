@@ -16,6 +16,7 @@ const pg = require(workerData.pgPath);
 const { config, channel } = workerData;
 let client;
 let syncPort;
+let answersPort;
 let flag;
 
 async function connection() {
@@ -64,7 +65,7 @@ async function run(request) {
 
 let chain = Promise.resolve();
 function answer(request, reply) {
-  if (!request.sync) return parentPort.postMessage(reply);
+  if (!request.sync) return answersPort.postMessage(reply);
   syncPort.postMessage(reply);
   Atomics.store(flag, 0, request.n);
   Atomics.notify(flag, 0);
@@ -100,6 +101,7 @@ async function listen() {
 parentPort.on("message", (request) => {
   if (request.kind === "init") {
     syncPort = request.port;
+    answersPort = request.answers;
     flag = new Int32Array(request.flag);
     return;
   }

@@ -99,7 +99,12 @@ export class WriteBuffer {
 }
 
 /** The batch as the one commit statement's parameters. */
-export function commitStatement(text: string, channel: string, batch: Batch): Statement {
+export function commitStatement(
+  text: string,
+  channel: string,
+  owner: string,
+  batch: Batch,
+): Statement {
   const ins = columns(11);
   const bodies: Uint8Array[] = [];
   const starts: number[] = [];
@@ -107,7 +112,9 @@ export function commitStatement(text: string, channel: string, batch: Batch): St
   let offset = 0;
   const types: (string | null)[] = [];
   const headers: (string | null)[] = [];
+  const held: boolean[] = [];
   for (const e of batch.inserts) {
+    held.push(e.held);
     const body = e.body ?? new Uint8Array(0);
     bodies.push(body);
     starts.push(offset);
@@ -132,7 +139,10 @@ export function commitStatement(text: string, channel: string, batch: Batch): St
   ins[3] = Buffer.concat(bodies, offset) as unknown as unknown[];
   return {
     text,
-    values: [...ins, ...upd, ...att, channel, batch.notify, starts, lengths, types, headers],
+    values: [
+      ...[...ins, ...upd, ...att, channel, batch.notify],
+      ...[starts, lengths, types, headers, held, owner],
+    ],
   };
 }
 
