@@ -25,6 +25,12 @@ export class EndpointWindow {
   spilled = 0;
   /** Whether a refill query is under way. */
   refilling = false;
+  /**
+   * Whether the rows others held (and this process, before it lost the
+   * endpoint) must be freed before the next refill: set when the endpoint
+   * becomes this process's, cleared once a take-over committed.
+   */
+  takeOverDue = false;
 
   constructor(readonly endpointId: string) {}
 

@@ -33,43 +33,47 @@ export interface WindowRefillDeps {
 export class WindowRefill {
   constructor(private readonly parts: WindowRefillDeps) {}
 
-  /** Starts a refill unless one is under way or the window is full; failures wait for the next poll. */
+  /**
+   * Starts a refill unless one is under way or the window is full; failures
+   * wait for the next poll. A take-over that is due goes first (and stays due
+   * until one commits, so no row is left held by a process that lost it).
+   */
   refill(window: EndpointWindow): void {
-    this.start(window, false);
+    const room = this.parts.room(window);
+    if (window.refilling || !window.owned || room <= 0) return;
+    window.refilling = true;
+    const takeOver = window.takeOverDue;
+    // Applied as the answer is taken in: a synchronous refill after this one applies it first.
+    this.parts.thread.submit(this.statements(window, room, takeOver), (error, results) => {
+      window.refilling = false;
+      if (error !== undefined) return;
+      if (takeOver) window.takeOverDue = false;
+      if (this.apply(window, results.at(-1) ?? [], room) > 0) this.parts.filled();
+      // Became due while this refill was in flight: the next one frees those rows.
+      if (window.takeOverDue) this.refill(window);
+    });
   }
 
   /** The endpoint just became this process's: frees what others held, then refills. */
   takeOver(window: EndpointWindow): void {
-    this.start(window, true);
+    window.takeOverDue = true;
+    this.refill(window);
   }
 
   /** Fills the window on the caller's stack (the endpoint's first use); throws on failure. */
   refillSync(window: EndpointWindow): void {
-    this.runSync(window, false);
-  }
-
-  /** `takeOver` on the caller's stack; throws on failure. */
-  takeOverSync(window: EndpointWindow): void {
-    this.runSync(window, true);
-  }
-
-  private start(window: EndpointWindow, takeOver: boolean): void {
-    const room = this.parts.room(window);
-    if (window.refilling || !window.owned || room <= 0) return;
-    window.refilling = true;
-    // Applied as the answer is taken in: a synchronous refill after this one applies it first.
-    this.parts.thread.submit(this.statements(window, room, takeOver), (error, results) => {
-      window.refilling = false;
-      if (error === undefined && this.apply(window, results.at(-1) ?? [], room) > 0)
-        this.parts.filled();
-    });
-  }
-
-  private runSync(window: EndpointWindow, takeOver: boolean): void {
     const room = this.parts.room(window);
     if (!window.owned || room <= 0) return;
+    const takeOver = window.takeOverDue;
     const results = this.parts.thread.runSync(this.statements(window, room, takeOver));
+    if (takeOver) window.takeOverDue = false;
     this.apply(window, results.at(-1) ?? [], room);
+  }
+
+  /** `takeOver` on the caller's stack; throws on failure (the take-over stays due). */
+  takeOverSync(window: EndpointWindow): void {
+    window.takeOverDue = true;
+    this.refillSync(window);
   }
 
   private statements(window: EndpointWindow, room: number, takeOver: boolean): Statement[] {
