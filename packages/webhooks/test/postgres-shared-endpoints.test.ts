@@ -137,6 +137,32 @@ describe("PostgresStore: endpoints shared by every process", () => {
     expect(rows.map((row) => Number(String(row.owner).split(":")[1]))).toEqual([able.pid]);
   }, 90_000);
 
+  it("removing with drain in a process that does not deliver the endpoint resolves once the process that does has delivered everything owed", async () => {
+    // Slow on purpose: what is owed is still being sent when the removal starts.
+    const receiver = await startTestReceiver((_req, res) => {
+      setTimeout(() => res.writeHead(204).end(), 25);
+    });
+    const schema = freshSchema("attesta_shared");
+    const a = startProcess(schema, 200);
+    await until(() => a.state.ready, 30_000);
+    const b = startProcess(schema, 200);
+    await until(() => b.state.ready, 30_000);
+    await a.run({ op: "add", config: { id: "slow", url: receiver.url, concurrency: 1 } });
+    await until(() => b.endpoint("slow") !== undefined, 20_000);
+    await a.run({ op: "emit", count: 40, tag: "owed" });
+    const { rows } = await query(`SELECT owner FROM "${schema}".endpoint_owners`);
+    expect(rows.map((row) => Number(String(row.owner).split(":")[1]))).toEqual([a.pid]);
+
+    await b.run({ op: "remove", id: "slow", drain: true });
+    expect(receiver.requests.length).toBe(40);
+    const pending = await query(
+      `SELECT count(*)::int AS n FROM "${schema}".deliveries WHERE status <> 'delivered'`,
+    );
+    expect(pending.rows).toEqual([{ n: 0 }]);
+    await until(() => a.endpoint("slow") === undefined, 20_000);
+    expect(b.endpoint("slow")).toBeUndefined();
+  }, 90_000);
+
   it("a change whose notification was lost is picked up by the poll", async () => {
     const receiver = await startTestReceiver();
     const schema = freshSchema("attesta_shared");

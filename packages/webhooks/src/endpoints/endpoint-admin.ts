@@ -13,6 +13,7 @@ import type { Router } from "../router/router";
 import type { SchedulerRegistry } from "../scheduler/scheduler-registry";
 import type { DeliveryStore, StoredEndpoint } from "../store/delivery-store";
 import type { WebhookConfig } from "../types";
+import { drainEndpoint } from "./drain-endpoint";
 import { describeEndpoints, type EndpointInfo } from "./endpoint-list";
 import { EndpointRecords, type RestoredConfig, type SecretResolver } from "./endpoint-records";
 import { EndpointStates, type RestoredState } from "./endpoint-states";
@@ -225,18 +226,12 @@ export class EndpointAdmin {
     write = true,
   ): Promise<{ abandoned: number }> {
     const endpoint = this.find(id, "removeEndpoint");
-    const { router, scheduler, store } = this.host;
+    const { router, scheduler } = this.host;
     const loop = scheduler.loop(id);
-    const disabled = () => loop?.health.disabled !== undefined;
-    let drain = (options.drain ?? true) && !disabled();
+    let drain = (options.drain ?? true) && loop?.health.disabled === undefined;
     router.unroute(endpoint);
-    if (drain) {
-      // Disabled while draining (410 Gone, say): it cannot drain any more.
-      await this.host.waitFor(
-        () => disabled() || (store.pendingCount(id) === 0 && (loop?.idle ?? true)),
-      );
-      drain = store.pendingCount(id) === 0;
-    }
+    // Removed here (`write`): on a shared store the other processes drain it too.
+    if (drain) drain = await drainEndpoint(this.host, id, loop, write);
     const abandoned = scheduler.remove(id, drain ? undefined : "removed");
     router.forget(endpoint);
     this.given.delete(id);

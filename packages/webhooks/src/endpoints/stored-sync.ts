@@ -68,6 +68,7 @@ export function syncStored(
       if (restored.secretMissing)
         target.scheduler.loop(endpoint.id)?.health.disable("secret_missing");
       syncState(target, endpoint);
+      stopRouting(target, endpoint);
       continue;
     }
     const given = target.given(endpoint.id) ?? {};
@@ -75,7 +76,14 @@ export function syncStored(
       changeConfig(target, known, withLocalSecret(restored, endpoint, given), given);
     }
     syncState(target, endpoint);
+    stopRouting(target, endpoint);
   }
+}
+
+/** Being removed with drain by another process: no new events, what is owed still goes out. */
+function stopRouting(target: SyncTarget, stored: StoredEndpoint): void {
+  const endpoint = stored.retiring === true ? target.router.endpoint(stored.id) : undefined;
+  if (endpoint !== undefined) target.router.unroute(endpoint);
 }
 
 /** A secret this process has for a signed endpoint whose stored config has none. */

@@ -62,6 +62,13 @@ export class DeliveryReads {
     return rows[0];
   }
 
+  /** Pending deliveries of the endpoint in every process. */
+  pendingOf(endpointId: string): number {
+    const pendingOf = { text: this.queries.pendingOf, values: [endpointId] };
+    const [rows = []] = this.run("count pending deliveries", [pendingOf]);
+    return Number(rows[0]?.[0] ?? 0);
+  }
+
   /** One keyset page of every process's deliveries, newest first. */
   page(query: AdminDeliveryQuery): AdminDeliveryPage {
     const limit = pageLimit(query);

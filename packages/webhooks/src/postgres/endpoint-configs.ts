@@ -39,6 +39,11 @@ export class EndpointConfigs {
     ]);
   }
 
+  /** Marks it as being removed with drain: every process stops routing events to it. */
+  retire(id: string, now: number): void {
+    this.run("retire an endpoint", this.queries.retireEndpoint, [id, now, this.queries.channel]);
+  }
+
   remove(id: string): void {
     this.run("remove an endpoint", this.queries.removeEndpoint, [id, this.queries.channel]);
   }
@@ -71,11 +76,12 @@ export class EndpointConfigs {
 
 /** One row of `loadEndpoints` as a StoredEndpoint. */
 export function storedEndpoint(row: readonly unknown[]): StoredEndpoint {
-  const [id, config, signed, reason, since, code] = row;
+  const [id, config, signed, reason, since, code, retiring] = row;
   const endpoint: StoredEndpoint = {
     id: String(id),
     config: config as Record<string, unknown>,
     signed: signed === true,
+    ...(retiring === true ? { retiring: true } : {}),
   };
   if (reason === null) return endpoint;
   return {

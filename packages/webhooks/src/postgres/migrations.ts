@@ -84,12 +84,13 @@ ALTER TABLE $schema.endpoints ADD COLUMN IF NOT EXISTS disabled_code text;`,
   {
     version: 3,
     description:
-      "which process holds a pending delivery in memory, so an owner pages in only the rows no one holds",
+      "which process holds a pending delivery in memory, so an owner pages in only the rows no one holds; endpoints being removed with drain",
     // NULL: no process holds the row; its endpoint's owner pages it in (and sets itself here).
     sql: `
 ALTER TABLE $schema.deliveries ADD COLUMN IF NOT EXISTS holder text;
 CREATE INDEX IF NOT EXISTS deliveries_unheld ON $schema.deliveries (endpoint_id, seq)
-  WHERE status = 'pending' AND holder IS NULL;`,
+  WHERE status = 'pending' AND holder IS NULL;
+ALTER TABLE $schema.endpoints ADD COLUMN IF NOT EXISTS retiring boolean NOT NULL DEFAULT false;`,
   },
 ];
 

@@ -266,6 +266,15 @@ export class PostgresStore implements DeliveryStore {
     open.endpoints.saveState(id, disabled, open.context.now());
   }
 
+  retireEndpoint(id: string): void {
+    const open = this.require();
+    open.endpoints.retire(id, open.context.now());
+  }
+
+  pendingEverywhere(id: string): number {
+    return this.flushed().reads.pendingOf(id);
+  }
+
   loadEndpoints(): StoredEndpoint[] {
     return this.require().endpoints.load();
   }

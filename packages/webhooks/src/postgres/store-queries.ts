@@ -30,6 +30,8 @@ export interface StoreQueries {
   readonly saveEndpoint: string;
   readonly removeEndpoint: string;
   readonly saveEndpointState: string;
+  readonly retireEndpoint: string;
+  readonly pendingOf: string;
   readonly loadEndpoints: string;
 }
 
@@ -166,7 +168,10 @@ SELECT pg_notify($2, 'e:' || $1)`,
     disabled_code = $6 WHERE id = $1
 )
 SELECT pg_notify($5, 'e:' || $1)`,
-    loadEndpoints: `SELECT id, config, signed, disabled_reason, disabled_since, disabled_code
+    retireEndpoint: `WITH w AS (UPDATE ${s}.endpoints SET retiring = true, updated_at = $2 WHERE id = $1)
+SELECT pg_notify($3, 'e:' || $1)`,
+    pendingOf: `SELECT count(*)::int FROM ${d} WHERE endpoint_id = $1 AND status = 'pending'`,
+    loadEndpoints: `SELECT id, config, signed, disabled_reason, disabled_since, disabled_code, retiring
 FROM ${s}.endpoints
 ORDER BY position`,
   };

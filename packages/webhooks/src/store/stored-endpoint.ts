@@ -20,6 +20,12 @@ export interface StoredEndpoint {
   readonly signed: boolean;
   /** Set while the endpoint is disabled (auto-disabled or by `disableEndpoint`). */
   readonly disabled?: EndpointDisabledState;
+  /**
+   * Set while a process removes it with `drain` (a shared store): no process
+   * routes events to it any more, and the one that delivers it drains what is
+   * owed before the remover deletes it.
+   */
+  readonly retiring?: boolean;
 }
 
 /** Why and since when an endpoint is disabled, as a durable store keeps it. */
