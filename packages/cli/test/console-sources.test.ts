@@ -8,11 +8,10 @@ import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EventBus, type VerdictData } from "@attesta/events";
 import { startTestReceiver, until } from "@attesta/test-support";
-import { startWebhookWorkers, WebhookProducer } from "@attesta/webhooks/bullmq";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { dropRedisPrefix, startBullmqApp } from "./support/bullmq-app";
 import { act, getJson, startConsole } from "./support/console-bin";
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
@@ -26,15 +25,7 @@ afterAll(async () => {
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await client.end();
-  // The run's queues: every key under its own prefix, nothing else.
-  const cleanup = spawn("sh", [
-    "-c",
-    `redis-cli -u "$1" --scan --pattern "$2:*" | xargs -r redis-cli -u "$1" del > /dev/null`,
-    "sh",
-    REDIS_URL,
-    prefix,
-  ]);
-  await once(cleanup, "close");
+  await dropRedisPrefix(REDIS_URL, prefix);
 });
 
 const closers: (() => Promise<unknown>)[] = [];
@@ -120,20 +111,7 @@ describe("attesta console on other sources", () => {
 
   it("--redis: finds the endpoint queues, pages them, and redelivers a dead letter the workers send", async () => {
     const { url, state } = await receiver();
-    const endpoints = [{ id: "crm", url, secret: "whsec_console_redis", retryCount: 0 }];
-    const options = { connection: REDIS_URL, prefix, logger: null };
-    const workers = await startWebhookWorkers(endpoints, options);
-    closers.push(() => workers.close({ deadlineMs: 1000 }));
-    const bus = new EventBus();
-    const producer = new WebhookProducer(bus, endpoints, options);
-    closers.push(() => producer.close({ deadlineMs: 1000 }));
-    const data: VerdictData = {
-      agent_id: "a",
-      action_name: "deploy",
-      risk_score: 0.4,
-      risk_level: "medium",
-    };
-    for (const type of ["approved", "denied", "denied"] as const) bus.emit({ type, data });
+    await startBullmqApp(REDIS_URL, prefix, url, closers);
 
     const running = await startConsole(["--redis", REDIS_URL, "--prefix", prefix]);
     closers.push(async () => {

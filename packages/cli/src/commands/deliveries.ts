@@ -1,6 +1,7 @@
 /**
- * `attesta deliveries list | show | redeliver | recover --db FILE | --pg URL`: a SqliteStore
- * file or a PostgresStore schema, by hand; `migrate --print` shows the PostgresStore SQL.
+ * `attesta deliveries list | show | redeliver | recover --db FILE | --pg URL | --redis URL`:
+ * a SqliteStore file, a PostgresStore schema or BullMQ's queues, by hand; `migrate --print`
+ * shows the PostgresStore SQL.
  *
  * @module
  */
@@ -20,16 +21,18 @@ import { progressLine } from "../deliveries/progress-line";
 import { ExitCode } from "../exit-codes";
 import type { Io } from "../io";
 
-const help = `Usage: attesta deliveries <list|show|redeliver|recover> (--db <file> | --pg <url>) [options]
+const help = `Usage: attesta deliveries <list|show|redeliver|recover> (--db <file> | --pg <url> | --redis <url>) [options]
        attesta deliveries migrate --print [--schema <name>]
 
-Reads the delivery store of dispatchers that use SqliteStore (--db) or
-PostgresStore (--pg, needs pg), also while they run. --db needs nothing
-installed on Node.js 22.13+ and 24 (node:sqlite); on Node.js 20 it needs
-better-sqlite3 (npm install better-sqlite3@^12).
+Reads the deliveries of dispatchers that use SqliteStore (--db) or
+PostgresStore (--pg, needs pg), or of BullMQ workers (--redis, needs bullmq
+and ioredis), also while they run. --db needs nothing installed on Node.js
+22.13+ and 24 (node:sqlite); on Node.js 20 it needs better-sqlite3
+(npm install better-sqlite3@^12).
 Redeliveries are requests written to the store: the dispatcher that owns the
 file, or the process that delivers the endpoint, sends them within its poll
-interval (1 s by default), or when it next starts.
+interval (1 s by default), or when it next starts; BullMQ's workers send them
+as jobs.
 
 Commands:
   list                 deliveries, newest first (--limit, default 50), as the
@@ -45,6 +48,9 @@ Options:
   --db <file>          the SqliteStore file
   --pg <url>           the PostgresStore database (postgres://user@host:5432/db)
   --schema <name>      the PostgresStore schema (default attesta)
+  --redis <url>        the Redis of the BullMQ queues (redis://host:6379)
+  --prefix <prefix>    the queues' BullMQ prefix (default attesta); every
+                       endpoint queue under it is read
   --status <status>    list: pending, delivered or dead
   --endpoint <id>      only this endpoint's deliveries
   --event <event>      only this event (any case)
@@ -59,6 +65,7 @@ Examples:
   attesta deliveries show 0f8e4b1c-6d2a-4c57-9a43-3b1f2e7d9a10 --db webhooks.db
   attesta deliveries recover --db webhooks.db --endpoint billing --since 2025-06-15T14:00:00Z
   attesta deliveries list --pg postgres://app@db:5432/app --status dead
+  attesta deliveries recover --redis redis://127.0.0.1:6379 --endpoint crm --since 1h
   attesta deliveries migrate --print --schema attesta > attesta-webhooks.sql
 
 ${EXIT_CODES_HELP}
@@ -69,6 +76,8 @@ const options = {
   db: { type: "string" },
   pg: { type: "string" },
   schema: { type: "string" },
+  redis: { type: "string" },
+  prefix: { type: "string" },
   print: { type: "boolean" },
   status: { type: "string" },
   endpoint: { type: "string" },
