@@ -132,15 +132,14 @@ async function deliveriesRate(kind, receiverUrl, round) {
 
 const verdict = (ok) => (ok ? "met" : "MISSED");
 
+/** Figure 4's rounds against `receiver`. */
+const processesRuns = (receiver) =>
+  processesFigures({ url, receiverUrl: receiver.url, rounds: ROUNDS, events: PROCESS_EVENTS });
+
 /** Figure 4 alone. */
 async function processesOnly() {
   const receiver = await startReceiver();
-  const runs = await processesFigures({
-    url,
-    receiverUrl: receiver.url,
-    rounds: ROUNDS,
-    events: PROCESS_EVENTS,
-  });
+  const runs = await processesRuns(receiver);
   receiver.stop();
   printProcesses(runs, verdict);
 }
@@ -168,12 +167,7 @@ async function allFigures() {
     postgres.push(measured.rate);
     trips.push(measured.trips);
   }
-  const runs = await processesFigures({
-    url,
-    receiverUrl: receiver.url,
-    rounds: ROUNDS,
-    events: PROCESS_EVENTS,
-  });
+  const runs = await processesRuns(receiver);
   receiver.stop();
   const ratio = median(postgres.map((value, i) => value / memory[i]));
   const round = (values) => values.map((v) => Math.round(v)).join(", ");

@@ -45,6 +45,15 @@ function startProcess(schema: string, pollIntervalMs: number, secrets = "given")
   };
 }
 
+/** The pids holding the endpoint's lease, or every lease (owners are `host:pid:suffix`). */
+async function ownerPids(schema: string, endpointId?: string): Promise<number[]> {
+  const { rows } = await query(
+    `SELECT owner FROM "${schema}".endpoint_owners WHERE $1::text IS NULL OR endpoint_id = $1`,
+    [endpointId ?? null],
+  );
+  return rows.map((row) => Number(String(row.owner).split(":")[1]));
+}
+
 describe("PostgresStore: endpoints shared by every process", () => {
   it("an endpoint added, updated, disabled, enabled and removed in one process is applied live in the other", async () => {
     const receiver = await startTestReceiver();
@@ -69,10 +78,7 @@ describe("PostgresStore: endpoints shared by every process", () => {
 
     // One process holds the endpoint's lease and delivers it; the changes below are made in the
     // other one, so what is delivered shows that the owner applied them.
-    const { rows } = await query(
-      `SELECT owner FROM "${schema}".endpoint_owners WHERE endpoint_id = 'x'`,
-    );
-    const ownerPid = Number(String((rows[0] as { owner: string }).owner).split(":")[1]);
+    const [ownerPid] = await ownerPids(schema, "x");
     const [owner, other] = ownerPid === a.pid ? [a, b] : [b, a];
     expect(owner.pid).toBe(ownerPid);
 
@@ -131,10 +137,7 @@ describe("PostgresStore: endpoints shared by every process", () => {
       () => `${signed()} of 10 arrived signed`,
     );
     expect(receiver.requests.length).toBe(10);
-    const { rows } = await query(
-      `SELECT owner FROM "${schema}".endpoint_owners WHERE endpoint_id = 'signed'`,
-    );
-    expect(rows.map((row) => Number(String(row.owner).split(":")[1]))).toEqual([able.pid]);
+    expect(await ownerPids(schema, "signed")).toEqual([able.pid]);
   }, 90_000);
 
   it("removing with drain in a process that does not deliver the endpoint resolves once the process that does has delivered everything owed", async () => {
@@ -150,8 +153,7 @@ describe("PostgresStore: endpoints shared by every process", () => {
     await a.run({ op: "add", config: { id: "slow", url: receiver.url, concurrency: 1 } });
     await until(() => b.endpoint("slow") !== undefined, 20_000);
     await a.run({ op: "emit", count: 40, tag: "owed" });
-    const { rows } = await query(`SELECT owner FROM "${schema}".endpoint_owners`);
-    expect(rows.map((row) => Number(String(row.owner).split(":")[1]))).toEqual([a.pid]);
+    expect(await ownerPids(schema)).toEqual([a.pid]);
 
     await b.run({ op: "remove", id: "slow", drain: true });
     expect(receiver.requests.length).toBe(40);

@@ -138,10 +138,7 @@ export class DatabaseThread {
       }
     } finally {
       // Every earlier request was answered before this one: take those answers in first.
-      for (let m = receiveMessageOnPort(this.answers.port1); m !== undefined; ) {
-        this.settle(m.message as Reply);
-        m = receiveMessageOnPort(this.answers.port1);
-      }
+      this.takeAnswers();
     }
   }
 
@@ -154,13 +151,18 @@ export class DatabaseThread {
     this.worker.postMessage({ kind: "close" });
     await closed;
     // Answers can still be queued behind "closed", which came on another channel.
+    this.takeAnswers();
+    await this.worker.terminate();
+    this.sync.port1.close();
+    this.answers.port1.close();
+  }
+
+  /** Settles, in order, every answer to a background request that has arrived. */
+  private takeAnswers(): void {
     for (let m = receiveMessageOnPort(this.answers.port1); m !== undefined; ) {
       this.settle(m.message as Reply);
       m = receiveMessageOnPort(this.answers.port1);
     }
-    await this.worker.terminate();
-    this.sync.port1.close();
-    this.answers.port1.close();
   }
 
   private settle(reply: Reply): void {

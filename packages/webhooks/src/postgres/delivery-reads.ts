@@ -53,8 +53,11 @@ export class DeliveryReads {
     return rows.map((row) => deliveryRecord(row, logs.get(String(row[0])) ?? []));
   }
 
-  /** Sets a settled delivery pending again; returns its row (`ENTRY_COLUMNS`, endpoint id), or undefined. */
-  /** The row set pending again, held by `owner` when its endpoint is one of `holdable`. */
+  /**
+   * Sets a settled delivery pending again; returns its row (`ENTRY_COLUMNS`,
+   * endpoint id, holder), or undefined. It is held by `owner` when its
+   * endpoint is one of `holdable` and the database agrees `owner` delivers it.
+   */
   redeliver(id: string, now: number, owner: string, holdable: string[]): unknown[] | undefined {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
     const values = [id, now, this.queries.channel, owner, holdable];

@@ -26,7 +26,7 @@ export interface LeaseHooks {
 
 export interface LeaseQueries {
   readonly claim: string;
-  readonly releaseSome: string;
+  readonly release: string;
   readonly channel: string;
 }
 
@@ -81,8 +81,8 @@ export class EndpointLeases {
       if (this.hooks.delivers(id)) wanted.push(id);
       else if (window.owned) leaving.push(id);
     }
-    const { releaseSome, channel } = this.queries;
-    const release = { text: releaseSome, values: [this.owner, channel, leaving] };
+    const { release: text, channel } = this.queries;
+    const release = { text, values: [this.owner, channel, leaving] };
     try {
       const [rows = []] = await this.thread.run(
         leaving.length === 0 ? [this.statement(wanted)] : [this.statement(wanted), release],

@@ -71,10 +71,7 @@ export function openPostgresStore(
   // Drops the window's unleased entries: rows not committed yet go in unheld, and the
   // committed ones stay held by this process until an owner takes the endpoint over.
   const forget = (window: EndpointWindow) => {
-    for (const entry of window.takeUnleased()) {
-      byId.delete(entry.id);
-      entry.held = false;
-    }
+    for (const entry of window.takeUnleased()) byId.delete(entry.id);
     window.more = true;
   };
   const room = (window: EndpointWindow) =>
@@ -99,8 +96,9 @@ export function openPostgresStore(
     room,
     filled: () => context.wake?.(),
   });
+  // A new row is this process's to hold while its entry is in a window here.
   const statement = (batch: Batch) =>
-    commitStatement(queries.commit, queries.channel, owner, batch);
+    commitStatement(queries.commit, queries.channel, owner, batch, (id) => byId.has(id));
   const commits = new CommitLoop(thread, statement, buffer, {
     // Reported as SqliteStore reports a failing disk: once per stretch, and when it ends.
     failing: (error) => {
@@ -173,7 +171,8 @@ export function openPostgresStore(
     // The database never took them: lost now, and said so.
     if (commits.failing && commits.uncommitted > 0)
       context.onCommitError(commits.failure, commits.uncommitted);
-    await thread.run([{ text: queries.release, values: [owner, queries.channel] }]).catch(() => {});
+    const release = { text: queries.release, values: [owner, queries.channel, null] };
+    await thread.run([release]).catch(() => {});
     await thread.close();
   };
   return {

@@ -99,7 +99,6 @@ export class PostgresStore implements DeliveryStore {
     open.buffer.insert(entry);
     // Past the window the row waits in the database: nothing acknowledged is dropped for memory.
     if (window.owned && !window.more && open.room(window) > 0) {
-      entry.held = true;
       open.byId.set(entry.id, entry);
       window.add(entry, 0);
     } else if (window.owned) {

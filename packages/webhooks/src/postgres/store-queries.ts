@@ -20,7 +20,6 @@ export interface StoreQueries {
   readonly takeOver: string;
   readonly claim: string;
   readonly release: string;
-  readonly releaseSome: string;
   readonly redeliver: string;
   readonly get: string;
   readonly list: string;
@@ -106,11 +105,11 @@ SELECT e, $1, ${NOW_MS} + $2 FROM unnest($3::text[]) AS e
 ON CONFLICT (endpoint_id) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until
 WHERE o.owner = EXCLUDED.owner OR o.lease_until < ${NOW_MS}
 RETURNING endpoint_id`,
-    release: `WITH r AS (DELETE FROM ${s}.endpoint_owners WHERE owner = $1 RETURNING endpoint_id)
-SELECT pg_notify($2, 'r:' || endpoint_id) FROM r`,
-    // Gives up the leases of endpoints this process cannot deliver now ($3), so another takes them at once.
-    releaseSome: `WITH r AS (
-  DELETE FROM ${s}.endpoint_owners WHERE owner = $1 AND endpoint_id = ANY($3::text[])
+    // Gives up this process's leases ($1): those of the endpoints $3 names (it cannot deliver
+    // them now), or all of them when $3 is NULL (close); the others take them at once.
+    release: `WITH r AS (
+  DELETE FROM ${s}.endpoint_owners
+  WHERE owner = $1 AND ($3::text[] IS NULL OR endpoint_id = ANY($3::text[]))
   RETURNING endpoint_id
 )
 SELECT pg_notify($2, 'r:' || endpoint_id) FROM r`,

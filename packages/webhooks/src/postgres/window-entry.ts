@@ -34,8 +34,6 @@ export interface WindowEntry {
   leased: boolean;
   /** Position in the endpoint's order of acceptance (`mark`). */
   order: number;
-  /** Whether this process holds the row in its window (its first commit names it the holder). */
-  held: boolean;
 }
 
 /** A delivery routed in this process: pending, no attempt, its body made later. */
@@ -62,7 +60,6 @@ export function freshEntry(
     deadReason: undefined,
     leased: false,
     order,
-    held: false,
   };
 }
 
@@ -105,7 +102,6 @@ export function entryFromRow(
     deadReason: undefined,
     leased: false,
     order,
-    held: true,
   };
 }
 

@@ -98,12 +98,16 @@ export class WriteBuffer {
   }
 }
 
-/** The batch as the one commit statement's parameters. */
+/**
+ * The batch as the one commit statement's parameters; `holds(id)` says which
+ * new rows `owner` holds in a window, and so names as their holder.
+ */
 export function commitStatement(
   text: string,
   channel: string,
   owner: string,
   batch: Batch,
+  holds: (id: string) => boolean,
 ): Statement {
   const ins = columns(11);
   const bodies: Uint8Array[] = [];
@@ -114,7 +118,7 @@ export function commitStatement(
   const headers: (string | null)[] = [];
   const held: boolean[] = [];
   for (const e of batch.inserts) {
-    held.push(e.held);
+    held.push(holds(e.id));
     const body = e.body ?? new Uint8Array(0);
     bodies.push(body);
     starts.push(offset);
@@ -137,12 +141,11 @@ export function commitStatement(
     push(att.slice(5), a.errorKind ?? null, a.errorMessage ?? null, a.responseBody ?? null);
   }
   ins[3] = Buffer.concat(bodies, offset) as unknown as unknown[];
+  // $29 to $34, added to the statement after the first 28.
+  const later = [starts, lengths, types, headers, held, owner];
   return {
     text,
-    values: [
-      ...[...ins, ...upd, ...att, channel, batch.notify],
-      ...[starts, lengths, types, headers, held, owner],
-    ],
+    values: [...ins, ...upd, ...att, channel, batch.notify, ...later],
   };
 }
 
